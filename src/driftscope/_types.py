@@ -1,0 +1,27 @@
+"""Column types and roles, the vocabulary shared by readers, the engine and the report."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ColumnType(StrEnum):
+    """What kind of values a column holds; decides which statistics apply."""
+
+    NUMERIC = "numeric"
+    CATEGORICAL = "categorical"
+    BOOLEAN = "boolean"
+    DATETIME = "datetime"
+    TEXT = "text"
+    EMBEDDING = "embedding"
+
+
+class Role(StrEnum):
+    """What a column is for in the model; only features, targets and predictions are tested."""
+
+    FEATURE = "feature"
+    TARGET = "target"
+    PREDICTION = "prediction"
+    ID = "id"
+    TIMESTAMP = "timestamp"
+    IGNORED = "ignored"
