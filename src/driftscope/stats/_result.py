@@ -31,7 +31,7 @@ class TestResult:
     threshold: float
     higher_is_drift: bool
     drifted: bool
-    details: Mapping[str, Any] = field(default=_EMPTY)
+    details: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
 
     @property
     def score(self) -> float:

@@ -1,0 +1,12 @@
+"""Public test helpers: the conformance checks every drift method passes, for custom ones too.
+
+:mod:`driftscope.testing.checks` holds the checks (``CHECKS``, ``check_method``);
+:mod:`driftscope.testing.strategies` holds hypothesis strategies (it needs ``hypothesis``,
+which is a test dependency, so it is not imported here).
+"""
+
+from __future__ import annotations
+
+from driftscope.testing.checks import CHECKS, check_method
+
+__all__ = ["CHECKS", "check_method"]
