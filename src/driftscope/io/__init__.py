@@ -1,0 +1,25 @@
+"""Readers and column extraction: any supported input to one Arrow table, then numbers or counts.
+
+- :func:`read_dataset` reads data frames, Arrow tables, dicts of arrays and Parquet / CSV /
+  JSON Lines files into a :class:`Dataset`.
+- :func:`infer_type` and :func:`is_id_like` classify columns; :func:`parse_type` and
+  :func:`parse_role` read user overrides.
+- :func:`numeric_values` and :func:`category_counts` hand the statistics what they need.
+"""
+
+from driftscope.io._columns import CategoryCounts, category_counts, numeric_values
+from driftscope.io._dataset import Dataset, read_dataset
+from driftscope.io._infer import infer_type, is_id_like
+from driftscope.io.schema import parse_role, parse_type
+
+__all__ = [
+    "CategoryCounts",
+    "Dataset",
+    "category_counts",
+    "infer_type",
+    "is_id_like",
+    "numeric_values",
+    "parse_role",
+    "parse_type",
+    "read_dataset",
+]

@@ -1,0 +1,195 @@
+"""CSV/TSV and JSON Lines readers, with one-line messages for the usual ways text files break."""
+
+from __future__ import annotations
+
+import bz2
+import codecs
+import gzip
+import io
+import re
+from pathlib import Path
+from typing import IO, Any, cast
+
+import pyarrow as pa
+import pyarrow.csv as pcsv
+import pyarrow.json as pj
+
+from driftscope.errors import InputError
+from driftscope.io._arrow import first_line
+
+_FIELD_COUNT = re.compile(r"Expected (\d+) columns, got (\d+)")
+_CSV_ROW = re.compile(r"Row #(\d+)")
+_JSON_ROW = re.compile(r"\s*in row (\d+)\s*$")
+_JSON_TYPE_CHANGE = re.compile(r"Column\(([^)]*)\) changed from (\w+) to (\w+)")
+_MAX_BLOCK = 2**31 - 1  # Arrow's JSON block size is a 32-bit integer
+_UTF8_HINT = "re-encode the file or pass encoding='latin-1'"
+
+
+def is_utf8(encoding: str) -> bool:
+    """True when ``encoding`` names UTF-8 (the only encoding Arrow reads without transcoding)."""
+    return codecs.lookup(encoding).name == "utf-8"
+
+
+def utf8_error(path: str, column: str) -> InputError:
+    """The message for text that is not UTF-8."""
+    return InputError(f"{path}: column {column!r} is not valid utf-8; {_UTF8_HINT}")
+
+
+def header_utf8_error(path: str) -> InputError:
+    """The message for a header line that is not UTF-8."""
+    return InputError(f"{path}: the header line is not valid utf-8; {_UTF8_HINT}")
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+
+def read_csv(path: str, *, encoding: str) -> pa.Table:
+    """Read a CSV (or, for ``.tsv`` names, tab-separated) file with a header line.
+
+    Empty fields and the usual null spellings (``NA``, ``null``, ...) become nulls, in string
+    columns too. Quoted values may span lines.
+    """
+    utf8 = is_utf8(encoding)
+    read_options = pcsv.ReadOptions() if utf8 else pcsv.ReadOptions(encoding=encoding)
+    delimiter = "\t" if path.lower().endswith((".tsv", ".tsv.gz", ".tsv.bz2")) else ","
+    parse_options = pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
+    convert_options = pcsv.ConvertOptions(strings_can_be_null=True)
+    try:
+        table = pcsv.read_csv(path, read_options, parse_options, convert_options)
+    except pa.ArrowInvalid as exc:
+        raise _csv_error(path, exc, encoding, parse_options, convert_options) from None
+    except UnicodeError as exc:
+        raise InputError(f"{path}: not valid {encoding} text ({first_line(exc)})") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read file ({first_line(exc)})") from None
+    if utf8:
+        # A header that is not UTF-8 surfaces when its names are decoded, and such a column
+        # is read as binary instead of failing: both mean the encoding is wrong.
+        try:
+            names = table.column_names
+        except UnicodeDecodeError:
+            raise header_utf8_error(path) from None
+        if any("\ufffd" in name for name in names):
+            raise header_utf8_error(path)
+        for field in table.schema:
+            if pa.types.is_binary(field.type) or pa.types.is_large_binary(field.type):
+                raise utf8_error(path, field.name)
+    return table
+
+
+def _csv_error(
+    path: str, exc: pa.ArrowInvalid, encoding: str, parse_options: Any, convert_options: Any
+) -> InputError:
+    message = str(exc)
+    if "Empty CSV file" in message:
+        return InputError(f"{path}: file is empty (no header line)")
+    fields = _FIELD_COUNT.search(message)
+    if fields is None:
+        return InputError(f"{path}: not a readable CSV file ({first_line(exc)})")
+    row = _CSV_ROW.search(message)
+    if row is None:
+        # Arrow only knows row numbers when it parses on one thread; do that on this error
+        # path alone rather than slowing down every read.
+        single = pcsv.ReadOptions(use_threads=False, encoding=encoding)
+        try:
+            pcsv.read_csv(path, single, parse_options, convert_options)
+        except pa.ArrowInvalid as again:
+            row = _CSV_ROW.search(str(again))
+    where = f"line {row.group(1)}" if row else "a line"
+    return InputError(f"{path}: {where} has {fields.group(2)} fields, expected {fields.group(1)}")
+
+
+# --- JSON Lines ----------------------------------------------------------------------------
+
+
+def read_jsonl(path: str, *, encoding: str) -> pa.Table:
+    """Read a JSON Lines file: one JSON object per line; blank lines are skipped."""
+    _reject_json_array(path)
+    utf8 = is_utf8(encoding)
+    source: str | io.BytesIO = path if utf8 else io.BytesIO(_utf8_bytes(path, encoding))
+    try:
+        table = pj.read_json(source)
+    except pa.ArrowInvalid as exc:
+        if "Empty JSON file" in str(exc):
+            raise InputError(f"{path}: file is empty") from None
+        raise _json_error(path, exc, encoding) from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read file ({first_line(exc)})") from None
+    if utf8:
+        try:
+            table.schema.names  # noqa: B018 - decoding the names is the check
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: a key is not valid utf-8; {_UTF8_HINT}") from None
+        # Arrow's JSON reader does not check that strings are valid UTF-8; find out here, so
+        # that a wrong encoding fails with its name rather than later in a compute kernel.
+        for name, column in zip(table.column_names, table.columns, strict=True):
+            try:
+                column.validate(full=True)
+            except pa.ArrowInvalid:
+                raise utf8_error(path, name) from None
+    return table
+
+
+def _open(path: str) -> IO[bytes]:
+    lower = path.lower()
+    if lower.endswith(".gz"):
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    if lower.endswith(".bz2"):
+        return bz2.open(path, "rb")
+    return Path(path).open("rb")
+
+
+def _reject_json_array(path: str) -> None:
+    with _open(path) as handle:
+        head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"["):
+        raise InputError(f"{path}: holds a JSON array; expected JSON Lines (one object per line)")
+
+
+def _utf8_bytes(path: str, encoding: str) -> bytes:
+    with _open(path) as handle:
+        raw = handle.read()
+    try:
+        return raw.decode(encoding).encode("utf-8")
+    except UnicodeError as exc:
+        raise InputError(f"{path}: not valid {encoding} text ({first_line(exc)})") from None
+
+
+def _json_error(path: str, exc: pa.ArrowInvalid, encoding: str) -> InputError:
+    message = str(exc).removeprefix("JSON parse error: ")
+    # Arrow counts rows within a block of the file; parse again as one block (error path
+    # only) to get a row number that counts from the start of the file.
+    content = _utf8_bytes(path, encoding)
+    if len(content) < _MAX_BLOCK:
+        options = pj.ReadOptions(use_threads=False, block_size=max(len(content), 1))
+        try:
+            pj.read_json(io.BytesIO(content), read_options=options)
+        except pa.ArrowInvalid as again:
+            message = str(again).removeprefix("JSON parse error: ")
+    row = _JSON_ROW.search(message)
+    detail = _JSON_ROW.sub("", message).strip().rstrip(".")
+    change = _JSON_TYPE_CHANGE.search(detail)
+    if change is not None:
+        column = change.group(1).strip("/").replace("/", ".")
+        detail = (
+            f"column {column!r} changed from {change.group(2)} to {change.group(3)}"
+            if column
+            else f"found a {change.group(3)} where an object was expected"
+        )
+    else:
+        detail = detail[:1].lower() + detail[1:]
+    if row is None:
+        return InputError(f"{path}: not valid JSON Lines ({first_line(InputError(detail))})")
+    line = _physical_line(content, int(row.group(1)))
+    return InputError(f"{path}: line {line}: {first_line(InputError(detail))}")
+
+
+def _physical_line(content: bytes, record: int) -> int:
+    """1-based line number of the 0-based ``record``-th non-blank line."""
+    seen = -1
+    for number, line in enumerate(content.splitlines(), start=1):
+        if line.strip():
+            seen += 1
+            if seen == record:
+                return number
+    return record + 1
