@@ -1,0 +1,1 @@
+"""The batch drift engine: plan each column, run its method, assemble the report."""

@@ -1,0 +1,210 @@
+"""Evaluate one planned column: extract values once, run its method, summarise for people."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from driftscope._types import ColumnType
+from driftscope.engine.plan import (
+    DEFAULT_BINARY_METHOD,
+    DEFAULT_CATEGORICAL_METHOD,
+    ColumnPlan,
+)
+from driftscope.engine.summary import (
+    category_distribution,
+    category_stats,
+    numeric_distribution,
+    numeric_stats,
+)
+from driftscope.errors import InputError
+from driftscope.io import category_counts, numeric_values
+from driftscope.report.model import ColumnResult
+from driftscope.stats import TestResult, prepare_numeric
+from driftscope.stats import get as get_method
+
+MAX_NEW_CATEGORY_EXAMPLES = 5
+
+
+def _share(part: int, total: int) -> float:
+    return part / total if total else 0.0
+
+
+def untested(plan: ColumnPlan, ref: pa.ChunkedArray, cur: pa.ChunkedArray) -> ColumnResult:
+    """The row of a column that is reported but not tested (id, timestamp, error, ...)."""
+    return ColumnResult(
+        name=plan.name,
+        type=plan.type,
+        role=plan.role,
+        method=None,
+        statistic=None,
+        p_value=None,
+        threshold=None,
+        higher_is_drift=None,
+        drifted=False,
+        reference_missing_share=_share(ref.null_count, len(ref)),
+        current_missing_share=_share(cur.null_count, len(cur)),
+        error=plan.error,
+    )
+
+
+def _result(
+    plan: ColumnPlan,
+    method: str,
+    res: TestResult | None,
+    ref_missing: float,
+    cur_missing: float,
+    error: str | None = None,
+    **extra: Any,
+) -> ColumnResult:
+    details: Mapping[str, Any] = dict(res.details) if res is not None else {}
+    return ColumnResult(
+        name=plan.name,
+        type=plan.type,
+        role=plan.role,
+        method=method,
+        statistic=res.statistic if res is not None else None,
+        p_value=res.p_value if res is not None else None,
+        threshold=res.threshold if res is not None else None,
+        higher_is_drift=res.higher_is_drift if res is not None else None,
+        drifted=res.drifted if res is not None else False,
+        reference_missing_share=ref_missing,
+        current_missing_share=cur_missing,
+        error=error,
+        details=details,
+        **extra,
+    )
+
+
+def evaluate_numeric(
+    plan: ColumnPlan,
+    ref: pa.ChunkedArray,
+    cur: pa.ChunkedArray,
+    *,
+    inf_as_missing: bool,
+    params: Mapping[str, Any],
+) -> ColumnResult:
+    """Sort each side once and give the sorted samples to the method and the summary."""
+    method = plan.method or "ks"
+    rs = prepare_numeric(numeric_values(ref), inf_as_missing=inf_as_missing)
+    cs = prepare_numeric(numeric_values(cur), inf_as_missing=inf_as_missing)
+    ref_missing = _share(rs.n_missing, rs.n_total)
+    cur_missing = _share(cs.n_missing, cs.n_total)
+    stats_r = numeric_stats(rs.values, rs.n_missing)
+    stats_c = numeric_stats(cs.values, cs.n_missing)
+    error = None
+    for side, sample in (("reference", rs), ("current", cs)):
+        if sample.n_inf and not inf_as_missing:
+            error = (
+                f"column {plan.name!r} has {sample.n_inf} +/-inf value(s) in the {side}; "
+                "pass inf_as_missing=True (--inf-as-missing) to treat them as missing"
+            )
+            break
+        if sample.values.size == 0:
+            error = f"column {plan.name!r}: every value is missing in the {side}"
+            break
+    if error is not None:
+        return _result(
+            plan,
+            method,
+            None,
+            ref_missing,
+            cur_missing,
+            error,
+            reference_stats=stats_r,
+            current_stats=stats_c,
+        )
+    res = get_method(method).from_sorted(
+        rs.values, cs.values, threshold=plan.threshold, **params.get(method, {})
+    )
+    return _result(
+        plan,
+        method,
+        res,
+        ref_missing,
+        cur_missing,
+        distribution=numeric_distribution(rs.values, cs.values),
+        reference_stats=stats_r,
+        current_stats=stats_c,
+    )
+
+
+def evaluate_categorical(
+    plan: ColumnPlan,
+    ref: pa.ChunkedArray,
+    cur: pa.ChunkedArray,
+    *,
+    params: Mapping[str, Any],
+) -> ColumnResult:
+    """Count categories once (aligned over both sides) and test the counts."""
+    counts = category_counts(ref, cur)
+    n_labels = len(counts.labels)
+    method = plan.method
+    if method is None or ("categorical" not in get_method(method).kinds and n_labels > 2):
+        method = DEFAULT_BINARY_METHOD if n_labels <= 2 else DEFAULT_CATEGORICAL_METHOD
+    ref_missing = _share(
+        counts.reference_missing, int(counts.reference.sum()) + counts.reference_missing
+    )
+    cur_missing = _share(counts.current_missing, int(counts.current.sum()) + counts.current_missing)
+    new = (counts.reference == 0) & (counts.current > 0)
+    stats_r = category_stats(counts.labels, counts.reference, counts.reference_missing)
+    stats_c = category_stats(counts.labels, counts.current, counts.current_missing, new=new)
+    for side, arr in (("reference", counts.reference), ("current", counts.current)):
+        if arr.sum() == 0:
+            return _result(
+                plan,
+                method,
+                None,
+                ref_missing,
+                cur_missing,
+                f"column {plan.name!r}: every value is missing in the {side}",
+                reference_stats=stats_r,
+                current_stats=stats_c,
+            )
+    res = get_method(method).from_counts(
+        counts.reference, counts.current, threshold=plan.threshold, **params.get(method, {})
+    )
+    examples = [counts.labels[i] for i in np.flatnonzero(new)[:MAX_NEW_CATEGORY_EXAMPLES]]
+    details = dict(res.details)
+    if examples:
+        details["new_category_examples"] = examples
+    return ColumnResult(
+        name=plan.name,
+        type=plan.type,
+        role=plan.role,
+        method=method,
+        statistic=res.statistic,
+        p_value=res.p_value,
+        threshold=res.threshold,
+        higher_is_drift=res.higher_is_drift,
+        drifted=res.drifted,
+        reference_missing_share=ref_missing,
+        current_missing_share=cur_missing,
+        distribution=category_distribution(counts.labels, counts.reference, counts.current),
+        reference_stats=stats_r,
+        current_stats=stats_c,
+        details=details,
+    )
+
+
+def evaluate(
+    plan: ColumnPlan,
+    ref: pa.ChunkedArray,
+    cur: pa.ChunkedArray,
+    *,
+    inf_as_missing: bool,
+    params: Mapping[str, Any],
+) -> ColumnResult:
+    """One column's row of the report; data problems become the row's error, never a crash."""
+    if not plan.tested:
+        return untested(plan, ref, cur)
+    try:
+        if plan.type in (ColumnType.NUMERIC, ColumnType.DATETIME):
+            return evaluate_numeric(plan, ref, cur, inf_as_missing=inf_as_missing, params=params)
+        return evaluate_categorical(plan, ref, cur, params=params)
+    except InputError as exc:
+        return replace(untested(plan, ref, cur), method=plan.method, error=str(exc))

@@ -1,0 +1,161 @@
+"""``driftscope.compare``: reference vs current, per column and for the dataset."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+from driftscope._types import ColumnType, Role
+from driftscope._version import __version__
+from driftscope.engine.column import evaluate
+from driftscope.engine.plan import ColumnPlan, plan_columns
+from driftscope.engine.quality import column_findings
+from driftscope.errors import ConfigError, InputError, param_error
+from driftscope.io import Dataset, read_dataset
+from driftscope.report.model import (
+    ColumnResult,
+    DatasetVerdict,
+    DriftReport,
+    Source,
+)
+
+DEFAULT_SHARE_THRESHOLD = 0.5
+"""The dataset drifts when at least half of its tested features drift (Evidently's default)."""
+
+Progress = Callable[[int, int, str], None]
+"""Called as ``progress(done, total, column_name)`` after each column."""
+
+
+def _read_both(reference: Any, current: Any, encoding: str) -> tuple[Dataset, Dataset]:
+    # Two files are read side by side: Parquet and CSV decoding release the GIL.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        ref_f = pool.submit(read_dataset, reference, encoding=encoding)
+        cur_f = pool.submit(read_dataset, current, encoding=encoding)
+        ref, cur = ref_f.result(), cur_f.result()
+    for label, ds in (("reference", ref), ("current", cur)):
+        if ds.n_rows == 0:
+            raise InputError(f"{ds.source}: the {label} dataset has no rows")
+    return ref, cur
+
+
+def _verdict(columns: Sequence[ColumnResult], share_threshold: float) -> DatasetVerdict:
+    features = [c for c in columns if c.role == Role.FEATURE and c.tested]
+    drifted = sum(1 for c in features if c.drifted)
+    share = drifted / len(features) if features else 0.0
+    return DatasetVerdict(
+        drifted=drifted > 0 and share >= share_threshold,
+        drifted_columns=drifted,
+        columns=len(features),
+        drift_share=share,
+        share_threshold=share_threshold,
+    )
+
+
+def compare(
+    reference: Any,
+    current: Any,
+    *,
+    schema: Mapping[str, str | ColumnType] | None = None,
+    methods: str | Mapping[str, str] | None = None,
+    target: str | None = None,
+    prediction: str | Sequence[str] | None = None,
+    thresholds: float | Mapping[str, float] | None = None,
+    columns: Sequence[str] | None = None,
+    method_params: Mapping[str, Mapping[str, Any]] | None = None,
+    share_threshold: float = DEFAULT_SHARE_THRESHOLD,
+    inf_as_missing: bool = False,
+    encoding: str = "utf-8",
+    n_jobs: int | None = None,
+    progress: Progress | None = None,
+) -> DriftReport:
+    """Compare ``current`` data with ``reference`` data, column by column.
+
+    Parameters
+    ----------
+    reference, current:
+        pandas or polars DataFrames, pyarrow Tables, dicts of 1-D arrays, or paths to Parquet /
+        CSV / JSON Lines files (or a folder / glob of Parquet files).
+    schema:
+        Column type overrides (``{"zip": "categorical"}``) or roles (``"id"``, ``"ignored"``,
+        ``"timestamp"``); other columns are inferred.
+    methods:
+        One method name for every column it applies to (others keep their default), or a
+        mapping column -> method. Defaults: ``ks`` for numeric, ``chi2`` for categorical,
+        ``z_proportion`` for two categories.
+    target, prediction:
+        Columns with those roles; they are tested but do not count in the dataset verdict.
+    thresholds:
+        One threshold for every column, or per column (alpha for tests, the distance for
+        distances). Default: each method's own.
+    columns:
+        Only these columns.
+    method_params:
+        Extra parameters per method, e.g. ``{"psi": {"n_bins": 20}}``.
+    share_threshold:
+        The dataset drifts when this share of tested features (or more) drifts.
+    inf_as_missing:
+        Treat +/-inf as missing instead of reporting the column as an error.
+    encoding:
+        Text encoding of CSV / JSON Lines inputs.
+    n_jobs:
+        Columns evaluated in parallel (threads); default: the number of CPUs, at most 4.
+    progress:
+        Called after each column with ``(done, total, name)``.
+
+    Returns
+    -------
+    DriftReport
+        Per-column results, data-quality findings and the dataset verdict.
+    """
+    if not 0.0 <= share_threshold <= 1.0:
+        raise param_error("compare", "share_threshold", "in [0, 1]", share_threshold)
+    if n_jobs is not None and n_jobs < 1:
+        raise param_error("compare", "n_jobs", "an integer >= 1", n_jobs)
+    ref, cur = _read_both(reference, current, encoding)
+    plans, issues = plan_columns(
+        ref,
+        cur,
+        schema=schema,
+        methods=methods,
+        thresholds=thresholds,
+        target=target,
+        prediction=prediction,
+        columns=columns,
+    )
+    params = dict(method_params or {})
+    for name in params:
+        from driftscope.stats import get
+
+        get(name)
+    if not plans:
+        raise ConfigError("no columns to compare")
+
+    def run(plan: ColumnPlan) -> ColumnResult:
+        return evaluate(
+            plan,
+            ref.table.column(plan.name),
+            cur.table.column(plan.name),
+            inf_as_missing=inf_as_missing,
+            params=params,
+        )
+
+    workers = n_jobs or min(4, os.cpu_count() or 1)
+    results: list[ColumnResult] = []
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for done, res in enumerate(pool.map(run, plans), start=1):
+            results.append(res)
+            if progress is not None:
+                progress(done, len(plans), res.name)
+
+    return DriftReport(
+        reference=Source(ref.n_rows, ref.source),
+        current=Source(cur.n_rows, cur.source),
+        dataset=_verdict(results, share_threshold),
+        columns=tuple(results),
+        created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        driftscope_version=__version__,
+        quality=tuple(issues + column_findings(results)),
+    )

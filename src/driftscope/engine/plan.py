@@ -1,0 +1,240 @@
+"""Decide, before touching any values, what happens to each column.
+
+The plan fixes a column's type (inferred, or the user's override), its role, the method and
+threshold; problems that only concern one column become that column's error so the rest of the
+report still runs, while mistakes in the user's own options raise ConfigError at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from driftscope._types import ColumnType, Role
+from driftscope.errors import ConfigError, SchemaError
+from driftscope.io import Dataset, infer_type, is_id_like, parse_type
+from driftscope.report.model import QualityIssue
+from driftscope.stats import get as get_method
+
+TESTED_ROLES = frozenset({Role.FEATURE, Role.TARGET, Role.PREDICTION})
+_ROLE_OVERRIDES = {"id": Role.ID, "ignored": Role.IGNORED, "timestamp": Role.TIMESTAMP}
+DEFAULT_NUMERIC_METHOD = "ks"
+DEFAULT_CATEGORICAL_METHOD = "chi2"
+DEFAULT_BINARY_METHOD = "z_proportion"
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnPlan:
+    """What to do with one column. ``method`` None means the type's default, chosen once the
+    number of categories is known; ``error`` set means the column is reported, not tested."""
+
+    name: str
+    type: ColumnType
+    role: Role
+    method: str | None
+    threshold: float | None
+    error: str | None = None
+
+    @property
+    def tested(self) -> bool:
+        return self.role in TESTED_ROLES and self.error is None
+
+
+def _column_names(ds: Dataset) -> list[str]:
+    return list(ds.table.column_names)
+
+
+def _side_type(name: str, column: pa.ChunkedArray) -> ColumnType | None:
+    """The inferred type, or None when the side holds only nulls and so says nothing."""
+    if pa.types.is_null(column.type):
+        return None
+    return infer_type(name, column)
+
+
+def _normalise_methods(
+    methods: str | Mapping[str, str] | None, names: Sequence[str]
+) -> tuple[str | None, dict[str, str]]:
+    if methods is None:
+        return None, {}
+    if isinstance(methods, str):
+        get_method(methods)
+        return methods, {}
+    per_column: dict[str, str] = {}
+    for col, name in methods.items():
+        if col not in names:
+            raise ConfigError(f"methods: column {col!r} is not in both datasets")
+        get_method(name)
+        per_column[col] = name
+    return None, per_column
+
+
+def _normalise_thresholds(
+    thresholds: float | Mapping[str, float] | None, names: Sequence[str]
+) -> tuple[float | None, dict[str, float]]:
+    if thresholds is None:
+        return None, {}
+    if isinstance(thresholds, int | float):
+        return float(thresholds), {}
+    out: dict[str, float] = {}
+    for col, value in thresholds.items():
+        if col not in names:
+            raise ConfigError(f"thresholds: column {col!r} is not in both datasets")
+        out[col] = float(value)
+    return None, out
+
+
+def _applies(method: str, ctype: ColumnType) -> bool:
+    kinds = get_method(method).kinds
+    if ctype in (ColumnType.NUMERIC, ColumnType.DATETIME):
+        return "numeric" in kinds
+    if ctype in (ColumnType.CATEGORICAL, ColumnType.BOOLEAN):
+        return "categorical" in kinds or "binary" in kinds
+    return False
+
+
+def plan_columns(
+    reference: Dataset,
+    current: Dataset,
+    *,
+    schema: Mapping[str, str | ColumnType] | None = None,
+    methods: str | Mapping[str, str] | None = None,
+    thresholds: float | Mapping[str, float] | None = None,
+    target: str | None = None,
+    prediction: str | Sequence[str] | None = None,
+    columns: Sequence[str] | None = None,
+) -> tuple[list[ColumnPlan], list[QualityIssue]]:
+    """Plan every column the two datasets share; return the plans and column-set findings."""
+    ref_names = _column_names(reference)
+    cur_names = _column_names(current)
+    cur_set = set(cur_names)
+    ref_set = set(ref_names)
+    common = [n for n in ref_names if n in cur_set]
+    if not common:
+        raise SchemaError(
+            f"no columns in common between {reference.source} ({_preview(ref_names)}) "
+            f"and {current.source} ({_preview(cur_names)})"
+        )
+    issues: list[QualityIssue] = []
+    if columns is not None:
+        for name in columns:
+            for ds, names in ((reference, ref_set), (current, cur_set)):
+                if name not in names:
+                    raise SchemaError(f"{ds.source}: column {name!r} not found")
+        wanted = set(columns)
+        common = [n for n in common if n in wanted]
+    else:
+        for name in ref_names:
+            if name not in cur_set:
+                issues.append(
+                    QualityIssue(
+                        name,
+                        "missing_column",
+                        "error",
+                        f"column {name!r} is in the reference but not in {current.source}",
+                    )
+                )
+        for name in cur_names:
+            if name not in ref_set:
+                issues.append(
+                    QualityIssue(
+                        name,
+                        "new_column",
+                        "warning",
+                        f"column {name!r} is in {current.source} but not in the reference",
+                    )
+                )
+
+    roles: dict[str, Role] = {}
+    if target is not None:
+        # Labels often arrive later than predictions: a target only in the reference is fine.
+        if target not in ref_set:
+            raise ConfigError(f"target column {target!r} not found in {reference.source}")
+        roles[target] = Role.TARGET
+        issues = [i for i in issues if not (i.column == target and i.check == "missing_column")]
+    preds = [prediction] if isinstance(prediction, str) else list(prediction or [])
+    for name in preds:
+        _require(name, common, "prediction", reference, current)
+        roles[name] = Role.PREDICTION
+
+    type_overrides: dict[str, ColumnType] = {}
+    for name, value in (schema or {}).items():
+        if name not in common:
+            raise ConfigError(f"schema: column {name!r} is not in both datasets")
+        text = str(value)
+        if text in _ROLE_OVERRIDES:
+            roles.setdefault(name, _ROLE_OVERRIDES[text])
+        else:
+            type_overrides[name] = parse_type(text)
+
+    global_method, column_methods = _normalise_methods(methods, common)
+    global_threshold, column_thresholds = _normalise_thresholds(thresholds, common)
+
+    plans = []
+    for name in common:
+        ref_col = reference.table.column(name)
+        cur_col = current.table.column(name)
+        error = None
+        if name in type_overrides:
+            ctype = type_overrides[name]
+        else:
+            rtype = _side_type(name, ref_col)
+            ctype_cur = _side_type(name, cur_col)
+            ctype = rtype or ctype_cur or ColumnType.NUMERIC
+            if rtype is not None and ctype_cur is not None and _kind(rtype) != _kind(ctype_cur):
+                error = (
+                    f"column {name!r} is {rtype} in {reference.source} but {ctype_cur} in "
+                    f"{current.source}; fix the data or set its type in the schema"
+                )
+        role = roles.get(name)
+        if role is None:
+            if ctype == ColumnType.DATETIME:
+                role = Role.TIMESTAMP
+            elif name not in type_overrides and is_id_like(name, ref_col):
+                role = Role.ID
+            else:
+                role = Role.FEATURE
+        method = column_methods.get(name)
+        if method is not None and not _applies(method, ctype):
+            raise ConfigError(
+                f"methods: {method!r} does not apply to column {name!r}, which is {ctype}"
+            )
+        if method is None and global_method is not None and _applies(global_method, ctype):
+            method = global_method
+        if (
+            error is None
+            and role in TESTED_ROLES
+            and ctype
+            in (
+                ColumnType.TEXT,
+                ColumnType.EMBEDDING,
+            )
+        ):
+            error = (
+                f"column {name!r} looks like free {ctype}; {ctype} drift is not supported yet: "
+                "set its type to 'categorical' in the schema to compare its values as categories"
+            )
+        if method is None and ctype in (ColumnType.NUMERIC, ColumnType.DATETIME):
+            method = DEFAULT_NUMERIC_METHOD
+        threshold = column_thresholds.get(name, global_threshold)
+        plans.append(ColumnPlan(name, ctype, role, method, threshold, error))
+    return plans, issues
+
+
+def _kind(ctype: ColumnType) -> str:
+    """Types that can be compared with each other share a kind (boolean reads as categories)."""
+    if ctype in (ColumnType.CATEGORICAL, ColumnType.BOOLEAN):
+        return "categorical"
+    return str(ctype)
+
+
+def _require(name: str, common: Sequence[str], label: str, ref: Dataset, cur: Dataset) -> None:
+    if name not in common:
+        raise ConfigError(f"{label} column {name!r} must be in both {ref.source} and {cur.source}")
+
+
+def _preview(names: Sequence[str], limit: int = 5) -> str:
+    shown = ", ".join(repr(n) for n in names[:limit])
+    more = len(names) - limit
+    return shown + (f", ... {more} more" if more > 0 else "") if names else "no columns"

@@ -1,0 +1,54 @@
+"""First data-quality findings drawn from what the drift pass already measured.
+
+A missing-value spike, categories never seen in the reference, and columns that could not be
+tested. The data-quality checks of a later release build on this list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from driftscope.report.model import ColumnResult, QualityIssue
+
+MISSING_INCREASE_ABS = 0.05
+"""A missing share must grow by at least 5 points ..."""
+MISSING_INCREASE_RATIO = 2.0
+"""... and at least double, to be reported."""
+NEW_CATEGORY_SHARE = 0.01
+"""New categories are reported once they cover at least 1% of current rows."""
+
+
+def column_findings(columns: Iterable[ColumnResult]) -> list[QualityIssue]:
+    """Quality issues seen in the per-column results."""
+    issues: list[QualityIssue] = []
+    for col in columns:
+        ref_m, cur_m = col.reference_missing_share, col.current_missing_share
+        if cur_m - ref_m >= MISSING_INCREASE_ABS and cur_m >= MISSING_INCREASE_RATIO * ref_m:
+            issues.append(
+                QualityIssue(
+                    col.name,
+                    "missing_share_increase",
+                    "warning",
+                    f"column {col.name!r}: missing values rose from {ref_m:.1%} to {cur_m:.1%}",
+                    reference=ref_m,
+                    current=cur_m,
+                )
+            )
+        share = col.current_stats.get("new_category_share")
+        if isinstance(share, float) and share >= NEW_CATEGORY_SHARE:
+            examples = col.details.get("new_category_examples", [])
+            shown = ", ".join(repr(e) for e in examples)
+            issues.append(
+                QualityIssue(
+                    col.name,
+                    "new_categories",
+                    "warning",
+                    f"column {col.name!r}: {share:.1%} of current rows have categories not in "
+                    f"the reference ({shown})",
+                    reference=0.0,
+                    current=share,
+                )
+            )
+        if col.error is not None:
+            issues.append(QualityIssue(col.name, "column_error", "error", col.error))
+    return issues
