@@ -1,0 +1,105 @@
+"""The JSON report, SPEC section 5 (schema_version 1).
+
+Fields are only ever added within a schema version, never renamed or removed. Numbers that JSON
+cannot hold (NaN, +/-inf) are written as null, so every consumer can parse the file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from driftscope.report.model import (
+    SCHEMA_VERSION,
+    ColumnResult,
+    DriftReport,
+    QualityIssue,
+    Source,
+)
+
+
+def _num(value: float | None) -> float | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def _plain(value: Any) -> Any:
+    """Make details JSON-safe: tuples to lists, non-finite floats to None, numpy to Python."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return _num(value)
+    item = getattr(value, "item", None)  # numpy scalars
+    if callable(item):
+        return _plain(item())
+    return str(value)
+
+
+def _source(source: Source) -> dict[str, Any]:
+    return {"rows": source.rows, "source": source.source}
+
+
+def column_to_dict(col: ColumnResult) -> dict[str, Any]:
+    """One entry of the report's ``columns`` list."""
+    return {
+        "name": col.name,
+        "type": str(col.type),
+        "role": str(col.role),
+        "method": col.method,
+        "statistic": _num(col.statistic),
+        "p_value": _num(col.p_value),
+        "threshold": _num(col.threshold),
+        "higher_is_drift": col.higher_is_drift,
+        "drifted": col.drifted,
+        "reference_missing_share": _num(col.reference_missing_share),
+        "current_missing_share": _num(col.current_missing_share),
+        "error": col.error,
+        "details": _plain(dict(col.details)),
+    }
+
+
+def quality_to_dict(issue: QualityIssue) -> dict[str, Any]:
+    """One entry of the report's ``quality`` list."""
+    return {
+        "column": issue.column,
+        "check": issue.check,
+        "severity": issue.severity,
+        "message": issue.message,
+        "reference": _num(issue.reference),
+        "current": _num(issue.current),
+    }
+
+
+def report_to_dict(report: DriftReport) -> dict[str, Any]:
+    """The whole report as plain Python objects, in SPEC order."""
+    ds = report.dataset
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "driftscope_version": report.driftscope_version,
+        "created_at": report.created_at,
+        "reference": _source(report.reference),
+        "current": _source(report.current),
+        "dataset": {
+            "drifted": ds.drifted,
+            "drifted_columns": ds.drifted_columns,
+            "columns": ds.columns,
+            "drift_share": _num(ds.drift_share),
+            "share_threshold": _num(ds.share_threshold),
+        },
+        "columns": [column_to_dict(c) for c in report.columns],
+        "quality": [quality_to_dict(q) for q in report.quality],
+        "performance": None,
+    }
+
+
+def report_to_json(report: DriftReport, *, indent: int | None = 2) -> str:
+    """The report as JSON text (strict JSON: no NaN or Infinity tokens)."""
+    return json.dumps(report_to_dict(report), indent=indent, allow_nan=False, ensure_ascii=False)

@@ -1,0 +1,182 @@
+"""The report's data model: frozen results that render to JSON (SPEC section 5) and HTML.
+
+Everything here is plain data; rendering lives in :mod:`driftscope.report.json_format` and
+:mod:`driftscope.report.html`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+from driftscope._types import ColumnType, Role
+
+SCHEMA_VERSION = 1
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Distribution:
+    """What the report draws for one column: reference and current shares over the same bins.
+
+    ``kind`` is ``"histogram"`` for numeric columns (``edges`` has ``len(labels) + 1`` finite
+    numbers, equal-width over the pooled range) or ``"bars"`` for categories (the most frequent
+    ones, then ``"(other)"`` when there are more; ``edges`` is None). Shares are fractions of the
+    non-missing values of each side.
+    """
+
+    kind: Literal["histogram", "bars"]
+    labels: tuple[str, ...]
+    reference: tuple[float, ...]
+    current: tuple[float, ...]
+    edges: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnResult:
+    """One row of the report: the test applied to one column and what came out of it.
+
+    ``statistic`` / ``p_value`` / ``threshold`` / ``higher_is_drift`` come from the method's
+    :class:`~driftscope.stats.TestResult`; they are None when the column was not tested
+    (``error`` then says why, or ``role`` is not a tested role).
+    ``reference_stats`` / ``current_stats`` are summary numbers for people (count, mean, ...
+    or count, categories, ...), in the order they should be shown.
+    """
+
+    name: str
+    type: ColumnType
+    role: Role
+    method: str | None
+    statistic: float | None
+    p_value: float | None
+    threshold: float | None
+    higher_is_drift: bool | None
+    drifted: bool
+    reference_missing_share: float
+    current_missing_share: float
+    error: str | None = None
+    distribution: Distribution | None = None
+    reference_stats: Mapping[str, float | int | str | None] = field(default_factory=lambda: _EMPTY)
+    current_stats: Mapping[str, float | int | str | None] = field(default_factory=lambda: _EMPTY)
+    details: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+
+    @property
+    def tested(self) -> bool:
+        """True when a method ran on this column and produced a number."""
+        return self.method is not None and self.error is None and self.statistic is not None
+
+    @property
+    def severity_score(self) -> float:
+        """How far past its threshold the column is, for sorting (>= 1 means drifted).
+
+        Distances: statistic / threshold. Tests: -log10(p) / -log10(alpha). 0 when untested.
+        """
+        import math
+
+        if not self.tested or self.threshold is None or self.statistic is None:
+            return 0.0
+        if self.higher_is_drift:
+            return self.statistic / self.threshold if self.threshold > 0 else math.inf
+        p = self.p_value if self.p_value is not None else 1.0
+        alpha = self.threshold
+        if alpha <= 0 or alpha >= 1:
+            return 0.0
+        return -math.log10(max(p, 1e-300)) / -math.log10(alpha)
+
+
+@dataclass(frozen=True, slots=True)
+class QualityIssue:
+    """A data-quality finding about one column (or the dataset when ``column`` is None).
+
+    ``check`` is a stable identifier (``missing_share_increase``, ``new_categories``,
+    ``column_error``, ``missing_column``, ``new_column``); ``severity`` is ``"warning"`` or
+    ``"error"``; ``reference`` / ``current`` hold the measured values where there are any.
+    """
+
+    column: str | None
+    check: str
+    severity: Literal["warning", "error"]
+    message: str
+    reference: float | None = None
+    current: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where one side of the comparison came from and how many rows it had."""
+
+    rows: int
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetVerdict:
+    """The dataset-level answer: drifted when the share of drifted tested columns reaches
+    ``share_threshold``."""
+
+    drifted: bool
+    drifted_columns: int
+    columns: int
+    drift_share: float
+    share_threshold: float
+
+
+@dataclass(frozen=True, slots=True)
+class DriftReport:
+    """Result of :func:`driftscope.compare`: per-column results and the dataset verdict."""
+
+    reference: Source
+    current: Source
+    dataset: DatasetVerdict
+    columns: tuple[ColumnResult, ...]
+    created_at: str
+    driftscope_version: str
+    quality: tuple[QualityIssue, ...] = ()
+    options: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+
+    @property
+    def drifted_columns(self) -> list[str]:
+        """Names of the columns that drifted, most severe first."""
+        drifted = [c for c in self.columns if c.drifted]
+        drifted.sort(key=lambda c: -c.severity_score)
+        return [c.name for c in drifted]
+
+    def column(self, name: str) -> ColumnResult:
+        """The result for one column; KeyError naming the column if there is none."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"no column {name!r} in this report")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON report (SPEC section 5, schema_version 1) as plain Python objects."""
+        from driftscope.report.json_format import report_to_dict
+
+        return report_to_dict(self)
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The JSON report as text."""
+        from driftscope.report.json_format import report_to_json
+
+        return report_to_json(self, indent=indent)
+
+    def to_html(self) -> str:
+        """The self-contained HTML report as text."""
+        from driftscope.report.html import render_html
+
+        return render_html(self)
+
+    def save_json(self, path: str | Path) -> Path:
+        """Write :meth:`to_json` to ``path`` (atomically) and return the path."""
+        from driftscope.report.files import write_text_atomic
+
+        return write_text_atomic(path, self.to_json())
+
+    def save_html(self, path: str | Path) -> Path:
+        """Write the self-contained HTML report to ``path`` (atomically) and return the path."""
+        from driftscope.report.files import write_text_atomic
+
+        return write_text_atomic(path, self.to_html())

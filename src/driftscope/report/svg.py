@@ -1,0 +1,280 @@
+"""Inline SVG charts for the HTML report, drawn in Python so the page needs no charting library.
+
+Colours come from CSS classes (``ref``, ``cur``, ``ok``, ``drift``, ...) defined by the page's
+stylesheet, which keeps every chart small and lets the page switch to a dark palette. Every
+user-provided string passes through :func:`esc` before it reaches an attribute or a text node.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Sequence
+
+from driftscope.report._format import fmt_share, fmt_ticks
+from driftscope.report.model import Distribution
+
+# Chart geometry in SVG user units; the page scales charts to the width available.
+_WIDTH = 560
+_LEGEND_Y = 14
+_TOP = 30
+_ROW = 26  # height of one category in a bars chart
+_LABEL_CHARS = 22  # category labels longer than this are cut (the full text is in a tooltip)
+
+
+def esc(text: object) -> str:
+    """Escape any value for use in HTML or SVG text and (quoted) attribute values.
+
+    >>> esc('<b a="1">&')
+    '&lt;b a=&quot;1&quot;&gt;&amp;'
+    """
+    return html.escape(str(text), quote=True)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut ``text`` to at most ``limit`` characters, marking the cut with an ellipsis.
+
+    Cut before escaping, so an entity is never split in half.
+
+    >>> shorten("temperature_celsius", 8)
+    'tempera…'
+    """
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
+
+
+def nice_ticks(low: float, high: float, target: int = 5) -> list[float]:
+    """Round tick positions (1, 2, 2.5 or 5 times a power of ten) inside [low, high].
+
+    >>> nice_ticks(0.0, 0.23)
+    [0.0, 0.05, 0.1, 0.15, 0.2]
+    >>> nice_ticks(3.0, 3.0)
+    [3.0]
+    """
+    if not high > low:
+        return [low]
+    raw = (high - low) / target
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * magnitude >= raw)
+    first = math.ceil(low / step - 1e-9)
+    last = math.floor(high / step + 1e-9)
+    # Rounding at the step's precision removes the float noise of n * step (0.15000000000000002).
+    digits = 2 - math.floor(math.log10(step))
+    return [round(n * step, digits) + 0.0 for n in range(first, last + 1)]
+
+
+def severity_bar(severity: float, scale: float, drifted: bool) -> str:
+    """One row of the summary chart: a bar of length severity / scale and the threshold line.
+
+    Coordinates are percentages so the bar stretches with its grid cell without distorting.
+    A bar longer than the scale is drawn to the end with a small break mark.
+    """
+    finite = severity if math.isfinite(severity) else scale * 2
+    width = min(max(finite, 0.0) / scale, 1.0) * 100
+    kind = "drift" if drifted else "ok"
+    parts = [
+        '<svg class="sev" height="16" aria-hidden="true">',
+        f'<rect class="{kind}" x="0" y="3" width="{width:.2f}%" height="10" rx="2"/>',
+    ]
+    if finite > scale:
+        parts.append('<rect class="brk" x="95%" y="2" width="3" height="12"/>')
+    threshold_x = 100 / scale
+    parts.append(
+        f'<line class="thr" x1="{threshold_x:.2f}%" x2="{threshold_x:.2f}%" y1="0" y2="16"/></svg>'
+    )
+    return "".join(parts)
+
+
+def severity_axis(scale: float) -> str:
+    """The tick row above the summary chart: 0, 1× (the threshold, in bold), ... ``scale``×."""
+    parts = ['<svg class="sev-axis" height="18" aria-hidden="true">']
+    last = int(scale)
+    for tick in range(last + 1):
+        anchor = "start" if tick == 0 else "end" if tick == last else "middle"
+        cls = ' class="thr-l"' if tick == 1 else ""
+        parts.append(
+            f'<text{cls} x="{tick / scale * 100:.2f}%" y="13" text-anchor="{anchor}">{tick}×</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def distribution_chart(
+    dist: Distribution, *, x_label: str, reference_label: str, current_label: str
+) -> str:
+    """Reference-vs-current chart of one column: overlaid histograms, or grouped category bars.
+
+    ``x_label`` (usually the column name) and the legend labels are escaped here; pass them raw.
+    """
+    n = len(dist.labels)
+    consistent = len(dist.reference) == n and len(dist.current) == n and n > 0
+    if dist.kind == "histogram":
+        edges = dist.edges
+        consistent = (
+            consistent
+            and edges is not None
+            and len(edges) == n + 1
+            and all(math.isfinite(e) for e in edges)
+        )
+    if not consistent:
+        return (
+            '<p class="note">No distribution to draw (bins and shares do not line up: '
+            f"{n} labels, {len(dist.reference)} reference and {len(dist.current)} current shares)."
+            "</p>"
+        )
+    legend = _legend(reference_label, current_label)
+    if dist.edges is not None and dist.kind == "histogram":
+        return _histogram(dist, dist.edges, x_label, legend)
+    return _bars(dist, legend)
+
+
+def _legend(reference_label: str, current_label: str) -> str:
+    ref_width = 18 + 7 * len(reference_label)  # rough text width, enough to avoid overlap
+    return (
+        f'<g class="legend"><rect class="ref" x="0" y="{_LEGEND_Y - 9}" width="11" height="11"/>'
+        f'<text x="16" y="{_LEGEND_Y}">{esc(reference_label)}</text>'
+        f'<rect class="cur" x="{ref_width + 12}" y="{_LEGEND_Y - 9}" width="11" height="11"/>'
+        f'<text x="{ref_width + 28}" y="{_LEGEND_Y}">{esc(current_label)}</text></g>'
+    )
+
+
+def _clean(shares: Sequence[float]) -> list[float]:
+    """Shares as plottable numbers: NaN or negative become 0 rather than breaking the path."""
+    return [s if math.isfinite(s) and s > 0 else 0.0 for s in map(float, shares)]
+
+
+def _share_axis(peak: float) -> tuple[float, list[float]]:
+    """Top of the share axis (the first round tick at or above ``peak``) and its ticks."""
+    if not peak > 0:
+        peak = 1.0
+    ticks = nice_ticks(0.0, peak, 4)
+    if ticks[-1] < peak:  # one more step, so the tallest bar stays under the top tick
+        ticks.append(float(f"{2 * ticks[-1] - ticks[-2]:.12g}"))
+    return ticks[-1], ticks
+
+
+def _c(value: float) -> str:
+    """A coordinate with one decimal and no trailing ".0": every byte counts at 2,000 charts."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.3g}%"
+
+
+def _histogram(dist: Distribution, bin_edges: Sequence[float], x_label: str, legend: str) -> str:
+    height, left, right, bottom = 250, 52, 14, 44
+    plot_w, plot_h = _WIDTH - left - right, height - _TOP - bottom
+    edges = [float(e) for e in bin_edges]
+    low, high = edges[0], edges[-1]
+    if not high > low:  # a single value: give it a unit-wide range around itself
+        low, high = low - 0.5, high + 0.5
+        edges = [low + (high - low) * i / (len(edges) - 1) for i in range(len(edges))]
+    ref, cur = _clean(dist.reference), _clean(dist.current)
+    top, y_ticks = _share_axis(max(ref + cur))
+    base = _TOP + plot_h
+
+    def x(v: float) -> float:
+        return left + (v - low) / (high - low) * plot_w
+
+    def y(s: float) -> float:
+        return base - s / top * plot_h
+
+    def area(shares: list[float]) -> str:
+        d = [f"M{_c(x(edges[0]))} {_c(base)}"]
+        for i, s in enumerate(shares):
+            d.append(f"V{_c(y(s))}H{_c(x(edges[i + 1]))}")
+        d.append(f"V{_c(base)}Z")
+        return "".join(d)
+
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {_WIDTH} {height}" role="img" '
+        f'aria-label="histogram of {esc(x_label)}: reference and current">',
+        legend,
+    ]
+    parts += _y_grid(y_ticks, y, left, _WIDTH - right)
+    parts.append(f'<path class="ref" d="{area(ref)}"/><path class="cur" d="{area(cur)}"/>')
+    # Invisible full-height bins carry the tooltips, so hovering anywhere over a bin works.
+    for i, label in enumerate(dist.labels):
+        x0, x1 = x(edges[i]), x(edges[i + 1])
+        tip = f"{label}: reference {fmt_share(ref[i])}, current {fmt_share(cur[i])}"
+        parts.append(
+            f'<rect class="hit" x="{_c(x0)}" y="{_TOP}" width="{_c(max(x1 - x0, 0.5))}" '
+            f'height="{plot_h}"><title>{esc(tip)}</title></rect>'
+        )
+    parts.append(f'<line class="axis" x1="{left}" x2="{_WIDTH - right}" y1="{base}" y2="{base}"/>')
+    x_ticks = nice_ticks(low, high, 6)
+    for tick, label in zip(x_ticks, fmt_ticks(x_ticks), strict=True):
+        tx = x(tick)
+        parts.append(
+            f'<line class="tick" x1="{_c(tx)}" x2="{_c(tx)}" y1="{base}" y2="{base + 4}"/>'
+            f'<text class="tx" x="{_c(tx)}" y="{base + 16}">{label}</text>'
+        )
+    parts.append(
+        f'<text class="al" x="{_c(left + plot_w / 2)}" y="{height - 4}">'
+        f"{esc(shorten(x_label, 60))}</text>"
+        f'<text class="al" transform="translate(12 {_c(_TOP + plot_h / 2)}) rotate(-90)">'
+        "share of rows</text></svg>"
+    )
+    return "".join(parts)
+
+
+def _y_grid(ticks: list[float], y: Callable[[float], float], x0: float, x1: float) -> list[str]:
+    out = []
+    for tick in ticks:
+        ty = y(tick)
+        out.append(
+            f'<line class="grid" x1="{x0}" x2="{x1}" y1="{_c(ty)}" y2="{_c(ty)}"/>'
+            f'<text class="ty" x="{x0 - 6}" y="{_c(ty + 4)}">{_pct(tick)}</text>'
+        )
+    return out
+
+
+def _bars(dist: Distribution, legend: str) -> str:
+    left, right, bottom = 150, 16, 40
+    n = len(dist.labels)
+    plot_w, plot_h = _WIDTH - left - right, n * _ROW
+    height = _TOP + plot_h + bottom
+    ref, cur = _clean(dist.reference), _clean(dist.current)
+    top, x_ticks = _share_axis(max(ref + cur))
+    base = _TOP + plot_h
+
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {_WIDTH} {height}" role="img" '
+        'aria-label="category shares: reference and current">',
+        legend,
+    ]
+    for tick in x_ticks:
+        tx = left + tick / top * plot_w
+        parts.append(
+            f'<line class="grid" x1="{_c(tx)}" x2="{_c(tx)}" y1="{_TOP}" y2="{base}"/>'
+            f'<text class="tx" x="{_c(tx)}" y="{base + 16}">'
+            f"{_pct(tick)}</text>"
+        )
+    for i, label in enumerate(dist.labels):
+        y0 = _TOP + i * _ROW
+        tip = f"{label}: reference {fmt_share(ref[i])}, current {fmt_share(cur[i])}"
+        parts.append(
+            f"<g><title>{esc(tip)}</title>"
+            f'<text class="cl" x="{left - 8}" y="{y0 + 17}">'
+            f"{esc(shorten(label, _LABEL_CHARS))}</text>"
+            f'<rect class="ref" x="{left}" y="{y0 + 3}" width="{_c(ref[i] / top * plot_w)}" '
+            'height="10"/>'
+            f'<rect class="cur" x="{left}" y="{y0 + 13}" width="{_c(cur[i] / top * plot_w)}" '
+            'height="10"/></g>'
+        )
+    parts.append(
+        f'<line class="axis" x1="{left}" x2="{left}" y1="{_TOP}" y2="{base}"/>'
+        f'<text class="al" x="{_c(left + plot_w / 2)}" y="{height - 4}">'
+        "share of rows</text></svg>"
+    )
+    return "".join(parts)
+
+
+__all__ = [
+    "distribution_chart",
+    "esc",
+    "nice_ticks",
+    "severity_axis",
+    "severity_bar",
+    "shorten",
+]

@@ -1,0 +1,346 @@
+"""Reports built straight from the model dataclasses, for the HTML renderer's tests.
+
+The realistic report has numeric, integer, categorical, boolean, errored and untested columns,
+with statistics computed by scipy from seeded samples, and hostile strings (markup, quotes,
+ampersands, a closing </svg>) in a column name, a category label, a source and an error text.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+from scipy import stats
+
+from driftscope._types import ColumnType, Role
+from driftscope.report.model import (
+    ColumnResult,
+    DatasetVerdict,
+    Distribution,
+    DriftReport,
+    Source,
+)
+
+
+@dataclass(frozen=True)
+class Hostile:
+    """Strings that would run script or break the markup if they were not escaped."""
+
+    name: str = "<script>alert(1)</script> \"q\" 'a' & </svg><img src=x onerror=alert(2)>"
+    label: str = '</svg><script>alert(3)</script>&amp; "x"\''
+    source: str = '"><script>alert(4)</script>&<!-- ref.parquet'
+    error: str = "</details></svg><script>alert(5)</script> & <b onmouseover=alert(6)>boom</b>"
+
+    def fields(self) -> dict[str, str]:
+        return {"name": self.name, "label": self.label, "source": self.source, "error": self.error}
+
+
+HOSTILE = Hostile()
+SHARE_THRESHOLD = 0.5
+
+
+def histogram(ref: NDArray[np.float64], cur: NDArray[np.float64], bins: int = 30) -> Distribution:
+    """Shares of both samples on equal-width bins over the pooled range."""
+    edges = np.linspace(min(ref.min(), cur.min()), max(ref.max(), cur.max()), bins + 1)
+    r, _ = np.histogram(ref, edges)
+    c, _ = np.histogram(cur, edges)
+    labels = tuple(f"[{a:.4g}, {b:.4g})" for a, b in itertools.pairwise(edges))
+    return Distribution(
+        kind="histogram",
+        labels=labels,
+        reference=tuple((r / ref.size).tolist()),
+        current=tuple((c / cur.size).tolist()),
+        edges=tuple(edges.tolist()),
+    )
+
+
+def bars(
+    labels: list[str], ref_counts: NDArray[np.int64], cur_counts: NDArray[np.int64]
+) -> Distribution:
+    return Distribution(
+        kind="bars",
+        labels=tuple(labels),
+        reference=tuple((ref_counts / ref_counts.sum()).tolist()),
+        current=tuple((cur_counts / cur_counts.sum()).tolist()),
+    )
+
+
+def numeric_stats(x: NDArray[np.float64]) -> dict[str, float | int | str | None]:
+    return {
+        "count": int(x.size),
+        "mean": float(x.mean()),
+        "std": float(x.std()),
+        "min": float(x.min()),
+        "median": float(np.median(x)),
+        "max": float(x.max()),
+    }
+
+
+def ks_column(name: str, ref: NDArray[np.float64], cur: NDArray[np.float64]) -> ColumnResult:
+    res = stats.ks_2samp(ref, cur)
+    return ColumnResult(
+        name=name,
+        type=ColumnType.NUMERIC,
+        role=Role.FEATURE,
+        method="ks",
+        statistic=float(res.statistic),
+        p_value=float(res.pvalue),
+        threshold=0.05,
+        higher_is_drift=False,
+        drifted=bool(res.pvalue < 0.05),
+        reference_missing_share=0.0,
+        current_missing_share=0.012,
+        distribution=histogram(ref, cur),
+        reference_stats=numeric_stats(ref),
+        current_stats=numeric_stats(cur),
+        details={"n_reference": ref.size, "alternative": "two-sided"},
+    )
+
+
+def wasserstein_column(
+    name: str, ref: NDArray[np.float64], cur: NDArray[np.float64]
+) -> ColumnResult:
+    value = stats.wasserstein_distance(ref, cur) / ref.std()
+    return ColumnResult(
+        name=name,
+        type=ColumnType.NUMERIC,
+        role=Role.FEATURE,
+        method="wasserstein",
+        statistic=float(value),
+        p_value=None,
+        threshold=0.1,
+        higher_is_drift=True,
+        drifted=bool(value >= 0.1),
+        reference_missing_share=0.0,
+        current_missing_share=0.0,
+        distribution=histogram(ref, cur),
+        reference_stats=numeric_stats(ref),
+        current_stats=numeric_stats(cur),
+    )
+
+
+def chi2_column(
+    name: str,
+    labels: list[str],
+    ref_counts: NDArray[np.int64],
+    cur_counts: NDArray[np.int64],
+    *,
+    kind: ColumnType = ColumnType.CATEGORICAL,
+    role: Role = Role.FEATURE,
+) -> ColumnResult:
+    res = stats.chi2_contingency(np.vstack([ref_counts, cur_counts]), correction=False)
+    return ColumnResult(
+        name=name,
+        type=kind,
+        role=role,
+        method="chi2",
+        statistic=float(res.statistic),
+        p_value=float(res.pvalue),
+        threshold=0.05,
+        higher_is_drift=False,
+        drifted=bool(res.pvalue < 0.05),
+        reference_missing_share=0.00004,
+        current_missing_share=0.25,
+        distribution=bars(labels, ref_counts, cur_counts),
+        reference_stats={
+            "count": int(ref_counts.sum()),
+            "categories": len(labels),
+            "most_frequent": labels[int(np.argmax(ref_counts))],
+        },
+        current_stats={
+            "count": int(cur_counts.sum()),
+            "categories": len(labels),
+            "most_frequent": labels[int(np.argmax(cur_counts))],
+        },
+    )
+
+
+def verdict(columns: list[ColumnResult]) -> DatasetVerdict:
+    tested = [c for c in columns if c.method is not None and c.error is None]
+    drifted = sum(c.drifted for c in tested)
+    share = drifted / len(tested) if tested else 0.0
+    return DatasetVerdict(
+        drifted=share >= SHARE_THRESHOLD,
+        drifted_columns=drifted,
+        columns=len(tested),
+        drift_share=share,
+        share_threshold=SHARE_THRESHOLD,
+    )
+
+
+def make_report(
+    columns: list[ColumnResult], *, reference_source: str = "reference.parquet"
+) -> DriftReport:
+    return DriftReport(
+        reference=Source(rows=4000, source=reference_source),
+        current=Source(rows=3500, source="current.parquet"),
+        dataset=verdict(columns),
+        columns=tuple(columns),
+        created_at="2026-11-25T12:00:00Z",
+        driftscope_version="0.1.0",
+        options={"n_bins": 10, "share_threshold": SHARE_THRESHOLD, "columns": ["a", "b"]},
+    )
+
+
+def realistic_columns(seed: int = 7) -> list[ColumnResult]:
+    rng = np.random.default_rng(seed)
+    n = 2000
+    plans = ["basic", "plus", "pro", "enterprise"]
+    return [
+        ks_column("age", rng.normal(40, 10, n), rng.normal(44, 11, n)),
+        wasserstein_column("income", rng.lognormal(10, 0.5, n), rng.lognormal(10.02, 0.5, n)),
+        ks_column(
+            "tenure_days", rng.poisson(30, n).astype(float), rng.poisson(30, n).astype(float)
+        ),
+        chi2_column(
+            "plan",
+            plans,
+            rng.multinomial(n, [0.4, 0.3, 0.2, 0.1]),
+            rng.multinomial(n, [0.25, 0.3, 0.3, 0.15]),
+        ),
+        chi2_column(
+            "is_active",
+            ["false", "true"],
+            rng.multinomial(n, [0.3, 0.7]),
+            rng.multinomial(n, [0.31, 0.69]),
+            kind=ColumnType.BOOLEAN,
+        ),
+        chi2_column(
+            HOSTILE.name,
+            ["a", HOSTILE.label, "c"],
+            rng.multinomial(n, [0.5, 0.3, 0.2]),
+            rng.multinomial(n, [0.2, 0.3, 0.5]),
+        ),
+        ColumnResult(
+            name="all_missing",
+            type=ColumnType.NUMERIC,
+            role=Role.FEATURE,
+            method=None,
+            statistic=None,
+            p_value=None,
+            threshold=None,
+            higher_is_drift=None,
+            drifted=False,
+            reference_missing_share=1.0,
+            current_missing_share=1.0,
+            error="all values are missing in reference and current",
+        ),
+        ColumnResult(
+            name="notes",
+            type=ColumnType.TEXT,
+            role=Role.FEATURE,
+            method=None,
+            statistic=None,
+            p_value=None,
+            threshold=None,
+            higher_is_drift=None,
+            drifted=False,
+            reference_missing_share=0.0,
+            current_missing_share=0.0,
+            error=HOSTILE.error,
+        ),
+        ColumnResult(
+            name="customer_id",
+            type=ColumnType.CATEGORICAL,
+            role=Role.ID,
+            method=None,
+            statistic=None,
+            p_value=None,
+            threshold=None,
+            higher_is_drift=None,
+            drifted=False,
+            reference_missing_share=0.0,
+            current_missing_share=0.0,
+        ),
+    ]
+
+
+def wide_columns(n: int, seed: int = 1) -> list[ColumnResult]:
+    """``n`` tested columns with synthetic results: two thirds numeric (30-bin histograms), one
+    third categorical (20 labels and "(other)"), about a third drifted."""
+    rng = np.random.default_rng(seed)
+    unit = np.linspace(-3, 3, 31)
+    # Standard normal shares on [-3, 3], unshifted and shifted by half a deviation: computed
+    # once, since each numeric column is the same shape on its own scale.
+    shares = {shift: np.diff(stats.norm.cdf(unit - shift)).tolist() for shift in (0.0, 0.5)}
+    cols = []
+    for i in range(n):
+        drifted = rng.random() < 0.3
+        if i % 3 == 2:
+            labels = [f"category_{k:02d}_{'x' * (k % 7)}" for k in range(20)] + ["(other)"]
+            ref = rng.dirichlet(np.ones(21))
+            cur = rng.dirichlet(np.ones(21))
+            dist = Distribution("bars", tuple(labels), tuple(ref.tolist()), tuple(cur.tolist()))
+            kind, method = ColumnType.CATEGORICAL, "chi2"
+        else:
+            edges = (unit * (1 + i)).tolist()
+            labels = [f"[{a:.4g}, {b:.4g})" for a, b in itertools.pairwise(edges)]
+            dist = Distribution(
+                "histogram",
+                tuple(labels),
+                tuple(shares[0.0]),
+                tuple(shares[0.5 if drifted else 0.0]),
+                tuple(edges),
+            )
+            kind, method = ColumnType.NUMERIC, "ks"
+        p = float(10 ** -rng.uniform(3, 12)) if drifted else float(rng.uniform(0.05, 1))
+        cols.append(
+            ColumnResult(
+                name=f"feature_{i:04d}",
+                type=kind,
+                role=Role.FEATURE,
+                method=method,
+                statistic=float(rng.uniform(0, 0.3)),
+                p_value=p,
+                threshold=0.05,
+                higher_is_drift=False,
+                drifted=drifted,
+                reference_missing_share=0.0,
+                current_missing_share=float(rng.uniform(0, 0.05)),
+                distribution=dist,
+                reference_stats={"count": 10000, "mean": float(rng.normal())},
+                current_stats={"count": 9000, "mean": float(rng.normal())},
+            )
+        )
+    return cols
+
+
+def expected_severity(col: ColumnResult) -> float:
+    """Severity computed here from the statistic, independently of ColumnResult.severity_score."""
+    if col.method is None or col.error is not None or col.statistic is None:
+        return 0.0
+    assert col.threshold is not None  # every tested column built above has one
+    if col.higher_is_drift:
+        return col.statistic / col.threshold
+    assert col.p_value is not None
+    return math.log10(col.p_value) / math.log10(col.threshold)
+
+
+@pytest.fixture
+def hostile() -> Hostile:
+    return HOSTILE
+
+
+@pytest.fixture(scope="session")
+def realistic_report() -> DriftReport:
+    return make_report(realistic_columns(), reference_source=HOSTILE.source)
+
+
+@pytest.fixture(scope="session")
+def wide_report() -> Callable[[int], DriftReport]:
+    """A factory: ``wide_report(n)`` is a report of ``n`` synthetic tested columns."""
+
+    def build(n: int) -> DriftReport:
+        return make_report(wide_columns(n))
+
+    return build
+
+
+@pytest.fixture
+def severity() -> Callable[[ColumnResult], float]:
+    return expected_severity
