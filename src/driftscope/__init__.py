@@ -1,0 +1,60 @@
+"""driftscope: detect and act on drift in production machine-learning models.
+
+>>> import numpy as np
+>>> import driftscope
+>>> rng = np.random.default_rng(0)
+>>> ref = {"age": rng.normal(40, 10, 2000), "plan": rng.choice(["a", "b", "c"], 2000)}
+>>> cur = {"age": rng.normal(45, 10, 2000), "plan": rng.choice(["a", "b", "c"], 2000)}
+>>> report = driftscope.compare(ref, cur)
+>>> report.drifted_columns
+['age']
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from driftscope._types import ColumnType, Role
+from driftscope._version import __version__
+from driftscope.errors import ConfigError, DriftscopeError, InputError, SchemaError
+
+if TYPE_CHECKING:
+    from driftscope.engine.compare import compare
+    from driftscope.report.model import ColumnResult, DriftReport
+    from driftscope.stats._result import TestResult
+
+__all__ = [
+    "ColumnResult",
+    "ColumnType",
+    "ConfigError",
+    "DriftReport",
+    "DriftscopeError",
+    "InputError",
+    "Role",
+    "SchemaError",
+    "TestResult",
+    "__version__",
+    "compare",
+    "stats",
+]
+
+# Imported on first use so that `import driftscope` (and the CLI's start) stays cheap.
+_LAZY = {
+    "compare": ("driftscope.engine.compare", "compare"),
+    "DriftReport": ("driftscope.report.model", "DriftReport"),
+    "ColumnResult": ("driftscope.report.model", "ColumnResult"),
+    "TestResult": ("driftscope.stats._result", "TestResult"),
+    "stats": ("driftscope.stats", None),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'driftscope' has no attribute {name!r}")
+    import importlib
+
+    module_name, attr = _LAZY[name]
+    module = importlib.import_module(module_name)
+    value = module if attr is None else getattr(module, attr)
+    globals()[name] = value
+    return value

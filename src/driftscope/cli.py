@@ -1,0 +1,290 @@
+"""The ``driftscope`` command line: ``report`` (the CI/CD gate) and ``demo``.
+
+Exit codes: 0 ran and no ``--fail-on`` condition met; 1 ran and a condition was met; 2 bad usage
+or unusable input (one line on stderr, no traceback unless ``--debug``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from driftscope._version import __version__
+from driftscope.errors import ConfigError, DriftscopeError
+
+if TYPE_CHECKING:
+    from driftscope.report.model import DriftReport
+
+EXIT_OK = 0
+EXIT_CONDITION = 1
+EXIT_ERROR = 2
+PROGRESS_CELLS = 2_000_000
+"""Show progress by default when rows x columns of the larger input reach this."""
+
+REPORT_EXAMPLE = """\
+examples:
+  driftscope report ref.parquet cur.parquet
+  driftscope report ref.csv cur.csv -o report.html --json report.json --fail-on drift
+  driftscope report ref.parquet 'logs/2026-11-*.parquet' --method psi --threshold income=0.25
+  driftscope report ref.parquet cur.parquet --method age=wasserstein --type zip=categorical
+
+exit codes: 0 no --fail-on condition met, 1 a condition met, 2 bad usage or input.
+"""
+
+DEMO_EXAMPLE = """\
+example:
+  driftscope demo                     # writes ./driftscope-demo/report.html and report.json
+  driftscope demo --output-dir /tmp/demo --rows 50000
+"""
+
+
+def _pairs(values: Sequence[str], option: str) -> tuple[str | None, dict[str, str]]:
+    """Split ``[VALUE | COLUMN=VALUE ...]`` into a global value and per-column values."""
+    glob: str | None = None
+    per: dict[str, str] = {}
+    for raw in values:
+        if "=" in raw:
+            col, _, val = raw.rpartition("=")
+            if not col or not val:
+                raise ConfigError(f"{option}: expected COLUMN=VALUE; got {raw!r}")
+            per[col] = val
+        elif glob is not None:
+            raise ConfigError(f"{option}: give one global value at most; got {glob!r} and {raw!r}")
+        else:
+            glob = raw
+    return glob, per
+
+
+def _float(text: str, option: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise ConfigError(f"{option}: expected a number; got {text!r}") from None
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="driftscope",
+        description="Detect drift between a reference dataset and current (production) data.",
+    )
+    parser.add_argument("--version", action="version", version=f"driftscope {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    rep = sub.add_parser(
+        "report",
+        help="compare CURRENT with REFERENCE and print, save or gate on the result",
+        description="Compare CURRENT with REFERENCE column by column.",
+        epilog=REPORT_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    rep.add_argument("reference", help="reference data: Parquet/CSV/JSONL file, folder or glob")
+    rep.add_argument("current", help="current data, same kinds as the reference")
+    rep.add_argument("-o", "--output", metavar="HTML", help="write the HTML report here")
+    rep.add_argument("--json", metavar="JSON", help="write the JSON report here ('-': stdout)")
+    rep.add_argument(
+        "--method",
+        action="append",
+        default=[],
+        metavar="[COLUMN=]METHOD",
+        help="method for every column it applies to, or for one column (repeatable)",
+    )
+    rep.add_argument(
+        "--threshold",
+        action="append",
+        default=[],
+        metavar="[COLUMN=]VALUE",
+        help="threshold (alpha for tests) for every column, or for one column (repeatable)",
+    )
+    rep.add_argument("--target", metavar="COL", help="the target (label) column")
+    rep.add_argument(
+        "--prediction",
+        action="append",
+        default=[],
+        metavar="COL",
+        help="a model output column (repeatable)",
+    )
+    rep.add_argument(
+        "--probability",
+        action="append",
+        default=[],
+        metavar="[CLASS=]COL",
+        help="a predicted-probability column (repeatable); tested for drift like --prediction",
+    )
+    rep.add_argument("--columns", metavar="COL,COL", help="only these columns")
+    rep.add_argument(
+        "--type",
+        action="append",
+        default=[],
+        metavar="COLUMN=TYPE",
+        help="override a column's type (numeric, categorical, boolean, datetime, text) "
+        "or role (id, ignored, timestamp)",
+    )
+    rep.add_argument(
+        "--fail-on",
+        choices=("drift", "quality", "any"),
+        help="exit 1 when the dataset drifted (drift), a data-quality issue was found "
+        "(quality), or either (any)",
+    )
+    rep.add_argument(
+        "--share-threshold",
+        type=float,
+        default=None,
+        metavar="SHARE",
+        help="dataset drifts when this share of tested features drifts (default 0.5)",
+    )
+    rep.add_argument("--inf-as-missing", action="store_true", help="treat +/-inf as missing")
+    rep.add_argument("--encoding", default="utf-8", help="text encoding of CSV/JSONL inputs")
+    prog = rep.add_mutually_exclusive_group()
+    prog.add_argument("--progress", dest="progress", action="store_true", default=None)
+    prog.add_argument("--no-progress", dest="progress", action="store_false")
+    rep.add_argument("-q", "--quiet", action="store_true", help="print no table")
+    rep.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    demo = sub.add_parser(
+        "demo",
+        help="build a credit-scoring scenario with drift and report on it",
+        description="Generate a realistic credit-scoring reference and production period "
+        "(no network needed), compare them, and write report.html and report.json.",
+        epilog=DEMO_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    demo.add_argument("--output-dir", default="driftscope-demo", help="where to write the files")
+    demo.add_argument("--rows", type=int, default=20_000, help="rows per period (default 20000)")
+    demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    demo.add_argument("--debug", action="store_true", help="show tracebacks")
+    return parser
+
+
+class _ProgressPrinter:
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        width = 24
+        filled = width * done // total
+        bar = "#" * filled + "-" * (width - filled)
+        end = "\n" if done == total else ""
+        self.stream.write(f"\r[{bar}] {done}/{total} {name[:40]:<40}{end}")
+        self.stream.flush()
+
+
+def _estimate_cells(path: str) -> int:
+    """Rows x columns of a Parquet input from its footer; 0 when not cheaply known."""
+    if not path.endswith((".parquet", ".pq")) or not Path(path).is_file():
+        return 0
+    try:
+        import pyarrow.parquet as pq
+
+        meta = pq.ParquetFile(path).metadata
+        return int(meta.num_rows) * int(meta.num_columns)
+    except Exception:  # the reader will report a broken file properly
+        return 0
+
+
+def _run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from driftscope.engine.compare import compare
+    from driftscope.report.terminal import format_table
+
+    global_method, column_methods = _pairs(args.method, "--method")
+    methods: str | dict[str, str] | None = column_methods or global_method
+    if global_method and column_methods:
+        raise ConfigError("--method: use either one global METHOD or COLUMN=METHOD entries")
+    glob_t, col_t = _pairs(args.threshold, "--threshold")
+    thresholds: float | dict[str, float] | None = None
+    if col_t:
+        thresholds = {c: _float(v, "--threshold") for c, v in col_t.items()}
+        if glob_t is not None:
+            raise ConfigError("--threshold: use either one global VALUE or COLUMN=VALUE entries")
+    elif glob_t is not None:
+        thresholds = _float(glob_t, "--threshold")
+    _, types = _pairs(args.type, "--type")
+    predictions = list(args.prediction) + [p.rpartition("=")[2] for p in args.probability]
+    columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
+
+    show_progress = args.progress
+    if show_progress is None:
+        cells = max(_estimate_cells(args.reference), _estimate_cells(args.current))
+        show_progress = err.isatty() and cells >= PROGRESS_CELLS
+    if show_progress:
+        err.write("driftscope: reading data...\n")
+        err.flush()
+    report = compare(
+        args.reference,
+        args.current,
+        schema=types or None,
+        methods=methods,
+        thresholds=thresholds,
+        target=args.target,
+        prediction=predictions or None,
+        columns=columns,
+        share_threshold=0.5 if args.share_threshold is None else args.share_threshold,
+        inf_as_missing=args.inf_as_missing,
+        encoding=args.encoding,
+        progress=_ProgressPrinter(err) if show_progress else None,
+    )
+    if args.json == "-":
+        out.write(report.to_json() + "\n")
+    elif args.json:
+        report.save_json(args.json)
+    if args.output:
+        report.save_html(args.output)
+    if not args.quiet and args.json != "-":
+        color = out.isatty() and "NO_COLOR" not in os.environ
+        out.write(format_table(report, color=color) + "\n")
+        for label, path in (("HTML", args.output), ("JSON", args.json)):
+            if path:
+                out.write(f"{label} report: {path}\n")
+    return EXIT_CONDITION if _fails(report, args.fail_on) else EXIT_OK
+
+
+def _fails(report: DriftReport, fail_on: str | None) -> bool:
+    if fail_on is None:
+        return False
+    drift = report.dataset.drifted
+    quality = bool(report.quality)
+    return {"drift": drift, "quality": quality, "any": drift or quality}[fail_on]
+
+
+def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
+    from driftscope.demo import run_demo
+
+    run_demo(Path(args.output_dir), rows=args.rows, seed=args.seed, out=out)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``driftscope`` console script; returns the exit code."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    try:
+        if args.command == "report":
+            return _run_report(args, sys.stdout, sys.stderr)
+        return _run_demo(args, sys.stdout)
+    except DriftscopeError as exc:
+        if args.debug:
+            traceback.print_exc()
+        sys.stderr.write(f"driftscope: error: {exc}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("driftscope: interrupted\n")
+        return 130
+    except Exception as exc:  # a bug of ours: say so in one line, details on request
+        if args.debug:
+            traceback.print_exc()
+        sys.stderr.write(
+            f"driftscope: internal error: {type(exc).__name__}: {exc} "
+            "(please report it; --debug shows the traceback)\n"
+        )
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

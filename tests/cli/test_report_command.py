@@ -1,0 +1,178 @@
+"""`driftscope report`: the table, the files, the exit codes of the CI gate."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from driftscope.cli import main
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_prints_a_table_and_writes_both_reports(capsys, parquet_pair, tmp_path):
+    ref, cur = parquet_pair
+    html, js = tmp_path / "out" / "r.html", tmp_path / "r.json"
+    code, out, err = run(capsys, "report", str(ref), str(cur), "-o", str(html), "--json", str(js))
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].split() == ["column", "type", "method", "statistic", "p-value", "drifted"]
+    drifted_rows = [ln.split()[0] for ln in lines if ln.rstrip().endswith("DRIFT")]
+    assert set(drifted_rows) == {"shifted", "plan"}
+    assert "Drift in 2 of 5 tested feature columns" in out
+    data = json.loads(js.read_text())
+    assert data["reference"] == {"rows": 3000, "source": str(ref)}
+    assert html.read_text().lstrip().lower().startswith("<!doctype html")
+
+
+def test_json_to_stdout_is_pure_json(capsys, parquet_pair):
+    code, out, _ = run(capsys, "report", *map(str, parquet_pair), "--json", "-")
+    assert code == 0
+    assert json.loads(out)["schema_version"] == 1
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "extra", "expected"),
+    [
+        pytest.param("drift", [], 0, id="drift-share-below-threshold"),
+        pytest.param("drift", ["--share-threshold", "0.4"], 1, id="drift-share-reached"),
+        pytest.param("any", ["--share-threshold", "0.4"], 1, id="any-with-drift"),
+        pytest.param("quality", [], 0, id="quality-clean"),
+    ],
+)
+def test_fail_on_sets_the_exit_code(capsys, parquet_pair, fail_on, extra, expected):
+    code, _, _ = run(capsys, "report", *map(str, parquet_pair), "--fail-on", fail_on, *extra)
+    assert code == expected
+
+
+def test_fail_on_quality_trips_on_a_missing_column(capsys, tmp_path, tables):
+    import pyarrow.parquet as pq
+
+    ref, cur = tables
+    pq.write_table(ref, tmp_path / "r.parquet")
+    pq.write_table(cur.drop_columns(["stable"]), tmp_path / "c.parquet")
+    code, out, _ = run(
+        capsys,
+        "report",
+        str(tmp_path / "r.parquet"),
+        str(tmp_path / "c.parquet"),
+        "--fail-on",
+        "quality",
+    )
+    assert code == 1
+    assert "missing_column" not in out  # people read messages, not check ids
+    assert "'stable' is in the reference but not in" in out
+
+
+def test_method_threshold_and_type_options(capsys, parquet_pair, tmp_path):
+    js = tmp_path / "r.json"
+    code, _, err = run(
+        capsys,
+        "report",
+        *map(str, parquet_pair),
+        "--json",
+        str(js),
+        "--method",
+        "stable=psi",
+        "--method",
+        "count=wasserstein",
+        "--threshold",
+        "stable=0.3",
+        "--type",
+        "count=categorical",
+        "--columns",
+        "stable,count",
+    )
+    assert code == 2, "count became categorical, so wasserstein cannot apply"
+    assert "wasserstein" in err
+    assert "count" in err
+    code, _, err = run(
+        capsys,
+        "report",
+        *map(str, parquet_pair),
+        "--json",
+        str(js),
+        "--method",
+        "stable=psi",
+        "--threshold",
+        "stable=0.3",
+        "--type",
+        "count=categorical",
+    )
+    assert code == 0, err
+    cols = {c["name"]: c for c in json.loads(js.read_text())["columns"]}
+    assert cols["stable"]["method"] == "psi"
+    assert cols["stable"]["threshold"] == 0.3
+    assert cols["count"]["type"] == "categorical"
+    assert cols["count"]["method"] == "chi2"
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        pytest.param(["--method", "nope"], "nope", id="unknown-method"),
+        pytest.param(["--threshold", "abc"], "abc", id="threshold-not-a-number"),
+        pytest.param(["--columns", "ghost"], "ghost", id="unknown-column"),
+        pytest.param(["--type", "stable=colour"], "colour", id="unknown-type"),
+        pytest.param(["--target", "ghost"], "ghost", id="unknown-target"),
+    ],
+)
+def test_bad_options_exit_2_with_one_line(capsys, parquet_pair, argv, needle):
+    code, _out, err = run(capsys, "report", *map(str, parquet_pair), *argv)
+    assert code == 2
+    assert needle in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_console_script_runs_as_a_process(parquet_pair):
+    ref, cur = parquet_pair
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "driftscope.cli",
+            "report",
+            str(ref),
+            str(cur),
+            "--fail-on",
+            "any",
+            "--share-threshold",
+            "0.2",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "DRIFT" in proc.stdout
+
+
+def test_every_subcommand_has_help_with_an_example(capsys):
+    for sub in ("report", "demo"):
+        with pytest.raises(SystemExit) as exc:
+            main([sub, "--help"])
+        assert exc.value.code == 0
+        assert f"driftscope {sub}" in capsys.readouterr().out
+
+
+def test_no_command_prints_help_and_exits_2(capsys):
+    assert main([]) == 2
+    assert "report" in capsys.readouterr().err
+
+
+def test_report_to_an_unwritable_place_is_a_clean_error(capsys, parquet_pair, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, _, err = run(capsys, "report", *map(str, parquet_pair), "-o", str(blocker / "r.html"))
+    assert code == 2
+    assert str(blocker) in err
+    assert not Path(blocker / "r.html").exists()
