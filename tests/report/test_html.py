@@ -23,7 +23,14 @@ from hypothesis import strategies as st
 from driftscope._types import ColumnType, Role
 from driftscope.report._format import fmt_num, fmt_p, fmt_share, fmt_ticks
 from driftscope.report.html import render_html
-from driftscope.report.model import ColumnResult, DatasetVerdict, Distribution, DriftReport, Source
+from driftscope.report.model import (
+    ColumnResult,
+    DatasetVerdict,
+    Distribution,
+    DriftReport,
+    QualityIssue,
+    Source,
+)
 from driftscope.report.svg import nice_ticks
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
@@ -456,3 +463,28 @@ def report_of(columns: list[ColumnResult]) -> DriftReport:
         created_at="2026-11-25T12:00:00Z",
         driftscope_version="0.1.0",
     )
+
+
+def test_quality_findings_are_listed_escaped_and_linked_to_their_column(realistic_report, hostile):
+    issues = (
+        QualityIssue(hostile.name, "new_categories", "warning", f"new in {hostile.label}"),
+        QualityIssue(None, "missing_column", "error", "column 'gone' is missing from current"),
+    )
+    page = Page(render_html(replace(realistic_report, quality=issues)))
+    (card,) = page.find("section", "quality")
+    items = page.find("li", within=card)
+    assert len(items) == 2
+    # errors come first; each item shows its severity, its check and its message
+    severities = [page.text_of(page.find("span", "q", within=item)[0]) for item in items]
+    assert severities == ["error", "warning"]
+    assert "missing_column" in page.text_of(items[0])
+    assert "column 'gone' is missing from current" in page.text_of(items[0])
+    assert f"new in {hostile.label}" in page.text_of(items[1])
+    (link,) = page.find("a", within=items[1])
+    target = page.elements[link].attrs["href"]
+    assert target == f"#{page.elements[sections(page)[hostile.name]].attrs['id']}"
+
+
+def test_no_quality_card_without_findings(realistic_report):
+    assert realistic_report.quality == ()
+    assert Page(render_html(realistic_report)).find("section", "quality") == []

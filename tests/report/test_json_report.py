@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import numpy as np
 
@@ -91,3 +93,15 @@ def test_save_json_round_trips(tables, tmp_path):
     path = report.save_json(tmp_path / "sub" / "r.json")
     assert json.loads(path.read_text()) == report.to_dict()
     assert not list((tmp_path / "sub").glob(".r.json.*")), "temporary file left behind"
+
+
+def test_saved_reports_get_ordinary_file_permissions(tables, tmp_path):
+    report = driftscope.compare(*tables)
+    old = os.umask(0o022)
+    try:
+        json_path = report.save_json(tmp_path / "r.json")
+        html_path = report.save_html(tmp_path / "r.html")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(json_path.stat().st_mode) == 0o644
+    assert stat.S_IMODE(html_path.stat().st_mode) == 0o644

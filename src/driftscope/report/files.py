@@ -9,8 +9,22 @@ from pathlib import Path
 from driftscope.errors import InputError
 
 
+def _default_mode() -> int:
+    """The mode an ordinary new file gets here: 0o666 less the process umask.
+
+    (Reading the umask means setting it; the two calls are back to back.)
+    """
+    umask = os.umask(0o077)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_text_atomic(path: str | Path, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file and an atomic rename."""
+    """Write ``text`` to ``path`` through a temporary file and an atomic rename.
+
+    The file ends up with the permissions of any newly created file (mkstemp's private 0600
+    would surprise whoever serves or uploads the report).
+    """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path()
     try:
@@ -21,6 +35,7 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+            os.fchmod(handle.fileno(), _default_mode())
         Path(tmp).replace(target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

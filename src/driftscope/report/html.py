@@ -80,6 +80,7 @@ def render_html(report: DriftReport) -> str:
             _header(report),
             "<main>",
             _summary(report, columns),
+            _quality(report, columns),
             _toolbar(),
             _severity_chart(columns),
             _sections(columns),
@@ -169,6 +170,28 @@ def _summary(report: DriftReport, columns: list[_Indexed]) -> str:
         parts.append("</p>")
     parts.append("</section>")
     return "".join(parts)
+
+
+def _quality(report: DriftReport, columns: list[_Indexed]) -> str:
+    """The data-quality findings (missing-value spikes, new categories, ...), errors first."""
+    if not report.quality:
+        return ""
+    anchors = {col.name: index for index, col in columns}
+    issues = sorted(report.quality, key=lambda issue: issue.severity != "error")
+    items = []
+    for issue in issues:
+        where = ""
+        if issue.column is not None and issue.column in anchors:
+            where = f' <a href="#c{anchors[issue.column]}">{esc(issue.column)}</a>'
+        items.append(
+            f'<li class="q-{esc(issue.severity)}"><span class="pill q">{esc(issue.severity)}</span>'
+            f'<span class="badge">{esc(issue.check)}</span>{where} {esc(issue.message)}</li>'
+        )
+    return (
+        '<section class="card quality" aria-label="data quality">'
+        f"<h2>Data quality: {len(issues):,} finding{'s' if len(issues) != 1 else ''}</h2>"
+        f'<ul class="quality-list">{"".join(items)}</ul></section>'
+    )
 
 
 def _tile(label: str, value: str, extra: str, *, bad: bool) -> str:
