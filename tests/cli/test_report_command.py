@@ -176,3 +176,30 @@ def test_report_to_an_unwritable_place_is_a_clean_error(capsys, parquet_pair, tm
     assert code == 2
     assert str(blocker) in err
     assert not Path(blocker / "r.html").exists()
+
+
+def test_default_report_on_large_inputs_imports_neither_scipy_stats_nor_pandas(tmp_path):
+    """The import budget of the default path: scipy.stats alone costs more than the test."""
+    import pyarrow.parquet as pq
+
+    from tests.conftest import make_tables
+
+    ref, cur = make_tables(n=12_000)  # above the exact-KS limit of 10,000 rows
+    pq.write_table(ref, tmp_path / "ref.parquet")
+    pq.write_table(cur, tmp_path / "cur.parquet")
+    out = tmp_path / "r.json"
+    script = (
+        "import sys\n"
+        "from driftscope.cli import main\n"
+        f"code = main(['report', {str(tmp_path / 'ref.parquet')!r}, "
+        f"{str(tmp_path / 'cur.parquet')!r}, '--json', {str(out)!r}, '-o', "
+        f"{str(tmp_path / 'r.html')!r}])\n"
+        "heavy = sorted(m for m in ('scipy.stats', 'pandas', 'polars') if m in sys.modules)\n"
+        "print(code, heavy)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.stdout.strip().splitlines()[-1] == "0 []", result.stdout + result.stderr
+    methods = {c["method"] for c in json.loads(out.read_text())["columns"]}
+    assert methods == {"ks", "chi2", "z_proportion"}
