@@ -14,10 +14,13 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
 from numpy.typing import NDArray
 from scipy import stats as sps
 
 from driftscope import stats
+from driftscope.stats.kolmogorov_smirnov import ks_statistic
+from driftscope.testing.strategies import numeric_sample_pairs
 
 RTOL = 1e-9
 Sampler = Callable[[np.random.Generator, int, float], NDArray[np.float64]]
@@ -182,3 +185,14 @@ def test_epps_singleton_reports_a_rank_deficient_covariance() -> None:
     with pytest.warns(UserWarning, match="does not have full rank"):
         sps.epps_singleton_2samp([0.0, 1.0] * 10, [0.0, 1.0, 1.0] * 7)
     assert res.details["covariance_rank"] < 4
+
+
+@settings(max_examples=300, deadline=None)
+@given(pair=numeric_sample_pairs(min_size=1, max_size=60))
+def test_ks_statistic_is_scipys_d_bit_for_bit(pair: tuple[list[float], list[float]]) -> None:
+    # method='asymp' makes scipy report its raw D (exact mode snaps it to the lattice).
+    r, c = np.sort(np.asarray(pair[0])), np.sort(np.asarray(pair[1]))
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")  # scipy's p-value for degenerate pairs; D is fine
+        expected = float(sps.ks_2samp(r, c, method="asymp").statistic)
+    assert ks_statistic(r, c) == expected

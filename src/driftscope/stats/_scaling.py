@@ -43,10 +43,9 @@ def mean_std(sorted_values: FloatArray) -> tuple[float, float]:
     (5e+307, 5e+307)
     """
     exponent = scale_exponent(sorted_values)
-    if exponent == 0:
-        return float(sorted_values.mean()), float(sorted_values.std())
-    scaled = np.ldexp(sorted_values, -exponent)
-    return (
-        math.ldexp(float(scaled.mean()), exponent),
-        math.ldexp(float(scaled.std()), exponent),
-    )
+    scaled = sorted_values if exponent == 0 else np.ldexp(sorted_values, -exponent)
+    mean = float(scaled.mean())
+    deviations = scaled - mean
+    np.square(deviations, out=deviations)  # in place: one temporary where numpy.std has two
+    std = math.sqrt(float(deviations.sum()) / scaled.size)
+    return math.ldexp(mean, exponent), math.ldexp(std, exponent)
