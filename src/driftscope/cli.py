@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_CONDITION = 1
 EXIT_ERROR = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer killed by it
 PROGRESS_CELLS = 2_000_000
 """Show progress by default when rows x columns of the larger input reach this."""
 
@@ -99,6 +100,21 @@ def _build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="[COLUMN=]VALUE",
         help="threshold (alpha for tests) for every column, or for one column (repeatable)",
+    )
+    rep.add_argument(
+        "--correction",
+        choices=("bh", "holm", "bonferroni", "none"),
+        default="bh",
+        help="multiple-testing correction of the p-values over all tested columns "
+        "(default bh: Benjamini-Hochberg)",
+    )
+    rep.add_argument(
+        "--min-effect",
+        action="append",
+        default=[],
+        metavar="[COLUMN=]VALUE",
+        help="minimum effect size for a test to count as drift: KS distance (numeric), "
+        "Cramér's V (categorical); default 0.03; for every column or one (repeatable)",
     )
     rep.add_argument("--target", metavar="COL", help="the target (label) column")
     rep.add_argument(
@@ -186,6 +202,16 @@ def _estimate_cells(path: str) -> int:
         return 0
 
 
+def _numbers(entries: list[str], flag: str) -> float | dict[str, float] | None:
+    """One global VALUE, or COLUMN=VALUE entries, of a repeatable numeric option."""
+    global_value, per_column = _pairs(entries, flag)
+    if per_column:
+        if global_value is not None:
+            raise ConfigError(f"{flag}: use either one global VALUE or COLUMN=VALUE entries")
+        return {column: _float(value, flag) for column, value in per_column.items()}
+    return None if global_value is None else _float(global_value, flag)
+
+
 def _run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from driftscope.engine.compare import compare
     from driftscope.report.terminal import format_table
@@ -194,14 +220,8 @@ def _run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     methods: str | dict[str, str] | None = column_methods or global_method
     if global_method and column_methods:
         raise ConfigError("--method: use either one global METHOD or COLUMN=METHOD entries")
-    glob_t, col_t = _pairs(args.threshold, "--threshold")
-    thresholds: float | dict[str, float] | None = None
-    if col_t:
-        thresholds = {c: _float(v, "--threshold") for c, v in col_t.items()}
-        if glob_t is not None:
-            raise ConfigError("--threshold: use either one global VALUE or COLUMN=VALUE entries")
-    elif glob_t is not None:
-        thresholds = _float(glob_t, "--threshold")
+    thresholds = _numbers(args.threshold, "--threshold")
+    min_effect = _numbers(args.min_effect, "--min-effect")
     _, types = _pairs(args.type, "--type")
     predictions = list(args.prediction) + [p.rpartition("=")[2] for p in args.probability]
     columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
@@ -223,6 +243,8 @@ def _run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         prediction=predictions or None,
         columns=columns,
         share_threshold=0.5 if args.share_threshold is None else args.share_threshold,
+        correction=args.correction,
+        min_effect=min_effect,
         inf_as_missing=args.inf_as_missing,
         encoding=args.encoding,
         progress=_ProgressPrinter(err) if show_progress else None,
@@ -276,6 +298,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("driftscope: interrupted\n")
         return 130
+    except BrokenPipeError:
+        # The reader went away (`driftscope report ... | head`): stop quietly, as Unix tools do,
+        # and keep the interpreter's final flush from failing on the closed pipe again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as exc:  # a bug of ours: say so in one line, details on request
         if args.debug:
             traceback.print_exc()

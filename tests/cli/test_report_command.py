@@ -24,7 +24,8 @@ def test_prints_a_table_and_writes_both_reports(capsys, parquet_pair, tmp_path):
     code, out, err = run(capsys, "report", str(ref), str(cur), "-o", str(html), "--json", str(js))
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0].split() == ["column", "type", "method", "statistic", "p-value", "drifted"]
+    header = ["column", "type", "method", "statistic", "p-value", "effect", "drifted"]
+    assert lines[0].split() == header
     drifted_rows = [ln.split()[0] for ln in lines if ln.rstrip().endswith("DRIFT")]
     assert set(drifted_rows) == {"shifted", "plan"}
     assert "Drift in 2 of 5 tested feature columns" in out
@@ -203,3 +204,17 @@ def test_default_report_on_large_inputs_imports_neither_scipy_stats_nor_pandas(t
     assert result.stdout.strip().splitlines()[-1] == "0 []", result.stdout + result.stderr
     methods = {c["method"] for c in json.loads(out.read_text())["columns"]}
     assert methods == {"ks", "chi2", "z_proportion"}
+
+
+def test_a_closed_pipe_ends_quietly(parquet_pair):
+    ref, cur = parquet_pair
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "driftscope.cli", "report", str(ref), str(cur)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()  # the reader goes away before the table is printed
+    _, err = proc.communicate(timeout=60)
+    assert err.decode() == ""
+    assert proc.returncode == 141

@@ -29,6 +29,10 @@ COLUMN_KEYS = {
     "statistic",
     "p_value",
     "threshold",
+    "p_value_adjusted",
+    "effect_size",
+    "effect_measure",
+    "effect_threshold",
     "higher_is_drift",
     "drifted",
     "reference_missing_share",
@@ -49,7 +53,10 @@ def test_top_level_layout_and_types(tables):
     assert data["reference"]["rows"] == 3000
     assert data["reference"]["source"] == "<pyarrow.Table>"
     ds = data["dataset"]
-    assert set(ds) == {"drifted", "drifted_columns", "columns", "drift_share", "share_threshold"}
+    assert set(ds) == {
+        *("drifted", "drifted_columns", "columns", "drift_share", "share_threshold"),
+        "correction",
+    }
     assert ds["drift_share"] == ds["drifted_columns"] / ds["columns"]
     assert data["quality"] == []
     assert data["performance"] is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -10,6 +10,7 @@ import numpy as np
 import pyarrow as pa
 
 from driftscope._types import ColumnType
+from driftscope.decision import CRAMERS_V, KS_DISTANCE, EffectMeasure, cramers_v, ks_distance
 from driftscope.engine.plan import (
     DEFAULT_BINARY_METHOD,
     DEFAULT_CATEGORICAL_METHOD,
@@ -28,6 +29,22 @@ from driftscope.stats import TestResult, prepare_numeric
 from driftscope.stats import get as get_method
 
 MAX_NEW_CATEGORY_EXAMPLES = 5
+
+
+def _effect(res: TestResult, measure: EffectMeasure, size: Callable[[], float]) -> dict[str, Any]:
+    """Effect-size fields of a result: a distance is its own effect (its threshold decides);
+    a test gets ``measure``, computed only then, with that measure's default minimum."""
+    if res.higher_is_drift:
+        return {
+            "effect_size": res.statistic,
+            "effect_measure": res.method,
+            "effect_threshold": res.threshold,
+        }
+    return {
+        "effect_size": size(),
+        "effect_measure": measure.name,
+        "effect_threshold": measure.default_minimum,
+    }
 
 
 def _share(part: int, total: int) -> float:
@@ -121,6 +138,12 @@ def evaluate_numeric(
     res = get_method(method).from_sorted(
         rs.values, cs.values, threshold=plan.threshold, **params.get(method, {})
     )
+    # ks reports D itself (as the lattice value in exact mode, which is D up to rounding)
+    effect = _effect(
+        res,
+        KS_DISTANCE,
+        lambda: res.statistic if res.method == "ks" else ks_distance(rs.values, cs.values),
+    )
     return _result(
         plan,
         method,
@@ -130,6 +153,7 @@ def evaluate_numeric(
         distribution=numeric_distribution(rs.values, cs.values),
         reference_stats=stats_r,
         current_stats=stats_c,
+        **effect,
     )
 
 
@@ -188,6 +212,7 @@ def evaluate_categorical(
         reference_stats=stats_r,
         current_stats=stats_c,
         details=details,
+        **_effect(res, CRAMERS_V, lambda: cramers_v(counts.reference, counts.current)),
     )
 
 

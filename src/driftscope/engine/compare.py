@@ -10,7 +10,9 @@ from typing import Any
 
 from driftscope._types import ColumnType, Role
 from driftscope._version import __version__
+from driftscope.decision import CORRECTIONS, DEFAULT_CORRECTION
 from driftscope.engine.column import evaluate
+from driftscope.engine.decide import apply_decisions, check_min_effect
 from driftscope.engine.plan import ColumnPlan, plan_columns
 from driftscope.engine.quality import column_findings
 from driftscope.errors import ConfigError, InputError, param_error
@@ -41,7 +43,9 @@ def _read_both(reference: Any, current: Any, encoding: str) -> tuple[Dataset, Da
     return ref, cur
 
 
-def _verdict(columns: Sequence[ColumnResult], share_threshold: float) -> DatasetVerdict:
+def _verdict(
+    columns: Sequence[ColumnResult], share_threshold: float, correction: str
+) -> DatasetVerdict:
     features = [c for c in columns if c.role == Role.FEATURE and c.tested]
     drifted = sum(1 for c in features if c.drifted)
     share = drifted / len(features) if features else 0.0
@@ -51,6 +55,7 @@ def _verdict(columns: Sequence[ColumnResult], share_threshold: float) -> Dataset
         columns=len(features),
         drift_share=share,
         share_threshold=share_threshold,
+        correction=correction,
     )
 
 
@@ -66,6 +71,8 @@ def compare(
     columns: Sequence[str] | None = None,
     method_params: Mapping[str, Mapping[str, Any]] | None = None,
     share_threshold: float = DEFAULT_SHARE_THRESHOLD,
+    correction: str = DEFAULT_CORRECTION,
+    min_effect: float | Mapping[str, float] | None = None,
     inf_as_missing: bool = False,
     encoding: str = "utf-8",
     n_jobs: int | None = None,
@@ -96,6 +103,14 @@ def compare(
         Extra parameters per method, e.g. ``{"psi": {"n_bins": 20}}``.
     share_threshold:
         The dataset drifts when this share of tested features (or more) drifts.
+    correction:
+        Multiple-testing correction of the p-values over all tested columns: ``"bh"``
+        (Benjamini-Hochberg, the default), ``"holm"``, ``"bonferroni"`` or ``"none"``. A test
+        drifts when its adjusted p-value is below its alpha.
+    min_effect:
+        The minimum effect size for a test to count as drift, for every column or per column:
+        the KS distance for numeric tests, Cramér's V for categorical ones (default 0.03 for
+        both; 0 makes any significant change drift). Distance methods use their threshold.
     inf_as_missing:
         Treat +/-inf as missing instead of reporting the column as an error.
     encoding:
@@ -114,6 +129,9 @@ def compare(
         raise param_error("compare", "share_threshold", "in [0, 1]", share_threshold)
     if n_jobs is not None and n_jobs < 1:
         raise param_error("compare", "n_jobs", "an integer >= 1", n_jobs)
+    if correction not in CORRECTIONS:
+        raise param_error("compare", "correction", f"one of {', '.join(CORRECTIONS)}", correction)
+    check_min_effect(min_effect)
     ref, cur = _read_both(reference, current, encoding)
     plans, issues = plan_columns(
         ref,
@@ -150,10 +168,11 @@ def compare(
             if progress is not None:
                 progress(done, len(plans), res.name)
 
+    results = apply_decisions(results, correction=correction, min_effect=min_effect)
     return DriftReport(
         reference=Source(ref.n_rows, ref.source),
         current=Source(cur.n_rows, cur.source),
-        dataset=_verdict(results, share_threshold),
+        dataset=_verdict(results, share_threshold, correction),
         columns=tuple(results),
         created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         driftscope_version=__version__,

@@ -360,15 +360,19 @@ def _test_table(col: ColumnResult) -> str:
     rows = [("method", esc(col.method))]
     if col.tested:
         threshold = fmt_num(col.threshold)
-        rule = (
-            f"statistic ≥ {threshold}"
-            if col.higher_is_drift or col.p_value is None
-            else f"p < {threshold}"
-        )
+        is_test = not col.higher_is_drift and col.p_value is not None
+        rule = f"p < {threshold}" if is_test else f"statistic ≥ {threshold}"
+        if is_test and col.p_value_adjusted is not None:
+            rule = f"adjusted p < {threshold}"
+        if is_test and col.effect_size is not None and col.effect_threshold is not None:
+            rule += f" and {col.effect_measure} ≥ {fmt_num(col.effect_threshold)}"
         drifted = '<span class="yes">yes</span>' if col.drifted else "no"
+        rows += [("statistic", fmt_num(col.statistic)), ("p-value", fmt_p(col.p_value))]
+        if col.p_value_adjusted is not None:
+            rows.append(("adjusted p-value", fmt_p(col.p_value_adjusted)))
+        if is_test and col.effect_size is not None:
+            rows.append((f"effect ({esc(col.effect_measure)})", fmt_num(col.effect_size)))
         rows += [
-            ("statistic", fmt_num(col.statistic)),
-            ("p-value", fmt_p(col.p_value)),
             ("drift when", esc(rule)),
             ("drifted", drifted),
             ("severity", f"{fmt_num(_severity(col))}× threshold"),

@@ -44,6 +44,10 @@ class ColumnResult:
     (``error`` then says why, or ``role`` is not a tested role).
     ``reference_stats`` / ``current_stats`` are summary numbers for people (count, mean, ...
     or count, categories, ...), in the order they should be shown.
+    ``p_value_adjusted`` is the p-value after multiple-testing correction over the report's
+    tested columns; ``effect_size`` (measured as ``effect_measure``: ``ks_distance``,
+    ``cramers_v``, or the distance itself) must reach ``effect_threshold`` for a test to count
+    as drift. See :mod:`driftscope.decision`.
     """
 
     name: str
@@ -62,6 +66,10 @@ class ColumnResult:
     reference_stats: Mapping[str, float | int | str | None] = field(default_factory=lambda: _EMPTY)
     current_stats: Mapping[str, float | int | str | None] = field(default_factory=lambda: _EMPTY)
     details: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+    p_value_adjusted: float | None = None
+    effect_size: float | None = None
+    effect_measure: str | None = None
+    effect_threshold: float | None = None
 
     @property
     def tested(self) -> bool:
@@ -72,7 +80,10 @@ class ColumnResult:
     def severity_score(self) -> float:
         """How far past its threshold the column is, for sorting (>= 1 means drifted).
 
-        Distances: statistic / threshold. Tests: -log10(p) / -log10(alpha). 0 when untested.
+        Distances: statistic / threshold. Tests: -log10(p) / -log10(alpha), with the adjusted
+        p-value when there is one; when the test also has a minimum effect size, the smaller of
+        that and effect / minimum (a test drifts only when it passes both bars). 0 when
+        untested.
         """
         import math
 
@@ -80,11 +91,14 @@ class ColumnResult:
             return 0.0
         if self.higher_is_drift:
             return self.statistic / self.threshold if self.threshold > 0 else math.inf
-        p = self.p_value if self.p_value is not None else 1.0
+        p = self.p_value_adjusted if self.p_value_adjusted is not None else self.p_value
         alpha = self.threshold
         if alpha <= 0 or alpha >= 1:
             return 0.0
-        return -math.log10(max(p, 1e-300)) / -math.log10(alpha)
+        significance = -math.log10(max(1.0 if p is None else p, 1e-300)) / -math.log10(alpha)
+        if self.effect_size is None or not self.effect_threshold:
+            return significance
+        return min(significance, self.effect_size / self.effect_threshold)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +136,7 @@ class DatasetVerdict:
     columns: int
     drift_share: float
     share_threshold: float
+    correction: str = "bh"
 
 
 @dataclass(frozen=True, slots=True)

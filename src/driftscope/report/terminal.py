@@ -5,6 +5,11 @@ from __future__ import annotations
 from driftscope.report.model import ColumnResult, DriftReport
 
 MAX_NAME = 32
+CORRECTION_NAMES = {
+    "bh": "Benjamini-Hochberg",
+    "holm": "Holm",
+    "bonferroni": "Bonferroni",
+}
 
 
 def fmt_number(value: float | None) -> str:
@@ -31,32 +36,52 @@ def _row(col: ColumnResult) -> list[str]:
         verdict = "error"
     elif not col.tested:
         verdict = f"({col.role})"
+    elif col.drifted:
+        verdict = "DRIFT"
     else:
-        verdict = "DRIFT" if col.drifted else "ok"
+        verdict = "small" if _significant_but_small(col) else "ok"
+    p = col.p_value_adjusted if col.p_value_adjusted is not None else col.p_value
+    is_test = col.tested and not col.higher_is_drift
     return [
         _name(col.name),
         str(col.type),
         col.method or "-",
         fmt_number(col.statistic),
-        fmt_number(col.p_value),
+        fmt_number(p),
+        fmt_number(col.effect_size) if is_test else "-",
         verdict,
     ]
+
+
+def _significant_but_small(col: ColumnResult) -> bool:
+    """A test whose (adjusted) p-value passed but whose effect size did not."""
+    p = col.p_value_adjusted if col.p_value_adjusted is not None else col.p_value
+    return (
+        col.tested
+        and not col.higher_is_drift
+        and p is not None
+        and col.threshold is not None
+        and p < col.threshold
+        and col.effect_size is not None
+        and col.effect_threshold is not None
+        and col.effect_size < col.effect_threshold
+    )
 
 
 def format_table(report: DriftReport, *, color: bool = False) -> str:
     """The column table (most severe first, untested last) and a summary line."""
     cols = sorted(report.columns, key=lambda c: (not c.tested, -c.severity_score))
-    header = ["column", "type", "method", "statistic", "p-value", "drifted"]
+    header = ["column", "type", "method", "statistic", "p-value", "effect", "drifted"]
     rows = [_row(c) for c in cols]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = []
     for i, row in enumerate([header, *rows]):
         cells = [
-            cell.ljust(w) if j < 3 or j == 5 else cell.rjust(w)
+            cell.ljust(w) if j < 3 or j == 6 else cell.rjust(w)
             for j, (cell, w) in enumerate(zip(row, widths, strict=True))
         ]
         line = "  ".join(cells).rstrip()
-        if color and i > 0 and row[5] == "DRIFT":
+        if color and i > 0 and row[6] == "DRIFT":
             line = f"\x1b[1;31m{line}\x1b[0m"
         lines.append(line)
         if i == 0:
@@ -68,6 +93,12 @@ def format_table(report: DriftReport, *, color: bool = False) -> str:
         f"({ds.drift_share:.0%}; the dataset drifts at {ds.share_threshold:.0%}): "
         + ("DATASET DRIFT" if ds.drifted else "no dataset drift")
     )
+    tests = sum(1 for c in report.columns if c.p_value_adjusted is not None)
+    if tests > 1 and ds.correction in CORRECTION_NAMES:
+        lines.append(
+            f"p-values adjusted for {tests} tests ({CORRECTION_NAMES[ds.correction]}); "
+            "'small': significant, but the effect is below its minimum"
+        )
     errors = sum(1 for c in report.columns if c.error is not None)
     if report.quality:
         lines.append(f"Data quality: {len(report.quality)} issue(s)")

@@ -1,0 +1,77 @@
+"""Effect sizes: how much a column changed, on a scale that does not grow with the rows.
+
+A p-value answers "is there any difference?"; with a million rows a 0.02-sigma shift is
+certain to be one. An effect size answers "how big is it?", so a column counts as drifted only
+when its test is significant *and* its effect reaches a minimum:
+
+* numeric tests (ks, mann_whitney, t_test, cramer_von_mises, anderson_darling,
+  epps_singleton): the **KS distance** D = max |F_r - F_c|, the largest share of rows on
+  one side of some value that moved across it, in [0, 1]. For a normal mean shift of
+  delta standard deviations D is about 0.4 delta.
+* categorical and binary tests (chi2, g_test, z_proportion, fisher_exact): **Cramér's V** of
+  the 2 x k table of counts, ``sqrt(chi2 / N)`` (``min(2, k) - 1 = 1``), in [0, 1]; for two
+  categories it is the absolute phi coefficient.
+* distances (psi, wasserstein, jensen_shannon, ...) are effect sizes already: their own
+  threshold decides, with no second rule.
+
+The default minimum of 0.03 flags a normal mean shift of about 0.075 standard deviations, or
+three in a hundred rows changing category, and ignores what is smaller however many rows there
+are. Users change it per column.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from driftscope.stats.kolmogorov_smirnov import ks_statistic
+
+FloatArray = NDArray[np.float64]
+Counts = NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class EffectMeasure:
+    """A named effect size and the default minimum for a column to count as drifted."""
+
+    name: str
+    default_minimum: float
+
+
+KS_DISTANCE = EffectMeasure("ks_distance", 0.03)
+CRAMERS_V = EffectMeasure("cramers_v", 0.03)
+
+
+def ks_distance(reference: FloatArray, current: FloatArray) -> float:
+    """The KS distance of two sorted samples (the ``ks`` statistic).
+
+    >>> ks_distance(np.array([1.0, 2.0, 3.0, 4.0]), np.array([3.0, 4.0, 5.0, 6.0]))
+    0.5
+    """
+    return ks_statistic(reference, current)
+
+
+def cramers_v(reference: Counts, current: Counts) -> float:
+    """Cramér's V of the 2 x k table of category counts (categories absent from both dropped).
+
+    0 when fewer than two categories occur.
+
+    >>> round(cramers_v(np.array([50, 50]), np.array([50, 50])), 12)
+    0.0
+    >>> round(cramers_v(np.array([100, 0]), np.array([0, 100])), 12)
+    1.0
+    """
+    table = np.vstack((reference, current)).astype(np.float64)
+    table = table[:, table.sum(axis=0) > 0]
+    total = table.sum()
+    if table.shape[1] < 2 or total == 0:
+        return 0.0
+    rows = table.sum(axis=1, keepdims=True)
+    if np.any(rows == 0):
+        return 0.0
+    expected = rows * table.sum(axis=0, keepdims=True) / total
+    chi2 = float(np.sum((table - expected) ** 2 / expected))
+    return min(math.sqrt(chi2 / total), 1.0)

@@ -1,0 +1,124 @@
+"""compare() decides with adjusted p-values and effect sizes (the decision step of the engine)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from statsmodels.stats.multitest import multipletests
+
+import driftscope
+from driftscope.cli import main
+from driftscope.decision import CORRECTIONS
+from driftscope.errors import ConfigError
+
+
+def _null_columns(n_rows: int, n_cols: int, seed: int) -> tuple[dict, dict]:
+    rng = np.random.default_rng(seed)
+    ref = {f"x{i:02d}": rng.normal(0.0, 1.0, n_rows) for i in range(n_cols)}
+    cur = {f"x{i:02d}": rng.normal(0.0, 1.0, n_rows) for i in range(n_cols)}
+    return ref, cur
+
+
+def test_adjusted_p_values_are_statsmodels_over_the_tested_columns(tables):
+    report = driftscope.compare(*tables, correction="holm")
+    tested = [c for c in report.columns if c.p_value is not None]
+    _, expected, _, _ = multipletests([c.p_value for c in tested], method="holm")
+    assert [c.p_value_adjusted for c in tested] == pytest.approx(expected, rel=1e-12)
+    assert report.dataset.correction == "holm"
+
+
+def test_correction_none_keeps_the_raw_p_values(tables):
+    report = driftscope.compare(*tables, correction="none", min_effect=0.0)
+    for col in report.columns:
+        assert col.p_value_adjusted == col.p_value
+        assert col.drifted == (col.p_value < col.threshold)
+
+
+def test_a_tiny_shift_in_a_large_sample_is_significant_but_not_drift():
+    rng = np.random.default_rng(3)
+    n = 400_000
+    ref = {"x": rng.normal(0.0, 1.0, n)}
+    cur = {"x": rng.normal(0.03, 1.0, n)}  # 0.03 sd: D about 0.012
+    col = driftscope.compare(ref, cur).column("x")
+    assert col.p_value_adjusted < 1e-10
+    assert col.effect_measure == "ks_distance"
+    assert col.effect_size == col.statistic
+    assert col.effect_size < col.effect_threshold == 0.03
+    assert not col.drifted
+    assert driftscope.compare(ref, cur, min_effect=0.0).column("x").drifted
+
+
+def test_a_meaningful_shift_in_a_small_sample_drifts():
+    rng = np.random.default_rng(4)
+    ref, cur = {"x": rng.normal(0.0, 1.0, 200)}, {"x": rng.normal(0.5, 1.0, 200)}
+    assert driftscope.compare(ref, cur).column("x").drifted
+
+
+def test_categorical_effect_is_cramers_v(tables):
+    col = driftscope.compare(*tables).column("plan")
+    assert col.effect_measure == "cramers_v"
+    # chi2 = N V^2 for a 2 x k table
+    assert col.statistic == pytest.approx(6000 * col.effect_size**2, rel=1e-9)
+
+
+def test_distance_methods_are_their_own_effect_size(tables):
+    col = driftscope.compare(*tables, methods="psi").column("shifted")
+    assert col.effect_measure == "psi"
+    assert col.effect_size == col.statistic
+    assert col.effect_threshold == col.threshold
+    assert col.p_value_adjusted is None
+
+
+def test_min_effect_per_column(tables):
+    report = driftscope.compare(*tables, min_effect={"shifted": 0.9})
+    assert not report.column("shifted").drifted
+    assert report.column("shifted").effect_threshold == 0.9
+    assert report.column("plan").drifted
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_corrections_rank_by_how_many_null_columns_they_let_through(seed):
+    # 40 columns, no drift, and no effect minimum: only the correction stands between the
+    # noise and an alarm. Bonferroni/Holm/BH flag at most what "none" flags.
+    ref, cur = _null_columns(300, 40, seed)
+    flagged = {
+        method: sum(
+            c.drifted
+            for c in driftscope.compare(ref, cur, correction=method, min_effect=0.0).columns
+        )
+        for method in CORRECTIONS
+    }
+    assert flagged["bonferroni"] <= flagged["holm"] <= flagged["bh"] <= flagged["none"]
+
+
+def test_bad_decision_options_are_one_line_errors(tables):
+    with pytest.raises(ConfigError, match="correction"):
+        driftscope.compare(*tables, correction="fdr")
+    with pytest.raises(ConfigError, match=r"min_effect\['plan'\]"):
+        driftscope.compare(*tables, min_effect={"plan": 2.0})
+
+
+def test_cli_decision_options(capsys, parquet_pair, tmp_path):
+    ref, cur = parquet_pair
+    js = tmp_path / "r.json"
+    argv = ["report", str(ref), str(cur), "--json", str(js), "--correction", "bonferroni"]
+    assert main([*argv, "--min-effect", "shifted=0.9"]) == 0
+    data = json.loads(js.read_text())
+    cols = {c["name"]: c for c in data["columns"]}
+    assert data["dataset"]["correction"] == "bonferroni"
+    assert cols["shifted"]["effect_threshold"] == 0.9
+    assert cols["shifted"]["drifted"] is False
+    out = capsys.readouterr().out
+    assert "p-values adjusted for 5 tests (Bonferroni)" in out
+    assert main([*argv, "--min-effect", "1.5"]) == 2
+    assert "min_effect" in capsys.readouterr().err
+
+
+def test_cli_correction_choices_are_the_engines():
+    from driftscope.cli import _build_parser
+
+    report = _build_parser()._subparsers._group_actions[0].choices["report"]  # type: ignore[union-attr]
+    (action,) = [a for a in report._actions if a.dest == "correction"]
+    assert tuple(action.choices) == CORRECTIONS
