@@ -116,6 +116,14 @@ def _build_parser() -> argparse.ArgumentParser:
         help="minimum effect size for a test to count as drift: KS distance (numeric), "
         "Cramér's V (categorical); default 0.03; for every column or one (repeatable)",
     )
+    rep.add_argument(
+        "--tiers",
+        action="append",
+        default=[],
+        metavar="COLUMN=WARNING,MAJOR",
+        help="effect sizes at which a column's severity becomes warning and major "
+        "(repeatable; defaults: see the README)",
+    )
     rep.add_argument("--target", metavar="COL", help="the target (label) column")
     rep.add_argument(
         "--prediction",
@@ -142,9 +150,9 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     rep.add_argument(
         "--fail-on",
-        choices=("drift", "quality", "any"),
+        choices=("drift", "quality", "any", "warning", "major"),
         help="exit 1 when the dataset drifted (drift), a data-quality issue was found "
-        "(quality), or either (any)",
+        "(quality), either (any), or the dataset's severity reached warning or major",
     )
     rep.add_argument(
         "--share-threshold",
@@ -212,6 +220,20 @@ def _numbers(entries: list[str], flag: str) -> float | dict[str, float] | None:
     return None if global_value is None else _float(global_value, flag)
 
 
+def _tiers(entries: list[str]) -> dict[str, tuple[float, float]] | None:
+    """``--tiers COLUMN=WARNING,MAJOR`` entries."""
+    global_value, per_column = _pairs(entries, "--tiers")
+    if global_value is not None:
+        raise ConfigError(f"--tiers: expected COLUMN=WARNING,MAJOR; got {global_value!r}")
+    tiers = {}
+    for column, text in per_column.items():
+        parts = text.split(",")
+        if len(parts) != 2:
+            raise ConfigError(f"--tiers: expected COLUMN=WARNING,MAJOR; got {column}={text}")
+        tiers[column] = (_float(parts[0], "--tiers"), _float(parts[1], "--tiers"))
+    return tiers or None
+
+
 def _run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from driftscope.engine.compare import compare
     from driftscope.report.terminal import format_table
@@ -222,6 +244,7 @@ def _run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise ConfigError("--method: use either one global METHOD or COLUMN=METHOD entries")
     thresholds = _numbers(args.threshold, "--threshold")
     min_effect = _numbers(args.min_effect, "--min-effect")
+    tiers = _tiers(args.tiers)
     _, types = _pairs(args.type, "--type")
     predictions = list(args.prediction) + [p.rpartition("=")[2] for p in args.probability]
     columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
@@ -245,6 +268,7 @@ def _run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         share_threshold=0.5 if args.share_threshold is None else args.share_threshold,
         correction=args.correction,
         min_effect=min_effect,
+        tiers=tiers,
         inf_as_missing=args.inf_as_missing,
         encoding=args.encoding,
         progress=_ProgressPrinter(err) if show_progress else None,
@@ -269,7 +293,14 @@ def _fails(report: DriftReport, fail_on: str | None) -> bool:
         return False
     drift = report.dataset.drifted
     quality = bool(report.quality)
-    return {"drift": drift, "quality": quality, "any": drift or quality}[fail_on]
+    severity = report.dataset.severity
+    return {
+        "drift": drift,
+        "quality": quality,
+        "any": drift or quality,
+        "warning": severity in ("warning", "major"),
+        "major": severity == "major",
+    }[fail_on]
 
 
 def _run_demo(args: argparse.Namespace, out: TextIO) -> int:

@@ -122,3 +122,75 @@ def test_cli_correction_choices_are_the_engines():
     report = _build_parser()._subparsers._group_actions[0].choices["report"]  # type: ignore[union-attr]
     (action,) = [a for a in report._actions if a.dest == "correction"]
     assert tuple(action.choices) == CORRECTIONS
+
+
+def test_severity_grades_the_effect_of_significant_tests():
+    rng = np.random.default_rng(6)
+    n = 20_000
+    ref = {"big": rng.normal(0, 1, n), "mid": rng.normal(0, 1, n), "flat": rng.normal(0, 1, n)}
+    cur = {
+        "big": rng.normal(0.5, 1, n),  # D about 0.2: major
+        "mid": rng.normal(0.12, 1, n),  # D about 0.048: warning
+        "flat": rng.normal(0.0, 1, n),
+    }
+    report = driftscope.compare(ref, cur)
+    assert {c.name: c.severity for c in report.columns} == {
+        "big": "major",
+        "mid": "warning",
+        "flat": "none",
+    }
+    assert report.dataset.severity == "major"  # a major feature (the share is 2 of 3 anyway)
+    assert report.dataset.reasons[0].startswith("dataset drift: 2 of 3 features drifted")
+    assert report.dataset.reasons[1].startswith("major: big (ks_distance 0.")
+    assert report.dataset.reasons[2].startswith("warning: mid (ks_distance 0.0")
+    assert report.dataset.weighted_drift_score == pytest.approx(2 / 3)
+
+
+def test_a_category_share_from_ten_to_twenty_percent_is_major_and_ten_to_eleven_is_not():
+    rng = np.random.default_rng(7)
+
+    def side(n: int, share: float) -> dict:
+        return {"c": np.where(rng.random(n) < share, "a", "b").tolist()}
+
+    assert driftscope.compare(side(1000, 0.1), side(1000, 0.2)).column("c").severity == "major"
+    small = driftscope.compare(side(1_000_000, 0.1), side(1_000_000, 0.11)).column("c")
+    assert small.severity == "none"
+
+
+def test_tiers_override_per_column(tables):
+    default = driftscope.compare(*tables).column("shifted")
+    assert default.severity == "major"
+    assert default.effect_size is not None
+    raised = driftscope.compare(*tables, tiers={"shifted": (0.01, 0.9)}).column("shifted")
+    assert raised.severity == "warning"
+    with pytest.raises(ConfigError, match=r"tiers\['shifted'\]"):
+        driftscope.compare(*tables, tiers={"shifted": (0.5, 0.1)})
+
+
+def test_distance_severity_follows_psi_practice(tables):
+    col = driftscope.compare(*tables, methods="psi").column("shifted")
+    expected = "major" if col.statistic >= 0.25 else "warning" if col.statistic >= 0.1 else "none"
+    assert col.severity == expected
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "tiers", "code", "severity"),
+    [
+        ("major", [], 1, "MAJOR"),
+        ("warning", [], 1, "MAJOR"),
+        ("major", ["--tiers", "shifted=0.01,0.99", "--tiers", "plan=0.01,0.99"], 0, "WARNING"),
+        ("warning", ["--tiers", "shifted=0.99,0.99", "--tiers", "plan=0.99,0.99"], 0, None),
+    ],
+    ids=["major", "warning", "major-raised", "warning-raised"],
+)
+def test_fail_on_severity(capsys, parquet_pair, fail_on, tiers, code, severity):
+    ref, cur = parquet_pair
+    assert main(["report", str(ref), str(cur), "--fail-on", fail_on, *tiers]) == code
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("Severity:")]
+    assert lines == ([f"Severity: {severity}"] if severity else [])
+
+
+def test_bad_tiers_option_is_a_one_line_error(capsys, parquet_pair):
+    ref, cur = parquet_pair
+    assert main(["report", str(ref), str(cur), "--tiers", "shifted=0.1"]) == 2
+    assert "--tiers: expected COLUMN=WARNING,MAJOR" in capsys.readouterr().err

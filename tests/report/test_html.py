@@ -488,3 +488,19 @@ def test_quality_findings_are_listed_escaped_and_linked_to_their_column(realisti
 def test_no_quality_card_without_findings(realistic_report):
     assert realistic_report.quality == ()
     assert Page(render_html(realistic_report)).find("section", "quality") == []
+
+
+def test_dataset_reasons_and_column_tiers_are_shown(realistic_report, hostile):
+    columns = list(realistic_report.columns)
+    columns[0] = replace(columns[0], severity="major")
+    reasons = (f"major: {hostile.name} (ks_distance 0.3)", "warning: income (psi 0.12)")
+    dataset = replace(realistic_report.dataset, severity="major", reasons=reasons)
+    page = Page(render_html(replace(realistic_report, columns=tuple(columns), dataset=dataset)))
+    (reason_list,) = page.find("ul", "reasons")
+    assert [page.text_of(i) for i in page.find("li", within=reason_list)] == list(reasons)
+    section = sections(page)[columns[0].name]
+    (tag,) = page.find("span", "sev-tag", within=section)
+    assert page.text_of(tag) == "major"
+    assert page.elements[tag].classes == {"sev-tag", "major"}
+    tiles = [page.text_of(i) for i in page.find("div", "tile")]
+    assert any(t.startswith("major") and "severity" in t for t in tiles)

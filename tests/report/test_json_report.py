@@ -33,6 +33,8 @@ COLUMN_KEYS = {
     "effect_size",
     "effect_measure",
     "effect_threshold",
+    "severity",
+    "importance",
     "higher_is_drift",
     "drifted",
     "reference_missing_share",
@@ -55,7 +57,7 @@ def test_top_level_layout_and_types(tables):
     ds = data["dataset"]
     assert set(ds) == {
         *("drifted", "drifted_columns", "columns", "drift_share", "share_threshold"),
-        "correction",
+        *("correction", "severity", "weighted_drift_score", "reasons"),
     }
     assert ds["drift_share"] == ds["drifted_columns"] / ds["columns"]
     assert data["quality"] == []

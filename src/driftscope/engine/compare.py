@@ -11,8 +11,9 @@ from typing import Any
 from driftscope._types import ColumnType, Role
 from driftscope._version import __version__
 from driftscope.decision import CORRECTIONS, DEFAULT_CORRECTION
+from driftscope.decision.severity import worst
 from driftscope.engine.column import evaluate
-from driftscope.engine.decide import apply_decisions, check_min_effect
+from driftscope.engine.decide import apply_decisions, check_min_effect, check_tiers
 from driftscope.engine.plan import ColumnPlan, plan_columns
 from driftscope.engine.quality import column_findings
 from driftscope.errors import ConfigError, InputError, param_error
@@ -49,13 +50,33 @@ def _verdict(
     features = [c for c in columns if c.role == Role.FEATURE and c.tested]
     drifted = sum(1 for c in features if c.drifted)
     share = drifted / len(features) if features else 0.0
+    dataset_drift = drifted > 0 and share >= share_threshold
+    severity = worst([c.severity for c in features])
+    reasons = []
+    if dataset_drift:
+        severity = "major"
+        reasons.append(
+            f"dataset drift: {drifted} of {len(features)} features drifted "
+            f"({share:.0%}, threshold {share_threshold:.0%})"
+        )
+    for tier in ("major", "warning"):
+        named = sorted(
+            (c for c in features if c.severity == tier), key=lambda c: -(c.effect_size or 0.0)
+        )
+        if named:
+            listed = ", ".join(f"{c.name} ({c.effect_measure} {c.effect_size:.3g})" for c in named)
+            reasons.append(f"{tier}: {listed}")
     return DatasetVerdict(
-        drifted=drifted > 0 and share >= share_threshold,
+        drifted=dataset_drift,
         drifted_columns=drifted,
         columns=len(features),
         drift_share=share,
         share_threshold=share_threshold,
         correction=correction,
+        severity=severity,
+        # equal weights: the drifted features' share of the total feature weight
+        weighted_drift_score=share,
+        reasons=tuple(reasons),
     )
 
 
@@ -73,6 +94,7 @@ def compare(
     share_threshold: float = DEFAULT_SHARE_THRESHOLD,
     correction: str = DEFAULT_CORRECTION,
     min_effect: float | Mapping[str, float] | None = None,
+    tiers: Mapping[str, tuple[float, float]] | None = None,
     inf_as_missing: bool = False,
     encoding: str = "utf-8",
     n_jobs: int | None = None,
@@ -111,6 +133,9 @@ def compare(
         The minimum effect size for a test to count as drift, for every column or per column:
         the KS distance for numeric tests, Cramér's V for categorical ones (default 0.03 for
         both; 0 makes any significant change drift). Distance methods use their threshold.
+    tiers:
+        Per column ``(warning, major)`` limits on the effect size for the severity tiers,
+        overriding the defaults of :mod:`driftscope.decision.severity`.
     inf_as_missing:
         Treat +/-inf as missing instead of reporting the column as an error.
     encoding:
@@ -132,6 +157,7 @@ def compare(
     if correction not in CORRECTIONS:
         raise param_error("compare", "correction", f"one of {', '.join(CORRECTIONS)}", correction)
     check_min_effect(min_effect)
+    check_tiers(tiers)
     ref, cur = _read_both(reference, current, encoding)
     plans, issues = plan_columns(
         ref,
@@ -168,7 +194,7 @@ def compare(
             if progress is not None:
                 progress(done, len(plans), res.name)
 
-    results = apply_decisions(results, correction=correction, min_effect=min_effect)
+    results = apply_decisions(results, correction=correction, min_effect=min_effect, tiers=tiers)
     return DriftReport(
         reference=Source(ref.n_rows, ref.source),
         current=Source(cur.n_rows, cur.source),

@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from driftscope.decision import adjust_p_values
-from driftscope.errors import param_error
+from driftscope.decision.severity import Severity, Tiers, default_tiers
+from driftscope.errors import ConfigError, param_error
 from driftscope.report.model import ColumnResult
 
 
@@ -40,27 +41,66 @@ def check_min_effect(min_effect: float | Mapping[str, float] | None) -> None:
             raise param_error("compare", label, "a number in [0, 1]", value)
 
 
+def check_tiers(tiers: Mapping[str, tuple[float, float]] | None) -> None:
+    """ConfigError for per-column tiers that are not two limits 0 <= warning <= major."""
+    for column, limits in (tiers or {}).items():
+        try:
+            warning, major = limits
+            Tiers(float(warning), float(major))
+        except (TypeError, ValueError, ConfigError):
+            raise param_error(
+                "compare",
+                f"tiers[{column!r}]",
+                "(warning, major) with 0 <= warning <= major",
+                limits,
+            ) from None
+
+
 def apply_decisions(
     columns: Sequence[ColumnResult],
     *,
     correction: str,
     min_effect: float | Mapping[str, float] | None,
+    tiers: Mapping[str, tuple[float, float]] | None = None,
 ) -> list[ColumnResult]:
-    """Columns with ``p_value_adjusted``, ``effect_threshold`` and the final ``drifted``."""
+    """Columns with ``p_value_adjusted``, ``effect_threshold``, ``drifted`` and ``severity``."""
     family = [i for i, col in enumerate(columns) if col.tested and col.p_value is not None]
-    adjusted = adjust_p_values([columns[i].p_value or 0.0 for i in family], correction)
+    raw = [columns[i].p_value or 0.0 for i in family]
+    adjusted = dict(zip(family, adjust_p_values(raw, correction), strict=True))
     out = list(columns)
-    for i, p_adjusted in zip(family, adjusted, strict=True):
-        col = columns[i]
-        if col.threshold is None:  # not reachable: every tested column has a threshold
+    for i, col in enumerate(columns):
+        if not col.tested or col.threshold is None:
             continue
-        minimum = resolve_min_effect(min_effect, col.name, col.effect_threshold or 0.0)
-        significant = float(p_adjusted) < col.threshold
-        large_enough = col.effect_size is None or col.effect_size >= minimum
-        out[i] = replace(
-            col,
-            p_value_adjusted=float(p_adjusted),
-            effect_threshold=minimum if col.effect_size is not None else None,
-            drifted=significant and large_enough,
-        )
+        decided, significant = col, True  # a distance: its own threshold decides
+        if i in adjusted:
+            p_adjusted = float(adjusted[i])
+            minimum = resolve_min_effect(min_effect, col.name, col.effect_threshold or 0.0)
+            significant = p_adjusted < col.threshold
+            large_enough = col.effect_size is None or col.effect_size >= minimum
+            decided = replace(
+                col,
+                p_value_adjusted=p_adjusted,
+                effect_threshold=minimum if col.effect_size is not None else None,
+                drifted=significant and large_enough,
+            )
+        out[i] = replace(decided, severity=_severity(decided, significant, tiers))
     return out
+
+
+def _severity(
+    col: ColumnResult, significant: bool, tiers: Mapping[str, tuple[float, float]] | None
+) -> Severity:
+    if not significant:
+        return "none"
+    if col.effect_size is None:  # no effect measure: the drift verdict is all we know
+        return "warning" if col.drifted else "none"
+    limits = (tiers or {}).get(col.name)
+    if limits is not None:
+        chosen = Tiers(float(limits[0]), float(limits[1]))
+    else:
+        chosen = default_tiers(
+            col.effect_measure or "",
+            is_test=col.p_value is not None,
+            threshold=col.effect_threshold if col.effect_threshold is not None else 0.0,
+        )
+    return chosen.of(col.effect_size)

@@ -154,10 +154,15 @@ def _summary(report: DriftReport, columns: list[_Indexed]) -> str:
             "",
             bad=verdict.drifted,
         ),
+        _tile("severity", esc(verdict.severity), "", bad=verdict.severity != "none"),
         _tile("columns with errors", f"{errors:,}", "", bad=errors > 0),
         _tile("columns not tested", f"{untested:,}", "", bad=False),
         "</div>",
     ]
+    if verdict.reasons:
+        parts.append('<ul class="reasons">')
+        parts.extend(f"<li>{esc(reason)}</li>" for reason in verdict.reasons)
+        parts.append("</ul>")
     drifted = [item for item in _by_severity(columns) if item[1].drifted]
     if drifted:
         parts.append('<p class="chips"><span class="lead">Drifted, most severe first:</span>')
@@ -325,6 +330,8 @@ def _section(index: int, col: ColumnResult) -> str:
         parts.append(f'<span class="badge">{esc(col.role)}</span>')
     if col.tested:
         parts.append(f'<span class="sumstat">{esc(_result_text(col))}</span>')
+    if col.severity != "none":
+        parts.append(f'<span class="sev-tag {esc(col.severity)}">{esc(col.severity)}</span>')
     parts.append(f'<span class="pill {kind}">{label}</span></summary><div class="colbody">')
     if col.error is not None:
         parts.append(f'<p class="error full">{esc(col.error)}</p>')
@@ -372,6 +379,7 @@ def _test_table(col: ColumnResult) -> str:
             rows.append(("adjusted p-value", fmt_p(col.p_value_adjusted)))
         if is_test and col.effect_size is not None:
             rows.append((f"effect ({esc(col.effect_measure)})", fmt_num(col.effect_size)))
+        rows.append(("severity tier", esc(col.severity)))
         rows += [
             ("drift when", esc(rule)),
             ("drifted", drifted),

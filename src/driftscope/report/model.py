@@ -47,7 +47,9 @@ class ColumnResult:
     ``p_value_adjusted`` is the p-value after multiple-testing correction over the report's
     tested columns; ``effect_size`` (measured as ``effect_measure``: ``ks_distance``,
     ``cramers_v``, or the distance itself) must reach ``effect_threshold`` for a test to count
-    as drift. See :mod:`driftscope.decision`.
+    as drift; ``severity`` grades the effect (``none`` / ``warning`` / ``major``);
+    ``importance`` is the feature's weight in the dataset verdict when importances were given.
+    See :mod:`driftscope.decision`.
     """
 
     name: str
@@ -70,6 +72,8 @@ class ColumnResult:
     effect_size: float | None = None
     effect_measure: str | None = None
     effect_threshold: float | None = None
+    severity: Literal["none", "warning", "major"] = "none"
+    importance: float | None = None
 
     @property
     def tested(self) -> bool:
@@ -129,7 +133,13 @@ class Source:
 @dataclass(frozen=True, slots=True)
 class DatasetVerdict:
     """The dataset-level answer: drifted when the share of drifted tested columns reaches
-    ``share_threshold``."""
+    ``share_threshold``.
+
+    ``severity`` is ``major`` when a feature is major or the dataset drifted, ``warning`` when
+    a feature warns; ``weighted_drift_score`` is the drifted features' share of the total
+    feature weight (equal weights unless importances were given); ``reasons`` says why, one
+    sentence per tier, in words.
+    """
 
     drifted: bool
     drifted_columns: int
@@ -137,6 +147,9 @@ class DatasetVerdict:
     drift_share: float
     share_threshold: float
     correction: str = "bh"
+    severity: Literal["none", "warning", "major"] = "none"
+    weighted_drift_score: float = 0.0
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

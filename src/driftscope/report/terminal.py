@@ -93,6 +93,9 @@ def format_table(report: DriftReport, *, color: bool = False) -> str:
         f"({ds.drift_share:.0%}; the dataset drifts at {ds.share_threshold:.0%}): "
         + ("DATASET DRIFT" if ds.drifted else "no dataset drift")
     )
+    if ds.severity != "none":
+        lines.append(f"Severity: {ds.severity.upper()}")
+        lines.extend(f"  - {_clean(reason)}" for reason in ds.reasons)
     tests = sum(1 for c in report.columns if c.p_value_adjusted is not None)
     if tests > 1 and ds.correction in CORRECTION_NAMES:
         lines.append(
