@@ -7,6 +7,7 @@ or unusable input (one line on stderr, no traceback unless ``--debug``).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import traceback
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from driftscope._version import __version__
-from driftscope.errors import ConfigError, DriftscopeError
+from driftscope.errors import ConfigError, DriftscopeError, InputError
 
 if TYPE_CHECKING:
     from driftscope.report.model import DriftReport
@@ -123,6 +124,14 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="COLUMN=WARNING,MAJOR",
         help="effect sizes at which a column's severity becomes warning and major "
         "(repeatable; defaults: see the README)",
+    )
+    rep.add_argument(
+        "--importance",
+        action="append",
+        default=[],
+        metavar="COLUMN=VALUE|FILE.json",
+        help="feature importances (repeatable), or a JSON file mapping column to importance; "
+        "the dataset verdict then weighs drift by importance",
     )
     rep.add_argument("--target", metavar="COL", help="the target (label) column")
     rep.add_argument(
@@ -234,6 +243,26 @@ def _tiers(entries: list[str]) -> dict[str, tuple[float, float]] | None:
     return tiers or None
 
 
+def _importance(entries: list[str]) -> dict[str, float] | None:
+    """``--importance COLUMN=VALUE`` entries, or one JSON file of ``{column: importance}``."""
+    path, per_column = _pairs(entries, "--importance")
+    if path is None:
+        return {c: _float(v, "--importance") for c, v in per_column.items()} or None
+    if per_column:
+        raise ConfigError("--importance: use either a JSON file or COLUMN=VALUE entries")
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read importances ({exc.strerror or exc})") from None
+    except ValueError as exc:
+        raise InputError(f"{path}: not valid JSON ({exc})") from None
+    if not isinstance(data, dict) or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in data.values()
+    ):
+        raise InputError(f"{path}: expected a JSON object mapping column names to numbers")
+    return {str(k): float(v) for k, v in data.items()}
+
+
 def _run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from driftscope.engine.compare import compare
     from driftscope.report.terminal import format_table
@@ -245,6 +274,7 @@ def _run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     thresholds = _numbers(args.threshold, "--threshold")
     min_effect = _numbers(args.min_effect, "--min-effect")
     tiers = _tiers(args.tiers)
+    importance = _importance(args.importance)
     _, types = _pairs(args.type, "--type")
     predictions = list(args.prediction) + [p.rpartition("=")[2] for p in args.probability]
     columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
@@ -269,6 +299,7 @@ def _run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         correction=args.correction,
         min_effect=min_effect,
         tiers=tiers,
+        importance=importance,
         inf_as_missing=args.inf_as_missing,
         encoding=args.encoding,
         progress=_ProgressPrinter(err) if show_progress else None,

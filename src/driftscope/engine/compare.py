@@ -5,15 +5,18 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from driftscope._types import ColumnType, Role
 from driftscope._version import __version__
 from driftscope.decision import CORRECTIONS, DEFAULT_CORRECTION
+from driftscope.decision.importance import normalize_importance, weighted_drift_score
 from driftscope.decision.severity import worst
 from driftscope.engine.column import evaluate
 from driftscope.engine.decide import apply_decisions, check_min_effect, check_tiers
+from driftscope.engine.importance import permutation_importance
 from driftscope.engine.plan import ColumnPlan, plan_columns
 from driftscope.engine.quality import column_findings
 from driftscope.errors import ConfigError, InputError, param_error
@@ -48,24 +51,30 @@ def _verdict(
     columns: Sequence[ColumnResult], share_threshold: float, correction: str
 ) -> DatasetVerdict:
     features = [c for c in columns if c.role == Role.FEATURE and c.tested]
+    weighted = any(c.importance is not None for c in features)
+    weights = {c.name: (c.importance or 0.0) if weighted else 1.0 / len(features) for c in features}
     drifted = sum(1 for c in features if c.drifted)
     share = drifted / len(features) if features else 0.0
-    dataset_drift = drifted > 0 and share >= share_threshold
-    severity = worst([c.severity for c in features])
+    score = weighted_drift_score(weights, {c.name: c.drifted for c in features})
+    dataset_drift = drifted > 0 and score >= share_threshold
+    # A feature the model does not use cannot raise the dataset's severity.
+    relevant = [c for c in features if weights[c.name] > 0.0]
+    severity = worst([c.severity for c in relevant])
     reasons = []
     if dataset_drift:
         severity = "major"
+        what = f"{score:.0%} of the feature importance" if weighted else f"{share:.0%}"
         reasons.append(
             f"dataset drift: {drifted} of {len(features)} features drifted "
-            f"({share:.0%}, threshold {share_threshold:.0%})"
+            f"({what}, threshold {share_threshold:.0%})"
         )
     for tier in ("major", "warning"):
         named = sorted(
-            (c for c in features if c.severity == tier), key=lambda c: -(c.effect_size or 0.0)
+            (c for c in relevant if c.severity == tier),
+            key=lambda c: (-weights[c.name], -(c.effect_size or 0.0)),
         )
         if named:
-            listed = ", ".join(f"{c.name} ({c.effect_measure} {c.effect_size:.3g})" for c in named)
-            reasons.append(f"{tier}: {listed}")
+            reasons.append(f"{tier}: " + ", ".join(_reason(c, weighted) for c in named))
     return DatasetVerdict(
         drifted=dataset_drift,
         drifted_columns=drifted,
@@ -74,10 +83,16 @@ def _verdict(
         share_threshold=share_threshold,
         correction=correction,
         severity=severity,
-        # equal weights: the drifted features' share of the total feature weight
-        weighted_drift_score=share,
+        weighted_drift_score=score,
         reasons=tuple(reasons),
     )
+
+
+def _reason(col: ColumnResult, weighted: bool) -> str:
+    parts = [f"{col.effect_measure} {col.effect_size:.3g}"]
+    if weighted:
+        parts.append(f"importance {col.importance:.2f}")
+    return f"{col.name} ({', '.join(parts)})"
 
 
 def compare(
@@ -95,6 +110,8 @@ def compare(
     correction: str = DEFAULT_CORRECTION,
     min_effect: float | Mapping[str, float] | None = None,
     tiers: Mapping[str, tuple[float, float]] | None = None,
+    importance: Mapping[str, float] | None = None,
+    model: Any = None,
     inf_as_missing: bool = False,
     encoding: str = "utf-8",
     n_jobs: int | None = None,
@@ -136,6 +153,13 @@ def compare(
     tiers:
         Per column ``(warning, major)`` limits on the effect size for the severity tiers,
         overriding the defaults of :mod:`driftscope.decision.severity`.
+    importance:
+        Feature importances (any non-negative scale; features left out weigh 0). The dataset
+        verdict then weighs each drifted feature by its share of the importance, and features
+        of importance 0 do not raise the dataset's severity.
+    model:
+        Instead of ``importance``: a fitted model with ``predict(X)``; importances are then its
+        permutation importances on the labelled reference data (``target`` is required).
     inf_as_missing:
         Treat +/-inf as missing instead of reporting the column as an error.
     encoding:
@@ -158,6 +182,10 @@ def compare(
         raise param_error("compare", "correction", f"one of {', '.join(CORRECTIONS)}", correction)
     check_min_effect(min_effect)
     check_tiers(tiers)
+    if importance is not None and model is not None:
+        raise ConfigError("give either importance or model, not both")
+    if model is not None and target is None:
+        raise ConfigError("model: permutation importance needs the target column (target=...)")
     ref, cur = _read_both(reference, current, encoding)
     plans, issues = plan_columns(
         ref,
@@ -195,6 +223,19 @@ def compare(
                 progress(done, len(plans), res.name)
 
     results = apply_decisions(results, correction=correction, min_effect=min_effect, tiers=tiers)
+    features = [c.name for c in results if c.role == Role.FEATURE and c.tested]
+    if model is not None and target is not None:
+        importance = permutation_importance(model, ref.table, features, target, source=ref.source)
+        if not any(importance.values()):
+            raise ConfigError(
+                "model: shuffling any feature leaves the model's loss unchanged, so every "
+                "permutation importance is 0"
+            )
+    if importance is not None:
+        weights = normalize_importance(importance, features)
+        results = [
+            replace(c, importance=weights[c.name]) if c.name in weights else c for c in results
+        ]
     return DriftReport(
         reference=Source(ref.n_rows, ref.source),
         current=Source(cur.n_rows, cur.source),
