@@ -133,6 +133,24 @@ def _build_parser() -> argparse.ArgumentParser:
         help="feature importances (repeatable), or a JSON file mapping column to importance; "
         "the dataset verdict then weighs drift by importance",
     )
+    rep.add_argument(
+        "--no-calibrate",
+        dest="calibrate",
+        action="store_false",
+        help="use fixed distance thresholds instead of calibrating them on the reference",
+    )
+    rep.add_argument(
+        "--false-alarm-rate",
+        type=float,
+        default=0.05,
+        metavar="RATE",
+        help="target false-alarm rate of calibrated distance thresholds (default 0.05)",
+    )
+    rep.add_argument(
+        "--calibration-cache",
+        metavar="DIR",
+        help="folder that keeps calibrated thresholds between runs on the same reference",
+    )
     rep.add_argument("--target", metavar="COL", help="the target (label) column")
     rep.add_argument(
         "--prediction",
@@ -300,6 +318,9 @@ def _run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         min_effect=min_effect,
         tiers=tiers,
         importance=importance,
+        calibrate=args.calibrate,
+        false_alarm_rate=args.false_alarm_rate,
+        calibration_cache=args.calibration_cache,
         inf_as_missing=args.inf_as_missing,
         encoding=args.encoding,
         progress=_ProgressPrinter(err) if show_progress else None,

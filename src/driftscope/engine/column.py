@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from driftscope._types import ColumnType
 from driftscope.decision import CRAMERS_V, KS_DISTANCE, EffectMeasure, cramers_v, ks_distance
+from driftscope.engine.calibration import CalibrationSettings, calibrate_result
 from driftscope.engine.plan import (
     DEFAULT_BINARY_METHOD,
     DEFAULT_CATEGORICAL_METHOD,
@@ -104,6 +105,7 @@ def evaluate_numeric(
     *,
     inf_as_missing: bool,
     params: Mapping[str, Any],
+    calibration: CalibrationSettings | None = None,
 ) -> ColumnResult:
     """Sort each side once and give the sorted samples to the method and the summary."""
     method = plan.method or "ks"
@@ -138,6 +140,14 @@ def evaluate_numeric(
     res = get_method(method).from_sorted(
         rs.values, cs.values, threshold=plan.threshold, **params.get(method, {})
     )
+    if calibration is not None and res.higher_is_drift and "note" not in res.details:
+        res = calibrate_result(
+            res,
+            calibration,
+            dict(params.get(method, {})),
+            sorted_reference=rs.values,
+            n_current=int(cs.values.size),
+        )
     # ks reports D itself (as the lattice value in exact mode, which is D up to rounding)
     effect = _effect(
         res,
@@ -163,6 +173,7 @@ def evaluate_categorical(
     cur: pa.ChunkedArray,
     *,
     params: Mapping[str, Any],
+    calibration: CalibrationSettings | None = None,
 ) -> ColumnResult:
     """Count categories once (aligned over both sides) and test the counts."""
     counts = category_counts(ref, cur)
@@ -192,6 +203,15 @@ def evaluate_categorical(
     res = get_method(method).from_counts(
         counts.reference, counts.current, threshold=plan.threshold, **params.get(method, {})
     )
+    if calibration is not None and res.higher_is_drift and "note" not in res.details:
+        res = calibrate_result(
+            res,
+            calibration,
+            dict(params.get(method, {})),
+            reference_counts=counts.reference,
+            labels=counts.labels,
+            n_current=int(counts.current.sum()),
+        )
     examples = [counts.labels[i] for i in np.flatnonzero(new)[:MAX_NEW_CATEGORY_EXAMPLES]]
     details = dict(res.details)
     if examples:
@@ -223,13 +243,21 @@ def evaluate(
     *,
     inf_as_missing: bool,
     params: Mapping[str, Any],
+    calibration: CalibrationSettings | None = None,
 ) -> ColumnResult:
     """One column's row of the report; data problems become the row's error, never a crash."""
     if not plan.tested:
         return untested(plan, ref, cur)
     try:
         if plan.type in (ColumnType.NUMERIC, ColumnType.DATETIME):
-            return evaluate_numeric(plan, ref, cur, inf_as_missing=inf_as_missing, params=params)
-        return evaluate_categorical(plan, ref, cur, params=params)
+            return evaluate_numeric(
+                plan,
+                ref,
+                cur,
+                inf_as_missing=inf_as_missing,
+                params=params,
+                calibration=calibration,
+            )
+        return evaluate_categorical(plan, ref, cur, params=params, calibration=calibration)
     except InputError as exc:
         return replace(untested(plan, ref, cur), method=plan.method, error=str(exc))

@@ -7,13 +7,16 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from driftscope._types import ColumnType, Role
 from driftscope._version import __version__
 from driftscope.decision import CORRECTIONS, DEFAULT_CORRECTION
+from driftscope.decision.calibration import check_rate
 from driftscope.decision.importance import normalize_importance, weighted_drift_score
 from driftscope.decision.severity import worst
+from driftscope.engine.calibration import CalibrationSettings, cache_for
 from driftscope.engine.column import evaluate
 from driftscope.engine.decide import apply_decisions, check_min_effect, check_tiers
 from driftscope.engine.importance import permutation_importance
@@ -112,6 +115,9 @@ def compare(
     tiers: Mapping[str, tuple[float, float]] | None = None,
     importance: Mapping[str, float] | None = None,
     model: Any = None,
+    calibrate: bool = True,
+    false_alarm_rate: float = 0.05,
+    calibration_cache: str | Path | None = None,
     inf_as_missing: bool = False,
     encoding: str = "utf-8",
     n_jobs: int | None = None,
@@ -160,6 +166,15 @@ def compare(
     model:
         Instead of ``importance``: a fitted model with ``predict(X)``; importances are then its
         permutation importances on the labelled reference data (``target`` is required).
+    calibrate:
+        Raise each distance's threshold to the distance a current sample of the same size
+        reaches by chance at ``false_alarm_rate`` (drawn from the reference; see
+        :mod:`driftscope.decision.calibration`). False: the fixed thresholds alone.
+    false_alarm_rate:
+        The target false-alarm rate of calibrated thresholds.
+    calibration_cache:
+        A folder that keeps calibrations between runs against the same reference (they are
+        always kept in memory for the process).
     inf_as_missing:
         Treat +/-inf as missing instead of reporting the column as an error.
     encoding:
@@ -182,6 +197,12 @@ def compare(
         raise param_error("compare", "correction", f"one of {', '.join(CORRECTIONS)}", correction)
     check_min_effect(min_effect)
     check_tiers(tiers)
+    check_rate(false_alarm_rate)
+    settings = (
+        CalibrationSettings(false_alarm_rate=false_alarm_rate, cache=cache_for(calibration_cache))
+        if calibrate
+        else None
+    )
     if importance is not None and model is not None:
         raise ConfigError("give either importance or model, not both")
     if model is not None and target is None:
@@ -212,6 +233,7 @@ def compare(
             cur.table.column(plan.name),
             inf_as_missing=inf_as_missing,
             params=params,
+            calibration=settings,
         )
 
     workers = n_jobs or min(4, os.cpu_count() or 1)

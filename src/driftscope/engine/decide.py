@@ -71,7 +71,11 @@ def apply_decisions(
     for i, col in enumerate(columns):
         if not col.tested or col.threshold is None:
             continue
-        decided, significant = col, True  # a distance: its own threshold decides
+        # A distance is significant when it is beyond what chance reaches (its calibrated
+        # threshold, when there is one); its own threshold then decides whether it drifts.
+        calibrated = col.details.get("calibrated_threshold")
+        significant = calibrated is None or (col.statistic or 0.0) >= calibrated
+        decided = col
         if i in adjusted:
             p_adjusted = float(adjusted[i])
             minimum = resolve_min_effect(min_effect, col.name, col.effect_threshold or 0.0)

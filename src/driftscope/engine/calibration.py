@@ -1,0 +1,155 @@
+"""Calibrated thresholds in the engine: compute once per reference, keep them, apply them.
+
+A calibration depends on the method and its parameters, the reference sample, the current
+sample size and the target false-alarm rate, and on nothing else; its key hashes exactly
+those (the reference by the SHA-256 of its sorted values or its category counts and labels).
+Calibrations are kept in memory for the process and, given a folder, as one small JSON file
+each, so monitoring runs against the same reference do not redo them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from driftscope.decision.calibration import (
+    DRAWS,
+    Calibration,
+    calibrate_counts,
+    calibrate_sorted,
+)
+from driftscope.report.files import write_text_atomic
+from driftscope.stats import TestResult
+
+CACHE_VERSION = 1  # bump when the calibration procedure changes: old files stop matching
+
+
+@dataclass(slots=True)
+class CalibrationCache:
+    """Calibrations by key, in memory and (when ``directory`` is set) on disk."""
+
+    directory: Path | None = None
+    _memory: dict[str, Calibration] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get(self, key: str) -> Calibration | None:
+        with self._lock:
+            if key in self._memory:
+                return self._memory[key]
+        if self.directory is None:
+            return None
+        try:
+            data = json.loads((self.directory / f"{key}.json").read_text(encoding="utf-8"))
+            found = Calibration(
+                threshold=float(data["threshold"]),
+                false_alarm_rate=float(data["false_alarm_rate"]),
+                draws=int(data["draws"]),
+                n_current=int(data["n_current"]),
+                scaled=bool(data["scaled"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # missing or unreadable: calibrate again and overwrite
+        with self._lock:
+            self._memory[key] = found
+        return found
+
+    def put(self, key: str, calibration: Calibration) -> None:
+        with self._lock:
+            self._memory[key] = calibration
+        if self.directory is not None:
+            record = {
+                "threshold": calibration.threshold,
+                "false_alarm_rate": calibration.false_alarm_rate,
+                "draws": calibration.draws,
+                "n_current": calibration.n_current,
+                "scaled": calibration.scaled,
+            }
+            write_text_atomic(self.directory / f"{key}.json", json.dumps(record))
+
+
+_CACHES: dict[Path | None, CalibrationCache] = {}
+_CACHES_LOCK = threading.Lock()
+
+
+def cache_for(directory: str | Path | None) -> CalibrationCache:
+    """The process's cache for a folder (or the memory-only one for None)."""
+    key = None if directory is None else Path(directory).resolve()
+    with _CACHES_LOCK:
+        if key not in _CACHES:
+            _CACHES[key] = CalibrationCache(key)
+        return _CACHES[key]
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationSettings:
+    """How the engine calibrates distance thresholds (``None`` settings: fixed thresholds)."""
+
+    false_alarm_rate: float = 0.05
+    draws: int = DRAWS
+    cache: CalibrationCache = field(default_factory=CalibrationCache)
+
+
+def _key(parts: list[Any], reference: bytes) -> str:
+    digest = hashlib.sha256(json.dumps([CACHE_VERSION, *parts], default=str).encode())
+    digest.update(hashlib.sha256(reference).digest())
+    return digest.hexdigest()
+
+
+def calibrate_result(
+    res: TestResult,
+    settings: CalibrationSettings,
+    params: dict[str, Any],
+    *,
+    sorted_reference: NDArray[np.float64] | None = None,
+    reference_counts: NDArray[np.int64] | None = None,
+    labels: tuple[str, ...] = (),
+    n_current: int,
+) -> TestResult:
+    """``res`` of a distance with its threshold raised to the calibrated one where that is
+    larger; the calibration is in ``details`` either way."""
+    options: dict[str, Any] = {
+        "params": params,
+        "false_alarm_rate": settings.false_alarm_rate,
+        "draws": settings.draws,
+    }
+    run: Callable[[int], Calibration]
+    if sorted_reference is not None:
+        values = sorted_reference
+        fingerprint = np.ascontiguousarray(values).tobytes()
+
+        def run(seed: int) -> Calibration:
+            return calibrate_sorted(res.method, values, n_current, seed=seed, **options)
+
+    elif reference_counts is not None:
+        counts = reference_counts
+        names = "\0".join(labels).encode("utf-8", "surrogatepass")
+        fingerprint = np.ascontiguousarray(counts).tobytes() + names
+
+        def run(seed: int) -> Calibration:
+            return calibrate_counts(res.method, counts, n_current, seed=seed, **options)
+
+    else:
+        return res
+    parts = [res.method, sorted(params.items()), n_current, settings.false_alarm_rate]
+    key = _key([*parts, settings.draws], fingerprint)
+    calibration = settings.cache.get(key)
+    if calibration is None:
+        calibration = run(int(key[:8], 16))  # the same inputs always draw the same samples
+        settings.cache.put(key, calibration)
+    threshold = max(res.threshold, calibration.threshold)
+    details = {**res.details, **calibration.to_dict(), "fixed_threshold": res.threshold}
+    return replace(
+        res,
+        threshold=threshold,
+        drifted=res.statistic >= threshold,
+        details=MappingProxyType(details),
+    )
