@@ -504,3 +504,14 @@ def test_dataset_reasons_and_column_tiers_are_shown(realistic_report, hostile):
     assert page.elements[tag].classes == {"sev-tag", "major"}
     tiles = [page.text_of(i) for i in page.find("div", "tile")]
     assert any(t.startswith("major") and "severity" in t for t in tiles)
+
+
+def test_importance_is_shown_with_its_column(realistic_report):
+    columns = list(realistic_report.columns)
+    columns[0] = replace(columns[0], importance=0.425)
+    page = Page(render_html(replace(realistic_report, columns=tuple(columns))))
+    section = sections(page)[columns[0].name]
+    badges = [page.text_of(i) for i in page.find("span", "badge", within=section)]
+    assert f"importance {fmt_share(0.425)}" in badges
+    rows = {page.text_of(i) for i in page.find("th", within=section)}
+    assert "importance" in rows

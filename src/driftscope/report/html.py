@@ -332,6 +332,8 @@ def _section(index: int, col: ColumnResult) -> str:
         parts.append(f'<span class="sumstat">{esc(_result_text(col))}</span>')
     if col.severity != "none":
         parts.append(f'<span class="sev-tag {esc(col.severity)}">{esc(col.severity)}</span>')
+    if col.importance is not None:
+        parts.append(f'<span class="badge">importance {fmt_share(col.importance)}</span>')
     parts.append(f'<span class="pill {kind}">{label}</span></summary><div class="colbody">')
     if col.error is not None:
         parts.append(f'<p class="error full">{esc(col.error)}</p>')
@@ -380,6 +382,8 @@ def _test_table(col: ColumnResult) -> str:
         if is_test and col.effect_size is not None:
             rows.append((f"effect ({esc(col.effect_measure)})", fmt_num(col.effect_size)))
         rows.append(("severity tier", esc(col.severity)))
+        if col.importance is not None:
+            rows.append(("importance", fmt_share(col.importance)))
         rows += [
             ("drift when", esc(rule)),
             ("drifted", drifted),
