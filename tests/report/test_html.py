@@ -515,3 +515,24 @@ def test_importance_is_shown_with_its_column(realistic_report):
     assert f"importance {fmt_share(0.425)}" in badges
     rows = {page.text_of(i) for i in page.find("th", within=section)}
     assert "importance" in rows
+
+
+@pytest.mark.parametrize(
+    ("drifted", "severity", "kind", "headline"),
+    [
+        (True, "major", "drift", "Dataset drift detected"),
+        (False, "major", "warn", "No dataset drift, but major drift in some columns"),
+        (False, "warning", "warn", "No dataset drift; some columns warn"),
+        (False, "none", "ok", "No dataset drift"),
+    ],
+    ids=["drift", "major-columns", "warning-columns", "calm"],
+)
+def test_verdict_headline_follows_drift_and_severity(
+    realistic_report, drifted, severity, kind, headline
+):
+    dataset = replace(realistic_report.dataset, drifted=drifted, severity=severity)
+    page = Page(render_html(replace(realistic_report, dataset=dataset)))
+    (verdict,) = page.find("div", "verdict")
+    assert page.elements[verdict].classes == {"verdict", kind}
+    (strong,) = page.find("strong", within=verdict)
+    assert page.text_of(strong) == headline

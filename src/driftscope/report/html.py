@@ -133,6 +133,10 @@ def _summary(report: DriftReport, columns: list[_Indexed]) -> str:
     kind, icon, headline = (
         ("drift", "!", "Dataset drift detected")
         if verdict.drifted
+        else ("warn", "!", "No dataset drift, but major drift in some columns")
+        if verdict.severity == "major"
+        else ("warn", "!", "No dataset drift; some columns warn")
+        if verdict.severity == "warning"
         else ("ok", "✓", "No dataset drift")
     )
     parts = [
@@ -225,8 +229,9 @@ def _severity_chart(columns: list[_Indexed]) -> str:
         '<section class="card" aria-label="drift severity">',
         "<h2>Drift severity by column</h2>",
         '<p class="hint">How far each tested column is past its drift threshold: a distance '
-        "divided by its threshold, or −log10(p) divided by −log10(alpha). The dashed line at 1× "
-        "is the threshold; orange bars are columns that drifted.</p>",
+        "divided by its threshold; for a test, the smaller of −log10(adjusted p) / −log10(alpha) "
+        "and effect size / minimum effect. The dashed line at 1× is the threshold; orange bars "
+        "are columns that drifted.</p>",
     ]
     if not tested:
         parts.append('<p class="note">No column was tested.</p></section>')
