@@ -213,25 +213,17 @@ def evaluate_categorical(
             n_current=int(counts.current.sum()),
         )
     examples = [counts.labels[i] for i in np.flatnonzero(new)[:MAX_NEW_CATEGORY_EXAMPLES]]
-    details = dict(res.details)
     if examples:
-        details["new_category_examples"] = examples
-    return ColumnResult(
-        name=plan.name,
-        type=plan.type,
-        role=plan.role,
-        method=method,
-        statistic=res.statistic,
-        p_value=res.p_value,
-        threshold=res.threshold,
-        higher_is_drift=res.higher_is_drift,
-        drifted=res.drifted,
-        reference_missing_share=ref_missing,
-        current_missing_share=cur_missing,
+        res = replace(res, details={**res.details, "new_category_examples": examples})
+    return _result(
+        plan,
+        method,
+        res,
+        ref_missing,
+        cur_missing,
         distribution=category_distribution(counts.labels, counts.reference, counts.current),
         reference_stats=stats_r,
         current_stats=stats_c,
-        details=details,
         **_effect(res, CRAMERS_V, lambda: cramers_v(counts.reference, counts.current)),
     )
 
