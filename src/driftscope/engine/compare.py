@@ -92,7 +92,11 @@ def _verdict(
 
 
 def _reason(col: ColumnResult, weighted: bool) -> str:
-    parts = [f"{col.effect_measure} {col.effect_size:.3g}"]
+    parts = [
+        f"{col.method} drifted"
+        if col.effect_size is None
+        else f"{col.effect_measure} {col.effect_size:.3g}"
+    ]
     if weighted:
         parts.append(f"importance {col.importance:.2f}")
     return f"{col.name} ({', '.join(parts)})"
