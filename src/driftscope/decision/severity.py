@@ -5,7 +5,7 @@ A column's tier comes from its effect size (see :mod:`driftscope.decision.effect
 * tests (ks, chi2, ...): ``none`` unless the adjusted p-value is significant; then ``warning``
   from the minimum effect (the column drifts) and ``major`` from a larger effect: KS distance
   0.1 (a normal mean shift of about a quarter of a standard deviation), Cramér's V 0.08 (a
-  category's share doubling from 10% to 20% gives V = 0.12);
+  category's share doubling from 10% to 20% in a two-category column gives V = 0.12);
 * distances: PSI follows industry practice, ``warning`` from 0.1 and ``major`` from 0.25
   (its drift threshold, 0.2, lies in between); any other distance warns from its drift
   threshold t and is major from 2.5 t, the same ratio.
