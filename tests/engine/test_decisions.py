@@ -194,3 +194,10 @@ def test_bad_tiers_option_is_a_one_line_error(capsys, parquet_pair):
     ref, cur = parquet_pair
     assert main(["report", str(ref), str(cur), "--tiers", "shifted=0.1"]) == 2
     assert "--tiers: expected COLUMN=WARNING,MAJOR" in capsys.readouterr().err
+
+
+def test_per_column_options_must_name_compared_columns(tables):
+    with pytest.raises(ConfigError, match=r"^min_effect: column 'nope' is not in both datasets"):
+        driftscope.compare(*tables, min_effect={"nope": 0.1})
+    with pytest.raises(ConfigError, match=r"^tiers: column 'nope' is not in both datasets"):
+        driftscope.compare(*tables, tiers={"nope": (0.1, 0.2)})

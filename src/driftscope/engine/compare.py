@@ -18,7 +18,12 @@ from driftscope.decision.importance import normalize_importance, weighted_drift_
 from driftscope.decision.severity import worst
 from driftscope.engine.calibration import CalibrationSettings, cache_for
 from driftscope.engine.column import evaluate
-from driftscope.engine.decide import apply_decisions, check_min_effect, check_tiers
+from driftscope.engine.decide import (
+    apply_decisions,
+    check_columns,
+    check_min_effect,
+    check_tiers,
+)
 from driftscope.engine.importance import permutation_importance
 from driftscope.engine.plan import ColumnPlan, plan_columns
 from driftscope.engine.quality import column_findings
@@ -229,6 +234,9 @@ def compare(
         get(name)
     if not plans:
         raise ConfigError("no columns to compare")
+    compared = {plan.name for plan in plans}
+    check_columns("min_effect", min_effect, compared)
+    check_columns("tiers", tiers, compared)
 
     def run(plan: ColumnPlan) -> ColumnResult:
         return evaluate(

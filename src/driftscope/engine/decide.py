@@ -56,6 +56,14 @@ def check_tiers(tiers: Mapping[str, tuple[float, float]] | None) -> None:
             ) from None
 
 
+def check_columns(option: str, per_column: object, columns: set[str]) -> None:
+    """ConfigError naming the first column of a per-column option that is not compared."""
+    if isinstance(per_column, Mapping):
+        for name in per_column:
+            if name not in columns:
+                raise ConfigError(f"{option}: column {name!r} is not in both datasets")
+
+
 def apply_decisions(
     columns: Sequence[ColumnResult],
     *,
