@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from driftscope._types import ColumnType, Role
 from driftscope._version import __version__
-from driftscope.errors import ConfigError, DriftscopeError, InputError, SchemaError
+from driftscope.errors import ConfigError, DriftscopeError, InputError, ProfileError, SchemaError
 
 if TYPE_CHECKING:
     from driftscope.engine.compare import compare
+    from driftscope.profiling import Profile, profile
     from driftscope.report.model import ColumnResult, DriftReport
     from driftscope.stats._result import TestResult
 
@@ -30,11 +31,14 @@ __all__ = [
     "DriftReport",
     "DriftscopeError",
     "InputError",
+    "Profile",
+    "ProfileError",
     "Role",
     "SchemaError",
     "TestResult",
     "__version__",
     "compare",
+    "profile",
     "stats",
 ]
 
@@ -45,6 +49,8 @@ _LAZY = {
     "ColumnResult": ("driftscope.report.model", "ColumnResult"),
     "TestResult": ("driftscope.stats._result", "TestResult"),
     "stats": ("driftscope.stats", None),
+    "profile": ("driftscope.profiling", "profile"),
+    "Profile": ("driftscope.profiling", "Profile"),
 }
 
 

@@ -19,6 +19,11 @@ class SchemaError(InputError):
     """Columns do not line up: none in common, duplicates, a type that differs between sides."""
 
 
+class ProfileError(DriftscopeError):
+    """A profile cannot be built, merged or read: too many categories, different columns or
+    column types, corrupted or truncated bytes, or bytes from a newer format version."""
+
+
 class ConfigError(DriftscopeError):
     """A parameter or option is out of its allowed range or unknown."""
 

@@ -1,0 +1,252 @@
+"""Per-column profiles: numeric moments and a quantile sketch, or exact category counts.
+
+Both kinds are frozen values; :func:`merge_columns` combines two profiles of the same column
+into a new one. Counts, minimum and maximum merge exactly; the mean and the sum of squared
+deviations (``m2``) merge with the parallel formula of Chan, Golub and LeVeque (1979), exact up
+to floating-point rounding; the quantile sketch merges approximately.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+import numpy.typing as npt
+
+from driftscope._types import ColumnType
+from driftscope.errors import ProfileError
+from driftscope.profiling._sketch import DEFAULT_K, QuantileSketch
+
+MAX_CATEGORIES = 100_000
+"""Most distinct categories a categorical profile counts exactly. Beyond it, building or
+merging a profile raises :class:`~driftscope.errors.ProfileError`; a frequent-items sketch for
+high-cardinality columns is planned."""
+
+NUMERIC_TYPES = frozenset({ColumnType.NUMERIC, ColumnType.DATETIME})
+"""Types profiled with moments and a quantile sketch (datetimes as seconds since the epoch)."""
+
+CATEGORICAL_TYPES = frozenset({ColumnType.CATEGORICAL, ColumnType.BOOLEAN})
+"""Types profiled with exact category counts."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class NumericProfile:
+    """Summary of a numeric (or datetime) column.
+
+    ``count`` values are present (finite or infinite), ``missing`` are null or NaN, ``n_inf``
+    of the present ones are +/-inf. ``mean``, ``m2`` (sum of squared deviations from the mean),
+    ``min``, ``max`` and ``sketch`` describe the finite values only; ``mean``, ``min`` and
+    ``max`` are None when there are none.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> col = numeric_profile(np.array([1.0, 2.0, np.nan, 4.0, np.inf]))
+    >>> col.count, col.missing, col.n_inf, col.mean, col.variance, col.min, col.max
+    (4, 1, 1, 2.3333333333333335, 2.333333333333333, 1.0, 4.0)
+    >>> col.sketch.quantile(0.5)
+    2.0
+    """
+
+    column_type: ColumnType
+    count: int
+    missing: int
+    n_inf: int
+    mean: float | None
+    m2: float
+    min: float | None
+    max: float | None
+    sketch: QuantileSketch
+
+    @property
+    def n_finite(self) -> int:
+        """Number of finite values (those in the moments and the sketch)."""
+        return self.count - self.n_inf
+
+    @property
+    def variance(self) -> float | None:
+        """Sample variance of the finite values (``ddof=1``); None below two values."""
+        n = self.n_finite
+        return self.m2 / (n - 1) if n >= 2 else None
+
+
+@dataclass(frozen=True, slots=True)
+class CategoricalProfile:
+    """Exact counts per category of a categorical (or boolean) column.
+
+    ``counts`` maps each category label (booleans as ``"False"``/``"True"``, numbers as Arrow
+    formats them) to its positive count, sorted by label; ``missing`` counts null and NaN.
+
+    Examples
+    --------
+    >>> col = categorical_profile({"b": 2, "a": 1}, missing=1)
+    >>> dict(col.counts), col.count, col.missing
+    ({'a': 1, 'b': 2}, 3, 1)
+    """
+
+    column_type: ColumnType
+    counts: Mapping[str, int]
+    missing: int
+
+    @property
+    def count(self) -> int:
+        """Number of present values."""
+        return sum(self.counts.values())
+
+
+ColumnProfile = NumericProfile | CategoricalProfile
+
+
+def numeric_profile(
+    values: npt.NDArray[np.float64],
+    *,
+    column_type: ColumnType = ColumnType.NUMERIC,
+    k: int = DEFAULT_K,
+) -> NumericProfile:
+    """Profile float64 values, NaN meaning missing.
+
+    Parameters
+    ----------
+    values
+        1-D float64 array (as :func:`driftscope.io.numeric_values` returns).
+    column_type
+        ``numeric`` or ``datetime``; recorded so that merging refuses to mix them.
+    k
+        Accuracy of the KLL quantile sketch (8 to 65535; larger is more accurate and bigger).
+    """
+    values = np.asarray(values, dtype=np.float64)
+    nan = np.isnan(values)
+    missing = int(nan.sum())
+    finite = values[np.isfinite(values)]
+    count = int(values.size) - missing
+    sketch = QuantileSketch.of(finite, k=k)
+    if finite.size == 0:
+        return NumericProfile(column_type, count, missing, count, None, 0.0, None, None, sketch)
+    # Two passes (mean, then squared deviations) are more accurate than one pass of sums.
+    mean = float(finite.mean())
+    m2 = float(np.square(finite - mean).sum())
+    return NumericProfile(
+        column_type,
+        count,
+        missing,
+        count - int(finite.size),
+        mean,
+        m2,
+        float(finite.min()),
+        float(finite.max()),
+        sketch,
+    )
+
+
+def categorical_profile(
+    counts: Mapping[str, int],
+    *,
+    missing: int,
+    column_type: ColumnType = ColumnType.CATEGORICAL,
+    name: str | None = None,
+    owner: str = "profile",
+) -> CategoricalProfile:
+    """A categorical profile from counts per label (zero counts are dropped).
+
+    Raises ProfileError, naming ``owner`` and column ``name``, when there are more than
+    :data:`MAX_CATEGORIES` labels.
+    """
+    kept = {label: int(n) for label, n in sorted(counts.items()) if n}
+    _check_cardinality(len(kept), name, owner)
+    return CategoricalProfile(column_type, MappingProxyType(kept), int(missing))
+
+
+def merge_columns(
+    left: ColumnProfile, right: ColumnProfile, *, name: str | None = None
+) -> ColumnProfile:
+    """Combine two profiles of the same column (the rows of both).
+
+    Raises ProfileError, naming the column, when their types differ.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> left, right = numeric_profile(np.array([1.0, 2.0])), numeric_profile(np.array([3.0]))
+    >>> both = merge_columns(left, right)
+    >>> both.count, both.mean, both.variance, both.sketch.n
+    (3, 2.0, 1.0, 3)
+    """
+    if left.column_type != right.column_type:
+        where = f"column {name!r}" if name is not None else "column"
+        raise ProfileError(
+            f"Profile.merge: {where} is {left.column_type} in the left profile but "
+            f"{right.column_type} in the right; profile both with the same schema"
+        )
+    if isinstance(left, NumericProfile) and isinstance(right, NumericProfile):
+        return _merge_numeric(left, right)
+    if isinstance(left, CategoricalProfile) and isinstance(right, CategoricalProfile):
+        return _merge_categorical(left, right, name)
+    # Equal types imply the same kind unless someone built a profile by hand inconsistently.
+    raise ProfileError(
+        f"Profile.merge: column {name!r} has a {type(left).__name__} on the left but a "
+        f"{type(right).__name__} on the right"
+    )
+
+
+def _merge_numeric(a: NumericProfile, b: NumericProfile) -> NumericProfile:
+    na, nb = a.n_finite, b.n_finite
+    if a.mean is None or na == 0:
+        mean, m2 = b.mean, b.m2
+    elif b.mean is None or nb == 0:
+        mean, m2 = a.mean, a.m2
+    else:
+        # Chan et al.: combine means weighted by counts, and add the between-group term to m2.
+        n = na + nb
+        delta = b.mean - a.mean
+        mean = a.mean + delta * (nb / n)
+        m2 = a.m2 + b.m2 + delta * delta * (na * nb / n)
+    return NumericProfile(
+        a.column_type,
+        a.count + b.count,
+        a.missing + b.missing,
+        a.n_inf + b.n_inf,
+        mean,
+        m2,
+        _lowest(a.min, b.min),
+        _highest(a.max, b.max),
+        a.sketch.merged(b.sketch),
+    )
+
+
+def _lowest(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None:
+        return b if a is None else a
+    return min(a, b)
+
+
+def _highest(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None:
+        return b if a is None else a
+    return max(a, b)
+
+
+def _merge_categorical(
+    a: CategoricalProfile, b: CategoricalProfile, name: str | None
+) -> CategoricalProfile:
+    counts = dict(a.counts)
+    for label, n in b.counts.items():
+        counts[label] = counts.get(label, 0) + n
+    return categorical_profile(
+        counts,
+        missing=a.missing + b.missing,
+        column_type=a.column_type,
+        name=name,
+        owner="Profile.merge",
+    )
+
+
+def _check_cardinality(n_categories: int, name: str | None, owner: str) -> None:
+    if n_categories > MAX_CATEGORIES:
+        where = f"column {name!r}" if name is not None else "a column"
+        raise ProfileError(
+            f"{owner}: {where} has {n_categories} distinct categories, more than the "
+            f"{MAX_CATEGORIES} counted exactly; leave it out of the profile (schema type "
+            "'ignored') or profile it as numeric"
+        )

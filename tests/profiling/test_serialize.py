@@ -1,0 +1,191 @@
+"""to_bytes / from_bytes: exact round trips, an old payload that must stay readable, and one
+line naming the problem for every kind of bad payload."""
+
+from __future__ import annotations
+
+import json
+import struct
+import zlib
+
+import pytest
+from hypothesis import given, settings
+
+from driftscope import __version__
+from driftscope.errors import ProfileError
+from driftscope.profiling import (
+    FORMAT_VERSION,
+    CategoricalProfile,
+    NumericProfile,
+    Profile,
+    profile,
+)
+
+from ._helpers import Row, chunks, exact, moments, profile_rows
+
+# Written by the first release of format version 1, from
+# profile({"x": [1.5, None, inf, -2.0], "city": ["Oslo", None, "Rome", "Oslo"]}).
+# Every later driftscope must read it to the same values: do not regenerate it.
+VERSION_1_PAYLOAD = bytes.fromhex(
+    "445350524f4600010000000000000115b503bfb6000000d57b226e5f726f7773223a342c22636f6c756d6e"
+    "73223a5b7b226e616d65223a2278222c2274797065223a226e756d65726963222c22636f756e74223a332c"
+    "226d697373696e67223a312c226e5f696e66223a312c226d65616e223a2d302e32352c226d32223a362e31"
+    "32352c226d696e223a2d322e302c226d6178223a312e357d2c7b226e616d65223a2263697479222c227479"
+    "7065223a2263617465676f726963616c222c226d697373696e67223a312c22636f756e7473223a5b5b224f"
+    "736c6f222c325d2c5b22526f6d65222c315d5d7d5d7d0000003805010f00c80008000200000000000000c8"
+    "000100c600000000000000000000c0000000000000f83f00000000000000c0000000000000f83f"
+)
+
+PREFIX = struct.Struct(">6sHQI")
+
+
+def _sample() -> Profile:
+    return profile({"x": [1.5, None, float("inf"), -2.0], "city": ["Oslo", None, "Rome", "Oslo"]})
+
+
+def _fails(data: bytes) -> str:
+    with pytest.raises(ProfileError) as info:
+        Profile.from_bytes(data)
+    message = str(info.value)
+    assert "\n" not in message
+    return message
+
+
+def _with_body(body: bytes, version: int = FORMAT_VERSION) -> bytes:
+    """A payload around ``body`` with a valid length and checksum."""
+    return PREFIX.pack(b"DSPROF", version, len(body), zlib.crc32(body)) + body
+
+
+def _split(payload: bytes) -> tuple[dict[str, object], bytes]:
+    """The JSON header and the sketch blocks of a version 1 payload."""
+    body = payload[PREFIX.size :]
+    (n,) = struct.unpack_from(">I", body)
+    return json.loads(body[4 : 4 + n]), body[4 + n :]
+
+
+def _join(header: dict[str, object], rest: bytes) -> bytes:
+    text = json.dumps(header).encode()
+    return _with_body(struct.pack(">I", len(text)) + text + rest)
+
+
+@settings(max_examples=60, deadline=None)
+@given(chunks)
+def test_round_trip_keeps_every_field_and_sketch(rows: list[Row]) -> None:
+    p = profile_rows(rows)
+    back = Profile.from_bytes(p.to_bytes())
+    assert exact(back) == exact(p)
+    assert moments(back) == moments(p)
+    for name in p:
+        col, col_back = p[name], back[name]
+        if isinstance(col, NumericProfile):
+            assert isinstance(col_back, NumericProfile)
+            assert col_back.sketch.to_bytes() == col.sketch.to_bytes()
+
+
+def test_empty_profile_round_trips() -> None:
+    assert Profile.from_bytes(Profile.empty().to_bytes()).is_empty
+
+
+def test_version_1_payload_stays_readable() -> None:
+    p = Profile.from_bytes(VERSION_1_PAYLOAD)
+    x, city = p["x"], p["city"]
+    assert isinstance(x, NumericProfile)
+    assert (p.n_rows, x.count, x.missing, x.n_inf) == (4, 3, 1, 1)
+    assert (x.mean, x.m2, x.min, x.max) == (-0.25, 6.125, -2.0, 1.5)
+    assert x.sketch.n == 2
+    assert x.sketch.quantiles([0.0, 1.0]) == [-2.0, 1.5]
+    assert isinstance(city, CategoricalProfile)
+    assert dict(city.counts) == {"Oslo": 2, "Rome": 1}
+    assert city.missing == 1
+
+
+def test_wrong_magic_is_not_a_profile() -> None:
+    assert _fails(b"PAR1" + bytes(30)) == (
+        "Profile.from_bytes: not a driftscope profile (it does not start with b'DSPROF')"
+    )
+
+
+@pytest.mark.parametrize(
+    ("cut", "expected"),
+    [
+        pytest.param(0, "0 of 8 bytes", id="empty"),
+        pytest.param(3, "3 of 8 bytes", id="inside_magic"),
+        pytest.param(12, "12 of 20 bytes", id="inside_prefix"),
+        pytest.param(100, "100 of 297 bytes", id="inside_body"),
+        pytest.param(296, "296 of 297 bytes", id="last_byte"),
+    ],
+)
+def test_truncated_payload_says_how_much_is_missing(cut: int, expected: str) -> None:
+    assert _fails(VERSION_1_PAYLOAD[:cut]) == (
+        f"Profile.from_bytes: the profile is truncated ({expected})"
+    )
+
+
+def test_future_version_asks_for_a_newer_driftscope() -> None:
+    # Only the magic and version are read: a newer layout may differ in everything after them.
+    payload = b"DSPROF" + struct.pack(">H", FORMAT_VERSION + 1) + b"anything"
+    assert _fails(payload) == (
+        f"Profile.from_bytes: the profile is in format version {FORMAT_VERSION + 1}, but "
+        f"driftscope {__version__} reads versions up to {FORMAT_VERSION}; "
+        "upgrade driftscope to read it"
+    )
+
+
+def test_version_zero_is_corrupted() -> None:
+    payload = bytearray(VERSION_1_PAYLOAD)
+    payload[6:8] = b"\x00\x00"
+    assert _fails(bytes(payload)) == (
+        "Profile.from_bytes: the profile is corrupted (format version 0 does not exist)"
+    )
+
+
+def test_flipped_byte_fails_the_checksum() -> None:
+    payload = bytearray(VERSION_1_PAYLOAD)
+    payload[60] ^= 0x01
+    assert _fails(bytes(payload)) == (
+        "Profile.from_bytes: the profile is corrupted (checksum mismatch)"
+    )
+
+
+def test_trailing_bytes_are_corruption() -> None:
+    assert _fails(VERSION_1_PAYLOAD + b"\x00\x00") == (
+        "Profile.from_bytes: the profile is corrupted (2 unexpected bytes after the profile)"
+    )
+
+
+def test_unreadable_sketch_names_its_column() -> None:
+    header, _ = _split(VERSION_1_PAYLOAD)
+    garbage = bytes(range(40))
+    message = _fails(_join(header, struct.pack(">I", len(garbage)) + garbage))
+    assert message.startswith(
+        "Profile.from_bytes: the profile is corrupted (the sketch of column 'x' is unreadable: "
+    )
+
+
+def test_missing_sketch_block_is_corruption() -> None:
+    header, _ = _split(VERSION_1_PAYLOAD)
+    assert _fails(_join(header, b"")) == (
+        "Profile.from_bytes: the profile is corrupted "
+        "(malformed contents: a block length runs past the end)"
+    )
+
+
+def test_malformed_header_is_corruption() -> None:
+    header, rest = _split(VERSION_1_PAYLOAD)
+    header["n_rows"] = -4
+    assert _fails(_join(header, rest)) == (
+        "Profile.from_bytes: the profile is corrupted "
+        "(malformed contents: expected a count; got -4)"
+    )
+
+
+def test_unknown_header_keys_are_ignored() -> None:
+    # Additive fields do not need a new format version (see serialize's docstring).
+    header, rest = _split(VERSION_1_PAYLOAD)
+    header["written_by"] = "a later driftscope"
+    assert exact(Profile.from_bytes(_join(header, rest))) == exact(_sample())
+
+
+def test_sample_still_encodes_to_the_version_1_payload() -> None:
+    # Not a law, a tripwire: if this changes, the format changed and FORMAT_VERSION (or the
+    # compatibility note in serialize.py) must say so.
+    assert _sample().to_bytes() == VERSION_1_PAYLOAD
