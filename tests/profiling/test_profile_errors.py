@@ -129,3 +129,11 @@ def test_bad_sketch_size(k: object) -> None:
     assert _message(ConfigError, profile, {"x": [1.0]}, k=k) == (
         f"profile: parameter 'k' must be an integer in [8, 65535]; got {k!r}"
     )
+
+
+def test_identifier_columns_are_left_out_unless_typed() -> None:
+    ids = [f"user-{i:06d}" for i in range(5000)]
+    data = {"user_id": ids, "x": np.arange(5000.0)}
+    assert set(profile(data).columns) == {"x"}
+    typed = profile(data, schema={"user_id": "categorical"})
+    assert set(typed.columns) == {"user_id", "x"}

@@ -16,6 +16,7 @@ from driftscope.errors import ConfigError, SchemaError
 from driftscope.io import (
     category_counts,
     infer_type,
+    is_id_like,
     numeric_values,
     parse_role,
     parse_type,
@@ -54,9 +55,11 @@ def profile(
         pyarrow Table, a pandas or polars DataFrame, a Parquet / CSV / JSON Lines path.
     schema
         Column types (``{"zip": "categorical"}``) overriding inference, or ``"ignored"`` /
-        ``"id"`` to leave a column out. Pass the same schema for every chunk you mean to
-        merge: inference looks at one chunk's values, so it can decide differently per chunk
-        (an all-null chunk, an integer column whose chunk happens to look like an id).
+        ``"id"`` to leave a column out. Columns that look like identifiers are left out, as
+        ``compare`` leaves them untested, unless the schema gives them a type. Pass the same
+        schema for every chunk you mean to merge: inference looks at one chunk's values, so it
+        can decide differently per chunk (an all-null chunk, an integer column whose chunk
+        happens to look like an id).
     k
         Accuracy of the quantile sketches (8 to 65535; the default 200 gives about 1.3%
         rank error).
@@ -94,6 +97,8 @@ def profile(
     columns: dict[str, ColumnProfile] = {}
     for name in table.column_names:
         column = table.column(name)
+        if name not in types and is_id_like(name, column):
+            continue  # identifiers are not profiled, as compare() does not test them
         ctype = types[name] if name in types else infer_type(name, column)
         if ctype is not None:
             columns[name] = _profile_column(name, column, ctype, k)
