@@ -38,6 +38,12 @@ examples:
 exit codes: 0 no --fail-on condition met, 1 a condition met, 2 bad usage or input.
 """
 
+PROFILE_EXAMPLE = """\
+examples:
+  driftscope profile reference.parquet -o reference.dsprof
+  driftscope profile 'logs/2026-11-*.parquet' week1.dsprof -o month.dsprof
+"""
+
 DEMO_EXAMPLE = """\
 example:
   driftscope demo                     # writes ./driftscope-demo/report.html and report.json
@@ -195,6 +201,27 @@ def _build_parser() -> argparse.ArgumentParser:
     prog.add_argument("--no-progress", dest="progress", action="store_false")
     rep.add_argument("-q", "--quiet", action="store_true", help="print no table")
     rep.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    prof = sub.add_parser(
+        "profile",
+        help="summarise datasets into one mergeable profile (.dsprof)",
+        description="Profile each input (and merge in any .dsprof given) into one profile: "
+        "per column counts, moments, min/max and a quantile sketch, or category counts.",
+        epilog=PROFILE_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    prof.add_argument(
+        "data", nargs="+", help="Parquet/CSV/JSONL files, folders or globs, or .dsprof profiles"
+    )
+    prof.add_argument("-o", "--output", required=True, help="the .dsprof file to write")
+    prof.add_argument(
+        "--type",
+        action="append",
+        default=[],
+        metavar="COLUMN=TYPE",
+        help="override a column's type, or leave it out with 'ignored'",
+    )
+    prof.add_argument("--debug", action="store_true", help="show tracebacks")
 
     demo = sub.add_parser(
         "demo",
@@ -355,6 +382,23 @@ def _fails(report: DriftReport, fail_on: str | None) -> bool:
     }[fail_on]
 
 
+def _run_profile(args: argparse.Namespace, out: TextIO) -> int:
+    from driftscope.profiling import Profile, profile
+    from driftscope.profiling.files import is_profile_path, read_profile, write_profile
+
+    _, types = _pairs(args.type, "--type")
+    merged = Profile.empty()
+    for source in args.data:
+        part = read_profile(source) if is_profile_path(source) else profile(source, schema=types)
+        merged = merged + part
+    path = write_profile(merged, args.output)
+    out.write(
+        f"profiled {merged.n_rows:,} rows, {len(merged)} columns from {len(args.data)} "
+        f"input(s): {path} ({path.stat().st_size:,} bytes)\n"
+    )
+    return EXIT_OK
+
+
 def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
     from driftscope.demo import run_demo
 
@@ -372,6 +416,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "report":
             return _run_report(args, sys.stdout, sys.stderr)
+        if args.command == "profile":
+            return _run_profile(args, sys.stdout)
         return _run_demo(args, sys.stdout)
     except DriftscopeError as exc:
         if args.debug:

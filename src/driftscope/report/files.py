@@ -20,10 +20,15 @@ def _default_mode() -> int:
 
 
 def write_text_atomic(path: str | Path, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file and an atomic rename.
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file and an atomic rename."""
+    return write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file and an atomic rename.
 
     The file ends up with the permissions of any newly created file (mkstemp's private 0600
-    would surprise whoever serves or uploads the report).
+    would surprise whoever serves or uploads it).
     """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path()
@@ -31,10 +36,10 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
     except OSError as exc:
-        raise InputError(f"{target}: cannot write report ({exc.strerror or exc})") from exc
+        raise InputError(f"{target}: cannot write the file ({exc.strerror or exc})") from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             os.fchmod(handle.fileno(), _default_mode())
         Path(tmp).replace(target)
     except BaseException:

@@ -1,0 +1,46 @@
+"""Profiles on disk: the ``.dsprof`` file is exactly :meth:`Profile.to_bytes`.
+
+Writing goes through a temporary file and an atomic rename, so a crash never leaves a
+half-written profile; reading names the file in every error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from driftscope.errors import InputError, ProfileError
+from driftscope.profiling.profile import Profile
+from driftscope.report.files import write_bytes_atomic
+
+SUFFIX = ".dsprof"
+
+
+def write_profile(profile: Profile, path: str | Path) -> Path:
+    """Write ``profile`` to ``path`` (atomically) and return the path.
+
+    >>> import tempfile, numpy as np
+    >>> from driftscope.profiling import profile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> saved = write_profile(profile({"x": np.arange(5.0)}), folder / "ref.dsprof")
+    >>> read_profile(saved)["x"].count
+    5
+    """
+    return write_bytes_atomic(path, profile.to_bytes())
+
+
+def read_profile(path: str | Path) -> Profile:
+    """Read a profile written by :func:`write_profile`; errors name the file."""
+    source = Path(path)
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read profile ({exc.strerror or exc})") from None
+    try:
+        return Profile.from_bytes(data)
+    except ProfileError as exc:
+        raise ProfileError(f"{source}: {exc}") from None
+
+
+def is_profile_path(path: str | Path) -> bool:
+    """True for a path that names a ``.dsprof`` file."""
+    return Path(path).suffix == SUFFIX
