@@ -106,7 +106,7 @@ def _key(parts: list[Any], reference: bytes) -> str:
 
 def calibrate_result(
     res: TestResult,
-    settings: CalibrationSettings,
+    settings: CalibrationSettings | None,
     params: dict[str, Any],
     *,
     sorted_reference: NDArray[np.float64] | None = None,
@@ -115,7 +115,10 @@ def calibrate_result(
     n_current: int,
 ) -> TestResult:
     """``res`` of a distance with its threshold raised to the calibrated one where that is
-    larger; the calibration is in ``details`` either way."""
+    larger; the calibration is in ``details`` either way. Tests, degenerate results (equal
+    constant samples) and ``settings=None`` come back unchanged."""
+    if settings is None or not res.higher_is_drift or "note" in res.details:
+        return res
     options: dict[str, Any] = {
         "params": params,
         "false_alarm_rate": settings.false_alarm_rate,

@@ -140,14 +140,13 @@ def evaluate_numeric(
     res = get_method(method).from_sorted(
         rs.values, cs.values, threshold=plan.threshold, **params.get(method, {})
     )
-    if calibration is not None and res.higher_is_drift and "note" not in res.details:
-        res = calibrate_result(
-            res,
-            calibration,
-            dict(params.get(method, {})),
-            sorted_reference=rs.values,
-            n_current=int(cs.values.size),
-        )
+    res = calibrate_result(
+        res,
+        calibration,
+        dict(params.get(method, {})),
+        sorted_reference=rs.values,
+        n_current=int(cs.values.size),
+    )
     # ks reports D itself (as the lattice value in exact mode, which is D up to rounding)
     effect = _effect(
         res,
@@ -203,15 +202,14 @@ def evaluate_categorical(
     res = get_method(method).from_counts(
         counts.reference, counts.current, threshold=plan.threshold, **params.get(method, {})
     )
-    if calibration is not None and res.higher_is_drift and "note" not in res.details:
-        res = calibrate_result(
-            res,
-            calibration,
-            dict(params.get(method, {})),
-            reference_counts=counts.reference,
-            labels=counts.labels,
-            n_current=int(counts.current.sum()),
-        )
+    res = calibrate_result(
+        res,
+        calibration,
+        dict(params.get(method, {})),
+        reference_counts=counts.reference,
+        labels=counts.labels,
+        n_current=int(counts.current.sum()),
+    )
     examples = [counts.labels[i] for i in np.flatnonzero(new)[:MAX_NEW_CATEGORY_EXAMPLES]]
     if examples:
         res = replace(res, details={**res.details, "new_category_examples": examples})

@@ -296,7 +296,7 @@ def _result_text(col: ColumnResult) -> str:
     if not col.tested:
         return "not tested"
     text = f"{col.method} · {fmt_num(col.statistic)}"
-    if not col.higher_is_drift and col.p_value is not None:
+    if col.is_test:
         text += f", p = {fmt_p(col.p_value)}"
     return text
 
@@ -374,7 +374,7 @@ def _test_table(col: ColumnResult) -> str:
     rows = [("method", esc(col.method))]
     if col.tested:
         threshold = fmt_num(col.threshold)
-        is_test = not col.higher_is_drift and col.p_value is not None
+        is_test = col.is_test
         rule = f"p < {threshold}" if is_test else f"statistic ≥ {threshold}"
         if is_test and col.p_value_adjusted is not None:
             rule = f"adjusted p < {threshold}"

@@ -81,6 +81,16 @@ class ColumnResult:
         return self.method is not None and self.error is None and self.statistic is not None
 
     @property
+    def is_test(self) -> bool:
+        """True when a p-value method tested the column (as opposed to a distance)."""
+        return self.tested and not self.higher_is_drift and self.p_value is not None
+
+    @property
+    def decision_p_value(self) -> float | None:
+        """The p-value the decision used: adjusted when there is an adjusted one."""
+        return self.p_value_adjusted if self.p_value_adjusted is not None else self.p_value
+
+    @property
     def severity_score(self) -> float:
         """How far past its threshold the column is, for sorting (>= 1 means drifted).
 
@@ -95,7 +105,7 @@ class ColumnResult:
             return 0.0
         if self.higher_is_drift:
             return self.statistic / self.threshold if self.threshold > 0 else math.inf
-        p = self.p_value_adjusted if self.p_value_adjusted is not None else self.p_value
+        p = self.decision_p_value
         alpha = self.threshold
         if alpha <= 0 or alpha >= 1:
             return 0.0

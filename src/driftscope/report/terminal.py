@@ -40,25 +40,22 @@ def _row(col: ColumnResult) -> list[str]:
         verdict = "DRIFT"
     else:
         verdict = "small" if _significant_but_small(col) else "ok"
-    p = col.p_value_adjusted if col.p_value_adjusted is not None else col.p_value
-    is_test = col.tested and not col.higher_is_drift
     return [
         _name(col.name),
         str(col.type),
         col.method or "-",
         fmt_number(col.statistic),
-        fmt_number(p),
-        fmt_number(col.effect_size) if is_test else "-",
+        fmt_number(col.decision_p_value),
+        fmt_number(col.effect_size) if col.is_test else "-",
         verdict,
     ]
 
 
 def _significant_but_small(col: ColumnResult) -> bool:
     """A test whose (adjusted) p-value passed but whose effect size did not."""
-    p = col.p_value_adjusted if col.p_value_adjusted is not None else col.p_value
+    p = col.decision_p_value
     return (
-        col.tested
-        and not col.higher_is_drift
+        col.is_test
         and p is not None
         and col.threshold is not None
         and p < col.threshold
