@@ -41,7 +41,11 @@ exit codes: 0 no --fail-on condition met, 1 a condition met, 2 bad usage or inpu
 PROFILE_EXAMPLE = """\
 examples:
   driftscope profile reference.parquet -o reference.dsprof
-  driftscope profile 'logs/2026-11-*.parquet' week1.dsprof -o month.dsprof
+  driftscope profile today.parquet --bins reference.dsprof -o today.dsprof
+  driftscope profile 'logs/2026-11-*.parquet' -o month.dsprof
+  driftscope report reference.dsprof current.parquet --json drift.json
+
+Inputs are read in chunks (Parquet row groups, CSV blocks), so memory stays bounded.
 """
 
 DEMO_EXAMPLE = """\
@@ -205,8 +209,9 @@ def _build_parser() -> argparse.ArgumentParser:
     prof = sub.add_parser(
         "profile",
         help="summarise datasets into one mergeable profile (.dsprof)",
-        description="Profile each input (and merge in any .dsprof given) into one profile: "
-        "per column counts, moments, min/max and a quantile sketch, or category counts.",
+        description="Profile the data inputs as one dataset (and merge in any .dsprof given) "
+        "into one profile: per column counts, moments, min/max, a quantile sketch and a "
+        "histogram on the reference's bins, or category counts.",
         epilog=PROFILE_EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -221,6 +226,21 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="COLUMN=TYPE",
         help="override a column's type, or leave it out with 'ignored'",
     )
+    prof.add_argument(
+        "--bins",
+        metavar="REFERENCE.dsprof",
+        help="count numeric columns on this reference profile's bins (for current data)",
+    )
+    prof.add_argument(
+        "--n-bins", type=int, default=10, help="quantile bins of a reference (default 10)"
+    )
+    prof.add_argument(
+        "--k", type=int, default=1000, help="quantile sketch accuracy, 8-65535 (default 1000)"
+    )
+    prof.add_argument("--encoding", default="utf-8", help="text encoding of CSV inputs")
+    pprog = prof.add_mutually_exclusive_group()
+    pprog.add_argument("--progress", dest="progress", action="store_true", default=None)
+    pprog.add_argument("--no-progress", dest="progress", action="store_false")
     prof.add_argument("--debug", action="store_true", help="show tracebacks")
 
     demo = sub.add_parser(
@@ -248,6 +268,25 @@ class _ProgressPrinter:
         bar = "#" * filled + "-" * (width - filled)
         end = "\n" if done == total else ""
         self.stream.write(f"\r[{bar}] {done}/{total} {name[:40]:<40}{end}")
+        self.stream.flush()
+
+
+class _RowProgress:
+    """A one-line progress bar by rows on a stream (rows only when the total is unknown)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def __call__(self, done: int, total: int | None, stage: str) -> None:
+        if total:
+            width = 24
+            filled = width * min(done, total) // total
+            bar = "#" * filled + "-" * (width - filled)
+            line = f"[{bar}] {done:,}/{total:,} rows ({stage})"
+        else:
+            line = f"{done:,} rows ({stage})"
+        end = "\n" if total and done >= total else ""
+        self.stream.write(f"\r{line}{end}")
         self.stream.flush()
 
 
@@ -382,15 +421,30 @@ def _fails(report: DriftReport, fail_on: str | None) -> bool:
     }[fail_on]
 
 
-def _run_profile(args: argparse.Namespace, out: TextIO) -> int:
-    from driftscope.profiling import Profile, profile
+def _run_profile(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from driftscope.profiling import Profile
     from driftscope.profiling.files import is_profile_path, read_profile, write_profile
+    from driftscope.profiling.stream import profile_files
 
     _, types = _pairs(args.type, "--type")
+    bins = read_profile(args.bins) if args.bins else None
     merged = Profile.empty()
+    raw = [source for source in args.data if not is_profile_path(source)]
+    if raw:
+        show = err.isatty() if args.progress is None else args.progress
+        # Every raw input is one dataset, streamed in chunks: their histograms share edges.
+        merged = profile_files(
+            raw,
+            schema=types or None,
+            k=args.k,
+            n_bins=args.n_bins,
+            bins=bins,
+            encoding=args.encoding,
+            progress=_RowProgress(err) if show else None,
+        )
     for source in args.data:
-        part = read_profile(source) if is_profile_path(source) else profile(source, schema=types)
-        merged = merged + part
+        if is_profile_path(source):
+            merged = merged + read_profile(source)
     path = write_profile(merged, args.output)
     out.write(
         f"profiled {merged.n_rows:,} rows, {len(merged)} columns from {len(args.data)} "
@@ -417,7 +471,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "report":
             return _run_report(args, sys.stdout, sys.stderr)
         if args.command == "profile":
-            return _run_profile(args, sys.stdout)
+            return _run_profile(args, sys.stdout, sys.stderr)
         return _run_demo(args, sys.stdout)
     except DriftscopeError as exc:
         if args.debug:

@@ -3,10 +3,12 @@ line naming the problem for every kind of bad payload."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import struct
 import zlib
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 
@@ -38,8 +40,10 @@ VERSION_1_PAYLOAD = bytes.fromhex(
 PREFIX = struct.Struct(">6sHQI")
 
 
-def _sample() -> Profile:
-    return profile({"x": [1.5, None, float("inf"), -2.0], "city": ["Oslo", None, "Rome", "Oslo"]})
+def _sample(k: int = 1000) -> Profile:
+    return profile(
+        {"x": [1.5, None, float("inf"), -2.0], "city": ["Oslo", None, "Rome", "Oslo"]}, k=k
+    )
 
 
 def _fails(data: bytes) -> str:
@@ -187,5 +191,39 @@ def test_unknown_header_keys_are_ignored() -> None:
 
 def test_sample_still_encodes_to_the_version_1_payload() -> None:
     # Not a law, a tripwire: if this changes, the format changed and FORMAT_VERSION (or the
-    # compatibility note in serialize.py) must say so.
-    assert _sample().to_bytes() == VERSION_1_PAYLOAD
+    # compatibility note in serialize.py) must say so. Histograms came later as an optional
+    # field, and the default k then went from 200 to 1000: with k=200 and without its
+    # histogram, the sample still gives the first release's bytes.
+    sample = _sample(k=200)
+    x = sample["x"]
+    assert isinstance(x, NumericProfile)
+    assert x.histogram is not None
+    bare = Profile(sample.n_rows, {**sample.columns, "x": dataclasses.replace(x, histogram=None)})
+    assert bare.to_bytes() == VERSION_1_PAYLOAD
+
+
+def test_payload_without_histograms_reads_with_none() -> None:
+    x = Profile.from_bytes(VERSION_1_PAYLOAD)["x"]
+    assert isinstance(x, NumericProfile)
+    assert x.histogram is None
+
+
+def test_histogram_round_trips_exactly() -> None:
+    x = Profile.from_bytes(_sample().to_bytes())["x"]
+    assert isinstance(x, NumericProfile)
+    assert x.histogram == _sample()["x"].histogram  # type: ignore[union-attr]
+    assert x.histogram is not None
+    # The deciles of the finite values [1.5, -2.0], one value on each side of the middle.
+    assert x.histogram.edges == tuple(np.quantile([-2.0, 1.5], np.arange(1, 10) / 10))
+    assert x.histogram.counts == (1, 0, 0, 0, 0, 0, 0, 0, 0, 1)
+
+
+def test_malformed_histogram_is_corruption() -> None:
+    header, rest = _split(_sample().to_bytes())
+    columns = header["columns"]
+    assert isinstance(columns, list)
+    columns[0]["histogram"]["counts"] = [1, 2]
+    assert _fails(_join(header, rest)) == (
+        "Profile.from_bytes: the profile is corrupted (malformed contents: a histogram needs "
+        "one count more than its edges; got 2 counts for 9 edges)"
+    )

@@ -24,7 +24,7 @@ from driftscope.engine.summary import (
     numeric_stats,
 )
 from driftscope.errors import InputError
-from driftscope.io import category_counts, numeric_values
+from driftscope.io import CategoryCounts, category_counts, numeric_values
 from driftscope.report.model import ColumnResult
 from driftscope.stats import TestResult, prepare_numeric
 from driftscope.stats import get as get_method
@@ -175,7 +175,17 @@ def evaluate_categorical(
     calibration: CalibrationSettings | None = None,
 ) -> ColumnResult:
     """Count categories once (aligned over both sides) and test the counts."""
-    counts = category_counts(ref, cur)
+    return evaluate_counts(plan, category_counts(ref, cur), params=params, calibration=calibration)
+
+
+def evaluate_counts(
+    plan: ColumnPlan,
+    counts: CategoryCounts,
+    *,
+    params: Mapping[str, Any],
+    calibration: CalibrationSettings | None = None,
+) -> ColumnResult:
+    """Test category counts aligned over both sides (from raw data or from profiles)."""
     n_labels = len(counts.labels)
     method = plan.method
     if method is None or ("categorical" not in get_method(method).kinds and n_labels > 2):

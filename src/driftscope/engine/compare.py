@@ -25,7 +25,8 @@ from driftscope.engine.decide import (
     check_tiers,
 )
 from driftscope.engine.importance import permutation_importance
-from driftscope.engine.plan import ColumnPlan, plan_columns
+from driftscope.engine.plan import ColumnPlan, Side, TableSide, plan_columns
+from driftscope.engine.profiled import evaluate_profiled, is_profile_input, profile_sides
 from driftscope.engine.quality import column_findings
 from driftscope.errors import ConfigError, InputError, param_error
 from driftscope.io import Dataset, read_dataset
@@ -138,7 +139,11 @@ def compare(
     ----------
     reference, current:
         pandas or polars DataFrames, pyarrow Tables, dicts of 1-D arrays, or paths to Parquet /
-        CSV / JSON Lines files (or a folder / glob of Parquet files).
+        CSV / JSON Lines files (or a folder / glob of Parquet files); or a
+        :class:`~driftscope.profiling.Profile` or ``.dsprof`` path on either side. With a
+        profile, the other side is profiled too (files streamed in chunks, current data on the
+        reference's bins) and each column is compared from the profiles: see
+        :mod:`driftscope.engine.profiled` for which methods are exact and which approximate.
     schema:
         Column type overrides (``{"zip": "categorical"}``) or roles (``"id"``, ``"ignored"``,
         ``"timestamp"``); other columns are inferred.
@@ -214,12 +219,57 @@ def compare(
     )
     if importance is not None and model is not None:
         raise ConfigError("give either importance or model, not both")
+    params = dict(method_params or {})
+    for name in params:
+        from driftscope.stats import get
+
+        get(name)
     if model is not None and target is None:
         raise ConfigError("model: permutation importance needs the target column (target=...)")
-    ref, cur = _read_both(reference, current, encoding)
+    run: Callable[[ColumnPlan], ColumnResult]
+    ref_side: Side
+    cur_side: Side
+    if is_profile_input(reference) or is_profile_input(current):
+        if model is not None:
+            raise ConfigError(
+                "model: permutation importance needs the raw reference data, not a profile; "
+                "pass importance=... instead"
+            )
+        ref_prof, cur_prof = profile_sides(reference, current, schema=schema, encoding=encoding)
+        ref_side, cur_side = ref_prof, cur_prof
+        ref_source = Source(ref_prof.profile.n_rows, ref_prof.source)
+        cur_source = Source(cur_prof.profile.n_rows, cur_prof.source)
+        ref_table = None
+
+        def run(plan: ColumnPlan) -> ColumnResult:
+            return evaluate_profiled(
+                plan,
+                ref_prof.profile[plan.name],
+                cur_prof.profile[plan.name],
+                inf_as_missing=inf_as_missing,
+                params=params,
+                calibration=settings,
+            )
+
+    else:
+        ref, cur = _read_both(reference, current, encoding)
+        ref_side, cur_side = TableSide(ref), TableSide(cur)
+        ref_source, cur_source = Source(ref.n_rows, ref.source), Source(cur.n_rows, cur.source)
+        ref_table = ref.table
+
+        def run(plan: ColumnPlan) -> ColumnResult:
+            return evaluate(
+                plan,
+                ref.table.column(plan.name),
+                cur.table.column(plan.name),
+                inf_as_missing=inf_as_missing,
+                params=params,
+                calibration=settings,
+            )
+
     plans, issues = plan_columns(
-        ref,
-        cur,
+        ref_side,
+        cur_side,
         schema=schema,
         methods=methods,
         thresholds=thresholds,
@@ -227,26 +277,11 @@ def compare(
         prediction=prediction,
         columns=columns,
     )
-    params = dict(method_params or {})
-    for name in params:
-        from driftscope.stats import get
-
-        get(name)
     if not plans:
         raise ConfigError("no columns to compare")
     compared = {plan.name for plan in plans}
     check_columns("min_effect", min_effect, compared)
     check_columns("tiers", tiers, compared)
-
-    def run(plan: ColumnPlan) -> ColumnResult:
-        return evaluate(
-            plan,
-            ref.table.column(plan.name),
-            cur.table.column(plan.name),
-            inf_as_missing=inf_as_missing,
-            params=params,
-            calibration=settings,
-        )
 
     workers = n_jobs or min(4, os.cpu_count() or 1)
     results: list[ColumnResult] = []
@@ -258,8 +293,10 @@ def compare(
 
     results = apply_decisions(results, correction=correction, min_effect=min_effect, tiers=tiers)
     features = [c.name for c in results if c.role == Role.FEATURE and c.tested]
-    if model is not None and target is not None:
-        importance = permutation_importance(model, ref.table, features, target, source=ref.source)
+    if model is not None and target is not None and ref_table is not None:
+        importance = permutation_importance(
+            model, ref_table, features, target, source=ref_source.source
+        )
         if not any(importance.values()):
             raise ConfigError(
                 "model: shuffling any feature leaves the model's loss unchanged, so every "
@@ -271,8 +308,8 @@ def compare(
             replace(c, importance=weights[c.name]) if c.name in weights else c for c in results
         ]
     return DriftReport(
-        reference=Source(ref.n_rows, ref.source),
-        current=Source(cur.n_rows, cur.source),
+        reference=ref_source,
+        current=cur_source,
         dataset=_verdict(results, share_threshold, correction),
         columns=tuple(results),
         created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

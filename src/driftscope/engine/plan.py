@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import pyarrow as pa
 
@@ -42,15 +43,44 @@ class ColumnPlan:
         return self.role in TESTED_ROLES and self.error is None
 
 
-def _column_names(ds: Dataset) -> list[str]:
-    return list(ds.table.column_names)
+class Side(Protocol):
+    """What planning needs to know of one side: raw data (:class:`TableSide`) or a profile."""
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def column_names(self) -> Sequence[str]: ...
+
+    def column_type(self, name: str) -> ColumnType | None:
+        """The column's type, or None when the side says nothing (only nulls)."""
+
+    def looks_like_id(self, name: str) -> bool:
+        """Whether the column looks like an identifier rather than a feature."""
 
 
-def _side_type(name: str, column: pa.ChunkedArray) -> ColumnType | None:
-    """The inferred type, or None when the side holds only nulls and so says nothing."""
-    if pa.types.is_null(column.type):
-        return None
-    return infer_type(name, column)
+@dataclass(frozen=True, slots=True)
+class TableSide:
+    """A side read into an Arrow table: types are inferred from the values."""
+
+    dataset: Dataset
+
+    @property
+    def source(self) -> str:
+        return self.dataset.source
+
+    @property
+    def column_names(self) -> Sequence[str]:
+        return list(self.dataset.table.column_names)
+
+    def column_type(self, name: str) -> ColumnType | None:
+        column = self.dataset.table.column(name)
+        if pa.types.is_null(column.type):
+            return None
+        return infer_type(name, column)
+
+    def looks_like_id(self, name: str) -> bool:
+        return is_id_like(name, self.dataset.table.column(name))
 
 
 def _normalise_methods(
@@ -95,8 +125,8 @@ def _applies(method: str, ctype: ColumnType) -> bool:
 
 
 def plan_columns(
-    reference: Dataset,
-    current: Dataset,
+    reference: Side,
+    current: Side,
     *,
     schema: Mapping[str, str | ColumnType] | None = None,
     methods: str | Mapping[str, str] | None = None,
@@ -106,8 +136,8 @@ def plan_columns(
     columns: Sequence[str] | None = None,
 ) -> tuple[list[ColumnPlan], list[QualityIssue]]:
     """Plan every column the two datasets share; return the plans and column-set findings."""
-    ref_names = _column_names(reference)
-    cur_names = _column_names(current)
+    ref_names = list(reference.column_names)
+    cur_names = list(current.column_names)
     cur_set = set(cur_names)
     ref_set = set(ref_names)
     common = [n for n in ref_names if n in cur_set]
@@ -173,14 +203,12 @@ def plan_columns(
 
     plans = []
     for name in common:
-        ref_col = reference.table.column(name)
-        cur_col = current.table.column(name)
         error = None
         if name in type_overrides:
             ctype = type_overrides[name]
         else:
-            rtype = _side_type(name, ref_col)
-            ctype_cur = _side_type(name, cur_col)
+            rtype = reference.column_type(name)
+            ctype_cur = current.column_type(name)
             ctype = rtype or ctype_cur or ColumnType.NUMERIC
             if rtype is not None and ctype_cur is not None and _kind(rtype) != _kind(ctype_cur):
                 error = (
@@ -191,7 +219,7 @@ def plan_columns(
         if role is None:
             if ctype == ColumnType.DATETIME:
                 role = Role.TIMESTAMP
-            elif name not in type_overrides and is_id_like(name, ref_col):
+            elif name not in type_overrides and reference.looks_like_id(name):
                 role = Role.ID
             else:
                 role = Role.FEATURE
@@ -229,7 +257,7 @@ def _kind(ctype: ColumnType) -> str:
     return str(ctype)
 
 
-def _require(name: str, common: Sequence[str], label: str, ref: Dataset, cur: Dataset) -> None:
+def _require(name: str, common: Sequence[str], label: str, ref: Side, cur: Side) -> None:
     if name not in common:
         raise ConfigError(f"{label} column {name!r} must be in both {ref.source} and {cur.source}")
 

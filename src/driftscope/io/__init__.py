@@ -5,15 +5,19 @@
 - :func:`infer_type` and :func:`is_id_like` classify columns; :func:`parse_type` and
   :func:`parse_role` read user overrides.
 - :func:`numeric_values` and :func:`category_counts` hand the statistics what they need.
+- :func:`read_chunks` reads a file a chunk at a time, for data larger than memory.
 """
 
 from driftscope.io._columns import CategoryCounts, category_counts, numeric_values
 from driftscope.io._dataset import Dataset, read_dataset
 from driftscope.io._infer import infer_type, is_id_like
+from driftscope.io._stream import CHUNK_ROWS, Chunks, read_chunks
 from driftscope.io.schema import parse_role, parse_type
 
 __all__ = [
+    "CHUNK_ROWS",
     "CategoryCounts",
+    "Chunks",
     "Dataset",
     "category_counts",
     "infer_type",
@@ -21,5 +25,6 @@ __all__ = [
     "numeric_values",
     "parse_role",
     "parse_type",
+    "read_chunks",
     "read_dataset",
 ]

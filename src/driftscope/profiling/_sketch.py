@@ -16,8 +16,11 @@ from datasketches import kll_doubles_sketch
 
 from driftscope.errors import param_error
 
-DEFAULT_K = 200
-"""KLL accuracy parameter: about 1.3% normalized rank error (99% confidence) at k=200."""
+DEFAULT_K = 1000
+"""KLL accuracy parameter. At 1000: rank error about 0.28% for one quantile and 0.36% for the
+whole CDF (99% confidence), about 23 KB per sketch once past ~100,000 values. k=200 would be a
+fifth of the size but its CDF error (1.7%) is of the order of the smallest KS distance that
+counts as drift (0.03), so KS from sketches would be noise there."""
 
 MIN_K, MAX_K = 8, 65_535
 """The range DataSketches accepts for k."""
@@ -78,6 +81,27 @@ class QuantileSketch:
     def k(self) -> int:
         """Accuracy parameter."""
         return int(self._sketch.k)
+
+    @property
+    def is_estimating(self) -> bool:
+        """Whether the sketch has compacted, i.e. no longer holds every value it saw."""
+        return bool(self._sketch.is_estimation_mode())
+
+    @property
+    def cdf_error(self) -> float:
+        """Normalized error of CDF (and rank) queries over the whole range (99% confidence)."""
+        return float(self._sketch.normalized_rank_error(True))
+
+    @property
+    def span(self) -> float:
+        """Largest minus smallest value seen (exact); 0 for an empty sketch."""
+        if self.n == 0:
+            return 0.0
+        return float(self._sketch.get_max_value()) - float(self._sketch.get_min_value())
+
+    def items(self) -> list[tuple[float, int]]:
+        """The kept values with their weights (how many values each stands for)."""
+        return [(float(v), int(w)) for v, w in self._sketch]
 
     @property
     def rank_error(self) -> float:

@@ -18,6 +18,7 @@ import numpy.typing as npt
 from driftscope._types import ColumnType
 from driftscope.errors import ProfileError
 from driftscope.profiling._sketch import DEFAULT_K, QuantileSketch
+from driftscope.profiling.histogram import Histogram
 
 MAX_CATEGORIES = 100_000
 """Most distinct categories a categorical profile counts exactly. Beyond it, building or
@@ -37,8 +38,10 @@ class NumericProfile:
 
     ``count`` values are present (finite or infinite), ``missing`` are null or NaN, ``n_inf``
     of the present ones are +/-inf. ``mean``, ``m2`` (sum of squared deviations from the mean),
-    ``min``, ``max`` and ``sketch`` describe the finite values only; ``mean``, ``min`` and
-    ``max`` are None when there are none.
+    ``min``, ``max``, ``sketch`` and ``histogram`` describe the finite values only; ``mean``,
+    ``min`` and ``max`` are None when there are none. ``histogram`` (counts on the reference's
+    bin edges, see :mod:`~driftscope.profiling.histogram`) is None when the column was
+    profiled without bins, or merged from parts binned on different edges.
 
     Examples
     --------
@@ -59,6 +62,7 @@ class NumericProfile:
     min: float | None
     max: float | None
     sketch: QuantileSketch
+    histogram: Histogram | None = None
 
     @property
     def n_finite(self) -> int:
@@ -104,6 +108,8 @@ def numeric_profile(
     *,
     column_type: ColumnType = ColumnType.NUMERIC,
     k: int = DEFAULT_K,
+    n_bins: int | None = None,
+    edges: tuple[float, ...] | None = None,
 ) -> NumericProfile:
     """Profile float64 values, NaN meaning missing.
 
@@ -115,6 +121,10 @@ def numeric_profile(
         ``numeric`` or ``datetime``; recorded so that merging refuses to mix them.
     k
         Accuracy of the KLL quantile sketch (8 to 65535; larger is more accurate and bigger).
+    n_bins, edges
+        Without ``n_bins``, no histogram. With ``n_bins`` alone, a histogram on these values'
+        own quantile edges (a reference profiled in one piece); with ``edges`` too, on those
+        edges (the reference's, for a current profile or a part of a reference).
     """
     values = np.asarray(values, dtype=np.float64)
     nan = np.isnan(values)
@@ -122,8 +132,19 @@ def numeric_profile(
     finite = values[np.isfinite(values)]
     count = int(values.size) - missing
     sketch = QuantileSketch.of(finite, k=k)
+    histogram = None
+    if n_bins is not None:
+        histogram = (
+            Histogram.of_reference(finite, n_bins)
+            if edges is None
+            else Histogram.count(finite, edges, n_bins=n_bins)
+        )
+    elif edges is not None:
+        raise ValueError("edges need n_bins")
     if finite.size == 0:
-        return NumericProfile(column_type, count, missing, count, None, 0.0, None, None, sketch)
+        return NumericProfile(
+            column_type, count, missing, count, None, 0.0, None, None, sketch, histogram
+        )
     # Two passes (mean, then squared deviations) are more accurate than one pass of sums.
     mean = float(finite.mean())
     m2 = float(np.square(finite - mean).sum())
@@ -137,6 +158,7 @@ def numeric_profile(
         float(finite.min()),
         float(finite.max()),
         sketch,
+        histogram,
     )
 
 
@@ -212,7 +234,20 @@ def _merge_numeric(a: NumericProfile, b: NumericProfile) -> NumericProfile:
         _lowest(a.min, b.min),
         _highest(a.max, b.max),
         a.sketch.merged(b.sketch),
+        _merge_histograms(a.histogram, b.histogram),
     )
+
+
+def _merge_histograms(a: Histogram | None, b: Histogram | None) -> Histogram | None:
+    """Counts of both on their shared edges; None where the edges differ (or one has none).
+
+    Parts binned on different edges cannot be added up, and refusing the merge would break
+    the commonest use, adding up profiles made separately (per day, per partition). So the
+    merged column keeps no histogram, and the binned methods say so when it is compared.
+    """
+    if a is None or b is None or not a.compatible(b):
+        return None
+    return a.merged(b)
 
 
 def _lowest(a: float | None, b: float | None) -> float | None:

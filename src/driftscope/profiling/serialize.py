@@ -8,7 +8,9 @@ Layout of format version 1 (integers big-endian)::
     body CRC-32        uint32    zlib.crc32 of the body
     body:
       header length    uint32
-      header           UTF-8 JSON: {"n_rows", "columns": [{"name", "type", ...exact fields}]}
+      header           UTF-8 JSON: {"n_rows", "columns": [{"name", "type", ...exact fields}]};
+                     a numeric column's histogram, when it has one, is an optional field
+                     "histogram": {"n_bins", "edges", "counts"}
       per numeric column, in header order:
         sketch length  uint32
         sketch         DataSketches' own KLL serialization
@@ -43,6 +45,7 @@ from driftscope.profiling.column import (
     NumericProfile,
     categorical_profile,
 )
+from driftscope.profiling.histogram import Histogram
 from driftscope.profiling.profile import Profile
 
 MAGIC = b"DSPROF"
@@ -138,7 +141,7 @@ def _decode_v1(data: bytes) -> Profile:
 
 def _exact_fields(column: ColumnProfile) -> dict[str, Any]:
     if isinstance(column, NumericProfile):
-        return {
+        fields = {
             "type": str(column.column_type),
             "count": column.count,
             "missing": column.missing,
@@ -148,6 +151,13 @@ def _exact_fields(column: ColumnProfile) -> dict[str, Any]:
             "min": column.min,
             "max": column.max,
         }
+        if column.histogram is not None:
+            fields["histogram"] = {
+                "n_bins": column.histogram.n_bins,
+                "edges": list(column.histogram.edges),
+                "counts": list(column.histogram.counts),
+            }
+        return fields
     return {
         "type": str(column.column_type),
         "missing": column.missing,
@@ -182,7 +192,19 @@ def _column(fields: Mapping[str, Any], reader: _Reader, name: str) -> ColumnProf
         _float_or_none(fields["min"]),
         _float_or_none(fields["max"]),
         sketch,
+        _histogram(fields.get("histogram")),
     )
+
+
+def _histogram(fields: Mapping[str, Any] | None) -> Histogram | None:
+    if fields is None:
+        return None
+    edges = tuple(_float(e) for e in fields["edges"])
+    counts = tuple(_int(c) for c in fields["counts"])
+    try:
+        return Histogram(edges, counts, _int(fields["n_bins"]))
+    except ProfileError as exc:
+        raise ValueError(str(exc)) from None
 
 
 class _Reader:

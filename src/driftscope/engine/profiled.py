@@ -1,0 +1,455 @@
+"""Evaluate a column from two profiles instead of two samples.
+
+What a profile keeps decides what can be computed, and how exactly:
+
+- categorical columns: exact counts, so every categorical method is exact;
+- binned methods on numeric columns: exact from the histograms, when both sides were counted
+  on the same edges (a current profile made with ``bins=`` the reference);
+- ``t_test``: exact from the counts, means and variances;
+- ``ks`` and ``wasserstein``: from the quantile sketches, with the error bound in the result
+  (``details["approximate"]``, ``details["error_bound"]``); exact while both sketches still
+  hold every value, as every numeric method then is;
+- the other methods need the raw values and say so.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from driftscope._types import ColumnType
+from driftscope.decision import KS_DISTANCE, ks_distance
+from driftscope.engine.calibration import CalibrationSettings, calibrate_result
+from driftscope.engine.column import _effect, _result, _share, evaluate_counts
+from driftscope.engine.plan import ColumnPlan
+from driftscope.engine.summary import Stats, numeric_distribution, numeric_stats
+from driftscope.errors import InputError
+from driftscope.io import CategoryCounts
+from driftscope.profiling import CategoricalProfile, ColumnProfile, NumericProfile, Profile
+from driftscope.profiling.sketch_stats import exact_values, ks_distance_of, wasserstein_of
+from driftscope.report.model import ColumnResult, Distribution
+from driftscope.stats import TestResult
+from driftscope.stats import get as get_method
+from driftscope.stats._params import resolve_threshold
+from driftscope.stats.binned import N_BINS
+
+BINNED = frozenset({"psi", "jensen_shannon", "hellinger", "kl", "tvd", "l_infinity"})
+FROM_SKETCH = frozenset({"ks", "wasserstein"})
+FROM_MOMENTS = frozenset({"t_test"})
+NUMERIC_FROM_PROFILES = BINNED | FROM_SKETCH | FROM_MOMENTS
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileSide:
+    """A profile as one side of a comparison (see :class:`driftscope.engine.plan.Side`)."""
+
+    profile: Profile
+    source: str
+
+    @property
+    def column_names(self) -> list[str]:
+        return list(self.profile.columns)
+
+    def column_type(self, name: str) -> ColumnType | None:
+        column = self.profile[name]
+        return column.column_type if column.count else None
+
+    def looks_like_id(self, name: str) -> bool:
+        del name  # profiles leave identifiers out when they are built
+        return False
+
+
+def _missing(col: ColumnProfile, inf_as_missing: bool) -> tuple[int, int]:
+    """(missing, total) of a column, +/-inf counted as missing when asked."""
+    extra = col.n_inf if isinstance(col, NumericProfile) and inf_as_missing else 0
+    return col.missing + extra, col.count + col.missing
+
+
+def untested_profiled(
+    plan: ColumnPlan, ref: ColumnProfile, cur: ColumnProfile, error: str | None = None
+) -> ColumnResult:
+    """The row of a column reported but not tested."""
+    ref_missing, ref_total = _missing(ref, False)
+    cur_missing, cur_total = _missing(cur, False)
+    return ColumnResult(
+        name=plan.name,
+        type=plan.type,
+        role=plan.role,
+        method=plan.method if error else None,
+        statistic=None,
+        p_value=None,
+        threshold=None,
+        higher_is_drift=None,
+        drifted=False,
+        reference_missing_share=_share(ref_missing, ref_total),
+        current_missing_share=_share(cur_missing, cur_total),
+        error=error or plan.error,
+    )
+
+
+def evaluate_profiled(
+    plan: ColumnPlan,
+    ref: ColumnProfile,
+    cur: ColumnProfile,
+    *,
+    inf_as_missing: bool,
+    params: Mapping[str, Any],
+    calibration: CalibrationSettings | None = None,
+) -> ColumnResult:
+    """One column's row of the report, from the two sides' column profiles."""
+    if not plan.tested:
+        return untested_profiled(plan, ref, cur)
+    try:
+        if isinstance(ref, CategoricalProfile) and isinstance(cur, CategoricalProfile):
+            return evaluate_counts(plan, _aligned(ref, cur), params=params, calibration=calibration)
+        if isinstance(ref, NumericProfile) and isinstance(cur, NumericProfile):
+            return _evaluate_numeric(plan, ref, cur, inf_as_missing, params, calibration)
+        raise InputError(
+            f"column {plan.name!r} was profiled as {ref.column_type} in the reference but "
+            f"{cur.column_type} in the current data; profile both with the same schema"
+        )
+    except InputError as exc:
+        return untested_profiled(plan, ref, cur, str(exc))
+
+
+def _aligned(ref: CategoricalProfile, cur: CategoricalProfile) -> CategoryCounts:
+    labels = tuple(sorted(set(ref.counts) | set(cur.counts)))
+    return CategoryCounts(
+        labels=labels,
+        reference=np.array([ref.counts.get(label, 0) for label in labels], dtype=np.int64),
+        current=np.array([cur.counts.get(label, 0) for label in labels], dtype=np.int64),
+        reference_missing=ref.missing,
+        current_missing=cur.missing,
+    )
+
+
+def _evaluate_numeric(
+    plan: ColumnPlan,
+    ref: NumericProfile,
+    cur: NumericProfile,
+    inf_as_missing: bool,
+    params: Mapping[str, Any],
+    calibration: CalibrationSettings | None,
+) -> ColumnResult:
+    method = plan.method or "ks"
+    ref_missing, ref_total = _missing(ref, inf_as_missing)
+    cur_missing, cur_total = _missing(cur, inf_as_missing)
+    stats_r, stats_c = _stats(ref, ref_missing), _stats(cur, cur_missing)
+    shares = (_share(ref_missing, ref_total), _share(cur_missing, cur_total))
+
+    def failed(error: str) -> ColumnResult:
+        return _result(
+            plan, method, None, *shares, error, reference_stats=stats_r, current_stats=stats_c
+        )
+
+    for side, col in (("reference", ref), ("current", cur)):
+        if col.n_inf and not inf_as_missing:
+            return failed(
+                f"column {plan.name!r} has {col.n_inf} +/-inf value(s) in the {side}; "
+                "pass inf_as_missing=True (--inf-as-missing) to treat them as missing"
+            )
+        if col.n_finite == 0:
+            return failed(f"column {plan.name!r}: every value is missing in the {side}")
+    options = dict(params.get(method, {}))
+    ref_values, cur_values = exact_values(ref.sketch), exact_values(cur.sketch)
+    if ref_values is not None and cur_values is not None:
+        # Both sketches still hold every value: the raw-data path, exactly.
+        res = get_method(method).from_sorted(
+            ref_values, cur_values, threshold=plan.threshold, **options
+        )
+        res = calibrate_result(
+            res,
+            calibration,
+            options,
+            sorted_reference=ref_values,
+            n_current=int(cur_values.size),
+        )
+        distribution: Distribution | None = numeric_distribution(ref_values, cur_values)
+    else:
+        res = _from_profiles(plan, method, ref, cur, options, calibration)
+        distribution = _histogram_distribution(ref, cur)
+
+    def ks_size() -> float:
+        if res.method == "ks":  # D itself, exact or from the sketches
+            return res.statistic
+        if ref_values is not None and cur_values is not None:
+            return ks_distance(ref_values, cur_values)
+        return ks_distance_of(ref.sketch, cur.sketch)[0]
+
+    effect = _effect(res, KS_DISTANCE, ks_size)
+    return _result(
+        plan,
+        method,
+        res,
+        *shares,
+        distribution=distribution,
+        reference_stats=stats_r,
+        current_stats=stats_c,
+        **effect,
+    )
+
+
+def _from_profiles(
+    plan: ColumnPlan,
+    method: str,
+    ref: NumericProfile,
+    cur: NumericProfile,
+    options: dict[str, Any],
+    calibration: CalibrationSettings | None,
+) -> TestResult:
+    if method in BINNED:
+        return _binned(plan, method, ref, cur, options, calibration)
+    if method == "ks":
+        return _ks(plan, ref, cur)
+    if method == "wasserstein":
+        return _wasserstein(plan, ref, cur)
+    if method == "t_test":
+        return _welch(plan, ref, cur)
+    raise InputError(
+        f"{method}: needs the raw values of column {plan.name!r}, which a profile does not "
+        f"keep; from profiles use {', '.join(sorted(NUMERIC_FROM_PROFILES))}, or compare raw data"
+    )
+
+
+def _binned(
+    plan: ColumnPlan,
+    method: str,
+    ref: NumericProfile,
+    cur: NumericProfile,
+    options: dict[str, Any],
+    calibration: CalibrationSettings | None,
+) -> TestResult:
+    rh, ch = ref.histogram, cur.histogram
+    if rh is None or ch is None or not rh.compatible(ch):
+        raise InputError(
+            f"{method}: column {plan.name!r} was not counted on the same bins on both sides; "
+            "profile the current data with bins= the reference profile (driftscope profile "
+            "--bins REF.dsprof), and the reference in one run rather than merged from parts "
+            "profiled separately"
+        )
+    n_bins = options.pop("n_bins", rh.n_bins)
+    if n_bins != rh.n_bins:
+        raise InputError(
+            f"{method}: n_bins={n_bins} but the reference profile of column {plan.name!r} "
+            f"has {rh.n_bins} bins; profile the reference with n_bins={n_bins}"
+        )
+    ref_counts = np.array(rh.counts, dtype=np.int64)
+    cur_counts = np.array(ch.counts, dtype=np.int64)
+    res = get_method(method).from_counts(
+        ref_counts, cur_counts, threshold=plan.threshold, **options
+    )
+    details = {k: v for k, v in res.details.items() if k not in ("n_categories", "note")}
+    details["bins"] = len(rh.counts)
+    if "note" in res.details:
+        details["note"] = "every value of both sides falls in one bin: nothing can have drifted"
+    res = replace(res, details=MappingProxyType(details))
+    labels = tuple(repr(e) for e in rh.edges)
+    return calibrate_result(
+        res,
+        calibration,
+        options,
+        reference_counts=ref_counts,
+        labels=labels,
+        n_current=ch.total,
+    )
+
+
+def _test_result(
+    method: str,
+    statistic: float,
+    p_value: float | None,
+    threshold: float | None,
+    details: dict[str, Any],
+) -> TestResult:
+    spec = get_method(method)
+    thr = resolve_threshold(
+        method, threshold, default=spec.default_threshold, higher_is_drift=spec.higher_is_drift
+    )
+    if p_value is not None:
+        p_value = min(max(p_value, 0.0), 1.0)
+    drifted = statistic >= thr if spec.higher_is_drift else p_value is not None and p_value < thr
+    return TestResult(
+        method=method,
+        statistic=statistic,
+        p_value=p_value,
+        threshold=thr,
+        higher_is_drift=spec.higher_is_drift,
+        drifted=bool(drifted),
+        details=MappingProxyType(details),
+    )
+
+
+def _sizes(ref: NumericProfile, cur: NumericProfile) -> dict[str, Any]:
+    return {"n_reference": ref.n_finite, "n_current": cur.n_finite}
+
+
+def _ks(plan: ColumnPlan, ref: NumericProfile, cur: NumericProfile) -> TestResult:
+    from driftscope.stats._pvalues import ks_asymp_pvalue
+
+    d, bound = ks_distance_of(ref.sketch, cur.sketch)
+    n_r, n_c = ref.n_finite, cur.n_finite
+    low, high = max(d - bound, 0.0), min(d + bound, 1.0)
+    details = {
+        **_sizes(ref, cur),
+        "mode": "asymp",
+        "approximate": True,
+        "source": "quantile sketches",
+        "error_bound": bound,
+        "statistic_range": [low, high],
+        "p_value_range": [ks_asymp_pvalue(high, n_r, n_c), ks_asymp_pvalue(low, n_r, n_c)],
+    }
+    return _test_result("ks", d, ks_asymp_pvalue(d, n_r, n_c), plan.threshold, details)
+
+
+def _std(col: NumericProfile) -> float:
+    """Population standard deviation (ddof=0) of the finite values."""
+    return math.sqrt(col.m2 / col.n_finite) if col.n_finite else 0.0
+
+
+def _wasserstein(plan: ColumnPlan, ref: NumericProfile, cur: NumericProfile) -> TestResult:
+    raw, bound = wasserstein_of(ref.sketch, cur.sketch)
+    std = _std(ref)
+    scale = std if std > 0 else 1.0
+    details = {
+        **_sizes(ref, cur),
+        "unscaled": raw,
+        "reference_std": scale,
+        "approximate": True,
+        "source": "quantile sketches",
+        "error_bound": bound / scale,
+        "statistic_range": [max(raw - bound, 0.0) / scale, (raw + bound) / scale],
+    }
+    return _test_result("wasserstein", raw / scale, None, plan.threshold, details)
+
+
+def _welch(plan: ColumnPlan, ref: NumericProfile, cur: NumericProfile) -> TestResult:
+    from scipy.special import stdtr
+
+    n_r, n_c = ref.n_finite, cur.n_finite
+    if n_r < 2 or n_c < 2 or ref.mean is None or cur.mean is None:
+        raise InputError(f"t_test: needs at least 2 values in each sample of {plan.name!r}")
+    vn_r, vn_c = ref.m2 / (n_r - 1) / n_r, cur.m2 / (n_c - 1) / n_c
+    spread = vn_r + vn_c
+    if spread == 0.0:
+        raise InputError("t_test: undefined when both samples have zero variance")
+    t = (ref.mean - cur.mean) / math.sqrt(spread)
+    dof = spread**2 / (vn_r**2 / (n_r - 1) + vn_c**2 / (n_c - 1))
+    p = 2.0 * float(stdtr(dof, -abs(t)))
+    details = {**_sizes(ref, cur), "dof": dof, "source": "counts, means and variances"}
+    return _test_result("t_test", t, p, plan.threshold, details)
+
+
+def _stats(col: NumericProfile, missing: int) -> Stats:
+    """The summary numbers of a column, quartiles from its sketch (approximate)."""
+    exact = exact_values(col.sketch)
+    if exact is not None:
+        return numeric_stats(exact, missing)
+    p25, median, p75 = col.sketch.quantiles([0.25, 0.5, 0.75])
+    return {
+        "count": col.n_finite,
+        "missing": missing,
+        "mean": col.mean,
+        "std": _std(col),
+        "min": col.min,
+        "p25": p25,
+        "median": median,
+        "p75": p75,
+        "max": col.max,
+    }
+
+
+def _histogram_distribution(ref: NumericProfile, cur: NumericProfile) -> Distribution | None:
+    """The shares per reference bin, for the report's chart; None without shared bins."""
+    rh, ch = ref.histogram, cur.histogram
+    if rh is None or ch is None or not rh.compatible(ch) or not rh.total or not ch.total:
+        return None
+    lows = [v for v in (ref.min, cur.min) if v is not None]
+    highs = [v for v in (ref.max, cur.max) if v is not None]
+    low, high = min([*lows, *rh.edges[:1]]), max([*highs, *rh.edges[-1:]])
+    edges = (low, *rh.edges, high)
+    labels = tuple(f"[{a:.4g}, {b:.4g})" for a, b in itertools.pairwise(edges))
+    return Distribution(
+        kind="histogram",
+        labels=labels,
+        reference=tuple(c / rh.total for c in rh.counts),
+        current=tuple(c / ch.total for c in ch.counts),
+        edges=edges,
+    )
+
+
+def is_profile_input(data: object) -> bool:
+    """Whether ``data`` is a Profile or the path of a ``.dsprof`` file."""
+    from driftscope.profiling.files import is_profile_path
+
+    if isinstance(data, Profile):
+        return True
+    return isinstance(data, str | os.PathLike) and is_profile_path(os.fspath(data))
+
+
+def profile_sides(
+    reference: object,
+    current: object,
+    *,
+    schema: Mapping[str, str | ColumnType] | None,
+    encoding: str,
+) -> tuple[ProfileSide, ProfileSide]:
+    """Both sides as profiles: profiles and ``.dsprof`` files as they are, raw data profiled.
+
+    Raw current data is counted on the reference profile's bins; a raw reference gets its own
+    exact quantile bins. Paths are streamed in chunks, so their size does not matter.
+    """
+    types = {
+        name: value
+        for name, value in (schema or {}).items()
+        if str(value) not in ("id", "ignored", "timestamp")  # roles: for planning only
+    }
+    ref = _load(reference) if is_profile_input(reference) else None
+    cur = _load(current) if is_profile_input(current) else None
+    if ref is None:
+        assert cur is not None
+        ref = _profile_raw(reference, types, encoding, bins=None)
+    if cur is None:
+        cur = _profile_raw(current, types, encoding, bins=ref.profile)
+    for label, side in (("reference", ref), ("current", cur)):
+        if side.profile.n_rows == 0:
+            raise InputError(f"{side.source}: the {label} dataset has no rows")
+    return ref, cur
+
+
+def _load(data: object) -> ProfileSide:
+    from driftscope.profiling.files import read_profile
+
+    if isinstance(data, Profile):
+        return ProfileSide(data, "<Profile>")
+    path = os.fspath(data)  # type: ignore[call-overload]
+    return ProfileSide(read_profile(path), str(path))
+
+
+def _profile_raw(
+    data: object,
+    types: Mapping[str, str | ColumnType],
+    encoding: str,
+    *,
+    bins: Profile | None,
+) -> ProfileSide:
+    from driftscope.io import read_dataset
+    from driftscope.profiling.build import bins_of, overrides, profile_table
+    from driftscope.profiling.stream import profile_files
+
+    if isinstance(data, str | os.PathLike):
+        path = os.fspath(data)
+        return ProfileSide(profile_files([path], schema=types, bins=bins, encoding=encoding), path)
+    dataset = read_dataset(data, encoding=encoding)
+    table = dataset.table
+    known = {name: value for name, value in types.items() if name in table.column_names}
+    resolved = overrides(known, table.column_names)
+    if bins is None:
+        return ProfileSide(profile_table(table, types=resolved, n_bins=N_BINS), dataset.source)
+    return ProfileSide(profile_table(table, types=resolved, bins=bins_of(bins)), dataset.source)

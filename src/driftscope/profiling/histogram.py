@@ -1,0 +1,114 @@
+"""Counts of a numeric column's finite values on bin edges that the reference fixes.
+
+The binned drift methods (psi, jensen_shannon, hellinger, kl, tvd, l_infinity) need only the
+number of values per bin, on the same bins for both sides. A profile therefore keeps those
+counts on the reference's edges, and a current profile is counted on the very same edges
+(``profile(current, bins=reference_profile)``), so every binned statistic computed from the two
+profiles equals the one computed from the raw values on those edges, at any size.
+
+The edges follow SPEC section 2: the reference quantiles at ``1/k .. (k-1)/k`` (numpy's
+'linear' rule), duplicates removed, open outer bins, a value equal to an edge in the bin on its
+right. A reference profiled in one piece gets exactly those edges; one profiled in chunks or
+partitions gets them from its merged quantile sketch (within the sketch's rank error of the
+exact quantiles), since exact quantiles of data never held in memory would need a sort.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from driftscope.errors import ProfileError
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class Histogram:
+    """Finite values counted per bin: ``len(edges) + 1`` counts around the inner ``edges``.
+
+    ``n_bins`` is the number of bins asked for; ``edges`` may be fewer when quantiles coincide.
+
+    Examples
+    --------
+    >>> h = Histogram.count(np.array([0.0, 1.0, 1.0, 5.0]), (1.0, 2.0), n_bins=3)
+    >>> h.counts, h.total
+    ((1, 2, 1), 4)
+    """
+
+    edges: tuple[float, ...]
+    counts: tuple[int, ...]
+    n_bins: int
+
+    def __post_init__(self) -> None:
+        if len(self.counts) != len(self.edges) + 1:
+            raise ProfileError(
+                f"a histogram needs one count more than its edges; got {len(self.counts)} "
+                f"counts for {len(self.edges)} edges"
+            )
+        if any(not b > a for a, b in itertools.pairwise(self.edges)):
+            raise ProfileError("histogram edges must be strictly increasing")
+        if any(c < 0 for c in self.counts):
+            raise ProfileError("histogram counts must not be negative")
+
+    @classmethod
+    def count(cls, values: FloatArray, edges: tuple[float, ...], *, n_bins: int) -> Histogram:
+        """Count finite ``values`` (any order) on ``edges``."""
+        cut = np.asarray(edges, dtype=np.float64)
+        # side='right': a value equal to an edge lands in the bin on its right.
+        index = np.searchsorted(cut, values, side="right")
+        counts = np.bincount(index, minlength=cut.size + 1)
+        return cls(edges, tuple(int(c) for c in counts), n_bins)
+
+    @classmethod
+    def of_reference(cls, values: FloatArray, n_bins: int) -> Histogram:
+        """Count the finite ``values`` on their own quantile edges (SPEC section 2).
+
+        >>> Histogram.of_reference(np.array([1.0, 2.0, 2.0, 2.0, 3.0]), 4).edges
+        (2.0,)
+        """
+        return cls.count(values, exact_edges(values, n_bins), n_bins=n_bins)
+
+    @property
+    def total(self) -> int:
+        """Number of values counted."""
+        return sum(self.counts)
+
+    def compatible(self, other: Histogram) -> bool:
+        """Whether both count on the same bins (so they can be added or compared)."""
+        return self.edges == other.edges and self.n_bins == other.n_bins
+
+    def merged(self, other: Histogram) -> Histogram:
+        """Counts of both histograms; ProfileError unless both have the same bins."""
+        if not self.compatible(other):
+            raise ProfileError("histograms on different bin edges cannot be added")
+        counts = tuple(a + b for a, b in zip(self.counts, other.counts, strict=True))
+        return Histogram(self.edges, counts, self.n_bins)
+
+
+def exact_edges(values: FloatArray, n_bins: int) -> tuple[float, ...]:
+    """Inner edges: the quantiles of ``values`` at 1/k .. (k-1)/k, deduplicated.
+
+    The same numbers as :func:`driftscope.stats.binned.reference_edges` of the sorted values.
+
+    >>> exact_edges(np.array([4.0, 1.0, 3.0, 2.0]), 2)
+    (2.5,)
+    """
+    if values.size == 0:
+        return ()
+    probabilities = np.arange(1, n_bins) / n_bins
+    return _checked(np.unique(np.quantile(values, probabilities)))
+
+
+def sketch_edges(quantiles: list[float]) -> tuple[float, ...]:
+    """Inner edges from a quantile sketch's answers at 1/k .. (k-1)/k, deduplicated."""
+    return _checked(np.unique(np.asarray(quantiles, dtype=np.float64)))
+
+
+def _checked(edges: FloatArray) -> tuple[float, ...]:
+    if not np.isfinite(edges).all():  # only when values span more than the float range
+        raise ProfileError("values are too far apart to interpolate bin edges")
+    return tuple(float(e) for e in edges)

@@ -1,0 +1,129 @@
+"""Profiling a file of any size in bounded memory: chunk by chunk, keeping only the profile.
+
+The first chunk fixes every column's type (and which columns are left out), so later chunks
+cannot drift into another type by inference. A reference that spans several chunks takes the
+two passes of :mod:`driftscope.profiling.parts` (sketches first, then histograms on the
+merged sketch's edges); one that fits in a chunk gets exact quantile edges, as
+:func:`~driftscope.profiling.profile` gives in memory.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+import pyarrow as pa
+
+from driftscope._types import ColumnType
+from driftscope.io import CHUNK_ROWS, read_chunks
+from driftscope.profiling._sketch import DEFAULT_K, check_k
+from driftscope.profiling.build import (
+    Bins,
+    Types,
+    bins_of,
+    check_n_bins,
+    overrides,
+    profile_table,
+)
+from driftscope.profiling.parts import add_histograms, count_histograms, sketch_bins
+from driftscope.profiling.profile import Profile
+from driftscope.stats.binned import N_BINS
+
+Progress = Callable[[int, int | None, str], None]
+"""Called as ``progress(rows_done, total_rows_or_None, stage)`` after every chunk."""
+
+
+def profile_files(
+    paths: Sequence[str | Path],
+    *,
+    schema: Mapping[str, str | ColumnType] | None = None,
+    k: int = DEFAULT_K,
+    n_bins: int = N_BINS,
+    bins: Profile | None = None,
+    encoding: str = "utf-8",
+    rows: int = CHUNK_ROWS,
+    progress: Progress | None = None,
+) -> Profile:
+    """Profile Parquet files / folders / globs or CSV files as one dataset, ``rows`` at a time.
+
+    Memory holds one chunk and the profile, whatever the number of rows. ``bins`` (a reference
+    profile) gives the histogram edges, as for :func:`~driftscope.profiling.profile`; column
+    types are inferred from the first chunk unless ``schema`` sets them.
+
+    >>> import tempfile, numpy as np, pyarrow as pa, pyarrow.parquet as pq
+    >>> path = tempfile.mkdtemp() + "/ref.parquet"
+    >>> pq.write_table(pa.table({"x": np.arange(1000.0)}), path, row_group_size=300)
+    >>> p = profile_files([path], rows=300)
+    >>> p.n_rows, p["x"].histogram.total, p["x"].max
+    (1000, 1000, 999.0)
+    """
+    check_k(k)
+    check_n_bins(n_bins)
+    total, tables = _open(paths, encoding, rows)
+    first = next(tables, None)
+    if first is None:
+        return Profile.empty()
+    types: dict[str, ColumnType | None] = dict(overrides(schema or {}, first.column_names))
+    template: Bins = bins_of(bins) if bins is not None else {}
+    tick = _ticker(progress, total, "profiling")
+    second = next(tables, None)
+    if second is None and bins is None:  # fits in one chunk: exact edges
+        whole = profile_table(first, types=types, k=k, n_bins=n_bins)
+        tick(first.num_rows)
+        return whole
+    merged = profile_table(first, types=types, k=k, bins=template)
+    tick(first.num_rows)
+    types = _fixed_types(first, merged, types)
+    rest = tables if second is None else itertools.chain([second], tables)
+    for table in rest:
+        merged = merged.merge(profile_table(table, types=types, k=k, bins=template))
+        tick(table.num_rows)
+    if bins is not None:
+        return merged
+    edges = sketch_bins(merged, n_bins)
+    if not edges:
+        return merged
+    recount = _ticker(progress, total, "binning")
+    _, again = _open(paths, encoding, rows)
+    return add_histograms(merged, _counted(again, types, edges, recount))
+
+
+def _open(
+    paths: Sequence[str | Path], encoding: str, rows: int
+) -> tuple[int | None, Iterator[pa.Table]]:
+    """Total rows (None unless every input knows it) and the chunks of all inputs in turn."""
+    opened = [read_chunks(p, encoding=encoding, rows=rows) for p in paths]
+    counts = [c.total_rows for c in opened]
+    total = None if None in counts else sum(c or 0 for c in counts)
+    return total, itertools.chain.from_iterable(c.tables for c in opened)
+
+
+def _counted(
+    tables: Iterator[pa.Table], types: Types, edges: Bins, tick: Callable[[int], None]
+) -> Iterator[Bins]:
+    for table in tables:
+        yield count_histograms(table, types=types, bins=edges)
+        tick(table.num_rows)
+
+
+def _fixed_types(
+    table: pa.Table, first: Profile, given: Mapping[str, ColumnType | None]
+) -> dict[str, ColumnType | None]:
+    """The first chunk's decisions for every column: its type, or None (left out)."""
+    types: dict[str, ColumnType | None] = dict.fromkeys(table.column_names)
+    types.update({name: col.column_type for name, col in first.columns.items()})
+    types.update(given)
+    return types
+
+
+def _ticker(progress: Progress | None, total: int | None, stage: str) -> Callable[[int], None]:
+    done = 0
+
+    def tick(rows: int) -> None:
+        nonlocal done
+        done += rows
+        if progress is not None:
+            progress(done, total, stage)
+
+    return tick
