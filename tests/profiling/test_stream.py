@@ -1,0 +1,162 @@
+"""Files profiled chunk by chunk equal the in-memory profile on every exact field, and the
+command line compares a saved profile with a file of any size."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pcsv
+import pyarrow.parquet as pq
+import pytest
+
+import driftscope as ds
+from driftscope.cli import main
+from driftscope.errors import InputError
+from driftscope.profiling import NumericProfile, profile
+from driftscope.profiling.files import read_profile
+from driftscope.profiling.parts import profile_parts
+from driftscope.profiling.stream import profile_files
+
+from ._helpers import exact, moments
+
+
+def _table(seed: int, n: int, shift: float = 0.0) -> pa.Table:
+    rng = np.random.default_rng(seed)
+    x = rng.normal(shift, 1.0, n)
+    x[rng.random(n) < 0.01] = np.nan
+    return pa.table(
+        {
+            "x": x,
+            "n": rng.poisson(4.0 + shift, n),
+            "c": rng.choice(["red", "green", "blue"], n).tolist(),
+            "b": rng.random(n) < 0.3 + shift / 10,
+        }
+    )
+
+
+def _close_moments(a: ds.Profile, b: ds.Profile) -> None:
+    for name, (mean, m2) in moments(a).items():
+        other_mean, other_m2 = moments(b)[name]
+        assert mean is not None
+        assert other_mean is not None
+        assert np.isclose(mean, other_mean, rtol=1e-9, atol=1e-12)
+        assert np.isclose(m2, other_m2, rtol=1e-9)
+
+
+def test_parquet_in_chunks_equals_the_in_memory_profile(tmp_path: Path) -> None:
+    table = _table(0, 25_000)
+    path = tmp_path / "ref.parquet"
+    pq.write_table(table, path, row_group_size=4_000)
+    seen: list[tuple[int, int | None, str]] = []
+    streamed = profile_files([path], rows=3_000, progress=lambda *a: seen.append(a))
+    whole = profile(table)
+    assert exact(streamed) == exact(whole)
+    _close_moments(streamed, whole)
+    x = streamed["x"]
+    assert isinstance(x, NumericProfile)
+    assert x.histogram is not None
+    assert x.histogram.total == x.n_finite
+    assert len(x.histogram.counts) == 10
+    # Two passes, each reporting rows against the total from the Parquet footer.
+    assert seen[-1] == (25_000, 25_000, "binning")
+    assert (25_000, 25_000, "profiling") in seen
+
+
+def test_one_chunk_gets_the_exact_quantile_edges(tmp_path: Path) -> None:
+    table = _table(1, 5_000)
+    path = tmp_path / "small.parquet"
+    pq.write_table(table, path)
+    streamed, whole = profile_files([path])["x"], profile(table)["x"]
+    assert isinstance(streamed, NumericProfile)
+    assert isinstance(whole, NumericProfile)
+    assert streamed.histogram is not None
+    assert streamed.histogram == whole.histogram
+
+
+def test_current_file_in_chunks_counts_on_the_reference_bins(tmp_path: Path) -> None:
+    reference = profile(_table(2, 20_000))
+    current = _table(3, 30_000, shift=0.3)
+    path = tmp_path / "cur.parquet"
+    pq.write_table(current, path, row_group_size=7_000)
+    streamed = profile_files([path], rows=5_000, bins=reference)
+    in_memory = profile(current, bins=reference)
+    assert exact(streamed) == exact(in_memory)
+    for name in ("x", "n"):
+        s, m = streamed[name], in_memory[name]
+        assert isinstance(s, NumericProfile)
+        assert isinstance(m, NumericProfile)
+        assert s.histogram == m.histogram
+
+
+def test_parts_driver_matches_a_local_profile() -> None:
+    parts = [_table(seed, 4_000) for seed in range(4, 9)]
+    reference = profile(pa.concat_tables(parts))
+    two_pass = profile_parts(lambda task: [task(t) for t in parts])
+    assert exact(two_pass) == exact(reference)
+    one_pass = profile_parts(lambda task: [task(t) for t in parts], bins=reference)
+    for name in ("x", "n"):
+        col = one_pass[name]
+        assert isinstance(col, NumericProfile)
+        assert col.histogram == reference[name].histogram  # type: ignore[union-attr]
+
+
+def test_csv_in_blocks_equals_the_in_memory_profile(tmp_path: Path) -> None:
+    table = _table(9, 20_000)
+    path = tmp_path / "ref.csv"
+    pcsv.write_csv(table, path)
+    streamed = profile_files([path], rows=2_000)  # ~200 KB blocks
+    assert exact(streamed) == exact(profile(str(path)))
+
+
+def test_csv_whose_type_changes_after_the_first_block_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "drifting.csv"
+    lines = ["v"] + ["1"] * 700_000 + ["oops"]  # past the first 1 MiB block
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError) as info:
+        profile_files([path], rows=1_000)
+    message = str(info.value)
+    assert message.startswith(f"{path}: cannot read it in blocks (")
+    assert "a column's type changes after the first block" in message
+    assert "\n" not in message
+
+
+def test_cli_reports_a_profile_against_a_file(tmp_path: Path, capsys) -> None:
+    ref_path, cur_path = tmp_path / "ref.parquet", tmp_path / "cur.parquet"
+    pq.write_table(_table(10, 20_000), ref_path, row_group_size=6_000)
+    pq.write_table(_table(11, 20_000, shift=0.5), cur_path, row_group_size=6_000)
+    ref_prof, cur_prof = tmp_path / "ref.dsprof", tmp_path / "cur.dsprof"
+    assert main(["profile", str(ref_path), "-o", str(ref_prof), "--no-progress"]) == 0
+    assert main(["profile", str(cur_path), "--bins", str(ref_prof), "-o", str(cur_prof)]) == 0
+    capsys.readouterr()
+    out_file, out_prof = tmp_path / "a.json", tmp_path / "b.json"
+    args = ["--method", "psi", "--no-progress", "-q"]
+    assert main(["report", str(ref_prof), str(cur_path), "--json", str(out_file), *args]) == 0
+    assert main(["report", str(ref_prof), str(cur_prof), "--json", str(out_prof), *args]) == 0
+    from_file = {c["name"]: c for c in json.loads(out_file.read_text())["columns"]}
+    from_prof = {c["name"]: c for c in json.loads(out_prof.read_text())["columns"]}
+    for name in ("x", "n"):
+        assert from_file[name]["statistic"] == from_prof[name]["statistic"]
+    assert from_file["x"]["drifted"] is True  # a half-sigma shift: psi about 0.25
+    assert json.loads(out_file.read_text())["reference"]["source"] == str(ref_prof)
+    assert read_profile(cur_prof).n_rows == 20_000
+
+
+def test_cli_profile_merges_raw_inputs_as_one_dataset(tmp_path: Path, capsys) -> None:
+    paths = []
+    for day in range(3):
+        path = tmp_path / f"day{day}.parquet"
+        pq.write_table(_table(20 + day, 3_000), path)
+        paths.append(str(path))
+    out = tmp_path / "all.dsprof"
+    assert main(["profile", *paths, "-o", str(out), "--no-progress"]) == 0
+    merged = read_profile(out)
+    x = merged["x"]
+    assert isinstance(x, NumericProfile)
+    assert merged.n_rows == 9_000
+    # One dataset, binned once: the histogram survives (separate profiles would lose it).
+    assert x.histogram is not None
+    assert x.histogram.total == x.n_finite
+    assert "profiled 9,000 rows" in capsys.readouterr().out
