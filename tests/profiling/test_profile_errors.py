@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from driftscope.errors import ConfigError, DriftscopeError, ProfileError, SchemaError
-from driftscope.profiling import CategoricalProfile, NumericProfile, Profile, column, profile
+from driftscope.profiling import CategoricalProfile, NumericProfile, Profile, profile
 
 
 def _message(error: type[DriftscopeError], call: object, *args: object, **kwargs: object) -> str:
@@ -86,22 +86,6 @@ def test_merging_a_column_whose_type_differs_names_it() -> None:
 def test_merge_with_something_else_is_a_type_error() -> None:
     with pytest.raises(TypeError, match="can only merge a Profile with a Profile; got int"):
         Profile.empty().merge(3)  # type: ignore[arg-type]
-
-
-def test_too_many_categories_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(column, "MAX_CATEGORIES", 3)
-    assert _message(ProfileError, profile, {"city": ["a", "b", "c", "d"]}) == (
-        "profile: column 'city' has 4 distinct categories, more than the 3 counted exactly; "
-        "leave it out of the profile (schema type 'ignored') or profile it as numeric"
-    )
-
-
-def test_merge_that_exceeds_the_category_cap_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(column, "MAX_CATEGORIES", 3)
-    a, b = profile({"city": ["a", "b"]}), profile({"city": ["c", "d"]})
-    assert _message(ProfileError, a.merge, b).startswith(
-        "Profile.merge: column 'city' has 4 distinct categories, more than the 3"
-    )
 
 
 def test_text_columns_are_not_profiled_yet() -> None:

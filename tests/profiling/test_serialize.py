@@ -3,7 +3,6 @@ line naming the problem for every kind of bad payload."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import struct
 import zlib
@@ -35,6 +34,32 @@ VERSION_1_PAYLOAD = bytes.fromhex(
     "7065223a2263617465676f726963616c222c226d697373696e67223a312c22636f756e7473223a5b5b224f"
     "736c6f222c325d2c5b22526f6d65222c315d5d7d5d7d0000003805010f00c80008000200000000000000c8"
     "000100c600000000000000000000c0000000000000f83f00000000000000c0000000000000f83f"
+)
+
+# Written by the first release of format version 2 (histograms, distinct sketches), from
+# profile({"x": [1.5, None, inf, -2.0], "n": [3, 1, None, 3],
+#          "city": ["Oslo", None, "Rome", "Oslo"]}, k=200). Do not regenerate it either.
+VERSION_2_PAYLOAD = bytes.fromhex(
+    "445350524f460002000000000000034f76cbba29000002a37b226e5f726f7773223a342c22636f6c756d6e73"
+    "223a5b7b226e616d65223a2278222c2274797065223a226e756d65726963222c22636f756e74223a332c226d"
+    "697373696e67223a312c226e5f696e66223a312c226d65616e223a2d302e32352c226d32223a362e3132352c"
+    "226d696e223a2d322e302c226d6178223a312e352c22686973746f6772616d223a7b226e5f62696e73223a31"
+    "302c226564676573223a5b2d312e36352c2d312e323939393939393939393939393939382c2d302e39352c2d"
+    "302e353939393939393939393939393939392c2d302e32352c302e3039393939393939393939393939393837"
+    "2c302e34343939393939393939393939393937332c302e383030303030303030303030303030322c312e3135"
+    "30303030303030303030303030315d2c22636f756e7473223a5b312c302c302c302c302c302c302c302c302c"
+    "315d7d7d2c7b226e616d65223a226e222c2274797065223a226e756d65726963222c22636f756e74223a332c"
+    "226d697373696e67223a312c226e5f696e66223a302c226d65616e223a322e33333333333333333333333333"
+    "3333352c226d32223a322e363636363636363636363636363636352c226d696e223a312e302c226d6178223a"
+    "332e302c22686973746f6772616d223a7b226e5f62696e73223a31302c226564676573223a5b312e342c312e"
+    "382c322e322c322e362c332e305d2c22636f756e7473223a5b312c302c302c302c302c325d7d2c22736b6574"
+    "63686573223a5b2264697374696e6374225d7d2c7b226e616d65223a2263697479222c2274797065223a2263"
+    "617465676f726963616c222c226d697373696e67223a312c22636f756e7473223a5b5b224f736c6f222c325d"
+    "2c5b22526f6d65222c315d5d2c22736b657463686573223a5b2264697374696e6374225d7d5d7d0000003805"
+    "010f00c80008000200000000000000c8000100c600000000000000000000c0000000000000f83f0000000000"
+    "0000c0000000000000f83f0000004005010f00c80008000300000000000000c8000100c50000000000000000"
+    "00f03f00000000000008400000000000000840000000000000f03f0000000000000840000000100201070c03"
+    "0802000ba59d0f8e44950a000000100201070c0308020034c14309b050320d"
 )
 
 PREFIX = struct.Struct(">6sHQI")
@@ -83,6 +108,11 @@ def test_round_trip_keeps_every_field_and_sketch(rows: list[Row]) -> None:
         if isinstance(col, NumericProfile):
             assert isinstance(col_back, NumericProfile)
             assert col_back.sketch.to_bytes() == col.sketch.to_bytes()
+            assert col_back.histogram == col.histogram
+        distinct, distinct_back = col.distinct, col_back.distinct
+        assert (distinct is None) == (distinct_back is None)
+        if distinct is not None and distinct_back is not None:
+            assert distinct_back.to_bytes() == distinct.to_bytes()
 
 
 def test_empty_profile_round_trips() -> None:
@@ -90,6 +120,7 @@ def test_empty_profile_round_trips() -> None:
 
 
 def test_version_1_payload_stays_readable() -> None:
+    assert FORMAT_VERSION == 2  # a reader keeps reading every earlier version
     p = Profile.from_bytes(VERSION_1_PAYLOAD)
     x, city = p["x"], p["city"]
     assert isinstance(x, NumericProfile)
@@ -189,17 +220,35 @@ def test_unknown_header_keys_are_ignored() -> None:
     assert exact(Profile.from_bytes(_join(header, rest))) == exact(_sample())
 
 
-def test_sample_still_encodes_to_the_version_1_payload() -> None:
+def _sample_v2() -> Profile:
+    return profile(
+        {
+            "x": [1.5, None, float("inf"), -2.0],
+            "n": [3, 1, None, 3],
+            "city": ["Oslo", None, "Rome", "Oslo"],
+        },
+        k=200,
+    )
+
+
+def test_sample_still_encodes_to_the_version_2_payload() -> None:
     # Not a law, a tripwire: if this changes, the format changed and FORMAT_VERSION (or the
-    # compatibility note in serialize.py) must say so. Histograms came later as an optional
-    # field, and the default k then went from 200 to 1000: with k=200 and without its
-    # histogram, the sample still gives the first release's bytes.
-    sample = _sample(k=200)
-    x = sample["x"]
+    # compatibility note in serialize.py) must say so.
+    assert _sample_v2().to_bytes() == VERSION_2_PAYLOAD
+
+
+def test_version_2_payload_stays_readable() -> None:
+    p = Profile.from_bytes(VERSION_2_PAYLOAD)
+    x, n, city = p["x"], p["n"], p["city"]
     assert isinstance(x, NumericProfile)
-    assert x.histogram is not None
-    bare = Profile(sample.n_rows, {**sample.columns, "x": dataclasses.replace(x, histogram=None)})
-    assert bare.to_bytes() == VERSION_1_PAYLOAD
+    assert isinstance(n, NumericProfile)
+    assert isinstance(city, CategoricalProfile)
+    assert x.histogram == _sample_v2()["x"].histogram  # type: ignore[union-attr]
+    assert x.distinct is None  # a float column
+    assert n.distinct is not None
+    assert n.distinct.estimate == 2
+    assert city.distinct is not None
+    assert city.distinct.estimate == city.n_distinct == 2
 
 
 def test_payload_without_histograms_reads_with_none() -> None:

@@ -32,7 +32,13 @@ from driftscope.engine.plan import ColumnPlan
 from driftscope.engine.summary import Stats, numeric_distribution, numeric_stats
 from driftscope.errors import InputError
 from driftscope.io import CategoryCounts
-from driftscope.profiling import CategoricalProfile, ColumnProfile, NumericProfile, Profile
+from driftscope.profiling import (
+    CategoricalProfile,
+    ColumnProfile,
+    NumericProfile,
+    Profile,
+    column,
+)
 from driftscope.profiling.sketch_stats import exact_values, ks_distance_of, wasserstein_of
 from driftscope.report.model import ColumnResult, Distribution
 from driftscope.stats import TestResult
@@ -108,6 +114,14 @@ def evaluate_profiled(
         return untested_profiled(plan, ref, cur)
     try:
         if isinstance(ref, CategoricalProfile) and isinstance(cur, CategoricalProfile):
+            for side, col in (("reference", ref), ("current", cur)):
+                if not col.exact:
+                    raise InputError(
+                        f"column {plan.name!r} has more than {column.MAX_CATEGORIES} categories "
+                        f"in the {side} profile, which keeps only the most frequent ones, "
+                        "approximately; categorical tests need exact counts: compare raw "
+                        "data, or leave the column out (schema type 'ignored')"
+                    )
             return evaluate_counts(plan, _aligned(ref, cur), params=params, calibration=calibration)
         if isinstance(ref, NumericProfile) and isinstance(cur, NumericProfile):
             return _evaluate_numeric(plan, ref, cur, inf_as_missing, params, calibration)

@@ -1,15 +1,19 @@
 """Mergeable dataset profiles on Apache DataSketches.
 
 - :func:`profile` summarises a dataset into a :class:`Profile`: per column, counts, moments,
-  min/max and a KLL quantile sketch (numeric, datetime) or exact category counts
-  (categorical, boolean).
+  min/max, a KLL quantile sketch and a histogram on the reference's bins (numeric, datetime),
+  or exact category counts (categorical, boolean; a frequent-items sketch past the cap), and
+  HyperLogLog distinct counts (categorical and integer columns).
+- ``compare`` accepts profiles on either side (:mod:`driftscope.engine.profiled`);
+  :mod:`~driftscope.profiling.stream` profiles files of any size in chunks, and
+  :mod:`~driftscope.profiling.parts` partitions wherever they live (Dask, Spark).
 - :meth:`Profile.merge` (``+``) combines profiles of disjoint rows, e.g. per-day or
   per-partition profiles; :meth:`Profile.empty` is its identity.
 - :meth:`Profile.to_bytes` / :meth:`Profile.from_bytes` store them compactly, readable by later
   driftscope versions.
 """
 
-from driftscope.profiling._sketch import DEFAULT_K, QuantileSketch
+from driftscope.profiling._sketch import DEFAULT_K, DistinctSketch, FrequentItems, QuantileSketch
 from driftscope.profiling.build import profile
 from driftscope.profiling.column import (
     MAX_CATEGORIES,
@@ -17,6 +21,7 @@ from driftscope.profiling.column import (
     ColumnProfile,
     NumericProfile,
 )
+from driftscope.profiling.histogram import Histogram
 from driftscope.profiling.profile import Profile
 from driftscope.profiling.serialize import FORMAT_VERSION
 
@@ -26,6 +31,9 @@ __all__ = [
     "MAX_CATEGORIES",
     "CategoricalProfile",
     "ColumnProfile",
+    "DistinctSketch",
+    "FrequentItems",
+    "Histogram",
     "NumericProfile",
     "Profile",
     "QuantileSketch",

@@ -1,4 +1,5 @@
-"""The one place that touches Apache DataSketches: an immutable, typed KLL quantile sketch.
+"""The one place that touches Apache DataSketches: immutable, typed wrappers of the KLL
+quantile sketch, the HyperLogLog distinct-count sketch and the frequent-items sketch.
 
 ``datasketches`` ships without type information and its sketches change in place; wrapping them
 here keeps ``Any`` and mutation out of the rest of the package (merging copies first).
@@ -6,13 +7,20 @@ here keeps ``Any`` and mutation out of the rest of the package (merging copies f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from datasketches import kll_doubles_sketch
+from datasketches import (
+    HLL_4,
+    frequent_items_error_type,
+    frequent_strings_sketch,
+    hll_sketch,
+    hll_union,
+    kll_doubles_sketch,
+)
 
 from driftscope.errors import param_error
 
@@ -126,3 +134,132 @@ class QuantileSketch:
         copy = kll_doubles_sketch.deserialize(self._sketch.serialize())
         copy.merge(other._sketch)
         return QuantileSketch(copy)
+
+
+HLL_LG_K = 12
+"""HyperLogLog size: 2^12 buckets, about 1.6% relative standard error, 2.6 KB serialized."""
+FREQUENT_LG_SIZE = 12
+"""Frequent-items map size: counts off by at most 0.085% of the total (about 3,000 items)."""
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class DistinctSketch:
+    """A HyperLogLog sketch of distinct values (``datasketches.hll_sketch``), never mutated.
+
+    Exact while small (it keeps a list of hashes up to a few hundred values), then within
+    about 1.6% (one standard error). Values are hashed as strings, so numbers should be given
+    in one canonical spelling (:meth:`of_numbers` does that).
+
+    >>> DistinctSketch.of_strings(["a", "b", "a"]).estimate
+    2.0
+    """
+
+    _sketch: Any
+
+    @classmethod
+    def of_strings(cls, labels: Iterable[str]) -> DistinctSketch:
+        """A sketch of the given labels (each distinct label once is enough)."""
+        sketch = hll_sketch(HLL_LG_K, HLL_4)
+        for label in labels:
+            sketch.update(label)
+        return cls(sketch)
+
+    @classmethod
+    def of_numbers(cls, values: npt.NDArray[np.float64]) -> DistinctSketch:
+        """A sketch of finite float64 values, updated once per distinct value."""
+        sketch = hll_sketch(HLL_LG_K, HLL_4)
+        for value in np.unique(values).tolist():
+            sketch.update(float(value))
+        return cls(sketch)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> DistinctSketch:
+        """Read :meth:`to_bytes` output; DataSketches' own errors pass through."""
+        return cls(hll_sketch.deserialize(data))
+
+    def __repr__(self) -> str:
+        return f"DistinctSketch(estimate={self.estimate:.0f})"
+
+    def to_bytes(self) -> bytes:
+        """DataSketches' compact serialized form."""
+        return bytes(self._sketch.serialize_compact())
+
+    @property
+    def estimate(self) -> float:
+        """Estimated number of distinct values, rounded to a whole number (exact while small)."""
+        return float(round(float(self._sketch.get_estimate())))
+
+    def bounds(self) -> tuple[float, float]:
+        """About 95% confidence bounds on the distinct count (two standard errors)."""
+        return float(self._sketch.get_lower_bound(2)), float(self._sketch.get_upper_bound(2))
+
+    def merged(self, other: DistinctSketch) -> DistinctSketch:
+        """A sketch of both inputs' values."""
+        union = hll_union(HLL_LG_K)
+        union.update(self._sketch)
+        union.update(other._sketch)
+        return DistinctSketch(union.get_result(HLL_4))
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class FrequentItems:
+    """The most frequent labels of a column with too many to count exactly
+    (``datasketches.frequent_strings_sketch``), never mutated.
+
+    Every estimate is within :attr:`max_error` of the true count (an upper bound on
+    over-counting; the true count lies in ``[lower, upper]`` of :meth:`top`).
+
+    >>> items = FrequentItems.of_counts({"a": 50, "b": 2})
+    >>> items.total, items.top(1)
+    (52, [('a', 50, 50, 50)])
+    """
+
+    _sketch: Any
+
+    @classmethod
+    def of_counts(cls, counts: Mapping[str, int]) -> FrequentItems:
+        """A sketch of labels with their counts (weighted updates, one per label)."""
+        sketch = frequent_strings_sketch(FREQUENT_LG_SIZE)
+        for label, n in counts.items():
+            if n:
+                sketch.update(label, int(n))
+        return cls(sketch)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> FrequentItems:
+        """Read :meth:`to_bytes` output; DataSketches' own errors pass through."""
+        return cls(frequent_strings_sketch.deserialize(data))
+
+    def __repr__(self) -> str:
+        return f"FrequentItems(total={self.total}, tracked={self.tracked})"
+
+    def to_bytes(self) -> bytes:
+        """DataSketches' own serialized form."""
+        return bytes(self._sketch.serialize())
+
+    @property
+    def total(self) -> int:
+        """Number of values seen (exact)."""
+        return int(self._sketch.total_weight)
+
+    @property
+    def tracked(self) -> int:
+        """Number of labels the sketch currently tracks."""
+        return int(self._sketch.num_active_items)
+
+    @property
+    def max_error(self) -> int:
+        """The most any estimate can be off by."""
+        return int(self._sketch.epsilon * self.total)
+
+    def top(self, n: int) -> list[tuple[str, int, int, int]]:
+        """Up to ``n`` labels surely above the error: ``(label, estimate, lower, upper)``,
+        most frequent first."""
+        items = self._sketch.get_frequent_items(frequent_items_error_type.NO_FALSE_POSITIVES)
+        return [(str(a), int(b), int(c), int(d)) for a, b, c, d in items[:n]]
+
+    def merged(self, other: FrequentItems) -> FrequentItems:
+        """A sketch of both inputs' values."""
+        copy = frequent_strings_sketch.deserialize(self._sketch.serialize())
+        copy.merge(other._sketch)
+        return FrequentItems(copy)

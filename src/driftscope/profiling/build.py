@@ -54,10 +54,11 @@ def profile(
     """Profile every column of a dataset into a mergeable :class:`Profile`.
 
     Numeric and datetime columns get counts (present, missing, infinite), mean, m2, min, max,
-    a KLL quantile sketch of their finite values (datetimes in seconds since the epoch) and a
-    histogram on the reference's bin edges; categorical and boolean columns get exact counts
-    per category, up to :data:`~driftscope.profiling.column.MAX_CATEGORIES` distinct ones.
-    Null and NaN are missing.
+    a KLL quantile sketch of their finite values (datetimes in seconds since the epoch), a
+    histogram on the reference's bin edges, and for integer columns a HyperLogLog
+    distinct-count sketch; categorical and boolean columns get exact counts per category up
+    to :data:`~driftscope.profiling.column.MAX_CATEGORIES` distinct ones (a frequent-items
+    sketch above) and a distinct-count sketch. Null and NaN are missing.
 
     Profile a reference on its own (``bins=None``: its histograms use its own quantile edges),
     and current data with ``bins=reference_profile``, so both are counted on the same bins and
@@ -97,7 +98,7 @@ def profile(
         For text and embedding columns (not profiled yet: set them to ``"categorical"`` or
         ``"ignored"``) and for types nothing applies to (structs, binary).
     ProfileError
-        For a categorical column with more than ``MAX_CATEGORIES`` categories.
+        For bin edges that cannot be computed (values spanning more than the float range).
 
     Examples
     --------
@@ -204,8 +205,13 @@ def _profile_column(
     if ctype in NUMERIC_TYPES:
         n_bins, edges = binning
         values = numeric_values(column, name=name)
+        # Integer columns (counts, codes, ratings) have few distinct values, so their distinct
+        # sketch is cheap; for floats it would cost one update per row (see numeric_profile).
+        integer = pa.types.is_integer(column.type)
         try:
-            return numeric_profile(values, column_type=ctype, k=k, n_bins=n_bins, edges=edges)
+            return numeric_profile(
+                values, column_type=ctype, k=k, n_bins=n_bins, edges=edges, distinct=integer
+            )
         except ProfileError as exc:
             raise ProfileError(f"profile: column {name!r}: {exc}") from None
     if ctype in CATEGORICAL_TYPES:
@@ -214,7 +220,6 @@ def _profile_column(
             dict(zip(counts.labels, counts.reference.tolist(), strict=True)),
             missing=counts.reference_missing,
             column_type=ctype,
-            name=name,
         )
     raise SchemaError(
         f"profile: column {name!r} looks like free {ctype}, which profiles do not summarise "

@@ -9,7 +9,7 @@ to floating-point rounding; the quantile sketch merges approximately.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import numpy as np
@@ -17,13 +17,13 @@ import numpy.typing as npt
 
 from driftscope._types import ColumnType
 from driftscope.errors import ProfileError
-from driftscope.profiling._sketch import DEFAULT_K, QuantileSketch
+from driftscope.profiling._sketch import DEFAULT_K, DistinctSketch, FrequentItems, QuantileSketch
 from driftscope.profiling.histogram import Histogram
 
 MAX_CATEGORIES = 100_000
-"""Most distinct categories a categorical profile counts exactly. Beyond it, building or
-merging a profile raises :class:`~driftscope.errors.ProfileError`; a frequent-items sketch for
-high-cardinality columns is planned."""
+"""Most distinct categories a categorical profile counts exactly. Beyond it (in one profile or
+after a merge) the column keeps a frequent-items sketch of its most common labels instead,
+with approximate counts, and the categorical tests refuse it."""
 
 NUMERIC_TYPES = frozenset({ColumnType.NUMERIC, ColumnType.DATETIME})
 """Types profiled with moments and a quantile sketch (datetimes as seconds since the epoch)."""
@@ -63,6 +63,7 @@ class NumericProfile:
     max: float | None
     sketch: QuantileSketch
     histogram: Histogram | None = None
+    distinct: DistinctSketch | None = None
 
     @property
     def n_finite(self) -> int:
@@ -78,26 +79,43 @@ class NumericProfile:
 
 @dataclass(frozen=True, slots=True)
 class CategoricalProfile:
-    """Exact counts per category of a categorical (or boolean) column.
+    """Counts per category of a categorical (or boolean) column.
 
     ``counts`` maps each category label (booleans as ``"False"``/``"True"``, numbers as Arrow
     formats them) to its positive count, sorted by label; ``missing`` counts null and NaN.
+    Above :data:`MAX_CATEGORIES` labels, ``counts`` is empty and ``frequent`` keeps the most
+    common labels approximately. ``distinct`` estimates the number of labels (None in
+    profiles written before it existed).
 
     Examples
     --------
     >>> col = categorical_profile({"b": 2, "a": 1}, missing=1)
-    >>> dict(col.counts), col.count, col.missing
-    ({'a': 1, 'b': 2}, 3, 1)
+    >>> dict(col.counts), col.count, col.missing, col.n_distinct
+    ({'a': 1, 'b': 2}, 3, 1, 2.0)
     """
 
     column_type: ColumnType
     counts: Mapping[str, int]
     missing: int
+    distinct: DistinctSketch | None = field(default=None, compare=False)
+    frequent: FrequentItems | None = field(default=None, compare=False)
+
+    @property
+    def exact(self) -> bool:
+        """Whether ``counts`` holds every label's exact count."""
+        return self.frequent is None
 
     @property
     def count(self) -> int:
-        """Number of present values."""
-        return sum(self.counts.values())
+        """Number of present values (exact either way)."""
+        return sum(self.counts.values()) if self.frequent is None else self.frequent.total
+
+    @property
+    def n_distinct(self) -> float | None:
+        """Number of labels: exact while counted, else the distinct sketch's estimate."""
+        if self.frequent is None:
+            return float(len(self.counts))
+        return self.distinct.estimate if self.distinct is not None else None
 
 
 ColumnProfile = NumericProfile | CategoricalProfile
@@ -110,6 +128,7 @@ def numeric_profile(
     k: int = DEFAULT_K,
     n_bins: int | None = None,
     edges: tuple[float, ...] | None = None,
+    distinct: bool = False,
 ) -> NumericProfile:
     """Profile float64 values, NaN meaning missing.
 
@@ -125,6 +144,9 @@ def numeric_profile(
         Without ``n_bins``, no histogram. With ``n_bins`` alone, a histogram on these values'
         own quantile edges (a reference profiled in one piece); with ``edges`` too, on those
         edges (the reference's, for a current profile or a part of a reference).
+    distinct
+        Keep a distinct-count sketch too (meant for integer columns: it costs one update per
+        distinct value, which for continuous values is one per row).
     """
     values = np.asarray(values, dtype=np.float64)
     nan = np.isnan(values)
@@ -141,9 +163,10 @@ def numeric_profile(
         )
     elif edges is not None:
         raise ValueError("edges need n_bins")
+    unique = DistinctSketch.of_numbers(finite) if distinct else None
     if finite.size == 0:
         return NumericProfile(
-            column_type, count, missing, count, None, 0.0, None, None, sketch, histogram
+            column_type, count, missing, count, None, 0.0, None, None, sketch, histogram, unique
         )
     # Two passes (mean, then squared deviations) are more accurate than one pass of sums.
     mean = float(finite.mean())
@@ -159,6 +182,7 @@ def numeric_profile(
         float(finite.max()),
         sketch,
         histogram,
+        unique,
     )
 
 
@@ -167,17 +191,24 @@ def categorical_profile(
     *,
     missing: int,
     column_type: ColumnType = ColumnType.CATEGORICAL,
-    name: str | None = None,
-    owner: str = "profile",
+    distinct: DistinctSketch | None = None,
 ) -> CategoricalProfile:
-    """A categorical profile from counts per label (zero counts are dropped).
+    """A categorical profile from exact counts per label (zero counts are dropped).
 
-    Raises ProfileError, naming ``owner`` and column ``name``, when there are more than
-    :data:`MAX_CATEGORIES` labels.
+    ``distinct`` is computed from the labels unless given; above :data:`MAX_CATEGORIES`
+    labels the counts go into a frequent-items sketch.
     """
-    kept = {label: int(n) for label, n in sorted(counts.items()) if n}
-    _check_cardinality(len(kept), name, owner)
-    return CategoricalProfile(column_type, MappingProxyType(kept), int(missing))
+    kept = {label: int(n) for label, n in counts.items() if n}
+    if distinct is None:
+        distinct = DistinctSketch.of_strings(kept)
+    if len(kept) > MAX_CATEGORIES:
+        frequent = FrequentItems.of_counts(kept)
+        return CategoricalProfile(column_type, _NO_COUNTS, int(missing), distinct, frequent)
+    ordered = MappingProxyType(dict(sorted(kept.items())))
+    return CategoricalProfile(column_type, ordered, int(missing), distinct)
+
+
+_NO_COUNTS: Mapping[str, int] = MappingProxyType({})
 
 
 def merge_columns(
@@ -204,7 +235,7 @@ def merge_columns(
     if isinstance(left, NumericProfile) and isinstance(right, NumericProfile):
         return _merge_numeric(left, right)
     if isinstance(left, CategoricalProfile) and isinstance(right, CategoricalProfile):
-        return _merge_categorical(left, right, name)
+        return _merge_categorical(left, right)
     # Equal types imply the same kind unless someone built a profile by hand inconsistently.
     raise ProfileError(
         f"Profile.merge: column {name!r} has a {type(left).__name__} on the left but a "
@@ -235,6 +266,7 @@ def _merge_numeric(a: NumericProfile, b: NumericProfile) -> NumericProfile:
         _highest(a.max, b.max),
         a.sketch.merged(b.sketch),
         _merge_histograms(a.histogram, b.histogram),
+        _merge_distinct(a.distinct, b.distinct),
     )
 
 
@@ -262,26 +294,22 @@ def _highest(a: float | None, b: float | None) -> float | None:
     return max(a, b)
 
 
-def _merge_categorical(
-    a: CategoricalProfile, b: CategoricalProfile, name: str | None
-) -> CategoricalProfile:
-    counts = dict(a.counts)
-    for label, n in b.counts.items():
-        counts[label] = counts.get(label, 0) + n
-    return categorical_profile(
-        counts,
-        missing=a.missing + b.missing,
-        column_type=a.column_type,
-        name=name,
-        owner="Profile.merge",
-    )
-
-
-def _check_cardinality(n_categories: int, name: str | None, owner: str) -> None:
-    if n_categories > MAX_CATEGORIES:
-        where = f"column {name!r}" if name is not None else "a column"
-        raise ProfileError(
-            f"{owner}: {where} has {n_categories} distinct categories, more than the "
-            f"{MAX_CATEGORIES} counted exactly; leave it out of the profile (schema type "
-            "'ignored') or profile it as numeric"
+def _merge_categorical(a: CategoricalProfile, b: CategoricalProfile) -> CategoricalProfile:
+    distinct = _merge_distinct(a.distinct, b.distinct)
+    missing = a.missing + b.missing
+    if a.frequent is None and b.frequent is None:
+        counts = dict(a.counts)
+        for label, n in b.counts.items():
+            counts[label] = counts.get(label, 0) + n
+        return categorical_profile(
+            counts, missing=missing, column_type=a.column_type, distinct=distinct
         )
+    # Once either side is past the cap, both go into the frequent-items sketch.
+    left = a.frequent if a.frequent is not None else FrequentItems.of_counts(a.counts)
+    right = b.frequent if b.frequent is not None else FrequentItems.of_counts(b.counts)
+    return CategoricalProfile(a.column_type, _NO_COUNTS, missing, distinct, left.merged(right))
+
+
+def _merge_distinct(a: DistinctSketch | None, b: DistinctSketch | None) -> DistinctSketch | None:
+    """The union of both; None when either side has none (profiles from before sketches)."""
+    return a.merged(b) if a is not None and b is not None else None

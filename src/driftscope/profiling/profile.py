@@ -83,8 +83,7 @@ class Profile:
         Raises
         ------
         ProfileError
-            When the column names differ, a column's type differs, or a categorical column
-            would exceed :data:`~driftscope.profiling.column.MAX_CATEGORIES` categories.
+            When the column names differ or a column's type differs.
         """
         if not isinstance(other, Profile):
             raise TypeError(f"can only merge a Profile with a Profile; got {type(other).__name__}")

@@ -1,6 +1,6 @@
 """Profile <-> bytes: a small versioned container around a JSON header and the KLL sketches.
 
-Layout of format version 1 (integers big-endian)::
+Layout of format version 2 (integers big-endian)::
 
     b"DSPROF"          6 bytes   magic
     version            uint16    FORMAT_VERSION when written
@@ -9,16 +9,20 @@ Layout of format version 1 (integers big-endian)::
     body:
       header length    uint32
       header           UTF-8 JSON: {"n_rows", "columns": [{"name", "type", ...exact fields}]};
-                     a numeric column's histogram, when it has one, is an optional field
-                     "histogram": {"n_bins", "edges", "counts"}
-      per numeric column, in header order:
-        sketch length  uint32
-        sketch         DataSketches' own KLL serialization
+                       a numeric column's histogram, when it has one, is the field
+                       "histogram": {"n_bins", "edges", "counts"}; "sketches" lists the
+                       column's optional sketch blocks in order ("distinct", "frequent")
+      per column, in header order, each block as length (uint32) + bytes:
+        numeric        DataSketches' KLL serialization, then the optional blocks
+        categorical    the optional blocks
+      ("distinct": a DataSketches HLL sketch; "frequent": a frequent-strings sketch)
+
+Version 1 is the same without "sketches" (no optional blocks) and is still read.
 
 Compatibility: the reader checks the magic and the version before anything else, so a payload
 from a newer driftscope is named as such even if the rest of its layout changed. A reader keeps
 decoding every version up to its own. Within a version, unknown header keys are ignored, so
-adding an optional field does not need a new version; anything else does.
+adding an optional field does not need a new version; a new block does.
 
 Floats are written as JSON numbers with Python's shortest exact repr, so they round-trip
 exactly; a non-finite mean or m2 (only after overflow beyond about 1e154) is written as
@@ -30,13 +34,14 @@ from __future__ import annotations
 import json
 import struct
 import zlib
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any, TypeVar
 
 from driftscope._types import ColumnType
 from driftscope._version import __version__
 from driftscope.errors import ProfileError
-from driftscope.profiling._sketch import QuantileSketch
+from driftscope.profiling._sketch import DistinctSketch, FrequentItems, QuantileSketch
 from driftscope.profiling.column import (
     CATEGORICAL_TYPES,
     NUMERIC_TYPES,
@@ -49,27 +54,34 @@ from driftscope.profiling.histogram import Histogram
 from driftscope.profiling.profile import Profile
 
 MAGIC = b"DSPROF"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """The newest format this driftscope writes and reads."""
 
 _VERSION = struct.Struct(">H")
 _PREFIX = struct.Struct(">6sHQI")  # magic, version, body length, body CRC-32
 _LENGTH = struct.Struct(">I")
 _OWNER = "Profile.from_bytes"
+T = TypeVar("T")
 
 
 def encode(profile: Profile) -> bytes:
     """The bytes of ``profile`` in format :data:`FORMAT_VERSION`.
 
     >>> encode(Profile.empty())[:8]
-    b'DSPROF\\x00\\x01'
+    b'DSPROF\\x00\\x02'
     """
     columns: list[dict[str, Any]] = []
     sketches: list[bytes] = []
     for name, column in profile.columns.items():
-        columns.append({"name": name, **_exact_fields(column)})
+        fields = {"name": name, **_exact_fields(column)}
         if isinstance(column, NumericProfile):
             sketches.append(column.sketch.to_bytes())
+        optional = {"distinct": column.distinct, "frequent": getattr(column, "frequent", None)}
+        present = {key: sketch for key, sketch in optional.items() if sketch is not None}
+        if present:
+            fields["sketches"] = list(present)
+            sketches += [sketch.to_bytes() for sketch in present.values()]
+        columns.append(fields)
     header = json.dumps(
         {"n_rows": profile.n_rows, "columns": columns}, separators=(",", ":")
     ).encode()
@@ -105,10 +117,11 @@ def decode(data: bytes) -> Profile:
         )
     if version < 1:
         raise _corrupted(f"format version {version} does not exist")
-    return _decode_v1(data)
+    return _decode(data)
 
 
-def _decode_v1(data: bytes) -> Profile:
+def _decode(data: bytes) -> Profile:
+    """Versions 1 and 2: the same layout, version 1 without optional sketch blocks."""
     if len(data) < _PREFIX.size:
         raise _truncated(_PREFIX.size, len(data))
     _, _, body_length, crc = _PREFIX.unpack_from(data)
@@ -168,20 +181,24 @@ def _exact_fields(column: ColumnProfile) -> dict[str, Any]:
 
 def _column(fields: Mapping[str, Any], reader: _Reader, name: str) -> ColumnProfile:
     ctype = ColumnType(fields["type"])
-    if ctype in CATEGORICAL_TYPES:
+    if ctype not in CATEGORICAL_TYPES | NUMERIC_TYPES:
+        raise ValueError(f"column {name!r} has type {ctype}, which profiles do not hold")
+    sketch = _sketch(QuantileSketch.from_bytes, reader, name) if ctype in NUMERIC_TYPES else None
+    optional = [str(key) for key in fields.get("sketches", [])]
+    if not set(optional) <= {"distinct", "frequent"} or len(set(optional)) != len(optional):
+        raise ValueError(f"column {name!r} lists unknown sketches {optional}")
+    distinct = _sketch(DistinctSketch.from_bytes, reader, name) if "distinct" in optional else None
+    frequent = _sketch(FrequentItems.from_bytes, reader, name) if "frequent" in optional else None
+    if sketch is None:
+        missing = _int(fields["missing"])
+        if frequent is not None:
+            return CategoricalProfile(ctype, MappingProxyType({}), missing, distinct, frequent)
         counts = {str(label): _int(n) for label, n in fields["counts"]}
+        # Version 1 has no distinct sketch: rebuilt from the labels, it is the same one.
         column: CategoricalProfile = categorical_profile(
-            counts, missing=_int(fields["missing"]), column_type=ctype, name=name, owner=_OWNER
+            counts, missing=missing, column_type=ctype, distinct=distinct
         )
         return column
-    if ctype not in NUMERIC_TYPES:
-        raise ValueError(f"column {name!r} has type {ctype}, which profiles do not hold")
-    raw = reader.block()
-    try:
-        sketch = QuantileSketch.from_bytes(bytes(raw))
-    except (ValueError, IndexError, RuntimeError, TypeError) as exc:
-        reason = f"the sketch of column {name!r} is unreadable: {_first_line(exc)}"
-        raise _corrupted(reason) from None
     return NumericProfile(
         ctype,
         _int(fields["count"]),
@@ -193,7 +210,17 @@ def _column(fields: Mapping[str, Any], reader: _Reader, name: str) -> ColumnProf
         _float_or_none(fields["max"]),
         sketch,
         _histogram(fields.get("histogram")),
+        distinct,
     )
+
+
+def _sketch(read: Callable[[bytes], T], reader: _Reader, name: str) -> T:
+    raw = reader.block()
+    try:
+        return read(bytes(raw))
+    except (ValueError, IndexError, RuntimeError, TypeError) as exc:
+        reason = f"the sketch of column {name!r} is unreadable: {_first_line(exc)}"
+        raise _corrupted(reason) from None
 
 
 def _histogram(fields: Mapping[str, Any] | None) -> Histogram | None:

@@ -1,0 +1,116 @@
+"""Distinct-count sketches, and the frequent-items sketch that takes over above the cap."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import driftscope as ds
+from driftscope.profiling import CategoricalProfile, NumericProfile, Profile, column, profile
+
+
+def _cat(p: Profile, name: str) -> CategoricalProfile:
+    col = p[name]
+    assert isinstance(col, CategoricalProfile)
+    return col
+
+
+def test_distinct_counts_are_exact_while_small() -> None:
+    rng = np.random.default_rng(0)
+    p = profile(
+        {
+            "plan": rng.choice([f"p{i}" for i in range(37)], 5_000),
+            "visits": rng.integers(0, 25, 5_000),
+            "amount": rng.normal(size=5_000),
+        }
+    )
+    assert _cat(p, "plan").n_distinct == 37
+    assert _cat(p, "plan").distinct is not None
+    assert _cat(p, "plan").distinct.estimate == 37  # type: ignore[union-attr]
+    visits = p["visits"]
+    assert isinstance(visits, NumericProfile)
+    assert visits.distinct is not None
+    assert visits.distinct.estimate == len(np.unique(rng.integers(0, 25, 5_000))) == 25
+    amount = p["amount"]
+    assert isinstance(amount, NumericProfile)
+    assert amount.distinct is None  # float columns: one update per row would cost too much
+
+
+def test_distinct_sketch_of_a_large_integer_column_is_within_its_bounds() -> None:
+    rng = np.random.default_rng(1)
+    values = rng.integers(0, 2_000_000, 400_000)
+    sketch = profile({"n": values})["n"].distinct  # type: ignore[union-attr]
+    assert sketch is not None
+    truth = len(np.unique(values))
+    low, high = sketch.bounds()
+    assert low <= truth <= high
+    assert abs(sketch.estimate - truth) / truth < 0.05
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([f"c{i}" for i in range(60)]), max_size=40), max_size=5))
+def test_merged_distinct_counts_equal_the_labels_seen(parts: list[list[str]]) -> None:
+    schema = {"c": "categorical"}
+    merged = Profile.empty()
+    for part in parts:
+        merged = merged + profile({"c": part}, schema=schema)
+    seen = {label for part in parts for label in part}
+    if not merged.is_empty:
+        col = _cat(merged, "c")
+        assert col.n_distinct == len(seen)
+        assert col.distinct is not None
+        assert col.distinct.estimate == len(seen)
+
+
+def test_above_the_cap_the_most_frequent_labels_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(column, "MAX_CATEGORIES", 50)
+    rng = np.random.default_rng(2)
+    labels = [f"user{i}" for i in range(400)]
+    data = ["big"] * 3_000 + ["second"] * 1_000 + rng.choice(labels, 6_000).tolist()
+    col = _cat(profile({"who": data}, schema={"who": "categorical"}), "who")
+    assert not col.exact
+    assert dict(col.counts) == {}
+    assert col.count == 10_000  # exact either way
+    assert col.frequent is not None
+    top = col.frequent.top(2)
+    assert [t[0] for t in top] == ["big", "second"]
+    for _, estimate, low, high in top:
+        assert low <= estimate <= high
+    assert top[0][2] <= 3_000 <= top[0][3]
+    assert col.n_distinct == pytest.approx(402, rel=0.05)
+
+
+def test_merge_past_the_cap_switches_to_frequent_items(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(column, "MAX_CATEGORIES", 3)
+    a, b = profile({"city": ["a", "b", "a"]}), profile({"city": ["c", "d"]})
+    assert _cat(a, "city").exact
+    merged = _cat(a + b, "city")
+    assert not merged.exact
+    assert merged.count == 5
+    assert merged.frequent is not None
+    assert merged.frequent.top(1)[0][:2] == ("a", 2)
+    again = _cat(Profile.from_bytes((a + b).to_bytes()), "city")
+    assert again.count == 5
+    assert again.frequent is not None
+    assert again.frequent.top(1)[0][:2] == ("a", 2)
+    assert again.n_distinct == 4
+    # exact + frequent, and the other way round, give the same counts
+    both = _cat((a + b) + a, "city")
+    assert both.count == _cat(a + (b + a), "city").count == 8
+
+
+def test_comparing_a_column_past_the_cap_is_a_clear_column_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(column, "MAX_CATEGORIES", 3)
+    ref = {"city": ["a", "b", "c", "d"] * 50, "x": np.arange(200.0)}
+    schema = {"city": "categorical"}
+    res = {c.name: c for c in ds.compare(profile(ref, schema=schema), ref, schema=schema).columns}
+    assert res["city"].error == (
+        "column 'city' has more than 3 categories in the reference profile, which keeps only "
+        "the most frequent ones, approximately; categorical tests need exact counts: compare "
+        "raw data, or leave the column out (schema type 'ignored')"
+    )
+    assert res["x"].error is None
