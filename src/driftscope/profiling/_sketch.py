@@ -60,12 +60,24 @@ class QuantileSketch:
     @classmethod
     def of(cls, values: npt.NDArray[np.float64], *, k: int = DEFAULT_K) -> QuantileSketch:
         """A sketch of ``values`` (finite float64; the caller filters NaN and inf)."""
+        return cls.of_sorted(np.sort(np.asarray(values, dtype=np.float64)), k=k)
+
+    @classmethod
+    def of_sorted(cls, values: npt.NDArray[np.float64], *, k: int = DEFAULT_K) -> QuantileSketch:
+        """A sketch of sorted finite float64 ``values``.
+
+        Sorted input is what makes profiling fast: KLL sorts its buffer at every compaction,
+        and on sorted data those sorts are nearly free, so sorting first (numpy's vectorised
+        sort) and updating costs about 40% of updating with the values as they come. The
+        sketch's error bounds hold for any order of the input.
+        """
         check_k(k)
         sketch = kll_doubles_sketch(k)
         if values.size:
             # The binding takes writable, float64 arrays only; update() with the whole array
             # is one C++ call instead of one Python call per value.
-            sketch.update(np.array(values, dtype=np.float64, copy=True))
+            writable = values if values.flags.writeable else values.copy()
+            sketch.update(writable)
         return cls(sketch)
 
     @classmethod
@@ -166,10 +178,14 @@ class DistinctSketch:
 
     @classmethod
     def of_numbers(cls, values: npt.NDArray[np.float64]) -> DistinctSketch:
-        """A sketch of finite float64 values, updated once per distinct value."""
+        """A sketch of sorted finite float64 values, updated once per distinct value."""
         sketch = hll_sketch(HLL_LG_K, HLL_4)
-        for value in np.unique(values).tolist():
-            sketch.update(float(value))
+        if values.size:
+            first = np.empty(values.size, dtype=bool)
+            first[0] = True
+            np.not_equal(values[1:], values[:-1], out=first[1:])
+            for value in values[first].tolist():
+                sketch.update(value)
         return cls(sketch)
 
     @classmethod

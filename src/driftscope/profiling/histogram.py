@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from driftscope.errors import ProfileError
+from driftscope.stats.binned import bin_counts, reference_edges
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -57,20 +58,24 @@ class Histogram:
     @classmethod
     def count(cls, values: FloatArray, edges: tuple[float, ...], *, n_bins: int) -> Histogram:
         """Count finite ``values`` (any order) on ``edges``."""
-        cut = np.asarray(edges, dtype=np.float64)
-        # side='right': a value equal to an edge lands in the bin on its right.
-        index = np.searchsorted(cut, values, side="right")
-        counts = np.bincount(index, minlength=cut.size + 1)
+        return cls.count_sorted(np.sort(values), edges, n_bins=n_bins)
+
+    @classmethod
+    def count_sorted(
+        cls, values: FloatArray, edges: tuple[float, ...], *, n_bins: int
+    ) -> Histogram:
+        """Count sorted finite ``values`` on ``edges``: one binary search per edge."""
+        counts = bin_counts(values, np.asarray(edges, dtype=np.float64))
         return cls(edges, tuple(int(c) for c in counts), n_bins)
 
     @classmethod
     def of_reference(cls, values: FloatArray, n_bins: int) -> Histogram:
-        """Count the finite ``values`` on their own quantile edges (SPEC section 2).
+        """Count sorted finite ``values`` on their own quantile edges (SPEC section 2).
 
         >>> Histogram.of_reference(np.array([1.0, 2.0, 2.0, 2.0, 3.0]), 4).edges
         (2.0,)
         """
-        return cls.count(values, exact_edges(values, n_bins), n_bins=n_bins)
+        return cls.count_sorted(values, exact_edges(values, n_bins), n_bins=n_bins)
 
     @property
     def total(self) -> int:
@@ -90,25 +95,20 @@ class Histogram:
 
 
 def exact_edges(values: FloatArray, n_bins: int) -> tuple[float, ...]:
-    """Inner edges: the quantiles of ``values`` at 1/k .. (k-1)/k, deduplicated.
+    """Inner edges: the quantiles of sorted ``values`` at 1/k .. (k-1)/k, deduplicated, as
+    :func:`driftscope.stats.binned.reference_edges` computes them for ``compare``.
 
-    The same numbers as :func:`driftscope.stats.binned.reference_edges` of the sorted values.
-
-    >>> exact_edges(np.array([4.0, 1.0, 3.0, 2.0]), 2)
+    >>> exact_edges(np.array([1.0, 2.0, 3.0, 4.0]), 2)
     (2.5,)
     """
     if values.size == 0:
         return ()
-    probabilities = np.arange(1, n_bins) / n_bins
-    return _checked(np.unique(np.quantile(values, probabilities)))
+    try:
+        return tuple(float(e) for e in reference_edges(values, n_bins))
+    except ValueError as exc:
+        raise ProfileError(str(exc)) from None
 
 
 def sketch_edges(quantiles: list[float]) -> tuple[float, ...]:
     """Inner edges from a quantile sketch's answers at 1/k .. (k-1)/k, deduplicated."""
-    return _checked(np.unique(np.asarray(quantiles, dtype=np.float64)))
-
-
-def _checked(edges: FloatArray) -> tuple[float, ...]:
-    if not np.isfinite(edges).all():  # only when values span more than the float range
-        raise ProfileError("values are too far apart to interpolate bin edges")
-    return tuple(float(e) for e in edges)
+    return tuple(float(e) for e in np.unique(np.asarray(quantiles, dtype=np.float64)))

@@ -67,33 +67,34 @@ def profile_files(
     types: dict[str, ColumnType | None] = dict(overrides(schema or {}, first.column_names))
     template: Bins = bins_of(bins) if bins is not None else {}
     tick = _ticker(progress, total, "profiling")
-    second = next(tables, None)
-    if second is None and bins is None:  # fits in one chunk: exact edges
+    table = next(tables, None)
+    if table is None and bins is None:  # fits in one chunk: exact edges
         whole = profile_table(first, types=types, k=k, n_bins=n_bins)
         tick(first.num_rows)
         return whole
     merged = profile_table(first, types=types, k=k, bins=template)
     tick(first.num_rows)
     types = _fixed_types(first, merged, types)
-    rest = tables if second is None else itertools.chain([second], tables)
-    for table in rest:
+    del first  # only the chunk at hand stays in memory (a slice keeps its row group alive)
+    while table is not None:
         merged = merged.merge(profile_table(table, types=types, k=k, bins=template))
         tick(table.num_rows)
+        table = next(tables, None)
     if bins is not None:
         return merged
     edges = sketch_bins(merged, n_bins)
     if not edges:
         return merged
     recount = _ticker(progress, total, "binning")
-    _, again = _open(paths, encoding, rows)
+    _, again = _open(paths, encoding, rows, columns=list(edges))
     return add_histograms(merged, _counted(again, types, edges, recount))
 
 
 def _open(
-    paths: Sequence[str | Path], encoding: str, rows: int
+    paths: Sequence[str | Path], encoding: str, rows: int, columns: list[str] | None = None
 ) -> tuple[int | None, Iterator[pa.Table]]:
     """Total rows (None unless every input knows it) and the chunks of all inputs in turn."""
-    opened = [read_chunks(p, encoding=encoding, rows=rows) for p in paths]
+    opened = [read_chunks(p, encoding=encoding, rows=rows, columns=columns) for p in paths]
     counts = [c.total_rows for c in opened]
     total = None if None in counts else sum(c or 0 for c in counts)
     return total, itertools.chain.from_iterable(c.tables for c in opened)
