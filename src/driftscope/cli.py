@@ -238,6 +238,12 @@ def _build_parser() -> argparse.ArgumentParser:
         "--k", type=int, default=1000, help="quantile sketch accuracy, 8-65535 (default 1000)"
     )
     prof.add_argument("--encoding", default="utf-8", help="text encoding of CSV inputs")
+    prof.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="worker processes for Parquet row groups (default: CPUs, at most 4, from 2M rows)",
+    )
     pprog = prof.add_mutually_exclusive_group()
     pprog.add_argument("--progress", dest="progress", action="store_true", default=None)
     pprog.add_argument("--no-progress", dest="progress", action="store_false")
@@ -441,6 +447,7 @@ def _run_profile(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             bins=bins,
             encoding=args.encoding,
             progress=_RowProgress(err) if show else None,
+            n_jobs=args.jobs,
         )
     for source in args.data:
         if is_profile_path(source):

@@ -11,7 +11,15 @@
 from driftscope.io._columns import CategoryCounts, category_counts, numeric_values
 from driftscope.io._dataset import Dataset, read_dataset
 from driftscope.io._infer import infer_type, is_id_like
-from driftscope.io._stream import CHUNK_ROWS, Chunks, read_chunks
+from driftscope.io._stream import (
+    CHUNK_ROWS,
+    Chunks,
+    ParquetLayout,
+    RowGroup,
+    parquet_layout,
+    read_chunks,
+    read_group_columns,
+)
 from driftscope.io.schema import parse_role, parse_type
 
 __all__ = [
@@ -19,12 +27,16 @@ __all__ = [
     "CategoryCounts",
     "Chunks",
     "Dataset",
+    "ParquetLayout",
+    "RowGroup",
     "category_counts",
     "infer_type",
     "is_id_like",
     "numeric_values",
+    "parquet_layout",
     "parse_role",
     "parse_type",
     "read_chunks",
     "read_dataset",
+    "read_group_columns",
 ]

@@ -135,3 +135,72 @@ def _csv_chunks(
                 "changes after the first block: fix the values or convert the file to Parquet"
             ) from None
         yield pa.Table.from_batches([batch])
+
+
+@dataclass(frozen=True, slots=True)
+class RowGroup:
+    """One row group of one Parquet file: the unit of parallel, column-wise profiling."""
+
+    path: str
+    index: int
+    rows: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParquetLayout:
+    """The row groups of a Parquet input and its data columns (strings read as dictionaries)."""
+
+    columns: tuple[str, ...]
+    dictionary: tuple[str, ...]
+    groups: tuple[RowGroup, ...]
+
+    @property
+    def rows(self) -> int:
+        return sum(g.rows for g in self.groups)
+
+
+def parquet_layout(path: str | Path) -> ParquetLayout | None:
+    """The row groups of a Parquet file, folder or glob; None for any other input.
+
+    Files must share one schema (SchemaError naming the first that differs).
+    """
+    label = str(path)
+    location = Path(label)
+    if location.is_dir():
+        files = _parquet_in_folder(location, label)
+    elif location.is_file():
+        if file_kind(label) != "parquet":
+            return None
+        files = [label]
+    elif _GLOB_CHARS.search(label):
+        files = _parquet_in_glob(label)
+    else:
+        raise InputError(f"{label}: file not found")
+    schemas = [(f, _parquet_schema(f)) for f in files]
+    _check_same_schema(schemas)
+    first = schemas[0][1]
+    names = tuple(_data_columns(first))
+    dictionary = tuple(f.name for f in first if f.name in names and is_string_like(f.type))
+    groups = []
+    for f, _ in schemas:
+        try:
+            meta = pq.read_metadata(f)
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError(f"{f}: not a readable Parquet file ({first_line(exc)})") from None
+        groups += [RowGroup(f, i, meta.row_group(i).num_rows) for i in range(meta.num_row_groups)]
+    return ParquetLayout(names, dictionary, tuple(groups))
+
+
+def read_group_columns(
+    group: RowGroup, columns: Sequence[str], dictionary: Sequence[str] = ()
+) -> Iterator[pa.Table]:
+    """Each of ``columns`` of one row group, as a one-column table, one at a time: memory
+    holds a single column of a single row group."""
+    wanted = [c for c in dictionary if c in columns]
+    try:
+        with pq.ParquetFile(group.path, read_dictionary=wanted or None) as parquet:
+            for name in columns:
+                table = parquet.read_row_group(group.index, columns=[name])
+                yield table.replace_schema_metadata(None)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"{group.path}: not a readable Parquet file ({first_line(exc)})") from None

@@ -7,7 +7,7 @@ and counts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import pyarrow as pa
 
@@ -161,6 +161,17 @@ def profile_table(
 def types_of(reference: Profile) -> dict[str, ColumnType | None]:
     """The column types of a profile, as :func:`profile_table`'s ``types``."""
     return {name: col.column_type for name, col in reference.columns.items()}
+
+
+def fixed_types(
+    names: Iterable[str], first: Profile, given: Mapping[str, ColumnType | None]
+) -> dict[str, ColumnType | None]:
+    """The types a first chunk decided, for every later chunk: each column's type, None for
+    the columns it left out (identifiers), and the user's ``given`` types over both."""
+    types: dict[str, ColumnType | None] = dict.fromkeys(names)
+    types.update(types_of(first))
+    types.update(given)
+    return types
 
 
 def bins_of(reference: Profile) -> dict[str, Histogram]:

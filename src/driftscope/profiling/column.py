@@ -148,13 +148,16 @@ def numeric_profile(
         Keep a distinct-count sketch too (meant for integer columns: it costs one update per
         distinct value, which for continuous values is one per row).
     """
-    values = np.asarray(values, dtype=np.float64)
-    nan = np.isnan(values)
-    missing = int(nan.sum())
     # Sorted once: the sketch updates fastest from sorted values (see QuantileSketch.of_sorted),
     # and the histogram, its edges, min, max and distinct values then cost a few lookups.
-    finite = np.sort(values[np.isfinite(values)])
-    count = int(values.size) - missing
+    # numpy sorts -inf first and +inf, then NaN, last, so the finite values are one slice.
+    ordered = np.sort(np.asarray(values, dtype=np.float64))
+    low = int(np.searchsorted(ordered, -np.inf, side="right"))
+    high = int(np.searchsorted(ordered, np.inf, side="left"))
+    present = int(np.searchsorted(ordered, np.inf, side="right"))
+    finite = ordered[low:high]
+    missing = int(ordered.size) - present
+    count = present
     sketch = QuantileSketch.of_sorted(finite, k=k)
     histogram = None
     if n_bins is not None:
@@ -172,7 +175,8 @@ def numeric_profile(
         )
     # Two passes (mean, then squared deviations) are more accurate than one pass of sums.
     mean = float(finite.mean())
-    m2 = float(np.square(finite - mean).sum())
+    deviations = finite - mean
+    m2 = float(np.dot(deviations, deviations))
     return NumericProfile(
         column_type,
         count,

@@ -23,6 +23,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
+import numpy as np
 import pyarrow as pa
 
 from driftscope._types import ColumnType
@@ -117,7 +118,7 @@ def count_histograms(table: pa.Table, *, types: Types, bins: Bins) -> dict[str, 
         if name not in table.column_names or types.get(name) is None:
             continue
         values = numeric_values(table.column(name), name=name)
-        finite = values[(values - values) == 0]  # drops NaN and +/-inf in one comparison
+        finite = values[np.isfinite(values)]
         out[name] = Histogram.count(finite, template.edges, n_bins=template.n_bins)
     return out
 

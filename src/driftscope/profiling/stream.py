@@ -16,16 +16,19 @@ from pathlib import Path
 import pyarrow as pa
 
 from driftscope._types import ColumnType
-from driftscope.io import CHUNK_ROWS, read_chunks
+from driftscope.errors import SchemaError, param_error
+from driftscope.io import CHUNK_ROWS, ParquetLayout, parquet_layout, read_chunks
 from driftscope.profiling._sketch import DEFAULT_K, check_k
 from driftscope.profiling.build import (
     Bins,
     Types,
     bins_of,
     check_n_bins,
+    fixed_types,
     overrides,
     profile_table,
 )
+from driftscope.profiling.parquet import profile_layout
 from driftscope.profiling.parts import add_histograms, count_histograms, sketch_bins
 from driftscope.profiling.profile import Profile
 from driftscope.stats.binned import N_BINS
@@ -44,12 +47,15 @@ def profile_files(
     encoding: str = "utf-8",
     rows: int = CHUNK_ROWS,
     progress: Progress | None = None,
+    n_jobs: int | None = None,
 ) -> Profile:
     """Profile Parquet files / folders / globs or CSV files as one dataset, ``rows`` at a time.
 
     Memory holds one chunk and the profile, whatever the number of rows. ``bins`` (a reference
     profile) gives the histogram edges, as for :func:`~driftscope.profiling.profile`; column
-    types are inferred from the first chunk unless ``schema`` sets them.
+    types are inferred from the first chunk unless ``schema`` sets them. Parquet goes row
+    group by row group and column by column, over ``n_jobs`` worker processes (default: the
+    CPUs, at most 4, once there are 2 million rows; see :mod:`driftscope.profiling.parquet`).
 
     >>> import tempfile, numpy as np, pyarrow as pa, pyarrow.parquet as pq
     >>> path = tempfile.mkdtemp() + "/ref.parquet"
@@ -60,6 +66,20 @@ def profile_files(
     """
     check_k(k)
     check_n_bins(n_bins)
+    if n_jobs is not None and (isinstance(n_jobs, bool) or n_jobs < 1):
+        raise param_error("profile", "n_jobs", "an integer >= 1", n_jobs)
+    layout = _parquet(paths)
+    if layout is not None:
+        done: dict[str, int] = {}
+
+        def report(n: int, stage: str) -> None:
+            done[stage] = done.get(stage, 0) + n
+            if progress is not None:
+                progress(done[stage], layout.rows, stage)
+
+        return profile_layout(
+            layout, schema=schema or {}, k=k, n_bins=n_bins, bins=bins, n_jobs=n_jobs, tick=report
+        )
     total, tables = _open(paths, encoding, rows)
     first = next(tables, None)
     if first is None:
@@ -74,7 +94,7 @@ def profile_files(
         return whole
     merged = profile_table(first, types=types, k=k, bins=template)
     tick(first.num_rows)
-    types = _fixed_types(first, merged, types)
+    types = fixed_types(first.column_names, merged, types)
     del first  # only the chunk at hand stays in memory (a slice keeps its row group alive)
     while table is not None:
         merged = merged.merge(profile_table(table, types=types, k=k, bins=template))
@@ -88,6 +108,25 @@ def profile_files(
     recount = _ticker(progress, total, "binning")
     _, again = _open(paths, encoding, rows, columns=list(edges))
     return add_histograms(merged, _counted(again, types, edges, recount))
+
+
+def _parquet(paths: Sequence[str | Path]) -> ParquetLayout | None:
+    """The row groups of all inputs, when every input is Parquet with the same columns."""
+    layouts = []
+    for path in paths:
+        layout = parquet_layout(path)
+        if layout is None:
+            return None
+        layouts.append(layout)
+    first = layouts[0]
+    for path, layout in zip(paths[1:], layouts[1:], strict=True):
+        if layout.columns != first.columns:
+            raise SchemaError(
+                f"{path}: has columns {list(layout.columns)} but {paths[0]} has "
+                f"{list(first.columns)}; inputs profiled together must share one schema"
+            )
+    groups = tuple(g for layout in layouts for g in layout.groups)
+    return ParquetLayout(first.columns, first.dictionary, groups)
 
 
 def _open(
@@ -106,16 +145,6 @@ def _counted(
     for table in tables:
         yield count_histograms(table, types=types, bins=edges)
         tick(table.num_rows)
-
-
-def _fixed_types(
-    table: pa.Table, first: Profile, given: Mapping[str, ColumnType | None]
-) -> dict[str, ColumnType | None]:
-    """The first chunk's decisions for every column: its type, or None (left out)."""
-    types: dict[str, ColumnType | None] = dict.fromkeys(table.column_names)
-    types.update({name: col.column_type for name, col in first.columns.items()})
-    types.update(given)
-    return types
 
 
 def _ticker(progress: Progress | None, total: int | None, stage: str) -> Callable[[int], None]:

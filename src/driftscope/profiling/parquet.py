@@ -1,0 +1,170 @@
+"""Profiling Parquet by row group and column: bounded memory, and every core at work.
+
+Each row group is profiled column by column (memory holds one column of one row group, about
+8 MB per million numeric values), and row groups are spread over worker processes when there
+are enough rows to repay starting them. Only profiles (a few hundred KB) travel back. The plan
+is :mod:`driftscope.profiling.stream`'s: the first row group fixes the column types; a
+reference in several row groups takes a second pass for its histograms, on the edges of the
+merged quantile sketch; one in a single row group gets exact quantile edges.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from multiprocessing import get_context
+
+from driftscope._types import ColumnType
+from driftscope.io import ParquetLayout, RowGroup, read_group_columns
+from driftscope.profiling.build import (
+    Bins,
+    Types,
+    bins_of,
+    fixed_types,
+    overrides,
+    profile_table,
+)
+from driftscope.profiling.column import ColumnProfile
+from driftscope.profiling.histogram import Histogram
+from driftscope.profiling.parts import add_histograms, count_histograms, merge_all, sketch_bins
+from driftscope.profiling.profile import Profile
+
+PARALLEL_MIN_ROWS = 2_000_000
+"""With ``n_jobs=None``, worker processes only from this many rows: starting one (a fresh
+interpreter importing numpy, pyarrow and DataSketches) costs about half a second."""
+
+Tick = Callable[[int, str], None]
+"""Called with the rows just done and the stage ("profiling" or "binning")."""
+
+
+def profile_layout(
+    layout: ParquetLayout,
+    *,
+    schema: Mapping[str, str | ColumnType],
+    k: int,
+    n_bins: int,
+    bins: Profile | None,
+    n_jobs: int | None,
+    tick: Tick,
+) -> Profile:
+    """Profile every row group of ``layout`` (see the module docstring)."""
+    groups = list(layout.groups)
+    columns, dictionary = layout.columns, layout.dictionary
+    types: dict[str, ColumnType | None] = dict(overrides(schema, list(columns)))
+    if not groups:
+        return Profile.empty()
+    first = groups[0]
+    if len(groups) == 1 and bins is None:  # one row group: exact edges, as in memory
+        whole = _profile_group(first, columns, dictionary, types, k, None, n_bins)
+        tick(first.rows, "profiling")
+        return whole
+    template: Bins = bins_of(bins) if bins is not None else {}
+    head = _profile_group(first, columns, dictionary, types, k, template, None)
+    tick(first.rows, "profiling")
+    fixed = fixed_types(columns, head, types)
+    with _pool(n_jobs, layout.rows, len(groups)) as run:
+        task = functools.partial(
+            _profile_task, columns=columns, dictionary=dictionary, types=fixed, k=k, bins=template
+        )
+        parts = (Profile.from_bytes(b) for b in run(task, groups[1:], tick, "profiling"))
+        merged = merge_all(itertools.chain([head], parts))  # one part in memory at a time
+        if bins is not None:
+            return merged
+        edges = sketch_bins(merged, n_bins)
+        if not edges:
+            return merged
+        count = functools.partial(_histogram_task, types=fixed, bins=edges)
+        counted = run(count, groups, tick, "binning")
+        return add_histograms(merged, (_decode(b, edges) for b in counted))
+
+
+def _profile_group(
+    group: RowGroup,
+    columns: Sequence[str],
+    dictionary: Sequence[str],
+    types: Types,
+    k: int,
+    bins: Bins | None,
+    n_bins: int | None,
+) -> Profile:
+    """One row group's profile, built one column at a time."""
+    profiled: dict[str, ColumnProfile] = {}
+    wanted = [c for c in columns if types.get(c, ColumnType.NUMERIC) is not None]
+    for table in read_group_columns(group, wanted, dictionary):
+        part = profile_table(table, types=types, k=k, n_bins=n_bins, bins=bins)
+        profiled.update(part.columns)
+    ordered = {name: profiled[name] for name in columns if name in profiled}
+    return Profile(group.rows, ordered)
+
+
+def _profile_task(
+    group: RowGroup,
+    *,
+    columns: Sequence[str],
+    dictionary: Sequence[str],
+    types: Types,
+    k: int,
+    bins: Bins,
+) -> bytes:
+    return _profile_group(group, columns, dictionary, types, k, bins, None).to_bytes()
+
+
+def _histogram_task(group: RowGroup, *, types: Types, bins: Bins) -> bytes:
+    counts: dict[str, list[int]] = {}
+    for table in read_group_columns(group, list(bins)):
+        for name, hist in count_histograms(table, types=types, bins=bins).items():
+            counts[name] = list(hist.counts)
+    return json.dumps(counts, separators=(",", ":")).encode()
+
+
+def _decode(data: bytes, bins: Bins) -> dict[str, Histogram]:
+    counts = json.loads(data)
+    return {
+        name: Histogram(bins[name].edges, tuple(int(c) for c in values), bins[name].n_bins)
+        for name, values in counts.items()
+    }
+
+
+Runner = Callable[[Callable[[RowGroup], bytes], Sequence[RowGroup], Tick, str], Iterable[bytes]]
+
+
+class _pool:  # noqa: N801 - used as a context manager, like open()
+    """Runs a task over row groups: in worker processes when worth it, else right here."""
+
+    def __init__(self, n_jobs: int | None, rows: int, n_groups: int) -> None:
+        if n_jobs is None:
+            n_jobs = min(os.cpu_count() or 1, 4) if rows >= PARALLEL_MIN_ROWS else 1
+        self.workers = max(1, min(n_jobs, n_groups - 1))
+        self.executor: Executor | None = None
+
+    def __enter__(self) -> Runner:
+        if self.workers > 1:
+            # spawn, not fork: forking a process that already runs Arrow's threads can hang
+            self.executor = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
+        return self.run
+
+    def __exit__(self, *exc: object) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(cancel_futures=True)
+
+    def run(
+        self,
+        task: Callable[[RowGroup], bytes],
+        groups: Sequence[RowGroup],
+        tick: Tick,
+        stage: str,
+    ) -> Iterator[bytes]:
+        if self.executor is None:
+            for group in groups:
+                result = task(group)
+                tick(group.rows, stage)
+                yield result
+            return
+        # map() keeps the order and streams results back as they are ready.
+        for group, result in zip(groups, self.executor.map(task, groups), strict=True):
+            tick(group.rows, stage)
+            yield result
