@@ -16,9 +16,8 @@ from driftscope._types import ColumnType
 from driftscope.errors import InputError, param_error
 from driftscope.integrations import columns_to_profile, require
 from driftscope.io import read_dataset
-from driftscope.profiling._sketch import DEFAULT_K
+from driftscope.profiling import DEFAULT_K, Profile
 from driftscope.profiling.parts import Task, profile_parts
-from driftscope.profiling.profile import Profile
 from driftscope.stats.binned import N_BINS
 
 if TYPE_CHECKING:

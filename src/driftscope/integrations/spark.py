@@ -19,9 +19,8 @@ from driftscope._types import ColumnType
 from driftscope.errors import DriftscopeError, InputError, param_error
 from driftscope.integrations import columns_to_profile, require
 from driftscope.io import read_dataset
-from driftscope.profiling._sketch import DEFAULT_K
+from driftscope.profiling import DEFAULT_K, Profile
 from driftscope.profiling.parts import Task, profile_parts
-from driftscope.profiling.profile import Profile
 from driftscope.stats.binned import N_BINS
 
 _OWNER = "spark.profile"
@@ -100,6 +99,7 @@ def profile(
     >>> current = profile(frame.limit(600), bins=reference)  # doctest: +SKIP
     """
     require("pyspark.sql", integration=_INTEGRATION, extra="spark")
+    require("pandas", integration=_INTEGRATION, extra="spark")  # mapInArrow checks for it
     if not (callable(getattr(data, "mapInArrow", None)) and hasattr(data, "schema")):
         kind = f"{type(data).__module__}.{type(data).__name__}"
         raise InputError(
