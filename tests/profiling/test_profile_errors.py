@@ -70,7 +70,9 @@ def test_merging_different_columns_names_them() -> None:
     b = profile({"x": [1.0], "z": ["a"]})
     assert _message(ProfileError, a.merge, b) == (
         "Profile.merge: the profiles have different columns (only in the left: 'y'; "
-        "only in the right: 'z'); profile the same columns on both sides"
+        "only in the right: 'z'); profile the same columns on both sides, with the same "
+        "schema (a part can infer a column differently: all missing, or looking like an id "
+        "there)"
     )
 
 

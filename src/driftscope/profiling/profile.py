@@ -132,7 +132,8 @@ def _check_same_columns(left: Profile, right: Profile) -> None:
             parts.append(f"only in the right: {_preview(only_right)}")
         raise ProfileError(
             f"Profile.merge: the profiles have different columns ({'; '.join(parts)}); "
-            "profile the same columns on both sides"
+            "profile the same columns on both sides, with the same schema (a part can infer "
+            "a column differently: all missing, or looking like an id there)"
         )
 
 
