@@ -447,7 +447,7 @@ def _run_profile(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             bins=bins,
             encoding=args.encoding,
             progress=_RowProgress(err) if show else None,
-            n_jobs=args.jobs,
+            n_jobs="auto" if args.jobs is None else args.jobs,
         )
     for source in args.data:
         if is_profile_path(source):

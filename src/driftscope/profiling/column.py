@@ -176,7 +176,9 @@ def numeric_profile(
     # Two passes (mean, then squared deviations) are more accurate than one pass of sums.
     mean = float(finite.mean())
     deviations = finite - mean
-    m2 = float(np.dot(deviations, deviations))
+    # In place and summed pairwise by numpy: no second temporary, and no BLAS call (whose
+    # threads would compete with the worker processes).
+    m2 = float(np.square(deviations, out=deviations).sum())
     return NumericProfile(
         column_type,
         count,

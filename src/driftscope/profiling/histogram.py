@@ -57,8 +57,13 @@ class Histogram:
 
     @classmethod
     def count(cls, values: FloatArray, edges: tuple[float, ...], *, n_bins: int) -> Histogram:
-        """Count finite ``values`` (any order) on ``edges``."""
-        return cls.count_sorted(np.sort(values), edges, n_bins=n_bins)
+        """Count finite ``values`` (any order) on ``edges``: one comparison pass per edge,
+        several times faster than sorting for the ten or so edges of a histogram."""
+        below = np.empty(values.size, dtype=bool)
+        # values < edge: a value equal to an edge is not below it, so it lands on its right.
+        under = [int(np.count_nonzero(np.less(values, e, out=below))) for e in edges]
+        counts = np.diff(np.array([0, *under, values.size], dtype=np.int64))
+        return cls(edges, tuple(int(c) for c in counts), n_bins)
 
     @classmethod
     def count_sorted(

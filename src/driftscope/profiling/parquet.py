@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from multiprocessing import get_context
+from typing import Literal
 
 from driftscope._types import ColumnType
 from driftscope.io import ParquetLayout, RowGroup, read_group_columns
@@ -34,7 +35,7 @@ from driftscope.profiling.parts import add_histograms, count_histograms, merge_a
 from driftscope.profiling.profile import Profile
 
 PARALLEL_MIN_ROWS = 2_000_000
-"""With ``n_jobs=None``, worker processes only from this many rows: starting one (a fresh
+"""With ``n_jobs="auto"``, worker processes only from this many rows: starting one (a fresh
 interpreter importing numpy, pyarrow and DataSketches) costs about half a second."""
 
 Tick = Callable[[int, str], None]
@@ -48,7 +49,7 @@ def profile_layout(
     k: int,
     n_bins: int,
     bins: Profile | None,
-    n_jobs: int | None,
+    n_jobs: int | Literal["auto"],
     tick: Tick,
 ) -> Profile:
     """Profile every row group of ``layout`` (see the module docstring)."""
@@ -135,10 +136,12 @@ Runner = Callable[[Callable[[RowGroup], bytes], Sequence[RowGroup], Tick, str], 
 class _pool:  # noqa: N801 - used as a context manager, like open()
     """Runs a task over row groups: in worker processes when worth it, else right here."""
 
-    def __init__(self, n_jobs: int | None, rows: int, n_groups: int) -> None:
-        if n_jobs is None:
-            n_jobs = min(os.cpu_count() or 1, 4) if rows >= PARALLEL_MIN_ROWS else 1
-        self.workers = max(1, min(n_jobs, n_groups - 1))
+    def __init__(self, n_jobs: int | Literal["auto"], rows: int, n_groups: int) -> None:
+        if n_jobs == "auto":
+            wanted = min(os.cpu_count() or 1, 4) if rows >= PARALLEL_MIN_ROWS else 1
+        else:
+            wanted = n_jobs
+        self.workers = max(1, min(wanted, n_groups - 1))
         self.executor: Executor | None = None
 
     def __enter__(self) -> Runner:

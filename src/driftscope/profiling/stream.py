@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Literal
 
 import pyarrow as pa
 
@@ -47,15 +48,18 @@ def profile_files(
     encoding: str = "utf-8",
     rows: int = CHUNK_ROWS,
     progress: Progress | None = None,
-    n_jobs: int | None = None,
+    n_jobs: int | Literal["auto"] = 1,
 ) -> Profile:
     """Profile Parquet files / folders / globs or CSV files as one dataset, ``rows`` at a time.
 
     Memory holds one chunk and the profile, whatever the number of rows. ``bins`` (a reference
     profile) gives the histogram edges, as for :func:`~driftscope.profiling.profile`; column
     types are inferred from the first chunk unless ``schema`` sets them. Parquet goes row
-    group by row group and column by column, over ``n_jobs`` worker processes (default: the
-    CPUs, at most 4, once there are 2 million rows; see :mod:`driftscope.profiling.parquet`).
+    group by row group and column by column, over ``n_jobs`` worker processes (``"auto"``:
+    the CPUs, at most 4, once there are 2 million rows; see
+    :mod:`driftscope.profiling.parquet`). Workers are started with ``spawn``, which imports
+    the calling script again: call with ``n_jobs`` above 1 only from code under
+    ``if __name__ == "__main__":`` (the ``driftscope`` command does this for you).
 
     >>> import tempfile, numpy as np, pyarrow as pa, pyarrow.parquet as pq
     >>> path = tempfile.mkdtemp() + "/ref.parquet"
@@ -66,8 +70,8 @@ def profile_files(
     """
     check_k(k)
     check_n_bins(n_bins)
-    if n_jobs is not None and (isinstance(n_jobs, bool) or n_jobs < 1):
-        raise param_error("profile", "n_jobs", "an integer >= 1", n_jobs)
+    if n_jobs != "auto" and (isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1):
+        raise param_error("profile", "n_jobs", "an integer >= 1 or 'auto'", n_jobs)
     layout = _parquet(paths)
     if layout is not None:
         done: dict[str, int] = {}
