@@ -98,3 +98,18 @@ def test_plus_and_merge_agree_and_sum_works_from_empty() -> None:
     total = sum([a, b], Profile.empty())
     assert exact(total) == exact(a.merge(b)) == exact(a + b)
     assert a.__add__(3) is NotImplemented  # type: ignore[operator]
+
+
+@FAST
+@given(st.lists(chunks, max_size=6))
+def test_merge_all_equals_adding_up_left_to_right(parts: list[list[Row]]) -> None:
+    profiles = [profile_rows(part) for part in parts]
+    at_once = Profile.merge_all(profiles)
+    pairwise = functools.reduce(Profile.merge, profiles, Profile.empty())
+    assert exact(at_once) == exact(pairwise)
+    assert_close_moments(at_once, pairwise, [r[0] for part in parts for r in part])
+    for name in at_once:
+        col, other = at_once[name], pairwise[name]
+        if isinstance(col, NumericProfile):
+            assert isinstance(other, NumericProfile)
+            assert col.histogram == other.histogram

@@ -80,8 +80,8 @@ def test_merging_a_column_whose_type_differs_names_it() -> None:
     a = profile({"x": [1.0, 2.0]})
     b = profile({"x": ["a", "b"]})
     assert _message(ProfileError, a.merge, b) == (
-        "Profile.merge: column 'x' is numeric in the left profile but categorical in the right; "
-        "profile both with the same schema"
+        "Profile.merge: column 'x' is numeric in one profile but categorical in another; "
+        "profile all of them with the same schema"
     )
 
 

@@ -143,8 +143,14 @@ class QuantileSketch:
 
     def merged(self, other: QuantileSketch) -> QuantileSketch:
         """A new sketch of both inputs' values (approximate, as KLL merging is)."""
-        copy = kll_doubles_sketch.deserialize(self._sketch.serialize())
-        copy.merge(other._sketch)
+        return QuantileSketch.union([self, other])
+
+    @staticmethod
+    def union(sketches: Sequence[QuantileSketch]) -> QuantileSketch:
+        """A new sketch of all inputs' values: one copy of the first, the rest merged in."""
+        copy = kll_doubles_sketch.deserialize(sketches[0]._sketch.serialize())
+        for other in sketches[1:]:
+            copy.merge(other._sketch)
         return QuantileSketch(copy)
 
 
@@ -211,9 +217,14 @@ class DistinctSketch:
 
     def merged(self, other: DistinctSketch) -> DistinctSketch:
         """A sketch of both inputs' values."""
+        return DistinctSketch.union([self, other])
+
+    @staticmethod
+    def union(sketches: Sequence[DistinctSketch]) -> DistinctSketch:
+        """A sketch of all inputs' values."""
         union = hll_union(HLL_LG_K)
-        union.update(self._sketch)
-        union.update(other._sketch)
+        for sketch in sketches:
+            union.update(sketch._sketch)
         return DistinctSketch(union.get_result(HLL_4))
 
 
@@ -276,6 +287,12 @@ class FrequentItems:
 
     def merged(self, other: FrequentItems) -> FrequentItems:
         """A sketch of both inputs' values."""
-        copy = frequent_strings_sketch.deserialize(self._sketch.serialize())
-        copy.merge(other._sketch)
+        return FrequentItems.union([self, other])
+
+    @staticmethod
+    def union(sketches: Sequence[FrequentItems]) -> FrequentItems:
+        """A sketch of all inputs' values: one copy of the first, the rest merged in."""
+        copy = frequent_strings_sketch.deserialize(sketches[0]._sketch.serialize())
+        for other in sketches[1:]:
+            copy.merge(other._sketch)
         return FrequentItems(copy)

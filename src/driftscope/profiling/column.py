@@ -8,7 +8,8 @@ to floating-point rounding; the quantile sketch merges approximately.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -206,14 +207,20 @@ def categorical_profile(
     ``distinct`` is computed from the labels unless given; above :data:`MAX_CATEGORIES`
     labels the counts go into a frequent-items sketch.
     """
-    kept = {label: int(n) for label, n in counts.items() if n}
+    kept = (
+        dict(counts)
+        if counts and min(counts.values()) > 0
+        else {k: n for k, n in counts.items() if n}
+    )
     if distinct is None:
         distinct = DistinctSketch.of_strings(kept)
     if len(kept) > MAX_CATEGORIES:
         frequent = FrequentItems.of_counts(kept)
         return CategoricalProfile(column_type, _NO_COUNTS, int(missing), distinct, frequent)
-    ordered = MappingProxyType(dict(sorted(kept.items())))
-    return CategoricalProfile(column_type, ordered, int(missing), distinct)
+    labels = list(kept)
+    if not all(map(operator.le, labels, labels[1:])):  # decoded profiles come sorted
+        kept = dict(sorted(kept.items()))
+    return CategoricalProfile(column_type, MappingProxyType(kept), int(missing), distinct)
 
 
 _NO_COUNTS: Mapping[str, int] = MappingProxyType({})
@@ -234,90 +241,98 @@ def merge_columns(
     >>> both.count, both.mean, both.variance, both.sketch.n
     (3, 2.0, 1.0, 3)
     """
-    if left.column_type != right.column_type:
-        where = f"column {name!r}" if name is not None else "column"
-        raise ProfileError(
-            f"Profile.merge: {where} is {left.column_type} in the left profile but "
-            f"{right.column_type} in the right; profile both with the same schema"
-        )
-    if isinstance(left, NumericProfile) and isinstance(right, NumericProfile):
-        return _merge_numeric(left, right)
-    if isinstance(left, CategoricalProfile) and isinstance(right, CategoricalProfile):
-        return _merge_categorical(left, right)
-    # Equal types imply the same kind unless someone built a profile by hand inconsistently.
-    raise ProfileError(
-        f"Profile.merge: column {name!r} has a {type(left).__name__} on the left but a "
-        f"{type(right).__name__} on the right"
-    )
+    return merge_many([left, right], name=name)
 
 
-def _merge_numeric(a: NumericProfile, b: NumericProfile) -> NumericProfile:
-    na, nb = a.n_finite, b.n_finite
-    if a.mean is None or na == 0:
-        mean, m2 = b.mean, b.m2
-    elif b.mean is None or nb == 0:
-        mean, m2 = a.mean, a.m2
-    else:
+def merge_many(columns: Sequence[ColumnProfile], *, name: str | None = None) -> ColumnProfile:
+    """Combine profiles of the same column in one go (the rows of all of them).
+
+    Merging n profiles at once costs one pass over them: one copy of each sketch kind and one
+    dictionary of category counts, where n - 1 pairwise merges would copy and rebuild each
+    n - 1 times. The result is the same as merging pairwise, left to right.
+    """
+    first = columns[0]
+    for other in columns[1:]:
+        if other.column_type != first.column_type or type(other) is not type(first):
+            where = f"column {name!r}" if name is not None else "column"
+            raise ProfileError(
+                f"Profile.merge: {where} is {first.column_type} in one profile but "
+                f"{other.column_type} in another; profile all of them with the same schema"
+            )
+    if len(columns) == 1:
+        return first
+    if isinstance(first, NumericProfile):
+        return _merge_numeric([c for c in columns if isinstance(c, NumericProfile)])
+    return _merge_categorical([c for c in columns if isinstance(c, CategoricalProfile)])
+
+
+def _merge_numeric(columns: Sequence[NumericProfile]) -> NumericProfile:
+    n, mean, m2 = 0, None, 0.0
+    for col in columns:
+        if col.mean is None or col.n_finite == 0:
+            continue
+        if mean is None:
+            n, mean, m2 = col.n_finite, col.mean, col.m2
+            continue
         # Chan et al.: combine means weighted by counts, and add the between-group term to m2.
-        n = na + nb
-        delta = b.mean - a.mean
-        mean = a.mean + delta * (nb / n)
-        m2 = a.m2 + b.m2 + delta * delta * (na * nb / n)
+        total = n + col.n_finite
+        delta = col.mean - mean
+        mean += delta * (col.n_finite / total)
+        m2 += col.m2 + delta * delta * (n * col.n_finite / total)
+        n = total
+    lows = [c.min for c in columns if c.min is not None]
+    highs = [c.max for c in columns if c.max is not None]
+    first = columns[0]
     return NumericProfile(
-        a.column_type,
-        a.count + b.count,
-        a.missing + b.missing,
-        a.n_inf + b.n_inf,
+        first.column_type,
+        sum(c.count for c in columns),
+        sum(c.missing for c in columns),
+        sum(c.n_inf for c in columns),
         mean,
         m2,
-        _lowest(a.min, b.min),
-        _highest(a.max, b.max),
-        a.sketch.merged(b.sketch),
-        _merge_histograms(a.histogram, b.histogram),
-        _merge_distinct(a.distinct, b.distinct),
+        min(lows) if lows else None,
+        max(highs) if highs else None,
+        QuantileSketch.union([c.sketch for c in columns]),
+        _merge_histograms([c.histogram for c in columns]),
+        _merge_distinct([c.distinct for c in columns]),
     )
 
 
-def _merge_histograms(a: Histogram | None, b: Histogram | None) -> Histogram | None:
-    """Counts of both on their shared edges; None where the edges differ (or one has none).
+def _merge_histograms(histograms: Sequence[Histogram | None]) -> Histogram | None:
+    """Counts of all on their shared edges; None where the edges differ (or one has none).
 
     Parts binned on different edges cannot be added up, and refusing the merge would break
     the commonest use, adding up profiles made separately (per day, per partition). So the
     merged column keeps no histogram, and the binned methods say so when it is compared.
     """
-    if a is None or b is None or not a.compatible(b):
+    first = histograms[0]
+    if first is None or any(h is None or not first.compatible(h) for h in histograms):
         return None
-    return a.merged(b)
+    totals = [sum(counts) for counts in zip(*(h.counts for h in histograms if h), strict=True)]
+    return Histogram(first.edges, tuple(totals), first.n_bins)
 
 
-def _lowest(a: float | None, b: float | None) -> float | None:
-    if a is None or b is None:
-        return b if a is None else a
-    return min(a, b)
-
-
-def _highest(a: float | None, b: float | None) -> float | None:
-    if a is None or b is None:
-        return b if a is None else a
-    return max(a, b)
-
-
-def _merge_categorical(a: CategoricalProfile, b: CategoricalProfile) -> CategoricalProfile:
-    distinct = _merge_distinct(a.distinct, b.distinct)
-    missing = a.missing + b.missing
-    if a.frequent is None and b.frequent is None:
-        counts = dict(a.counts)
-        for label, n in b.counts.items():
-            counts[label] = counts.get(label, 0) + n
+def _merge_categorical(columns: Sequence[CategoricalProfile]) -> CategoricalProfile:
+    distinct = _merge_distinct([c.distinct for c in columns])
+    missing = sum(c.missing for c in columns)
+    first = columns[0]
+    if all(c.frequent is None for c in columns):
+        counts: dict[str, int] = {}
+        get = counts.get
+        for col in columns:
+            for label, n in col.counts.items():
+                counts[label] = get(label, 0) + n
         return categorical_profile(
-            counts, missing=missing, column_type=a.column_type, distinct=distinct
+            counts, missing=missing, column_type=first.column_type, distinct=distinct
         )
-    # Once either side is past the cap, both go into the frequent-items sketch.
-    left = a.frequent if a.frequent is not None else FrequentItems.of_counts(a.counts)
-    right = b.frequent if b.frequent is not None else FrequentItems.of_counts(b.counts)
-    return CategoricalProfile(a.column_type, _NO_COUNTS, missing, distinct, left.merged(right))
+    # Once any part is past the cap, all go into the frequent-items sketch.
+    sketches = [c.frequent or FrequentItems.of_counts(c.counts) for c in columns]
+    return CategoricalProfile(
+        first.column_type, _NO_COUNTS, missing, distinct, FrequentItems.union(sketches)
+    )
 
 
-def _merge_distinct(a: DistinctSketch | None, b: DistinctSketch | None) -> DistinctSketch | None:
-    """The union of both; None when either side has none (profiles from before sketches)."""
-    return a.merged(b) if a is not None and b is not None else None
+def _merge_distinct(sketches: Sequence[DistinctSketch | None]) -> DistinctSketch | None:
+    """The union of all; None when any has none (profiles from before distinct sketches)."""
+    present = [s for s in sketches if s is not None]
+    return DistinctSketch.union(present) if len(present) == len(sketches) else None

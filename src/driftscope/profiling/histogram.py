@@ -15,7 +15,7 @@ exact quantiles), since exact quantiles of data never held in memory would need 
 
 from __future__ import annotations
 
-import itertools
+import operator
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,9 +50,9 @@ class Histogram:
                 f"a histogram needs one count more than its edges; got {len(self.counts)} "
                 f"counts for {len(self.edges)} edges"
             )
-        if any(not b > a for a, b in itertools.pairwise(self.edges)):
+        if not all(map(operator.lt, self.edges, self.edges[1:])):
             raise ProfileError("histogram edges must be strictly increasing")
-        if any(c < 0 for c in self.counts):
+        if min(self.counts) < 0:
             raise ProfileError("histogram counts must not be negative")
 
     @classmethod

@@ -93,8 +93,18 @@ def profile_parts(
 
 
 def merge_all(profiles: Iterable[Profile]) -> Profile:
-    """The merge of every profile (the empty profile for none)."""
-    return functools.reduce(Profile.merge, profiles, Profile.empty())
+    """The merge of every profile (the empty profile for none).
+
+    Merges in batches of 64 (:meth:`Profile.merge_all`), so that parts streaming in from
+    workers need not all be held at once, yet each batch is merged in one pass.
+    """
+    merged = Profile.empty()
+    batch: list[Profile] = []
+    for part in profiles:
+        batch.append(part)
+        if len(batch) == 64:
+            merged, batch = Profile.merge_all([merged, *batch]), []
+    return Profile.merge_all([merged, *batch])
 
 
 def sketch_bins(reference: Profile, n_bins: int) -> dict[str, Histogram]:

@@ -8,12 +8,12 @@ within the sketch's rank error.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from driftscope.errors import ProfileError
-from driftscope.profiling.column import ColumnProfile, merge_columns
+from driftscope.profiling.column import ColumnProfile, merge_many
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -87,16 +87,37 @@ class Profile:
         """
         if not isinstance(other, Profile):
             raise TypeError(f"can only merge a Profile with a Profile; got {type(other).__name__}")
-        if other.is_empty:
-            return self
-        if self.is_empty:
-            return other
-        _check_same_columns(self, other)
+        return Profile.merge_all([self, other])
+
+    @staticmethod
+    def merge_all(profiles: Iterable[Profile]) -> Profile:
+        """One profile of the rows of all ``profiles`` (:meth:`empty` for none).
+
+        The same as adding them up left to right, in one pass: the way to combine many
+        (per-partition or per-hour) profiles.
+
+        >>> import numpy as np
+        >>> from driftscope.profiling import profile
+        >>> hours = [profile({"x": np.arange(10.0) + h}) for h in range(24)]
+        >>> day = Profile.merge_all(hours)
+        >>> day.n_rows, day["x"].min, day["x"].max
+        (240, 0.0, 32.0)
+        """
+        parts = [p for p in profiles if not p.is_empty]
+        for part in parts:
+            if not isinstance(part, Profile):
+                raise TypeError(f"can only merge Profiles; got {type(part).__name__}")
+        if not parts:
+            return Profile.empty()
+        first = parts[0]
+        if len(parts) == 1:
+            return first
+        for other in parts[1:]:
+            _check_same_columns(first, other)
         merged = {
-            name: merge_columns(column, other.columns[name], name=name)
-            for name, column in self.columns.items()
+            name: merge_many([p.columns[name] for p in parts], name=name) for name in first.columns
         }
-        return Profile(self.n_rows + other.n_rows, merged)
+        return Profile(sum(p.n_rows for p in parts), merged)
 
     def __add__(self, other: Profile) -> Profile:
         if not isinstance(other, Profile):

@@ -193,7 +193,7 @@ def _column(fields: Mapping[str, Any], reader: _Reader, name: str) -> ColumnProf
         missing = _int(fields["missing"])
         if frequent is not None:
             return CategoricalProfile(ctype, MappingProxyType({}), missing, distinct, frequent)
-        counts = {str(label): _int(n) for label, n in fields["counts"]}
+        counts = _counts(fields["counts"])
         # Version 1 has no distinct sketch: rebuilt from the labels, it is the same one.
         column: CategoricalProfile = categorical_profile(
             counts, missing=missing, column_type=ctype, distinct=distinct
@@ -226,8 +226,13 @@ def _sketch(read: Callable[[bytes], T], reader: _Reader, name: str) -> T:
 def _histogram(fields: Mapping[str, Any] | None) -> Histogram | None:
     if fields is None:
         return None
-    edges = tuple(_float(e) for e in fields["edges"])
-    counts = tuple(_int(c) for c in fields["counts"])
+    edges = tuple(fields["edges"])
+    counts = tuple(fields["counts"])
+    if not all(type(e) in (int, float) for e in edges):
+        raise ValueError(f"expected numbers as histogram edges; got {list(edges)[:5]!r}")
+    if not all(type(c) is int and c >= 0 for c in counts):
+        raise ValueError(f"expected counts in a histogram; got {list(counts)[:5]!r}")
+    edges = tuple(float(e) for e in edges)
     try:
         return Histogram(edges, counts, _int(fields["n_bins"]))
     except ProfileError as exc:
@@ -254,6 +259,20 @@ class _Reader:
             raise ValueError("a block runs past the end")
         self._at = start + length
         return self._buffer[start : self._at]
+
+
+def _counts(pairs: object) -> dict[str, int]:
+    """Label -> count pairs, checked in bulk (a profile can hold 100,000 of them)."""
+    if not isinstance(pairs, list) or set(map(type, pairs)) - {list}:
+        raise ValueError("expected [label, count] pairs as category counts")
+    counts = dict(pairs)  # ValueError unless every pair has two items
+    if len(counts) != len(pairs):
+        raise ValueError("a category appears twice in the counts")
+    if set(map(type, counts)) - {str}:
+        raise ValueError("expected strings as category labels")
+    if set(map(type, counts.values())) - {int} or (counts and min(counts.values()) < 0):
+        raise ValueError("expected non-negative integers as category counts")
+    return counts
 
 
 def _int(value: object) -> int:
