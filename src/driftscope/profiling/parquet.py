@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -31,7 +30,14 @@ from driftscope.profiling.build import (
 )
 from driftscope.profiling.column import ColumnProfile
 from driftscope.profiling.histogram import Histogram
-from driftscope.profiling.parts import add_histograms, count_histograms, merge_all, sketch_bins
+from driftscope.profiling.parts import (
+    add_histograms,
+    count_histograms,
+    decode_histograms,
+    encode_histograms,
+    merge_all,
+    sketch_bins,
+)
 from driftscope.profiling.profile import Profile
 
 PARALLEL_MIN_ROWS = 2_000_000
@@ -80,7 +86,7 @@ def profile_layout(
             return merged
         count = functools.partial(_histogram_task, types=fixed, bins=edges)
         counted = run(count, groups, tick, "binning")
-        return add_histograms(merged, (_decode(b, edges) for b in counted))
+        return add_histograms(merged, (decode_histograms(b, edges) for b in counted))
 
 
 def _profile_group(
@@ -115,19 +121,10 @@ def _profile_task(
 
 
 def _histogram_task(group: RowGroup, *, types: Types, bins: Bins) -> bytes:
-    counts: dict[str, list[int]] = {}
+    counted: dict[str, Histogram] = {}
     for table in read_group_columns(group, list(bins)):
-        for name, hist in count_histograms(table, types=types, bins=bins).items():
-            counts[name] = list(hist.counts)
-    return json.dumps(counts, separators=(",", ":")).encode()
-
-
-def _decode(data: bytes, bins: Bins) -> dict[str, Histogram]:
-    counts = json.loads(data)
-    return {
-        name: Histogram(bins[name].edges, tuple(int(c) for c in values), bins[name].n_bins)
-        for name, values in counts.items()
-    }
+        counted.update(count_histograms(table, types=types, bins=bins))
+    return encode_histograms(counted)
 
 
 Runner = Callable[[Callable[[RowGroup], bytes], Sequence[RowGroup], Tick, str], Iterable[bytes]]

@@ -157,9 +157,12 @@ def _profile_task(table: pa.Table, *, types: Types, k: int, bins: Bins) -> bytes
 
 
 def _histogram_task(table: pa.Table, *, types: Types, bins: Bins) -> bytes:
-    counts = {
-        name: list(h.counts) for name, h in count_histograms(table, types=types, bins=bins).items()
-    }
+    return encode_histograms(count_histograms(table, types=types, bins=bins))
+
+
+def encode_histograms(histograms: Mapping[str, Histogram]) -> bytes:
+    """A pass-2 task's result: the counts per column (the edges are known to the receiver)."""
+    counts = {name: list(h.counts) for name, h in histograms.items()}
     return json.dumps(counts, separators=(",", ":")).encode()
 
 

@@ -1,5 +1,9 @@
 """Profiling a file of any size in bounded memory: chunk by chunk, keeping only the profile.
 
+Parquet inputs go to :mod:`driftscope.profiling.parquet` (row group by row group, column by
+column, optionally over worker processes); CSV and JSON Lines, or a mix, are read here in
+chunks.
+
 The first chunk fixes every column's type (and which columns are left out), so later chunks
 cannot drift into another type by inference. A reference that spans several chunks takes the
 two passes of :mod:`driftscope.profiling.parts` (sketches first, then histograms on the
