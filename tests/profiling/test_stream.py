@@ -192,8 +192,7 @@ def test_parquet_inputs_with_different_columns_are_refused(tmp_path: Path) -> No
     with pytest.raises(ds.errors.SchemaError) as info:
         profile_files([a, b])
     assert str(info.value) == (
-        f"{b}: has columns ['y'] but {a} has ['x']; inputs profiled together must share one "
-        "schema"
+        f"{b}: has columns ['y'] but {a} has ['x']; inputs profiled together must share one schema"
     )
 
 
