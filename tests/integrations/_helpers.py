@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from driftscope.profiling import CategoricalProfile, NumericProfile, Profile
+from driftscope.profiling import NumericProfile, Profile
 from driftscope.profiling.parts import sketch_bins
+from tests.profiling._helpers import exact as merged_exact
 
 START = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
@@ -53,19 +54,10 @@ def split(table: pa.Table, sizes: list[int]) -> list[pa.Table]:
 
 
 def exact(p: Profile) -> dict[str, Any]:
-    """Every field a profile built in parts must share with one built in one piece.
-
-    Histograms are left to the callers: their edges depend on how the reference was built.
-    """
-    out: dict[str, Any] = {"n_rows": p.n_rows, "columns": p.column_names}
-    for name, col in p.columns.items():
-        if isinstance(col, NumericProfile):
-            out[name] = (col.column_type, col.count, col.missing, col.n_inf, col.min, col.max)
-            out[name + ".sketch.n"] = col.sketch.n
-        else:
-            assert isinstance(col, CategoricalProfile)
-            out[name] = (col.column_type, dict(col.counts), col.missing)
-    return out
+    """Every field a profile built in parts must share with one built in one piece, column
+    order included. Histograms are left to the callers: their edges depend on how the
+    reference was built."""
+    return {**merged_exact(p), "columns": p.column_names}
 
 
 def histograms(p: Profile) -> dict[str, tuple[tuple[float, ...], tuple[int, ...], int] | None]:
