@@ -245,7 +245,13 @@ def _build_parser() -> argparse.ArgumentParser:
         help="worker processes for Parquet row groups (default: CPUs, at most 4, from 2M rows)",
     )
     pprog = prof.add_mutually_exclusive_group()
-    pprog.add_argument("--progress", dest="progress", action="store_true", default=None)
+    pprog.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_true",
+        default=None,
+        help="show a progress bar by rows (default: when stderr is a terminal)",
+    )
     pprog.add_argument("--no-progress", dest="progress", action="store_false")
     prof.add_argument("--debug", action="store_true", help="show tracebacks")
 
