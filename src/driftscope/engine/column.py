@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from driftscope._types import ColumnType
@@ -115,17 +116,11 @@ def evaluate_numeric(
     cur_missing = _share(cs.n_missing, cs.n_total)
     stats_r = numeric_stats(rs.values, rs.n_missing)
     stats_c = numeric_stats(cs.values, cs.n_missing)
-    error = None
-    for side, sample in (("reference", rs), ("current", cs)):
-        if sample.n_inf and not inf_as_missing:
-            error = (
-                f"column {plan.name!r} has {sample.n_inf} +/-inf value(s) in the {side}; "
-                "pass inf_as_missing=True (--inf-as-missing) to treat them as missing"
-            )
-            break
-        if sample.values.size == 0:
-            error = f"column {plan.name!r}: every value is missing in the {side}"
-            break
+    error = numeric_error(
+        plan.name,
+        [("reference", rs.n_inf, rs.values.size), ("current", cs.n_inf, cs.values.size)],
+        inf_as_missing=inf_as_missing,
+    )
     if error is not None:
         return _result(
             plan,
@@ -137,21 +132,8 @@ def evaluate_numeric(
             reference_stats=stats_r,
             current_stats=stats_c,
         )
-    res = get_method(method).from_sorted(
-        rs.values, cs.values, threshold=plan.threshold, **params.get(method, {})
-    )
-    res = calibrate_result(
-        res,
-        calibration,
-        dict(params.get(method, {})),
-        sorted_reference=rs.values,
-        n_current=int(cs.values.size),
-    )
-    # ks reports D itself (as the lattice value in exact mode, which is D up to rounding)
-    effect = _effect(
-        res,
-        KS_DISTANCE,
-        lambda: res.statistic if res.method == "ks" else ks_distance(rs.values, cs.values),
+    res, extra = test_sorted(
+        plan, method, rs.values, cs.values, params=params, calibration=calibration
     )
     return _result(
         plan,
@@ -159,11 +141,54 @@ def evaluate_numeric(
         res,
         ref_missing,
         cur_missing,
-        distribution=numeric_distribution(rs.values, cs.values),
         reference_stats=stats_r,
         current_stats=stats_c,
-        **effect,
+        **extra,
     )
+
+
+def numeric_error(
+    name: str, sides: Iterable[tuple[str, int, int]], *, inf_as_missing: bool
+) -> str | None:
+    """Why a numeric column cannot be tested, from ``(side, n_inf, n_values)`` per side."""
+    for side, n_inf, n_values in sides:
+        if n_inf and not inf_as_missing:
+            return (
+                f"column {name!r} has {n_inf} +/-inf value(s) in the {side}; "
+                "pass inf_as_missing=True (--inf-as-missing) to treat them as missing"
+            )
+        if n_values == 0:
+            return f"column {name!r}: every value is missing in the {side}"
+    return None
+
+
+def test_sorted(
+    plan: ColumnPlan,
+    method: str,
+    reference: npt.NDArray[np.float64],
+    current: npt.NDArray[np.float64],
+    *,
+    params: Mapping[str, Any],
+    calibration: CalibrationSettings | None,
+) -> tuple[TestResult, dict[str, Any]]:
+    """Run ``method`` on two sorted samples, calibrated; also the row's effect and chart."""
+    res = get_method(method).from_sorted(
+        reference, current, threshold=plan.threshold, **params.get(method, {})
+    )
+    res = calibrate_result(
+        res,
+        calibration,
+        dict(params.get(method, {})),
+        sorted_reference=reference,
+        n_current=int(current.size),
+    )
+    # ks reports D itself (as the lattice value in exact mode, which is D up to rounding)
+    effect = _effect(
+        res,
+        KS_DISTANCE,
+        lambda: res.statistic if res.method == "ks" else ks_distance(reference, current),
+    )
+    return res, {"distribution": numeric_distribution(reference, current), **effect}
 
 
 def evaluate_categorical(

@@ -25,11 +25,18 @@ from typing import Any
 import numpy as np
 
 from driftscope._types import ColumnType
-from driftscope.decision import KS_DISTANCE, ks_distance
+from driftscope.decision import KS_DISTANCE
 from driftscope.engine.calibration import CalibrationSettings, calibrate_result
-from driftscope.engine.column import _effect, _result, _share, evaluate_counts
+from driftscope.engine.column import (
+    _effect,
+    _result,
+    _share,
+    evaluate_counts,
+    numeric_error,
+    test_sorted,
+)
 from driftscope.engine.plan import ColumnPlan
-from driftscope.engine.summary import Stats, numeric_distribution, numeric_stats
+from driftscope.engine.summary import Stats, numeric_stats
 from driftscope.errors import InputError
 from driftscope.io import CategoryCounts
 from driftscope.profiling import (
@@ -39,7 +46,12 @@ from driftscope.profiling import (
     Profile,
     column,
 )
-from driftscope.profiling.sketch_stats import exact_values, ks_distance_of, wasserstein_of
+from driftscope.profiling.sketch_stats import (
+    FloatArray,
+    exact_values,
+    ks_distance_of,
+    wasserstein_of,
+)
 from driftscope.report.model import ColumnResult, Distribution
 from driftscope.stats import TestResult
 from driftscope.stats import get as get_method
@@ -155,58 +167,39 @@ def _evaluate_numeric(
     method = plan.method or "ks"
     ref_missing, ref_total = _missing(ref, inf_as_missing)
     cur_missing, cur_total = _missing(cur, inf_as_missing)
-    stats_r, stats_c = _stats(ref, ref_missing), _stats(cur, cur_missing)
+    # While a sketch still holds every value, those values stand in for the sample.
+    ref_values, cur_values = exact_values(ref.sketch), exact_values(cur.sketch)
+    stats_r, stats_c = _stats(ref, ref_missing, ref_values), _stats(cur, cur_missing, cur_values)
     shares = (_share(ref_missing, ref_total), _share(cur_missing, cur_total))
-
-    def failed(error: str) -> ColumnResult:
+    error = numeric_error(
+        plan.name,
+        [("reference", ref.n_inf, ref.n_finite), ("current", cur.n_inf, cur.n_finite)],
+        inf_as_missing=inf_as_missing,
+    )
+    if error is not None:
         return _result(
             plan, method, None, *shares, error, reference_stats=stats_r, current_stats=stats_c
         )
-
-    for side, col in (("reference", ref), ("current", cur)):
-        if col.n_inf and not inf_as_missing:
-            return failed(
-                f"column {plan.name!r} has {col.n_inf} +/-inf value(s) in the {side}; "
-                "pass inf_as_missing=True (--inf-as-missing) to treat them as missing"
-            )
-        if col.n_finite == 0:
-            return failed(f"column {plan.name!r}: every value is missing in the {side}")
-    options = dict(params.get(method, {}))
-    ref_values, cur_values = exact_values(ref.sketch), exact_values(cur.sketch)
     if ref_values is not None and cur_values is not None:
         # Both sketches still hold every value: the raw-data path, exactly.
-        res = get_method(method).from_sorted(
-            ref_values, cur_values, threshold=plan.threshold, **options
+        res, extra = test_sorted(
+            plan, method, ref_values, cur_values, params=params, calibration=calibration
         )
-        res = calibrate_result(
-            res,
-            calibration,
-            options,
-            sorted_reference=ref_values,
-            n_current=int(cur_values.size),
-        )
-        distribution: Distribution | None = numeric_distribution(ref_values, cur_values)
     else:
-        res = _from_profiles(plan, method, ref, cur, options, calibration)
-        distribution = _histogram_distribution(ref, cur)
+        res = _from_profiles(plan, method, ref, cur, dict(params.get(method, {})), calibration)
 
-    def ks_size() -> float:
-        if res.method == "ks":  # D itself, exact or from the sketches
-            return res.statistic
-        if ref_values is not None and cur_values is not None:
-            return ks_distance(ref_values, cur_values)
-        return ks_distance_of(ref.sketch, cur.sketch)[0]
+        def ks_size() -> float:
+            # D itself for ks, exact or from the sketches
+            return (
+                res.statistic if res.method == "ks" else ks_distance_of(ref.sketch, cur.sketch)[0]
+            )
 
-    effect = _effect(res, KS_DISTANCE, ks_size)
+        extra = {
+            "distribution": _histogram_distribution(ref, cur),
+            **_effect(res, KS_DISTANCE, ks_size),
+        }
     return _result(
-        plan,
-        method,
-        res,
-        *shares,
-        distribution=distribution,
-        reference_stats=stats_r,
-        current_stats=stats_c,
-        **effect,
+        plan, method, res, *shares, reference_stats=stats_r, current_stats=stats_c, **extra
     )
 
 
@@ -346,25 +339,24 @@ def _wasserstein(plan: ColumnPlan, ref: NumericProfile, cur: NumericProfile) -> 
 
 
 def _welch(plan: ColumnPlan, ref: NumericProfile, cur: NumericProfile) -> TestResult:
-    from scipy.special import stdtr
+    from driftscope.stats.welch import two_sided_p, welch_from_moments
 
     n_r, n_c = ref.n_finite, cur.n_finite
     if n_r < 2 or n_c < 2 or ref.mean is None or cur.mean is None:
         raise InputError(f"t_test: needs at least 2 values in each sample of {plan.name!r}")
-    vn_r, vn_c = ref.m2 / (n_r - 1) / n_r, cur.m2 / (n_c - 1) / n_c
-    spread = vn_r + vn_c
-    if spread == 0.0:
-        raise InputError("t_test: undefined when both samples have zero variance")
-    t = (ref.mean - cur.mean) / math.sqrt(spread)
-    dof = spread**2 / (vn_r**2 / (n_r - 1) + vn_c**2 / (n_c - 1))
-    p = 2.0 * float(stdtr(dof, -abs(t)))
+    try:
+        t, dof = welch_from_moments(
+            (ref.mean, ref.m2 / (n_r - 1), n_r), (cur.mean, cur.m2 / (n_c - 1), n_c)
+        )
+    except ValueError as exc:
+        raise InputError(f"t_test: {exc}") from None
     details = {**_sizes(ref, cur), "dof": dof, "source": "counts, means and variances"}
-    return _test_result("t_test", t, p, plan.threshold, details)
+    return _test_result("t_test", t, two_sided_p(t, dof), plan.threshold, details)
 
 
-def _stats(col: NumericProfile, missing: int) -> Stats:
-    """The summary numbers of a column, quartiles from its sketch (approximate)."""
-    exact = exact_values(col.sketch)
+def _stats(col: NumericProfile, missing: int, exact: FloatArray | None) -> Stats:
+    """The summary numbers of a column: from its ``exact`` values while the sketch holds
+    them all, else with quartiles from the sketch (approximate)."""
     if exact is not None:
         return numeric_stats(exact, missing)
     p25, median, p75 = col.sketch.quantiles([0.25, 0.5, 0.75])

@@ -60,44 +60,38 @@ def read_chunks(
     (10, [4, 4, 2])
     """
     label = str(path)
-    location = Path(label)
     wanted = list(columns) if columns is not None else None
+    files = _parquet_files(label)
+    if files is not None:
+        layout = _layout(files)
+        return Chunks(label, layout.rows, _parquet_tables(layout, rows, wanted))
+    if file_kind(label) == "csv":
+        return Chunks(label, None, _csv_chunks(label, encoding, rows, wanted))
+    table = read_jsonl(label, encoding=encoding)
+    return Chunks(label, None, iter([table if wanted is None else table.select(wanted)]))
+
+
+def _parquet_files(label: str) -> list[str] | None:
+    """The Parquet files a path names (file, folder or glob); None for another existing file."""
+    location = Path(label)
     if location.is_dir():
-        return _parquet_chunks(label, _parquet_in_folder(location, label), rows, wanted)
+        return _parquet_in_folder(location, label)
     if location.is_file():
-        kind = file_kind(label)
-        if kind == "parquet":
-            return _parquet_chunks(label, [label], rows, wanted)
-        if kind == "csv":
-            return Chunks(label, None, _csv_chunks(label, encoding, rows, wanted))
-        table = read_jsonl(label, encoding=encoding)
-        return Chunks(label, None, iter([table if wanted is None else table.select(wanted)]))
+        return [label] if file_kind(label) == "parquet" else None
     if _GLOB_CHARS.search(label):
-        return _parquet_chunks(label, _parquet_in_glob(label), rows, wanted)
+        return _parquet_in_glob(label)
     raise InputError(f"{label}: file not found")
 
 
-def _parquet_chunks(label: str, files: list[str], rows: int, columns: list[str] | None) -> Chunks:
-    schemas = [(f, _parquet_schema(f)) for f in files]
-    _check_same_schema(schemas)
-    total = 0
-    for f, _ in schemas:
-        try:
-            total += pq.read_metadata(f).num_rows
-        except (pa.ArrowException, OSError) as exc:
-            raise InputError(f"{f}: not a readable Parquet file ({first_line(exc)})") from None
-    return Chunks(label, total, _parquet_tables(schemas, rows, columns))
-
-
 def _parquet_tables(
-    schemas: list[tuple[str, pa.Schema]], rows: int, columns: list[str] | None
+    layout: ParquetLayout, rows: int, columns: list[str] | None
 ) -> Iterator[pa.Table]:
     # One row group at a time, cut into slices of ``rows`` (views, no copies). Not
     # ParquetFile.iter_batches: with pyarrow 2x its memory grows with every row group read
     # (about 125 MB per million rows of the W1 schema), while reading row groups stays flat.
-    names = _data_columns(schemas[0][1]) if columns is None else columns
-    for path, schema in schemas:
-        dictionary = [f.name for f in schema if f.name in names and is_string_like(f.type)]
+    names = list(layout.columns) if columns is None else columns
+    dictionary = [name for name in layout.dictionary if name in names]
+    for path in dict.fromkeys(group.path for group in layout.groups):
         try:
             with pq.ParquetFile(path, read_dictionary=dictionary or None) as parquet:
                 for group in range(parquet.num_row_groups):
@@ -164,18 +158,11 @@ def parquet_layout(path: str | Path) -> ParquetLayout | None:
 
     Files must share one schema (SchemaError naming the first that differs).
     """
-    label = str(path)
-    location = Path(label)
-    if location.is_dir():
-        files = _parquet_in_folder(location, label)
-    elif location.is_file():
-        if file_kind(label) != "parquet":
-            return None
-        files = [label]
-    elif _GLOB_CHARS.search(label):
-        files = _parquet_in_glob(label)
-    else:
-        raise InputError(f"{label}: file not found")
+    files = _parquet_files(str(path))
+    return None if files is None else _layout(files)
+
+
+def _layout(files: list[str]) -> ParquetLayout:
     schemas = [(f, _parquet_schema(f)) for f in files]
     _check_same_schema(schemas)
     first = schemas[0][1]

@@ -141,10 +141,6 @@ class QuantileSketch:
             return [float("nan")] * len(qs)
         return [float(v) for v in self._sketch.get_quantiles(list(qs), True)]
 
-    def merged(self, other: QuantileSketch) -> QuantileSketch:
-        """A new sketch of both inputs' values (approximate, as KLL merging is)."""
-        return QuantileSketch.union([self, other])
-
     @staticmethod
     def union(sketches: Sequence[QuantileSketch]) -> QuantileSketch:
         """A new sketch of all inputs' values: one copy of the first, the rest merged in."""
@@ -215,10 +211,6 @@ class DistinctSketch:
         """About 95% confidence bounds on the distinct count (two standard errors)."""
         return float(self._sketch.get_lower_bound(2)), float(self._sketch.get_upper_bound(2))
 
-    def merged(self, other: DistinctSketch) -> DistinctSketch:
-        """A sketch of both inputs' values."""
-        return DistinctSketch.union([self, other])
-
     @staticmethod
     def union(sketches: Sequence[DistinctSketch]) -> DistinctSketch:
         """A sketch of all inputs' values."""
@@ -284,10 +276,6 @@ class FrequentItems:
         most frequent first."""
         items = self._sketch.get_frequent_items(frequent_items_error_type.NO_FALSE_POSITIVES)
         return [(str(a), int(b), int(c), int(d)) for a, b, c, d in items[:n]]
-
-    def merged(self, other: FrequentItems) -> FrequentItems:
-        """A sketch of both inputs' values."""
-        return FrequentItems.union([self, other])
 
     @staticmethod
     def union(sketches: Sequence[FrequentItems]) -> FrequentItems:

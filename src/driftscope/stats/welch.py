@@ -27,22 +27,42 @@ def welch(reference: NDArray[np.float64], current: NDArray[np.float64]) -> tuple
     >>> welch(np.array([1.0, 2.0, 3.0]), np.array([2.0, 4.0, 6.0]))
     (-1.5491933384829668, 2.9411764705882346)
     """
-    n_r, n_c = reference.size, current.size
-    vn_r = float(np.var(reference, ddof=1)) / n_r
-    vn_c = float(np.var(current, ddof=1)) / n_c
+    return welch_from_moments(
+        (float(np.mean(reference)), float(np.var(reference, ddof=1)), reference.size),
+        (float(np.mean(current)), float(np.var(current, ddof=1)), current.size),
+    )
+
+
+def welch_from_moments(
+    reference: tuple[float, float, int], current: tuple[float, float, int]
+) -> tuple[float, float]:
+    """Welch's t and degrees of freedom from ``(mean, sample variance, n)`` of each side
+    (all a profile needs).
+
+    >>> welch_from_moments((2.0, 1.0, 3), (4.0, 4.0, 3))
+    (-1.5491933384829668, 2.9411764705882346)
+    """
+    (mean_r, var_r, n_r), (mean_c, var_c, n_c) = reference, current
+    vn_r = var_r / n_r
+    vn_c = var_c / n_c
     spread = vn_r + vn_c
     if spread == 0.0:
         raise ValueError("undefined when both samples have zero variance")
-    t = (float(np.mean(reference)) - float(np.mean(current))) / math.sqrt(spread)
+    t = (mean_r - mean_c) / math.sqrt(spread)
     dof = spread**2 / (vn_r**2 / (n_r - 1) + vn_c**2 / (n_c - 1))
     return t, dof
 
 
-def _t_kernel(reference: NDArray[np.float64], current: NDArray[np.float64]) -> Outcome:
+def two_sided_p(t: float, dof: float) -> float:
+    """The two-sided p-value of ``t`` under Student's t with ``dof`` degrees of freedom."""
     from scipy.special import stdtr
 
+    return 2.0 * float(stdtr(dof, -abs(t)))
+
+
+def _t_kernel(reference: NDArray[np.float64], current: NDArray[np.float64]) -> Outcome:
     t, dof = welch(reference, current)
-    return Outcome(t, 2.0 * float(stdtr(dof, -abs(t))), {"dof": dof})
+    return Outcome(t, two_sided_p(t, dof), {"dof": dof})
 
 
 T_TEST = register(
