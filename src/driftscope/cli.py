@@ -7,6 +7,7 @@ or unusable input (one line on stderr, no traceback unless ``--debug``).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
@@ -455,9 +456,8 @@ def _run_profile(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             progress=_RowProgress(err) if show else None,
             n_jobs="auto" if args.jobs is None else args.jobs,
         )
-    for source in args.data:
-        if is_profile_path(source):
-            merged = merged + read_profile(source)
+    stored = (read_profile(source) for source in args.data if is_profile_path(source))
+    merged = Profile.merge_all(itertools.chain([merged], stored))  # one file at a time
     path = write_profile(merged, args.output)
     out.write(
         f"profiled {merged.n_rows:,} rows, {len(merged)} columns from {len(args.data)} "

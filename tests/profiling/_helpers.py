@@ -28,8 +28,8 @@ rows = st.tuples(
 chunks = st.lists(rows, max_size=30)
 
 
-def profile_rows(part: list[Row]) -> Profile:
-    """Profile rows given as (x, city, flag) tuples."""
+def profile_rows(part: list[Row], bins: Profile | None = None) -> Profile:
+    """Profile rows given as (x, city, flag) tuples (on ``bins``' edges when given)."""
     return profile(
         {
             "x": [r[0] for r in part],
@@ -37,11 +37,13 @@ def profile_rows(part: list[Row]) -> Profile:
             "flag": [r[2] for r in part],
         },
         schema=SCHEMA,
+        bins=bins,
     )
 
 
-def exact(p: Profile) -> dict[str, Any]:
-    """Every field that merging must reproduce exactly."""
+def exact(p: Profile, *, kinds: bool = True) -> dict[str, Any]:
+    """Every field that merging must reproduce exactly (type counts unless ``kinds`` is
+    False, for profiles from before them)."""
     out: dict[str, Any] = {"n_rows": p.n_rows}
     for name, col in p.columns.items():
         if isinstance(col, NumericProfile):
@@ -50,6 +52,9 @@ def exact(p: Profile) -> dict[str, Any]:
         else:
             assert isinstance(col, CategoricalProfile)
             out[name] = (col.column_type, dict(col.counts), col.missing)
+        if kinds:
+            counted = col.type_counts
+            out[name + ".type_counts"] = None if counted is None else dict(counted)
     return out
 
 

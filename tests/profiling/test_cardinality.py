@@ -35,7 +35,30 @@ def test_distinct_counts_are_exact_while_small() -> None:
     assert visits.distinct.estimate == len(np.unique(rng.integers(0, 25, 5_000))) == 25
     amount = p["amount"]
     assert isinstance(amount, NumericProfile)
-    assert amount.distinct is None  # float columns: one update per row would cost too much
+    assert amount.distinct is not None  # 5,000 values: under the float limit
+    assert amount.distinct.bounds()[0] <= 5_000 <= amount.distinct.bounds()[1]
+
+
+def test_floats_keep_a_distinct_sketch_only_below_the_limit() -> None:
+    rng = np.random.default_rng(2)
+    # Whole numbers stored as floats (what pandas makes of integers with NaN among them).
+    counts = np.where(rng.random(100_000) < 0.1, np.nan, rng.integers(0, 500, 100_000))
+    continuous = rng.normal(size=column.FLOAT_DISTINCT_LIMIT + 1)
+    p = profile({"counts": counts, "continuous": np.resize(continuous, 100_000)})
+    discrete, smooth = p["counts"], p["continuous"]
+    assert isinstance(discrete, NumericProfile)
+    assert isinstance(smooth, NumericProfile)
+    assert discrete.distinct is not None
+    truth = len(np.unique(counts[~np.isnan(counts)]))
+    low, high = discrete.distinct.bounds()
+    assert low <= truth <= high
+    assert abs(discrete.distinct.estimate - truth) / truth < 0.02
+    assert smooth.distinct is None  # one update per row: not kept
+    # A part past the limit leaves the merged column without a sketch, not with part of one.
+    few = profile({"x": np.arange(10.0) / 2})
+    many = profile({"x": continuous})
+    assert few["x"].distinct is not None
+    assert (few + many)["x"].distinct is None
 
 
 def test_distinct_sketch_of_a_large_integer_column_is_within_its_bounds() -> None:

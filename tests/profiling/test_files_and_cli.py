@@ -11,6 +11,7 @@ from driftscope.cli import main
 from driftscope.errors import ProfileError
 from driftscope.profiling import profile
 from driftscope.profiling.files import read_profile, write_profile
+from tests.profiling._helpers import exact, moments
 
 
 def _parts(tmp_path):
@@ -32,7 +33,10 @@ def _parts(tmp_path):
 def test_a_written_profile_reads_back_equal(tmp_path):
     prof = profile({"x": np.arange(100.0), "c": ["u", "v"] * 50})
     path = write_profile(prof, tmp_path / "sub" / "p.dsprof")
-    assert read_profile(path).to_bytes() == prof.to_bytes()
+    assert path.read_bytes() == prof.to_bytes()
+    back = read_profile(path)
+    assert exact(back) == exact(prof)
+    assert moments(back) == moments(prof)
     assert not list((tmp_path / "sub").glob(".p.dsprof.*")), "temporary file left behind"
 
 

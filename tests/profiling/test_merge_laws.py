@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import functools
 import math
+import random
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from driftscope.errors import ProfileError
 from driftscope.profiling import NumericProfile, Profile, profile
+from driftscope.profiling.serialize import merge_payloads
 
 from ._helpers import Row, assert_close_moments, chunks, exact, moments, profile_rows
 
@@ -113,3 +117,83 @@ def test_merge_all_equals_adding_up_left_to_right(parts: list[list[Row]]) -> Non
         if isinstance(col, NumericProfile):
             assert isinstance(other, NumericProfile)
             assert col.histogram == other.histogram
+
+
+@FAST
+@given(st.lists(chunks, max_size=6), st.randoms(use_true_random=False))
+def test_merging_payloads_equals_merging_their_profiles(
+    parts: list[list[Row]], rnd: random.Random
+) -> None:
+    # Each part binned on the first one's edges (so histograms add up), some parts with
+    # their columns in another order, as a part written by another process may have them.
+    profiles = [profile_rows(part) for part in parts]
+    if profiles:
+        profiles = [profiles[0]] + [profile_rows(part, bins=profiles[0]) for part in parts[1:]]
+    shuffled = [_reordered(p, rnd) for p in profiles]
+    from_bytes = merge_payloads(p.to_bytes() for p in shuffled)
+    in_memory = Profile.merge_all(shuffled)
+    assert exact(from_bytes) == exact(in_memory)
+    assert moments(from_bytes) == moments(in_memory)  # the same arithmetic, in the same order
+    assert list(from_bytes) == list(in_memory)  # the first part's column order
+    for name in in_memory:
+        col, other = in_memory[name], from_bytes[name]
+        if isinstance(col, NumericProfile):
+            assert isinstance(other, NumericProfile)
+            assert other.histogram == col.histogram
+            assert other.sketch.n == col.sketch.n
+            if col.sketch.n:
+                assert other.sketch.quantiles([0.0, 1.0]) == col.sketch.quantiles([0.0, 1.0])
+        assert (other.distinct is None) == (col.distinct is None)
+        if col.distinct is not None and other.distinct is not None:
+            assert other.distinct.estimate == col.distinct.estimate
+
+
+def _reordered(p: Profile, rnd: random.Random) -> Profile:
+    names = list(p)
+    rnd.shuffle(names)
+    return Profile(p.n_rows, {name: p[name] for name in names})
+
+
+def test_histograms_on_other_edges_are_dropped_column_by_column() -> None:
+    a = profile({"x": np.arange(100.0), "y": np.arange(100.0)})
+    b = profile({"x": np.arange(100.0) + 50, "y": np.arange(100.0)}, bins=a)
+    c = profile({"x": np.arange(100.0) + 50, "y": np.arange(100.0)})  # its own edges
+    for merged in (
+        Profile.merge_all([a, b, c]),
+        merge_payloads([a.to_bytes(), b.to_bytes(), c.to_bytes()]),
+    ):
+        x, y = merged["x"], merged["y"]
+        assert isinstance(x, NumericProfile)
+        assert isinstance(y, NumericProfile)
+        assert x.histogram is None  # c counted x on other edges
+        assert y.histogram is not None  # every part has y's same edges
+        assert y.histogram.counts == tuple(3 * n for n in a["y"].histogram.counts)  # type: ignore[union-attr]
+
+
+def test_merge_payloads_names_the_bad_part() -> None:
+    good = profile({"x": [1.0, 2.0]}).to_bytes()
+    with pytest.raises(ProfileError) as info:
+        merge_payloads([good, good, good[:-1]])
+    assert str(info.value) == (
+        f"Profile.from_bytes: the profile is truncated ({len(good) - 1} of {len(good)} bytes) "
+        "(part 2 of the merge)"
+    )
+    other = profile({"x": ["a", "b"]}).to_bytes()
+    with pytest.raises(ProfileError) as info:
+        merge_payloads([good, other])
+    assert str(info.value) == (
+        "Profile.merge: column 'x' is numeric in one profile but categorical in another; "
+        "profile all of them with the same schema (part 1 of the merge)"
+    )
+
+
+def test_merge_payloads_reads_every_format_version() -> None:
+    from tests.profiling.test_serialize import VERSION_2_PAYLOAD, VERSION_3_PAYLOAD
+
+    merged = merge_payloads([VERSION_3_PAYLOAD, VERSION_2_PAYLOAD, Profile.empty().to_bytes()])
+    alone = Profile.from_bytes(VERSION_3_PAYLOAD)
+    assert merged.n_rows == 2 * alone.n_rows
+    assert merged["city"].count == 2 * alone["city"].count
+    # Version 2 recorded no type counts: the merged column has none rather than half of them.
+    assert merged["city"].type_counts is None
+    assert merge_payloads([]).is_empty

@@ -1,11 +1,12 @@
-"""to_bytes / from_bytes: exact round trips, an old payload that must stay readable, and one
-line naming the problem for every kind of bad payload."""
+"""to_bytes / from_bytes: exact round trips, payloads of every earlier format version that must
+stay readable, and one line naming the problem for every kind of bad payload."""
 
 from __future__ import annotations
 
 import json
 import struct
 import zlib
+from typing import Any
 
 import numpy as np
 import pytest
@@ -62,6 +63,33 @@ VERSION_2_PAYLOAD = bytes.fromhex(
     "0802000ba59d0f8e44950a000000100201070c0308020034c14309b050320d"
 )
 
+# Written by the first release of format version 3 (binary numbers, type counts), from the same
+# profile as VERSION_2_PAYLOAD. Do not regenerate it either.
+VERSION_3_PAYLOAD = bytes.fromhex(
+    "445350524f46000300000000000003a6c901da6c0000018a7b226e5f726f7773223a342c22636f6c756d6e73"
+    "223a5b7b226e616d65223a2278222c2274797065223a226e756d65726963222c22686973746f6772616d223a"
+    "5b31302c395d2c22626c6f636b73223a7b227175616e74696c6573223a35362c2264697374696e6374223a31"
+    "367d2c22747970655f636f756e7473223a7b22666c6f6174223a337d7d2c7b226e616d65223a226e222c2274"
+    "797065223a226e756d65726963222c22686973746f6772616d223a5b31302c355d2c22626c6f636b73223a7b"
+    "227175616e74696c6573223a36342c2264697374696e6374223a31367d2c22747970655f636f756e7473223a"
+    "7b22696e7465676572223a337d7d2c7b226e616d65223a2263697479222c2274797065223a2263617465676f"
+    "726963616c222c226d697373696e67223a312c226c6162656c73223a5b224f736c6f222c22526f6d65225d2c"
+    "22626c6f636b73223a7b22636f756e7473223a31362c2264697374696e6374223a31367d2c22747970655f63"
+    "6f756e7473223a7b22737472696e67223a337d7d5d7d00000000000000030000000000000001000000000000"
+    "0001000000000000000300000000000000010000000000000000bfd00000000000004018800000000000c000"
+    "0000000000003ff80000000000004002aaaaaaaaaaab40055555555555553ff0000000000000400800000000"
+    "0000bffa666666666666bff4ccccccccccccbfee666666666666bfe3333333333332bfd00000000000003fb9"
+    "9999999999903fdcccccccccccc83fe999999999999b3ff26666666666673ff66666666666663ffccccccccc"
+    "cccd400199999999999a4004cccccccccccd4008000000000000000000000000000100000000000000000000"
+    "0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+    "0000000000000000000000000000000000010000000000000001000000000000000000000000000000000000"
+    "0000000000000000000000000000000000000000000205010f00c80008000200000000000000c8000100c600"
+    "000000000000000000c0000000000000f83f000000000000f83f00000000000000c00201070c030802008c90"
+    "4a0422822a1405010f00c80008000300000000000000c8000100c5000000000000000000f03f000000000000"
+    "084000000000000008400000000000000840000000000000f03f0201070c030802000ba59d0f8e44950a0000"
+    "00000000000200000000000000010201070c0308020034c14309b050320d"
+)
+
 PREFIX = struct.Struct(">6sHQI")
 
 
@@ -84,16 +112,16 @@ def _with_body(body: bytes, version: int = FORMAT_VERSION) -> bytes:
     return PREFIX.pack(b"DSPROF", version, len(body), zlib.crc32(body)) + body
 
 
-def _split(payload: bytes) -> tuple[dict[str, object], bytes]:
-    """The JSON header and the sketch blocks of a version 1 payload."""
+def _split(payload: bytes) -> tuple[dict[str, Any], bytes]:
+    """The JSON header and the rest of a payload's body."""
     body = payload[PREFIX.size :]
     (n,) = struct.unpack_from(">I", body)
     return json.loads(body[4 : 4 + n]), body[4 + n :]
 
 
-def _join(header: dict[str, object], rest: bytes) -> bytes:
+def _join(header: dict[str, Any], rest: bytes, version: int = 1) -> bytes:
     text = json.dumps(header).encode()
-    return _with_body(struct.pack(">I", len(text)) + text + rest)
+    return _with_body(struct.pack(">I", len(text)) + text + rest, version)
 
 
 @settings(max_examples=60, deadline=None)
@@ -109,10 +137,13 @@ def test_round_trip_keeps_every_field_and_sketch(rows: list[Row]) -> None:
             assert isinstance(col_back, NumericProfile)
             assert col_back.sketch.to_bytes() == col.sketch.to_bytes()
             assert col_back.histogram == col.histogram
+        assert col_back.type_counts == col.type_counts
         distinct, distinct_back = col.distinct, col_back.distinct
         assert (distinct is None) == (distinct_back is None)
         if distinct is not None and distinct_back is not None:
-            assert distinct_back.to_bytes() == distinct.to_bytes()
+            # Not the bytes: a sketch in hash-set mode may list its hashes in another order.
+            assert distinct_back.estimate == distinct.estimate
+            assert distinct_back.bounds() == distinct.bounds()
 
 
 def test_empty_profile_round_trips() -> None:
@@ -120,7 +151,7 @@ def test_empty_profile_round_trips() -> None:
 
 
 def test_version_1_payload_stays_readable() -> None:
-    assert FORMAT_VERSION == 2  # a reader keeps reading every earlier version
+    assert FORMAT_VERSION == 3  # a reader keeps reading every earlier version
     p = Profile.from_bytes(VERSION_1_PAYLOAD)
     x, city = p["x"], p["city"]
     assert isinstance(x, NumericProfile)
@@ -131,6 +162,7 @@ def test_version_1_payload_stays_readable() -> None:
     assert isinstance(city, CategoricalProfile)
     assert dict(city.counts) == {"Oslo": 2, "Rome": 1}
     assert city.missing == 1
+    assert x.type_counts is None  # not recorded before version 3
 
 
 def test_wrong_magic_is_not_a_profile() -> None:
@@ -217,10 +249,13 @@ def test_unknown_header_keys_are_ignored() -> None:
     # Additive fields do not need a new format version (see serialize's docstring).
     header, rest = _split(VERSION_1_PAYLOAD)
     header["written_by"] = "a later driftscope"
-    assert exact(Profile.from_bytes(_join(header, rest))) == exact(_sample())
+    assert exact(Profile.from_bytes(_join(header, rest)), kinds=False) == exact(
+        _sample(), kinds=False
+    )
 
 
 def _sample_v2() -> Profile:
+    """The profile VERSION_2_PAYLOAD and VERSION_3_PAYLOAD hold."""
     return profile(
         {
             "x": [1.5, None, float("inf"), -2.0],
@@ -231,24 +266,45 @@ def _sample_v2() -> Profile:
     )
 
 
-def test_sample_still_encodes_to_the_version_2_payload() -> None:
+def test_sample_still_encodes_to_the_version_3_payload() -> None:
     # Not a law, a tripwire: if this changes, the format changed and FORMAT_VERSION (or the
     # compatibility note in serialize.py) must say so.
-    assert _sample_v2().to_bytes() == VERSION_2_PAYLOAD
+    assert _sample_v2().to_bytes() == VERSION_3_PAYLOAD
 
 
-def test_version_2_payload_stays_readable() -> None:
-    p = Profile.from_bytes(VERSION_2_PAYLOAD)
+@pytest.mark.parametrize("payload", [VERSION_2_PAYLOAD, VERSION_3_PAYLOAD], ids=["v2", "v3"])
+def test_version_2_and_3_payloads_stay_readable(payload: bytes) -> None:
+    p = Profile.from_bytes(payload)
     x, n, city = p["x"], p["n"], p["city"]
     assert isinstance(x, NumericProfile)
     assert isinstance(n, NumericProfile)
     assert isinstance(city, CategoricalProfile)
+    assert exact(p, kinds=False) == exact(_sample_v2(), kinds=False)
+    assert (x.mean, x.m2, n.mean, n.m2) == (-0.25, 6.125, 7 / 3, 8 / 3)
     assert x.histogram == _sample_v2()["x"].histogram  # type: ignore[union-attr]
-    assert x.distinct is None  # a float column
+    assert x.sketch.to_bytes() == _sample_v2()["x"].sketch.to_bytes()  # type: ignore[union-attr]
     assert n.distinct is not None
     assert n.distinct.estimate == 2
     assert city.distinct is not None
     assert city.distinct.estimate == city.n_distinct == 2
+
+
+def test_float_distinct_sketches_are_read_from_version_3_only() -> None:
+    # Version 2 kept none for float columns; version 3 keeps one while they have few values.
+    assert Profile.from_bytes(VERSION_2_PAYLOAD)["x"].distinct is None
+    x = Profile.from_bytes(VERSION_3_PAYLOAD)["x"]
+    assert x.distinct is not None
+    assert x.distinct.estimate == 2
+
+
+def test_type_counts_are_read_from_version_3_only() -> None:
+    v2, v3 = Profile.from_bytes(VERSION_2_PAYLOAD), Profile.from_bytes(VERSION_3_PAYLOAD)
+    assert [v2[name].type_counts for name in v2] == [None, None, None]
+    assert [dict(v3[name].type_counts or {}) for name in v3] == [
+        {"float": 3},
+        {"integer": 3},
+        {"string": 3},
+    ]
 
 
 def test_payload_without_histograms_reads_with_none() -> None:
@@ -267,12 +323,60 @@ def test_histogram_round_trips_exactly() -> None:
     assert x.histogram.counts == (1, 0, 0, 0, 0, 0, 0, 0, 0, 1)
 
 
-def test_malformed_histogram_is_corruption() -> None:
-    header, rest = _split(_sample().to_bytes())
-    columns = header["columns"]
-    assert isinstance(columns, list)
-    columns[0]["histogram"]["counts"] = [1, 2]
-    assert _fails(_join(header, rest)) == (
+def test_malformed_version_2_histogram_is_corruption() -> None:
+    header, rest = _split(VERSION_2_PAYLOAD)
+    header["columns"][0]["histogram"]["counts"] = [1, 2]
+    assert _fails(_join(header, rest, version=2)) == (
         "Profile.from_bytes: the profile is corrupted (malformed contents: a histogram needs "
         "one count more than its edges; got 2 counts for 9 edges)"
+    )
+
+
+# Where the numeric arrays of VERSION_3_PAYLOAD start in the rest after its header: counts
+# (2 columns x 3 uint64), moments (2 x 4 float64), then the edges (9 + 5 float64).
+_EDGES_AT = 2 * 3 * 8 + 2 * 4 * 8
+
+
+def test_version_3_edges_out_of_order_are_corruption() -> None:
+    header, rest = _split(VERSION_3_PAYLOAD)
+    swapped = rest[_EDGES_AT + 8 : _EDGES_AT + 16] + rest[_EDGES_AT : _EDGES_AT + 8]
+    damaged = rest[:_EDGES_AT] + swapped + rest[_EDGES_AT + 16 :]
+    assert _fails(_join(header, damaged, version=3)) == (
+        "Profile.from_bytes: the profile is corrupted (malformed contents: histogram edges "
+        "must be strictly increasing)"
+    )
+
+
+def test_version_3_count_out_of_range_is_corruption() -> None:
+    header, rest = _split(VERSION_3_PAYLOAD)
+    damaged = b"\xff" * 8 + rest[8:]  # column x's count: 2**64 - 1
+    assert _fails(_join(header, damaged, version=3)) == (
+        "Profile.from_bytes: the profile is corrupted (malformed contents: a count is out of range)"
+    )
+
+
+def test_version_3_unknown_block_is_corruption() -> None:
+    header, rest = _split(VERSION_3_PAYLOAD)
+    header["columns"][2]["blocks"]["extra"] = 0
+    assert _fails(_join(header, rest, version=3)) == (
+        "Profile.from_bytes: the profile is corrupted (malformed contents: categorical column "
+        "'city' has blocks ['counts', 'distinct', 'extra'])"
+    )
+
+
+def test_version_3_block_past_the_end_is_corruption() -> None:
+    header, rest = _split(VERSION_3_PAYLOAD)
+    header["columns"][2]["blocks"]["distinct"] = 17
+    assert _fails(_join(header, rest, version=3)) == (
+        "Profile.from_bytes: the profile is corrupted (malformed contents: the blocks of column "
+        "'city' run past the end)"
+    )
+
+
+def test_version_3_repeated_label_is_corruption() -> None:
+    header, rest = _split(VERSION_3_PAYLOAD)
+    header["columns"][2]["labels"] = ["Oslo", "Oslo"]
+    assert _fails(_join(header, rest, version=3)) == (
+        "Profile.from_bytes: the profile is corrupted (malformed contents: a category of "
+        "column 'city' appears twice)"
     )

@@ -2,12 +2,13 @@
 
 - :func:`read_dataset` reads data frames, Arrow tables, dicts of arrays and Parquet / CSV /
   JSON Lines files into a :class:`Dataset`.
-- :func:`infer_type` and :func:`is_id_like` classify columns; :func:`parse_type` and
-  :func:`parse_role` read user overrides.
+- :func:`infer_type` and :func:`is_id_like` classify columns, :func:`value_kind` their
+  values; :func:`parse_type` and :func:`parse_role` read user overrides.
 - :func:`numeric_values` and :func:`category_counts` hand the statistics what they need.
 - :func:`read_chunks` reads a file a chunk at a time, for data larger than memory.
 """
 
+from driftscope.io._arrow import value_kind
 from driftscope.io._columns import CategoryCounts, category_counts, numeric_values
 from driftscope.io._dataset import Dataset, read_dataset
 from driftscope.io._infer import infer_type, is_id_like
@@ -39,4 +40,5 @@ __all__ = [
     "read_chunks",
     "read_dataset",
     "read_group_columns",
+    "value_kind",
 ]

@@ -35,6 +35,35 @@ def value_type(t: pa.DataType) -> pa.DataType:
     return t.value_type if pa.types.is_dictionary(t) else t
 
 
+_KINDS = (
+    (pa.types.is_boolean, "boolean"),
+    (pa.types.is_integer, "integer"),
+    (pa.types.is_floating, "float"),
+    (pa.types.is_decimal, "decimal"),
+    (is_string_like, "string"),
+    (pa.types.is_timestamp, "timestamp"),
+    (pa.types.is_date, "date"),
+    (pa.types.is_time, "time"),
+    (pa.types.is_duration, "duration"),
+    (pa.types.is_null, "null"),
+)
+
+
+def value_kind(t: pa.DataType) -> str:
+    """The kind of value a column of Arrow type ``t`` holds, as profiles count them: boolean,
+    integer, float, decimal, string, timestamp, date, time, duration or null (any width or
+    unit, dictionary-encoded or not); Arrow's own name for anything else.
+
+    >>> value_kind(pa.int32()), value_kind(pa.dictionary(pa.int8(), pa.string()))
+    ('integer', 'string')
+    """
+    values = value_type(t)
+    for test, kind in _KINDS:
+        if test(values):
+            return kind
+    return str(values)
+
+
 def is_number(t: pa.DataType) -> bool:
     """Integers, floating point and decimals."""
     return bool(pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t))

@@ -143,11 +143,40 @@ class QuantileSketch:
 
     @staticmethod
     def union(sketches: Sequence[QuantileSketch]) -> QuantileSketch:
-        """A new sketch of all inputs' values: one copy of the first, the rest merged in."""
-        copy = kll_doubles_sketch.deserialize(sketches[0]._sketch.serialize())
-        for other in sketches[1:]:
-            copy.merge(other._sketch)
-        return QuantileSketch(copy)
+        """A new sketch of all inputs' values."""
+        union = QuantileUnion()
+        for sketch in sketches:
+            union.add(sketch)
+        return union.result()
+
+
+class QuantileUnion:
+    """Quantile sketches merged one at a time (the inputs are never changed).
+
+    >>> import numpy as np
+    >>> union = QuantileUnion()
+    >>> union.add(QuantileSketch.of(np.array([1.0, 2.0])))
+    >>> union.add(QuantileSketch.of(np.array([3.0])))
+    >>> union.result().n
+    3
+    """
+
+    __slots__ = ("_sketch",)
+
+    def __init__(self) -> None:
+        self._sketch: Any = None
+
+    def add(self, sketch: QuantileSketch) -> None:
+        if self._sketch is None:
+            self._sketch = kll_doubles_sketch.deserialize(sketch._sketch.serialize())
+        else:
+            self._sketch.merge(sketch._sketch)
+
+    def result(self) -> QuantileSketch:
+        """The merged sketch (a copy: the union can go on); an empty one for no inputs."""
+        if self._sketch is None:
+            return QuantileSketch(kll_doubles_sketch(DEFAULT_K))
+        return QuantileSketch(kll_doubles_sketch.deserialize(self._sketch.serialize()))
 
 
 HLL_LG_K = 12
@@ -179,13 +208,25 @@ class DistinctSketch:
         return cls(sketch)
 
     @classmethod
-    def of_numbers(cls, values: npt.NDArray[np.float64]) -> DistinctSketch:
-        """A sketch of sorted finite float64 values, updated once per distinct value."""
+    def of_numbers(
+        cls, values: npt.NDArray[np.float64], *, limit: int | None = None
+    ) -> DistinctSketch | None:
+        """A sketch of sorted finite float64 values, updated once per distinct value; None
+        when there are more than ``limit`` distinct values (so that a continuous column, one
+        distinct value per row, does not cost one update per row).
+
+        >>> DistinctSketch.of_numbers(np.array([1.0, 1.0, 2.5])).estimate
+        2.0
+        >>> DistinctSketch.of_numbers(np.array([1.0, 2.0, 3.0]), limit=2) is None
+        True
+        """
         sketch = hll_sketch(HLL_LG_K, HLL_4)
         if values.size:
             first = np.empty(values.size, dtype=bool)
             first[0] = True
             np.not_equal(values[1:], values[:-1], out=first[1:])
+            if limit is not None and np.count_nonzero(first) > limit:
+                return None
             for value in values[first].tolist():
                 sketch.update(value)
         return cls(sketch)
@@ -214,10 +255,32 @@ class DistinctSketch:
     @staticmethod
     def union(sketches: Sequence[DistinctSketch]) -> DistinctSketch:
         """A sketch of all inputs' values."""
-        union = hll_union(HLL_LG_K)
+        union = DistinctUnion()
         for sketch in sketches:
-            union.update(sketch._sketch)
-        return DistinctSketch(union.get_result(HLL_4))
+            union.add(sketch)
+        return union.result()
+
+
+class DistinctUnion:
+    """Distinct-count sketches merged one at a time.
+
+    >>> union = DistinctUnion()
+    >>> union.add(DistinctSketch.of_strings(["a", "b"]))
+    >>> union.add(DistinctSketch.of_strings(["b", "c"]))
+    >>> union.result().estimate
+    3.0
+    """
+
+    __slots__ = ("_union",)
+
+    def __init__(self) -> None:
+        self._union = hll_union(HLL_LG_K)
+
+    def add(self, sketch: DistinctSketch) -> None:
+        self._union.update(sketch._sketch)
+
+    def result(self) -> DistinctSketch:
+        return DistinctSketch(self._union.get_result(HLL_4))
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
@@ -238,11 +301,9 @@ class FrequentItems:
     @classmethod
     def of_counts(cls, counts: Mapping[str, int]) -> FrequentItems:
         """A sketch of labels with their counts (weighted updates, one per label)."""
-        sketch = frequent_strings_sketch(FREQUENT_LG_SIZE)
-        for label, n in counts.items():
-            if n:
-                sketch.update(label, int(n))
-        return cls(sketch)
+        union = FrequentUnion()
+        union.add_counts(counts)
+        return union.result()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> FrequentItems:
@@ -279,8 +340,36 @@ class FrequentItems:
 
     @staticmethod
     def union(sketches: Sequence[FrequentItems]) -> FrequentItems:
-        """A sketch of all inputs' values: one copy of the first, the rest merged in."""
-        copy = frequent_strings_sketch.deserialize(sketches[0]._sketch.serialize())
-        for other in sketches[1:]:
-            copy.merge(other._sketch)
-        return FrequentItems(copy)
+        """A sketch of all inputs' values."""
+        union = FrequentUnion()
+        for sketch in sketches:
+            union.add(sketch)
+        return union.result()
+
+
+class FrequentUnion:
+    """Frequent-items sketches, and exact counts, merged one at a time.
+
+    >>> union = FrequentUnion()
+    >>> union.add(FrequentItems.of_counts({"a": 5}))
+    >>> union.add_counts({"a": 1, "b": 2})
+    >>> union.result().top(1)
+    [('a', 6, 6, 6)]
+    """
+
+    __slots__ = ("_sketch",)
+
+    def __init__(self) -> None:
+        self._sketch = frequent_strings_sketch(FREQUENT_LG_SIZE)
+
+    def add(self, sketch: FrequentItems) -> None:
+        self._sketch.merge(sketch._sketch)
+
+    def add_counts(self, counts: Mapping[str, int]) -> None:
+        for label, n in counts.items():
+            if n:
+                self._sketch.update(label, int(n))
+
+    def result(self) -> FrequentItems:
+        """The merged sketch (a copy: the union can go on)."""
+        return FrequentItems(frequent_strings_sketch.deserialize(self._sketch.serialize()))

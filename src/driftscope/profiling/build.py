@@ -21,10 +21,12 @@ from driftscope.io import (
     parse_role,
     parse_type,
     read_dataset,
+    value_kind,
 )
 from driftscope.profiling._sketch import DEFAULT_K, check_k
 from driftscope.profiling.column import (
     CATEGORICAL_TYPES,
+    FLOAT_DISTINCT_LIMIT,
     NUMERIC_TYPES,
     ColumnProfile,
     NumericProfile,
@@ -55,10 +57,15 @@ def profile(
 
     Numeric and datetime columns get counts (present, missing, infinite), mean, m2, min, max,
     a KLL quantile sketch of their finite values (datetimes in seconds since the epoch), a
-    histogram on the reference's bin edges, and for integer columns a HyperLogLog
-    distinct-count sketch; categorical and boolean columns get exact counts per category up
-    to :data:`~driftscope.profiling.column.MAX_CATEGORIES` distinct ones (a frequent-items
-    sketch above) and a distinct-count sketch. Null and NaN are missing.
+    histogram on the reference's bin edges, and a HyperLogLog distinct-count sketch (integer
+    columns always; float and datetime columns while each part has at most
+    :data:`~driftscope.profiling.column.FLOAT_DISTINCT_LIMIT` distinct values); categorical
+    and boolean columns get exact counts per category up to
+    :data:`~driftscope.profiling.column.MAX_CATEGORIES` distinct ones (a frequent-items
+    sketch above) and a distinct-count sketch. Every column also counts its present values
+    by the kind they arrived as (``type_counts``: integer, float, string, ...; see
+    :func:`driftscope.io.value_kind`), which shows a column that changed type between the
+    parts of a merged profile. Null and NaN are missing.
 
     Profile a reference on its own (``bins=None``: its histograms use its own quantile edges),
     and current data with ``bins=reference_profile``, so both are counted on the same bins and
@@ -216,21 +223,30 @@ def _profile_column(
     if ctype in NUMERIC_TYPES:
         n_bins, edges = binning
         values = numeric_values(column, name=name)
-        # Integer columns (counts, codes, ratings) have few distinct values, so their distinct
-        # sketch is cheap; for floats it would cost one update per row (see numeric_profile).
+        # Integer columns (counts, codes, ratings) mostly have few distinct values, so their
+        # distinct sketch is cheap; floats only keep one while they have few (see the limit).
         integer = pa.types.is_integer(column.type)
         try:
             return numeric_profile(
-                values, column_type=ctype, k=k, n_bins=n_bins, edges=edges, distinct=integer
+                values,
+                column_type=ctype,
+                k=k,
+                n_bins=n_bins,
+                edges=edges,
+                distinct=True,
+                distinct_limit=None if integer else FLOAT_DISTINCT_LIMIT,
+                kind=value_kind(column.type),
             )
         except ProfileError as exc:
             raise ProfileError(f"profile: column {name!r}: {exc}") from None
     if ctype in CATEGORICAL_TYPES:
         counts = category_counts(column, column.slice(0, 0), name=name)
+        present = int(counts.reference.sum())
         return categorical_profile(
             dict(zip(counts.labels, counts.reference.tolist(), strict=True)),
             missing=counts.reference_missing,
             column_type=ctype,
+            type_counts={value_kind(column.type): present} if present else {},
         )
     raise SchemaError(
         f"profile: column {name!r} looks like free {ctype}, which profiles do not summarise "

@@ -1,15 +1,13 @@
 """Per-column profiles: numeric moments and a quantile sketch, or exact category counts.
 
-Both kinds are frozen values; :func:`merge_columns` combines two profiles of the same column
-into a new one. Counts, minimum and maximum merge exactly; the mean and the sum of squared
-deviations (``m2``) merge with the parallel formula of Chan, Golub and LeVeque (1979), exact up
-to floating-point rounding; the quantile sketch merges approximately.
+Both kinds are frozen values; :mod:`~driftscope.profiling.merging` combines profiles of the
+same column into a new one.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -17,7 +15,6 @@ import numpy as np
 import numpy.typing as npt
 
 from driftscope._types import ColumnType
-from driftscope.errors import ProfileError
 from driftscope.profiling._sketch import DEFAULT_K, DistinctSketch, FrequentItems, QuantileSketch
 from driftscope.profiling.histogram import Histogram
 
@@ -32,6 +29,13 @@ NUMERIC_TYPES = frozenset({ColumnType.NUMERIC, ColumnType.DATETIME})
 CATEGORICAL_TYPES = frozenset({ColumnType.CATEGORICAL, ColumnType.BOOLEAN})
 """Types profiled with exact category counts."""
 
+FLOAT_DISTINCT_LIMIT = 65_536
+"""Most distinct values a part of a float or datetime column may have for the column to keep a
+distinct-count sketch. The sketch takes one update per distinct value: cheap for discrete
+values (ratings, rounded prices, integers that pandas turned into floats for their NaN, a
+stuck sensor), one per row for continuous ones, which would double the cost of profiling
+them. Past the limit in any part, the merged column has no distinct sketch."""
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class NumericProfile:
@@ -42,7 +46,9 @@ class NumericProfile:
     ``min``, ``max``, ``sketch`` and ``histogram`` describe the finite values only; ``mean``,
     ``min`` and ``max`` are None when there are none. ``histogram`` (counts on the reference's
     bin edges, see :mod:`~driftscope.profiling.histogram`) is None when the column was
-    profiled without bins, or merged from parts binned on different edges.
+    profiled without bins, or merged from parts binned on different edges. ``type_counts``
+    counts the present values by the type they arrived as (see
+    :func:`driftscope.io.value_kind`); None in profiles written before it existed.
 
     Examples
     --------
@@ -65,6 +71,7 @@ class NumericProfile:
     sketch: QuantileSketch
     histogram: Histogram | None = None
     distinct: DistinctSketch | None = None
+    type_counts: Mapping[str, int] | None = None
 
     @property
     def n_finite(self) -> int:
@@ -86,7 +93,8 @@ class CategoricalProfile:
     formats them) to its positive count, sorted by label; ``missing`` counts null and NaN.
     Above :data:`MAX_CATEGORIES` labels, ``counts`` is empty and ``frequent`` keeps the most
     common labels approximately. ``distinct`` estimates the number of labels (None in
-    profiles written before it existed).
+    profiles written before it existed). ``type_counts`` counts the present values by the
+    type they arrived as (see :func:`driftscope.io.value_kind`).
 
     Examples
     --------
@@ -100,6 +108,7 @@ class CategoricalProfile:
     missing: int
     distinct: DistinctSketch | None = field(default=None, compare=False)
     frequent: FrequentItems | None = field(default=None, compare=False)
+    type_counts: Mapping[str, int] | None = None
 
     @property
     def exact(self) -> bool:
@@ -130,6 +139,8 @@ def numeric_profile(
     n_bins: int | None = None,
     edges: tuple[float, ...] | None = None,
     distinct: bool = False,
+    distinct_limit: int | None = None,
+    kind: str | None = None,
 ) -> NumericProfile:
     """Profile float64 values, NaN meaning missing.
 
@@ -145,9 +156,12 @@ def numeric_profile(
         Without ``n_bins``, no histogram. With ``n_bins`` alone, a histogram on these values'
         own quantile edges (a reference profiled in one piece); with ``edges`` too, on those
         edges (the reference's, for a current profile or a part of a reference).
-    distinct
-        Keep a distinct-count sketch too (meant for integer columns: it costs one update per
-        distinct value, which for continuous values is one per row).
+    distinct, distinct_limit
+        Keep a distinct-count sketch too: it costs one update per distinct value. With a
+        limit, only when there are at most that many (see :data:`FLOAT_DISTINCT_LIMIT`).
+    kind
+        The type the values arrived as (:func:`driftscope.io.value_kind`), recorded as
+        ``type_counts``; None records nothing.
     """
     # Sorted once: the sketch updates fastest from sorted values (see QuantileSketch.of_sorted),
     # and the histogram, its edges, min, max and distinct values then cost a few lookups.
@@ -169,10 +183,22 @@ def numeric_profile(
         )
     elif edges is not None:
         raise ValueError("edges need n_bins")
-    unique = DistinctSketch.of_numbers(finite) if distinct else None
+    unique = DistinctSketch.of_numbers(finite, limit=distinct_limit) if distinct else None
+    kinds = None if kind is None else _one_kind(kind, count)
     if finite.size == 0:
         return NumericProfile(
-            column_type, count, missing, count, None, 0.0, None, None, sketch, histogram, unique
+            column_type,
+            count,
+            missing,
+            count,
+            None,
+            0.0,
+            None,
+            None,
+            sketch,
+            histogram,
+            unique,
+            kinds,
         )
     # Two passes (mean, then squared deviations) are more accurate than one pass of sums.
     mean = float(finite.mean())
@@ -192,6 +218,7 @@ def numeric_profile(
         sketch,
         histogram,
         unique,
+        kinds,
     )
 
 
@@ -201,11 +228,13 @@ def categorical_profile(
     missing: int,
     column_type: ColumnType = ColumnType.CATEGORICAL,
     distinct: DistinctSketch | None = None,
+    type_counts: Mapping[str, int] | None = None,
 ) -> CategoricalProfile:
     """A categorical profile from exact counts per label (zero counts are dropped).
 
     ``distinct`` is computed from the labels unless given; above :data:`MAX_CATEGORIES`
-    labels the counts go into a frequent-items sketch.
+    labels the counts go into a frequent-items sketch. ``type_counts``: see
+    :class:`CategoricalProfile`.
     """
     kept = (
         dict(counts)
@@ -214,125 +243,23 @@ def categorical_profile(
     )
     if distinct is None:
         distinct = DistinctSketch.of_strings(kept)
+    if type_counts is not None and not isinstance(type_counts, MappingProxyType):
+        type_counts = MappingProxyType(dict(type_counts))
     if len(kept) > MAX_CATEGORIES:
         frequent = FrequentItems.of_counts(kept)
-        return CategoricalProfile(column_type, _NO_COUNTS, int(missing), distinct, frequent)
+        return CategoricalProfile(
+            column_type, _NO_COUNTS, int(missing), distinct, frequent, type_counts
+        )
     labels = list(kept)
     if not all(map(operator.le, labels, labels[1:])):  # decoded profiles come sorted
         kept = dict(sorted(kept.items()))
-    return CategoricalProfile(column_type, MappingProxyType(kept), int(missing), distinct)
+    return CategoricalProfile(
+        column_type, MappingProxyType(kept), int(missing), distinct, None, type_counts
+    )
 
 
 _NO_COUNTS: Mapping[str, int] = MappingProxyType({})
 
 
-def merge_columns(
-    left: ColumnProfile, right: ColumnProfile, *, name: str | None = None
-) -> ColumnProfile:
-    """Combine two profiles of the same column (the rows of both).
-
-    Raises ProfileError, naming the column, when their types differ.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> left, right = numeric_profile(np.array([1.0, 2.0])), numeric_profile(np.array([3.0]))
-    >>> both = merge_columns(left, right)
-    >>> both.count, both.mean, both.variance, both.sketch.n
-    (3, 2.0, 1.0, 3)
-    """
-    return merge_many([left, right], name=name)
-
-
-def merge_many(columns: Sequence[ColumnProfile], *, name: str | None = None) -> ColumnProfile:
-    """Combine profiles of the same column in one go (the rows of all of them).
-
-    Merging n profiles at once costs one pass over them: one copy of each sketch kind and one
-    dictionary of category counts, where n - 1 pairwise merges would copy and rebuild each
-    n - 1 times. The result is the same as merging pairwise, left to right.
-    """
-    first = columns[0]
-    for other in columns[1:]:
-        if other.column_type != first.column_type or type(other) is not type(first):
-            where = f"column {name!r}" if name is not None else "column"
-            raise ProfileError(
-                f"Profile.merge: {where} is {first.column_type} in one profile but "
-                f"{other.column_type} in another; profile all of them with the same schema"
-            )
-    if len(columns) == 1:
-        return first
-    if isinstance(first, NumericProfile):
-        return _merge_numeric([c for c in columns if isinstance(c, NumericProfile)])
-    return _merge_categorical([c for c in columns if isinstance(c, CategoricalProfile)])
-
-
-def _merge_numeric(columns: Sequence[NumericProfile]) -> NumericProfile:
-    n, mean, m2 = 0, None, 0.0
-    for col in columns:
-        if col.mean is None or col.n_finite == 0:
-            continue
-        if mean is None:
-            n, mean, m2 = col.n_finite, col.mean, col.m2
-            continue
-        # Chan et al.: combine means weighted by counts, and add the between-group term to m2.
-        total = n + col.n_finite
-        delta = col.mean - mean
-        mean += delta * (col.n_finite / total)
-        m2 += col.m2 + delta * delta * (n * col.n_finite / total)
-        n = total
-    lows = [c.min for c in columns if c.min is not None]
-    highs = [c.max for c in columns if c.max is not None]
-    first = columns[0]
-    return NumericProfile(
-        first.column_type,
-        sum(c.count for c in columns),
-        sum(c.missing for c in columns),
-        sum(c.n_inf for c in columns),
-        mean,
-        m2,
-        min(lows) if lows else None,
-        max(highs) if highs else None,
-        QuantileSketch.union([c.sketch for c in columns]),
-        _merge_histograms([c.histogram for c in columns]),
-        _merge_distinct([c.distinct for c in columns]),
-    )
-
-
-def _merge_histograms(histograms: Sequence[Histogram | None]) -> Histogram | None:
-    """Counts of all on their shared edges; None where the edges differ (or one has none).
-
-    Parts binned on different edges cannot be added up, and refusing the merge would break
-    the commonest use, adding up profiles made separately (per day, per partition). So the
-    merged column keeps no histogram, and the binned methods say so when it is compared.
-    """
-    first = histograms[0]
-    if first is None or any(h is None or not first.compatible(h) for h in histograms):
-        return None
-    totals = [sum(counts) for counts in zip(*(h.counts for h in histograms if h), strict=True)]
-    return Histogram(first.edges, tuple(totals), first.n_bins)
-
-
-def _merge_categorical(columns: Sequence[CategoricalProfile]) -> CategoricalProfile:
-    distinct = _merge_distinct([c.distinct for c in columns])
-    missing = sum(c.missing for c in columns)
-    first = columns[0]
-    if all(c.frequent is None for c in columns):
-        counts: dict[str, int] = {}
-        get = counts.get
-        for col in columns:
-            for label, n in col.counts.items():
-                counts[label] = get(label, 0) + n
-        return categorical_profile(
-            counts, missing=missing, column_type=first.column_type, distinct=distinct
-        )
-    # Once any part is past the cap, all go into the frequent-items sketch.
-    sketches = [c.frequent or FrequentItems.of_counts(c.counts) for c in columns]
-    return CategoricalProfile(
-        first.column_type, _NO_COUNTS, missing, distinct, FrequentItems.union(sketches)
-    )
-
-
-def _merge_distinct(sketches: Sequence[DistinctSketch | None]) -> DistinctSketch | None:
-    """The union of all; None when any has none (profiles from before distinct sketches)."""
-    present = [s for s in sketches if s is not None]
-    return DistinctSketch.union(present) if len(present) == len(sketches) else None
+def _one_kind(kind: str, count: int) -> Mapping[str, int]:
+    return MappingProxyType({kind: count} if count else {})

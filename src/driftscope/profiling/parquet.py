@@ -35,10 +35,10 @@ from driftscope.profiling.parts import (
     count_histograms,
     decode_histograms,
     encode_histograms,
-    merge_all,
     sketch_bins,
 )
 from driftscope.profiling.profile import Profile
+from driftscope.profiling.serialize import merge_payloads
 
 PARALLEL_MIN_ROWS = 2_000_000
 """With ``n_jobs="auto"``, worker processes only from this many rows: starting one (a fresh
@@ -77,8 +77,9 @@ def profile_layout(
         task = functools.partial(
             _profile_task, columns=columns, dictionary=dictionary, types=fixed, k=k, bins=template
         )
-        parts = (Profile.from_bytes(b) for b in run(task, groups[1:], tick, "profiling"))
-        merged = merge_all(itertools.chain([head], parts))  # one part in memory at a time
+        parts = run(task, groups[1:], tick, "profiling")
+        # Merged as the parts' bytes arrive: one part in memory at a time.
+        merged = merge_payloads(itertools.chain([head.to_bytes()], parts))
         if bins is not None:
             return merged
         edges = sketch_bins(merged, n_bins)

@@ -12,8 +12,9 @@ A current profile, whose edges the reference already fixes (``bins=``), takes on
 
 :func:`profile_parts` runs either plan through a ``map_parts`` function that the caller
 provides: it applies a task to every part, wherever the parts live, and returns the tasks'
-bytes. The tasks are module-level functions bound with :func:`functools.partial`, so they
-pickle to Dask workers and Spark executors.
+bytes, which are merged as they come (:func:`~driftscope.profiling.serialize.merge_payloads`,
+one part in memory at a time). The tasks are module-level functions bound with
+:func:`functools.partial`, so they pickle to Dask workers and Spark executors.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from driftscope.profiling.build import (
 from driftscope.profiling.column import NumericProfile
 from driftscope.profiling.histogram import Histogram, sketch_edges
 from driftscope.profiling.profile import Profile
+from driftscope.profiling.serialize import merge_payloads
 from driftscope.stats.binned import N_BINS
 
 Task = Callable[[pa.Table], bytes]
@@ -80,31 +82,15 @@ def profile_parts(
     if bins is not None:
         types = {**types_of(bins), **user_types}
         task = functools.partial(_profile_task, types=types, k=k, bins=bins_of(bins))
-        return merge_all(Profile.from_bytes(b) for b in map_parts(task))
-    sketched = merge_all(
-        Profile.from_bytes(b)
-        for b in map_parts(functools.partial(_profile_task, types=user_types, k=k, bins={}))
+        return merge_payloads(map_parts(task))
+    sketched = merge_payloads(
+        map_parts(functools.partial(_profile_task, types=user_types, k=k, bins={}))
     )
     edges = sketch_bins(sketched, n_bins)
     if not edges:
         return sketched
     count = functools.partial(_histogram_task, types=types_of(sketched), bins=edges)
     return add_histograms(sketched, (decode_histograms(b, edges) for b in map_parts(count)))
-
-
-def merge_all(profiles: Iterable[Profile]) -> Profile:
-    """The merge of every profile (the empty profile for none).
-
-    Merges in batches of 64 (:meth:`Profile.merge_all`), so that parts streaming in from
-    workers need not all be held at once, yet each batch is merged in one pass.
-    """
-    merged = Profile.empty()
-    batch: list[Profile] = []
-    for part in profiles:
-        batch.append(part)
-        if len(batch) == 64:
-            merged, batch = Profile.merge_all([merged, *batch]), []
-    return Profile.merge_all([merged, *batch])
 
 
 def sketch_bins(reference: Profile, n_bins: int) -> dict[str, Histogram]:

@@ -8,12 +8,20 @@ within the sketch's rank error.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from driftscope._types import ColumnType
 from driftscope.errors import ProfileError
-from driftscope.profiling.column import ColumnProfile, merge_many
+from driftscope.profiling.column import ColumnProfile, NumericProfile
+from driftscope.profiling.merging import (
+    CategoricalMerger,
+    NumericColumns,
+    NumericSketchUnion,
+    Part,
+    type_mismatch,
+)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -93,8 +101,10 @@ class Profile:
     def merge_all(profiles: Iterable[Profile]) -> Profile:
         """One profile of the rows of all ``profiles`` (:meth:`empty` for none).
 
-        The same as adding them up left to right, in one pass: the way to combine many
-        (per-partition or per-hour) profiles.
+        The same as adding them up left to right, in one pass that holds one of them at a
+        time (``profiles`` can be a generator): the way to combine many (per-partition or
+        per-hour) profiles. For serialized profiles,
+        :func:`~driftscope.profiling.serialize.merge_payloads` skips building each one.
 
         >>> import numpy as np
         >>> from driftscope.profiling import profile
@@ -103,21 +113,10 @@ class Profile:
         >>> day.n_rows, day["x"].min, day["x"].max
         (240, 0.0, 32.0)
         """
-        parts = [p for p in profiles if not p.is_empty]
-        for part in parts:
-            if not isinstance(part, Profile):
-                raise TypeError(f"can only merge Profiles; got {type(part).__name__}")
-        if not parts:
-            return Profile.empty()
-        first = parts[0]
-        if len(parts) == 1:
-            return first
-        for other in parts[1:]:
-            _check_same_columns(first, other)
-        merged = {
-            name: merge_many([p.columns[name] for p in parts], name=name) for name in first.columns
-        }
-        return Profile(sum(p.n_rows for p in parts), merged)
+        merger = ProfileMerger()
+        for part in profiles:
+            merger.add(part)
+        return merger.result()
 
     def __add__(self, other: Profile) -> Profile:
         if not isinstance(other, Profile):
@@ -142,20 +141,106 @@ class Profile:
         return decode(data)
 
 
-def _check_same_columns(left: Profile, right: Profile) -> None:
-    only_left = [n for n in left.columns if n not in right.columns]
-    only_right = [n for n in right.columns if n not in left.columns]
-    if only_left or only_right:
-        parts = []
-        if only_left:
-            parts.append(f"only in the left: {_preview(only_left)}")
-        if only_right:
-            parts.append(f"only in the right: {_preview(only_right)}")
-        raise ProfileError(
-            f"Profile.merge: the profiles have different columns ({'; '.join(parts)}); "
-            "profile the same columns on both sides, with the same schema (a part can infer "
-            "a column differently: all missing, or looking like an id there)"
-        )
+class ProfileMerger:
+    """Profiles merged one at a time: :meth:`Profile.merge_all` as an object.
+
+    >>> import numpy as np
+    >>> from driftscope.profiling import profile
+    >>> merger = ProfileMerger()
+    >>> for day in range(3):
+    ...     merger.add(profile({"x": np.arange(5.0) + day}))
+    >>> merger.result()["x"].count
+    15
+    """
+
+    __slots__ = ("_categorical", "_n_rows", "_numeric", "_only", "_sketches", "_types")
+
+    def __init__(self) -> None:
+        self._types: dict[str, ColumnType] | None = None
+        self._numeric = NumericColumns(())
+        self._sketches: dict[str, NumericSketchUnion] = {}
+        self._categorical: dict[str, CategoricalMerger] = {}
+        self._n_rows = 0
+        self._only: Profile | None = None  # while one profile came: itself, as the result
+
+    def add(self, profile: Profile) -> None:
+        """Add a profile (ProfileError for other columns or column types)."""
+        if not isinstance(profile, Profile):
+            raise TypeError(f"can only merge Profiles; got {type(profile).__name__}")
+        if profile.is_empty:
+            return
+        first = self._types is None
+        self.add_part(Part.of(profile.columns, profile.n_rows))
+        self._only = profile if first else None
+
+    def add_part(self, part: Part) -> None:
+        """Add a part (ProfileError for other columns or column types)."""
+        self._only = None
+        if part.n_rows == 0 and not part.types:
+            return  # the empty profile, the identity
+        if self._types is None:
+            self._types = dict(part.types)
+            self._numeric = NumericColumns(part.numeric.names)
+            self._sketches = {name: NumericSketchUnion() for name in part.numeric.names}
+            self._categorical = {
+                name: CategoricalMerger(ctype)
+                for name, ctype in part.types.items()
+                if name in part.categorical
+            }
+        elif part.types != self._types:
+            raise self._mismatch(part.types)
+        self._n_rows += part.n_rows
+        self._numeric.add(part.numeric.reordered(self._numeric.names))
+        for name, (sketch, distinct, kinds) in part.sketches.items():
+            self._sketches[name].add(sketch, distinct, kinds)
+        for name, fields in part.categorical.items():
+            self._categorical[name].add(*fields)
+
+    def _mismatch(self, types: Mapping[str, ColumnType]) -> ProfileError:
+        assert self._types is not None
+        if types.keys() != self._types.keys():
+            return different_columns(tuple(self._types), tuple(types))
+        name = next(n for n, t in self._types.items() if types[n] != t)
+        return type_mismatch(name, self._types[name], types[name])
+
+    def result(self) -> Profile:
+        """The merged profile (:meth:`Profile.empty` if nothing but empty ones came)."""
+        if self._only is not None:
+            return self._only
+        if self._types is None:
+            return Profile.empty()
+        columns: dict[str, ColumnProfile] = {}
+        numeric = {name: i for i, name in enumerate(self._numeric.names)}
+        for name, ctype in self._types.items():
+            if name in numeric:
+                count, missing, n_inf, mean, m2, low, high, histogram = self._numeric.column(
+                    numeric[name]
+                )
+                sketch, distinct, kinds = self._sketches[name].result()
+                columns[name] = NumericProfile(
+                    ctype, count, missing, n_inf, mean, m2, low, high, sketch, histogram,
+                    distinct, kinds,
+                )  # fmt: skip
+            else:
+                columns[name] = self._categorical[name].result()
+        return Profile(self._n_rows, columns)
+
+
+def different_columns(left: Sequence[str], right: Sequence[str]) -> ProfileError:
+    """The error for merging profiles whose column names differ."""
+    right_names, left_names = set(right), set(left)
+    only_left = [n for n in left if n not in right_names]
+    only_right = [n for n in right if n not in left_names]
+    parts = []
+    if only_left:
+        parts.append(f"only in the left: {_preview(only_left)}")
+    if only_right:
+        parts.append(f"only in the right: {_preview(only_right)}")
+    return ProfileError(
+        f"Profile.merge: the profiles have different columns ({'; '.join(parts)}); "
+        "profile the same columns on both sides, with the same schema (a part can infer "
+        "a column differently: all missing, or looking like an id there)"
+    )
 
 
 def _preview(names: list[str], limit: int = 5) -> str:

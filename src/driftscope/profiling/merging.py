@@ -1,0 +1,442 @@
+"""Merging profiles one part at a time, with the numeric columns' numbers as arrays.
+
+:class:`~driftscope.profiling.profile.ProfileMerger` takes each part as a :class:`Part`: the
+numeric columns' counts, moments and histogram counts as arrays (:class:`NumericPart`, one row
+per column, merged for all columns at once), and per column its sketches and category counts.
+A part comes from a profile (:meth:`Part.of`) or straight from serialized bytes
+(:mod:`~driftscope.profiling._format_v3`), so merging any number of parts holds one at a time
+and builds no profile for them.
+
+Counts, minimum and maximum merge exactly; the mean and the sum of squared deviations (``m2``)
+with the parallel formula of Chan, Golub and LeVeque (1979), exact up to floating-point
+rounding; the sketches approximately; histograms add up while every part has one on the same
+bins, and are None otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+import numpy.typing as npt
+
+from driftscope._types import ColumnType
+from driftscope.errors import ProfileError
+from driftscope.profiling._sketch import (
+    DistinctSketch,
+    DistinctUnion,
+    FrequentItems,
+    FrequentUnion,
+    QuantileSketch,
+    QuantileUnion,
+)
+from driftscope.profiling.column import (
+    MAX_CATEGORIES,
+    CategoricalProfile,
+    ColumnProfile,
+    NumericProfile,
+    categorical_profile,
+)
+from driftscope.profiling.histogram import Histogram
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BinSpec = tuple[int, int] | None
+"""A numeric column's histogram as ``(n_bins, number of edges)``, or None for none."""
+
+EDGE = np.dtype(">f8")
+"""How histogram edges are compared and stored: big-endian float64, as serialized."""
+
+
+@dataclass(frozen=True, slots=True)
+class NumericPart:
+    """The numbers of a part's numeric columns, one row per column (in ``names`` order).
+
+    ``counts``: count, missing, n_inf. ``moments``: mean, m2, min, max of the finite values
+    (NaN for the mean, min and max where there are none). ``bins``: each column's histogram
+    shape; ``edges`` all histograms' edges back to back (big-endian float64 bytes, so two
+    parts' edges compare as bytes) and ``bin_counts`` their counts.
+    """
+
+    names: tuple[str, ...]
+    counts: IntArray
+    moments: FloatArray
+    bins: tuple[BinSpec, ...]
+    edges: bytes
+    bin_counts: IntArray
+
+    @classmethod
+    def of(cls, columns: Mapping[str, NumericProfile]) -> NumericPart:
+        """The numbers of these numeric column profiles."""
+        nan = float("nan")
+        counts = [(c.count, c.missing, c.n_inf) for c in columns.values()]
+        moments = [
+            (
+                nan if c.mean is None else c.mean,
+                c.m2,
+                nan if c.min is None else c.min,
+                nan if c.max is None else c.max,
+            )
+            for c in columns.values()
+        ]
+        hists = [c.histogram for c in columns.values()]
+        edges = [e for h in hists if h is not None for e in h.edges]
+        return cls(
+            tuple(columns),
+            np.array(counts, dtype=np.int64).reshape(-1, 3),
+            np.array(moments, dtype=np.float64).reshape(-1, 4),
+            tuple(None if h is None else (h.n_bins, len(h.edges)) for h in hists),
+            np.array(edges, dtype=EDGE).tobytes(),
+            np.array([n for h in hists if h is not None for n in h.counts], dtype=np.int64),
+        )
+
+    def reordered(self, names: tuple[str, ...]) -> NumericPart:
+        """The same numbers with the columns in ``names`` order (the same set of names)."""
+        if names == self.names:
+            return self
+        where = {name: i for i, name in enumerate(self.names)}
+        order = [where[name] for name in names]
+        offsets = _offsets(self.bins)
+        edges, counts = [], []
+        for i in order:
+            spec = self.bins[i]
+            if spec is not None:
+                at, count_at = offsets[i]
+                edges.append(self.edges[at * 8 : (at + spec[1]) * 8])
+                counts.append(self.bin_counts[count_at : count_at + spec[1] + 1])
+        return NumericPart(
+            names,
+            self.counts[order],
+            self.moments[order],
+            tuple(self.bins[i] for i in order),
+            b"".join(edges),
+            np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64),
+        )
+
+
+NumericSketches = tuple[QuantileSketch, DistinctSketch | None, Mapping[str, int] | None]
+"""A numeric column's quantile sketch, distinct sketch and type counts."""
+CategoricalFields = tuple[
+    int,
+    Iterable[tuple[str, int]] | None,
+    FrequentItems | None,
+    DistinctSketch | None,
+    Mapping[str, int] | None,
+]
+"""A categorical column's missing count, then its exact (label, count) pairs or else its
+frequent-items sketch, its distinct sketch and type counts."""
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One profile to merge, as :class:`~driftscope.profiling.profile.ProfileMerger` takes it:
+    ``types`` gives every column in the part's order."""
+
+    n_rows: int
+    types: Mapping[str, ColumnType]
+    numeric: NumericPart
+    sketches: Mapping[str, NumericSketches]
+    categorical: Mapping[str, CategoricalFields]
+
+    @classmethod
+    def of(cls, columns: Mapping[str, ColumnProfile], n_rows: int) -> Part:
+        """The part of a profile's columns."""
+        numeric = {n: c for n, c in columns.items() if isinstance(c, NumericProfile)}
+        return cls(
+            n_rows,
+            {name: col.column_type for name, col in columns.items()},
+            NumericPart.of(numeric),
+            {n: (c.sketch, c.distinct, c.type_counts) for n, c in numeric.items()},
+            {
+                name: (
+                    col.missing,
+                    col.counts.items() if col.frequent is None else None,
+                    col.frequent,
+                    col.distinct,
+                    col.type_counts,
+                )
+                for name, col in columns.items()
+                if isinstance(col, CategoricalProfile)
+            },
+        )
+
+
+class NumericColumns:
+    """The running merge of the numbers of a profile's numeric columns, all at once.
+
+    >>> from driftscope.profiling.column import numeric_profile
+    >>> merged = NumericColumns(("x",))
+    >>> merged.add(NumericPart.of({"x": numeric_profile(np.array([1.0, 2.0]))}))
+    >>> merged.add(NumericPart.of({"x": numeric_profile(np.array([3.0, np.nan]))}))
+    >>> merged.column(0)[:7]
+    (3, 1, 0, 2.0, 2.0, 1.0, 3.0)
+    """
+
+    __slots__ = (
+        "_alive",
+        "_bin_counts",
+        "_bins",
+        "_counts",
+        "_edges",
+        "_high",
+        "_low",
+        "_m2",
+        "_mean",
+        "_n",
+        "_offsets",
+        "names",
+    )
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        size = len(names)
+        self.names = names
+        self._counts = np.zeros((size, 3), dtype=np.int64)
+        self._n = np.zeros(size, dtype=np.float64)  # finite values so far
+        self._mean = np.full(size, np.nan)
+        self._m2 = np.zeros(size)
+        self._low = np.full(size, np.nan)
+        self._high = np.full(size, np.nan)
+        self._bins: tuple[BinSpec, ...] | None = None  # the first part's histograms
+        self._edges = b""
+        self._offsets: list[tuple[int, int]] = []
+        self._bin_counts = np.zeros(0, dtype=np.int64)
+        self._alive = np.zeros(size, dtype=bool)
+
+    def add(self, part: NumericPart) -> None:
+        """Add a part whose columns are ``names`` (in this order)."""
+        self._counts += part.counts
+        n_i = (part.counts[:, 0] - part.counts[:, 2]).astype(np.float64)
+        mean_i, m2_i = part.moments[:, 0], part.moments[:, 1]
+        has = n_i > 0
+        first = has & (self._n == 0)
+        both = has & (self._n > 0)
+        if first.any():
+            self._mean[first] = mean_i[first]
+            self._m2[first] = m2_i[first]
+        if both.any():
+            # Chan et al.: means weighted by counts, plus the between-group term in m2.
+            n, n_b = self._n[both], n_i[both]
+            total = n + n_b
+            delta = mean_i[both] - self._mean[both]
+            self._mean[both] += delta * (n_b / total)
+            self._m2[both] += m2_i[both] + delta * delta * (n * n_b / total)
+        self._n += n_i
+        np.fmin(self._low, part.moments[:, 2], out=self._low)
+        np.fmax(self._high, part.moments[:, 3], out=self._high)
+        self._add_histograms(part)
+
+    def _add_histograms(self, part: NumericPart) -> None:
+        if self._bins is None:
+            self._bins, self._edges = part.bins, part.edges
+            self._bin_counts = part.bin_counts.copy()
+            self._alive = np.array([spec is not None for spec in part.bins], dtype=bool)
+            self._offsets = _offsets(part.bins)
+            return
+        if part.bins == self._bins and part.edges == self._edges:
+            self._bin_counts += part.bin_counts
+            return
+        # Parts binned on different edges cannot be added up, and refusing the merge would
+        # break the commonest use, adding up profiles made separately (per day, per
+        # partition); so those columns keep no histogram, and the binned methods say so.
+        theirs = _offsets(part.bins)
+        for i, (spec, (at, count_at)) in enumerate(zip(part.bins, theirs, strict=True)):
+            if not self._alive[i]:
+                continue
+            mine_at, mine_count_at = self._offsets[i]
+            n_edges = spec[1] if spec is not None else -1
+            same = (
+                spec == self._bins[i]
+                and part.edges[at * 8 : (at + n_edges) * 8]
+                == self._edges[mine_at * 8 : (mine_at + n_edges) * 8]
+            )
+            if not same:
+                self._alive[i] = False
+                continue
+            stop = count_at + n_edges + 1
+            self._bin_counts[mine_count_at : mine_count_at + n_edges + 1] += part.bin_counts[
+                count_at:stop
+            ]
+
+    def column(
+        self, i: int
+    ) -> tuple[int, int, int, float | None, float, float | None, float | None, Histogram | None]:
+        """Column ``i``'s merged count, missing, n_inf, mean, m2, min, max and histogram."""
+        count, missing, n_inf = (int(v) for v in self._counts[i])
+        finite = count > n_inf
+        histogram = None
+        if self._alive[i] and self._bins is not None:
+            spec = self._bins[i]
+            assert spec is not None
+            n_bins, n_edges = spec
+            at, count_at = self._offsets[i]
+            edges = np.frombuffer(self._edges, EDGE, count=n_edges, offset=at * 8)
+            counts = self._bin_counts[count_at : count_at + n_edges + 1]
+            histogram = Histogram(tuple(edges.tolist()), tuple(counts.tolist()), n_bins)
+        return (
+            count,
+            missing,
+            n_inf,
+            float(self._mean[i]) if finite else None,
+            float(self._m2[i]),
+            float(self._low[i]) if finite else None,
+            float(self._high[i]) if finite else None,
+            histogram,
+        )
+
+
+def _offsets(bins: Sequence[BinSpec]) -> list[tuple[int, int]]:
+    """Where each column's edges and counts start in a part's edge and count arrays."""
+    out, at, count_at = [], 0, 0
+    for spec in bins:
+        out.append((at, count_at))
+        if spec is not None:
+            at += spec[1]
+            count_at += spec[1] + 1
+    return out
+
+
+class NumericSketchUnion:
+    """The sketches and type counts of one numeric column, merged."""
+
+    __slots__ = ("_distinct", "_kinds", "_quantiles")
+
+    def __init__(self) -> None:
+        self._quantiles = QuantileUnion()
+        self._distinct: DistinctUnion | None = DistinctUnion()
+        self._kinds: dict[str, int] | None = {}
+
+    def add(
+        self,
+        sketch: QuantileSketch,
+        distinct: DistinctSketch | None,
+        kinds: Mapping[str, int] | None,
+    ) -> None:
+        self._quantiles.add(sketch)
+        self._distinct = _add_distinct(self._distinct, distinct)
+        self._kinds = add_kinds(self._kinds, kinds)
+
+    def result(
+        self,
+    ) -> tuple[QuantileSketch, DistinctSketch | None, Mapping[str, int] | None]:
+        distinct = None if self._distinct is None else self._distinct.result()
+        return self._quantiles.result(), distinct, frozen_kinds(self._kinds)
+
+
+class CategoricalMerger:
+    """Merges profiles of one categorical (or boolean) column.
+
+    Counts stay exact until the merged column has more than
+    :data:`~driftscope.profiling.column.MAX_CATEGORIES` labels, or a part arrives that is
+    already past the cap; from then on the labels go into a frequent-items sketch.
+
+    >>> from driftscope.profiling.column import categorical_profile
+    >>> merger = CategoricalMerger(ColumnType.CATEGORICAL)
+    >>> merger.add(0, {"a": 2}.items(), None, None, {})
+    >>> merger.add(1, {"a": 1, "b": 1}.items(), None, None, {})
+    >>> dict(merger.result().counts), merger.result().missing
+    ({'a': 3, 'b': 1}, 1)
+    """
+
+    __slots__ = ("_counts", "_distinct", "_frequent", "_kinds", "_missing", "column_type")
+
+    def __init__(self, column_type: ColumnType) -> None:
+        self.column_type = column_type
+        self._missing = 0
+        self._counts: dict[str, int] | None = {}
+        self._frequent: FrequentUnion | None = None
+        self._distinct: DistinctUnion | None = DistinctUnion()
+        self._kinds: dict[str, int] | None = {}
+
+    def add(
+        self,
+        missing: int,
+        counts: Iterable[tuple[str, int]] | None,
+        frequent: FrequentItems | None,
+        distinct: DistinctSketch | None,
+        kinds: Mapping[str, int] | None,
+    ) -> None:
+        """Add a part: its exact ``counts`` as (label, count) pairs, or else its
+        ``frequent`` sketch (:data:`CategoricalFields`)."""
+        self._missing += missing
+        if counts is not None and self._counts is not None:
+            totals = self._counts
+            get = totals.get
+            for label, n in counts:
+                totals[label] = get(label, 0) + n
+            if len(totals) > MAX_CATEGORIES:
+                self._to_frequent()
+        elif counts is not None:
+            self._to_frequent().add_counts(dict(counts))
+        elif frequent is not None:
+            self._to_frequent().add(frequent)
+        self._distinct = _add_distinct(self._distinct, distinct)
+        self._kinds = add_kinds(self._kinds, kinds)
+
+    def _to_frequent(self) -> FrequentUnion:
+        if self._frequent is None:
+            self._frequent = FrequentUnion()
+            self._frequent.add_counts(self._counts or {})
+            self._counts = None
+        return self._frequent
+
+    def result(self) -> CategoricalProfile:
+        """The merged profile (the merger can go on taking parts)."""
+        distinct = None if self._distinct is None else self._distinct.result()
+        kinds = frozen_kinds(self._kinds)
+        if self._frequent is None:
+            return categorical_profile(
+                self._counts or {},
+                missing=self._missing,
+                column_type=self.column_type,
+                distinct=distinct,
+                type_counts=kinds,
+            )
+        return CategoricalProfile(
+            self.column_type,
+            MappingProxyType({}),
+            self._missing,
+            distinct,
+            self._frequent.result(),
+            kinds,
+        )
+
+
+def _add_distinct(
+    union: DistinctUnion | None, sketch: DistinctSketch | None
+) -> DistinctUnion | None:
+    """None once a part has no distinct sketch (a profile from before them): none at all."""
+    if union is None or sketch is None:
+        return None
+    union.add(sketch)
+    return union
+
+
+def type_mismatch(name: str, first: ColumnType, other: ColumnType) -> ProfileError:
+    """The error for a column whose type differs between the profiles being merged."""
+    return ProfileError(
+        f"Profile.merge: column {name!r} is {first} in one profile but {other} in another; "
+        "profile all of them with the same schema"
+    )
+
+
+def add_kinds(
+    totals: dict[str, int] | None, kinds: Mapping[str, int] | None
+) -> dict[str, int] | None:
+    """``totals`` with a part's type counts added; None once a part has none (a profile
+    written before type counts existed), as a partial tally would mislead."""
+    if totals is None or kinds is None:
+        return None
+    for kind, n in kinds.items():
+        totals[kind] = totals.get(kind, 0) + n
+    return totals
+
+
+def frozen_kinds(kinds: dict[str, int] | None) -> Mapping[str, int] | None:
+    """Type counts as a profile keeps them: read-only, sorted by kind.
+
+    >>> dict(frozen_kinds({"integer": 3, "float": 1}))
+    {'float': 1, 'integer': 3}
+    """
+    return None if kinds is None else MappingProxyType(dict(sorted(kinds.items())))
