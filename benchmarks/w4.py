@@ -520,11 +520,17 @@ class MergeResult:
     # Profile.merge_all (one pass over all profiles), where the installed driftscope has it
     merge_all_s: list[float] = field(default_factory=list)
     decode_merge_all_s: list[float] = field(default_factory=list)
+    # serialize.merge_payloads (the bytes merged without building each profile), where it exists
+    merge_payloads_s: list[float] = field(default_factory=list)
     hot_spots: str | None = None
 
 
 def bench_merge(args: argparse.Namespace) -> MergeResult:
-    """Profile args.parts chunks of args.part_rows rows, then decode and merge the bytes."""
+    """Profile args.parts chunks of args.part_rows rows, then decode and merge the bytes.
+
+    The parts are counted on the bins of a reference profile (the first 100,000 rows), as the
+    parts of a current dataset are, so that their histograms add up in the merge.
+    """
     from driftscope.profiling import Profile, profile
 
     rows = args.parts * args.part_rows
@@ -532,9 +538,10 @@ def bench_merge(args: argparse.Namespace) -> MergeResult:
         w1_reference_chunk(chunk_rng(args.seed + 1, i), min(ROW_GROUP, rows - first))
         for i, first in enumerate(range(0, rows, ROW_GROUP))
     )
+    reference = profile(table.slice(0, 100_000), schema=SCHEMA)
     t0 = time.perf_counter()
     parts = [
-        profile(table.slice(i * args.part_rows, args.part_rows), schema=SCHEMA)
+        profile(table.slice(i * args.part_rows, args.part_rows), schema=SCHEMA, bins=reference)
         for i in range(args.parts)
     ]
     t1 = time.perf_counter()
@@ -564,6 +571,14 @@ def bench_merge(args: argparse.Namespace) -> MergeResult:
             s1 = time.perf_counter()
             Profile.merge_all(decoded)
             merge_all_s.append(time.perf_counter() - s1)
+    del decoded
+    merge_payloads_s: list[float] = []
+    payloads = _merge_payloads()
+    if payloads is not None:
+        for _ in range(max(args.repeat, 1) * 2):
+            s0 = time.perf_counter()
+            payloads(blobs)
+            merge_payloads_s.append(time.perf_counter() - s0)
     assert merged is not None
     result = MergeResult(
         parts=args.parts,
@@ -577,19 +592,33 @@ def bench_merge(args: argparse.Namespace) -> MergeResult:
         rows_merged=merged.n_rows,
         merge_all_s=merge_all_s,
         decode_merge_all_s=decode_merge_all_s,
+        merge_payloads_s=merge_payloads_s,
     )
-    if args.profile_merge or statistics.median(decode_merge_s) >= args.merge_target:
+    fastest = statistics.median(merge_payloads_s or decode_merge_s)
+    if args.profile_merge or fastest >= args.merge_target:
         result.hot_spots = hot_spots(blobs)
     return result
 
 
+def _merge_payloads() -> Callable[[list[bytes]], object] | None:
+    """driftscope's merge of serialized profiles, where the installed version has one."""
+    from driftscope.profiling import serialize
+
+    found: Callable[[list[bytes]], object] | None = getattr(serialize, "merge_payloads", None)
+    return found
+
+
 def hot_spots(blobs: list[bytes]) -> str:
-    """cProfile of one decode + merge: the functions that take the time."""
+    """cProfile of one merge of the bytes (merge_payloads, else decode + reduce)."""
     from driftscope.profiling import Profile
 
+    payloads = _merge_payloads()
     prof = cProfile.Profile()
     prof.enable()
-    functools.reduce(operator.add, [Profile.from_bytes(b) for b in blobs])
+    if payloads is not None:
+        payloads(blobs)
+    else:
+        functools.reduce(operator.add, [Profile.from_bytes(b) for b in blobs])
     prof.disable()
     text = io.StringIO()
     stats = pstats.Stats(prof, stream=text)
@@ -810,6 +839,14 @@ def render_targets(
                 f"- the same with `Profile.merge_all`: decode + merge {dma:.2f} s — "
                 f"{verdict(dma < 1)}; merge alone {ma:.2f} s — {verdict(ma < 1)}"
             )
+        if merge.merge_payloads_s:
+            mp = statistics.median(merge.merge_payloads_s)
+            out.append(
+                f"- the same with `merge_payloads(blobs)` (what profile_parts, the Dask and "
+                f"Spark integrations and the Parquet path use): {mp:.2f} s median, "
+                f"{min(merge.merge_payloads_s):.2f} s fastest of "
+                f"{len(merge.merge_payloads_s)} — {verdict(mp < 1)}"
+            )
     return "\n".join(out)
 
 
@@ -840,11 +877,23 @@ def render_merge(merge: MergeResult) -> str:
             f"| **decode + `Profile.merge_all`** | **{dma:.2f}** | "
             f"{dma / merge.parts * 1e3:.2f} ms |",
         ]
+    if merge.merge_payloads_s:
+        mp = statistics.median(merge.merge_payloads_s)
+        lines.append(
+            f"| **decode and merge in one pass: `merge_payloads(blobs)`** | **{mp:.2f}** | "
+            f"{mp / merge.parts * 1e3:.2f} ms |"
+        )
     lines += [
         "",
         f"Profile bytes: {merge.bytes_each / 1024:.1f} KiB each on average; merged profile "
         f"counts {merge.rows_merged:,} rows. Timings: {len(merge.merge_s)} repetitions "
-        f"(decode + merge: {', '.join(f'{s:.2f}' for s in merge.decode_merge_s)} s).",
+        f"(decode + merge: {', '.join(f'{s:.2f}' for s in merge.decode_merge_s)} s"
+        + (
+            f"; merge_payloads: {', '.join(f'{s:.2f}' for s in merge.merge_payloads_s)} s"
+            if merge.merge_payloads_s
+            else ""
+        )
+        + ").",
     ]
     if merge.hot_spots:
         lines += [

@@ -12,8 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from driftscope.errors import ProfileError
-from driftscope.profiling import NumericProfile, Profile, profile
-from driftscope.profiling.serialize import merge_payloads
+from driftscope.profiling import NumericProfile, Profile, merge_payloads, profile
 
 from ._helpers import Row, assert_close_moments, chunks, exact, moments, profile_rows
 

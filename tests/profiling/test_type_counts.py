@@ -12,8 +12,7 @@ import pytest
 
 from driftscope import compare
 from driftscope.io import value_kind
-from driftscope.profiling import NumericProfile, Profile, profile
-from driftscope.profiling.serialize import merge_payloads
+from driftscope.profiling import NumericProfile, Profile, merge_payloads, profile
 from driftscope.profiling.stream import profile_files
 
 

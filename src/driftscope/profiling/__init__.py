@@ -2,15 +2,18 @@
 
 - :func:`profile` summarises a dataset into a :class:`Profile`: per column, counts, moments,
   min/max, a KLL quantile sketch and a histogram on the reference's bins (numeric, datetime),
-  or exact category counts (categorical, boolean; a frequent-items sketch past the cap), and
-  HyperLogLog distinct counts (categorical and integer columns).
+  or exact category counts (categorical, boolean; a frequent-items sketch past the cap),
+  HyperLogLog distinct counts (categorical and integer columns, and float columns with few
+  values), and counts of the values by the kind they arrived as (``type_counts``).
 - ``compare`` accepts profiles on either side (:mod:`driftscope.engine.profiled`);
   :mod:`~driftscope.profiling.stream` profiles files of any size in chunks, and
   :mod:`~driftscope.profiling.parts` partitions wherever they live (Dask, Spark).
 - :meth:`Profile.merge` (``+``) combines profiles of disjoint rows, e.g. per-day or
-  per-partition profiles; :meth:`Profile.empty` is its identity.
+  per-partition profiles; :meth:`Profile.empty` is its identity, :meth:`Profile.merge_all`
+  merges many in one pass (:mod:`~driftscope.profiling.merging`).
 - :meth:`Profile.to_bytes` / :meth:`Profile.from_bytes` store them compactly, readable by later
-  driftscope versions.
+  driftscope versions; :func:`merge_payloads` merges stored
+  profiles without building each one.
 """
 
 from driftscope.profiling._sketch import DEFAULT_K, DistinctSketch, FrequentItems, QuantileSketch
@@ -23,7 +26,7 @@ from driftscope.profiling.column import (
 )
 from driftscope.profiling.histogram import Histogram
 from driftscope.profiling.profile import Profile
-from driftscope.profiling.serialize import FORMAT_VERSION
+from driftscope.profiling.serialize import FORMAT_VERSION, merge_payloads
 
 __all__ = [
     "DEFAULT_K",
@@ -37,5 +40,6 @@ __all__ = [
     "NumericProfile",
     "Profile",
     "QuantileSketch",
+    "merge_payloads",
     "profile",
 ]
