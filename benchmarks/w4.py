@@ -23,6 +23,7 @@ import cProfile
 import functools
 import hashlib
 import io
+import multiprocessing
 import operator
 import os
 import platform
@@ -154,7 +155,15 @@ def ensure_data(args: argparse.Namespace) -> dict[int, str]:
             print(f"w4: N={n:,} skipped ({skipped[n]})", file=sys.stderr)
             continue
         print(f"generating W4 data, N={n:,}, seed {args.seed}", file=sys.stderr, flush=True)
-        write_w4_file(path, n, args.seed)
+        # In a child process: on Linux a forked child's ru_maxrss starts at its parent's RSS,
+        # so a parent grown by writing the data would inflate every later measurement.
+        writer = multiprocessing.get_context("spawn").Process(
+            target=write_w4_file, args=(path, n, args.seed)
+        )
+        writer.start()
+        writer.join()
+        if writer.exitcode != 0:
+            raise SystemExit(f"w4: generating {path} failed (exit code {writer.exitcode})")
     return skipped
 
 

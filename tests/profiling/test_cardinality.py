@@ -8,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import driftscope as ds
-from driftscope.profiling import CategoricalProfile, NumericProfile, Profile, column, profile
+from driftscope.profiling import (
+    CategoricalProfile,
+    DistinctSketch,
+    NumericProfile,
+    Profile,
+    column,
+    profile,
+)
 
 
 def _cat(p: Profile, name: str) -> CategoricalProfile:
@@ -137,3 +144,18 @@ def test_comparing_a_column_past_the_cap_is_a_clear_column_error(
         "raw data, or leave the column out (schema type 'ignored')"
     )
     assert res["x"].error is None
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.integers(-20, 20), max_size=60).map(lambda xs: sorted(float(x) for x in xs)),
+    st.integers(1, 30),
+)
+def test_a_float_distinct_sketch_is_kept_exactly_up_to_the_limit(
+    values: list[float], limit: int
+) -> None:
+    sketch = DistinctSketch.of_numbers(np.array(values), limit=limit)
+    distinct = len(set(values))
+    assert (sketch is None) == (distinct > limit)
+    if sketch is not None:
+        assert sketch.estimate == distinct

@@ -220,6 +220,12 @@ class DistinctSketch:
         >>> DistinctSketch.of_numbers(np.array([1.0, 2.0, 3.0]), limit=2) is None
         True
         """
+        if limit is not None and values.size > limit:
+            # Sorted: limit + 1 spaced values that all differ prove too many distinct ones,
+            # at a fraction of the cost of the full pass below (the usual continuous case).
+            probe = values[np.linspace(0, values.size - 1, limit + 1).astype(np.intp)]
+            if bool(np.all(probe[1:] > probe[:-1])):
+                return None
         sketch = hll_sketch(HLL_LG_K, HLL_4)
         if values.size:
             first = np.empty(values.size, dtype=bool)
