@@ -29,7 +29,7 @@ keys are ignored; an unknown block is an error.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -51,6 +51,7 @@ from driftscope.profiling.merging import (
     EDGE,
     BinSpec,
     CategoricalFields,
+    Labels,
     NumericPart,
     NumericSketches,
     Part,
@@ -137,14 +138,14 @@ def decode_body(blocks: Blocks) -> Profile:
                 distinct, kinds,
             )  # fmt: skip
             continue
-        missing, pairs, frequent, distinct, kinds = part.categorical[name]
-        if pairs is None:
+        missing, exact, frequent, distinct, kinds = part.categorical[name]
+        if exact is None:
             columns[name] = CategoricalProfile(
                 ctype, MappingProxyType({}), missing, distinct, frequent, kinds
             )
             continue
-        labels = list(pairs)
-        counts = dict(labels)
+        labels = exact[0]
+        counts = dict(zip(labels, exact[1].tolist(), strict=True))
         if len(counts) != len(labels):
             raise ValueError(f"a category of column {name!r} appears twice")
         columns[name] = categorical_profile(
@@ -264,9 +265,9 @@ def _numeric_sketches(
 
 def _categorical(
     fields: Mapping[str, Any], raw: dict[str, memoryview], name: str
-) -> tuple[int, Iterator[tuple[str, int]] | None, FrequentItems | None, DistinctSketch | None]:
-    """Missing, then either (label, count) pairs or (past the cap) the frequent-items
-    sketch, and the distinct sketch."""
+) -> tuple[int, Labels | None, FrequentItems | None, DistinctSketch | None]:
+    """Missing, then either the labels and their counts or (past the cap) the
+    frequent-items sketch, and the distinct sketch."""
     if not raw.keys() <= _CATEGORICAL_BLOCKS or len(raw.keys() & {"counts", "frequent"}) != 1:
         raise ValueError(f"categorical column {name!r} has blocks {list(raw)}")
     missing = count(fields["missing"])
@@ -285,7 +286,7 @@ def _categorical(
         raise ValueError(f"a count of column {name!r} is out of range")
     # A label given twice: decode_body finds it (its dict has fewer labels); merging adds
     # both counts, which is what the bytes say.
-    return missing, zip(labels, counts.tolist(), strict=True), None, distinct
+    return missing, (labels, counts), None, distinct
 
 
 def _type_counts(value: object) -> Mapping[str, int] | None:

@@ -15,7 +15,7 @@ bins, and are None otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -118,14 +118,16 @@ class NumericPart:
 
 NumericSketches = tuple[QuantileSketch, DistinctSketch | None, Mapping[str, int] | None]
 """A numeric column's quantile sketch, distinct sketch and type counts."""
+Labels = tuple[list[str], IntArray]
+"""Exact category counts as the labels and their counts (in the same order)."""
 CategoricalFields = tuple[
     int,
-    Iterable[tuple[str, int]] | None,
+    Labels | None,
     FrequentItems | None,
     DistinctSketch | None,
     Mapping[str, int] | None,
 ]
-"""A categorical column's missing count, then its exact (label, count) pairs or else its
+"""A categorical column's missing count, then its exact counts (:data:`Labels`) or else its
 frequent-items sketch, its distinct sketch and type counts."""
 
 
@@ -152,7 +154,7 @@ class Part:
             {
                 name: (
                     col.missing,
-                    col.counts.items() if col.frequent is None else None,
+                    _labels(col.counts) if col.frequent is None else None,
                     col.frequent,
                     col.distinct,
                     col.type_counts,
@@ -329,22 +331,32 @@ class CategoricalMerger:
 
     Counts stay exact until the merged column has more than
     :data:`~driftscope.profiling.column.MAX_CATEGORIES` labels, or a part arrives that is
-    already past the cap; from then on the labels go into a frequent-items sketch.
+    already past the cap; from then on the labels go into a frequent-items sketch. Parts
+    listing the same labels as the part before them (partitions that all see every category)
+    are added as arrays.
 
-    >>> from driftscope.profiling.column import categorical_profile
     >>> merger = CategoricalMerger(ColumnType.CATEGORICAL)
-    >>> merger.add(0, {"a": 2}.items(), None, None, {})
-    >>> merger.add(1, {"a": 1, "b": 1}.items(), None, None, {})
+    >>> merger.add(0, (["a"], np.array([2])), None, None, {})
+    >>> merger.add(1, (["a", "b"], np.array([1, 1])), None, None, {})
     >>> dict(merger.result().counts), merger.result().missing
     ({'a': 3, 'b': 1}, 1)
     """
 
-    __slots__ = ("_counts", "_distinct", "_frequent", "_kinds", "_missing", "column_type")
+    __slots__ = (
+        "_batch",
+        "_counts",
+        "_distinct",
+        "_frequent",
+        "_kinds",
+        "_missing",
+        "column_type",
+    )
 
     def __init__(self, column_type: ColumnType) -> None:
         self.column_type = column_type
         self._missing = 0
         self._counts: dict[str, int] | None = {}
+        self._batch: tuple[list[str], IntArray] | None = None  # labels, summed counts
         self._frequent: FrequentUnion | None = None
         self._distinct: DistinctUnion | None = DistinctUnion()
         self._kinds: dict[str, int] | None = {}
@@ -352,30 +364,46 @@ class CategoricalMerger:
     def add(
         self,
         missing: int,
-        counts: Iterable[tuple[str, int]] | None,
+        counts: Labels | None,
         frequent: FrequentItems | None,
         distinct: DistinctSketch | None,
         kinds: Mapping[str, int] | None,
     ) -> None:
-        """Add a part: its exact ``counts`` as (label, count) pairs, or else its
-        ``frequent`` sketch (:data:`CategoricalFields`)."""
+        """Add a part: its exact ``counts`` (:data:`Labels`), or else its ``frequent``
+        sketch (:data:`CategoricalFields`)."""
         self._missing += missing
-        if counts is not None and self._counts is not None:
-            totals = self._counts
-            get = totals.get
-            for label, n in counts:
-                totals[label] = get(label, 0) + n
-            if len(totals) > MAX_CATEGORIES:
-                self._to_frequent()
+        if counts is not None and self._frequent is None:
+            labels, values = counts
+            if self._batch is not None and labels == self._batch[0]:
+                np.add(self._batch[1], values, out=self._batch[1])
+            else:
+                self._flush()
+                self._batch = (labels, values.astype(np.int64))  # a copy, to add into
         elif counts is not None:
-            self._to_frequent().add_counts(dict(counts))
+            self._to_frequent().add_counts(dict(zip(counts[0], counts[1].tolist(), strict=True)))
         elif frequent is not None:
             self._to_frequent().add(frequent)
         self._distinct = _add_distinct(self._distinct, distinct)
         self._kinds = add_kinds(self._kinds, kinds)
 
+    def _flush(self) -> None:
+        """Move the batch's counts into the dictionary of all counts."""
+        if self._batch is None:
+            return
+        labels, values = self._batch
+        self._batch = None
+        if self._counts is None:
+            return
+        totals = self._counts
+        get = totals.get
+        for label, n in zip(labels, values.tolist(), strict=True):
+            totals[label] = get(label, 0) + n
+        if len(totals) > MAX_CATEGORIES:
+            self._to_frequent()
+
     def _to_frequent(self) -> FrequentUnion:
         if self._frequent is None:
+            self._flush()
             self._frequent = FrequentUnion()
             self._frequent.add_counts(self._counts or {})
             self._counts = None
@@ -383,6 +411,7 @@ class CategoricalMerger:
 
     def result(self) -> CategoricalProfile:
         """The merged profile (the merger can go on taking parts)."""
+        self._flush()
         distinct = None if self._distinct is None else self._distinct.result()
         kinds = frozen_kinds(self._kinds)
         if self._frequent is None:
@@ -401,6 +430,10 @@ class CategoricalMerger:
             self._frequent.result(),
             kinds,
         )
+
+
+def _labels(counts: Mapping[str, int]) -> Labels:
+    return list(counts), np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
 
 
 def _add_distinct(
