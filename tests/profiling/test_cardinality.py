@@ -159,3 +159,38 @@ def test_a_float_distinct_sketch_is_kept_exactly_up_to_the_limit(
     assert (sketch is None) == (distinct > limit)
     if sketch is not None:
         assert sketch.estimate == distinct
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), max_size=12),
+        min_size=1,
+        max_size=8,
+    ),
+    st.integers(2, 6),
+)
+def test_merged_payloads_count_exactly_until_the_cap(parts: list[list[str]], cap: int) -> None:
+    # Parts with the same labels as the one before them (added as arrays) and parts with
+    # others (added label by label), under a cap the merge may cross at any part.
+    original = column.MAX_CATEGORIES
+    column.MAX_CATEGORIES = cap
+    try:
+        profiles = [profile({"city": part}, schema={"city": "categorical"}) for part in parts]
+        merged = _cat(ds.profiling.merge_payloads(p.to_bytes() for p in profiles), "city")
+        in_memory = _cat(Profile.merge_all(profiles), "city")
+    finally:
+        column.MAX_CATEGORIES = original
+    rows = [label for part in parts for label in part]
+    assert merged.count == in_memory.count == len(rows)
+    if len(set(rows)) <= cap and all(len(set(part)) <= cap for part in parts):
+        assert merged.exact
+        assert dict(merged.counts) == {label: rows.count(label) for label in set(rows)}
+        assert merged.counts == in_memory.counts
+    else:
+        assert not merged.exact
+        assert merged.frequent is not None
+        # Five labels fit the sketch: its counts are exact.
+        assert {label: n for label, n, _, _ in merged.frequent.top(10)} == {
+            label: rows.count(label) for label in set(rows)
+        }

@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from driftscope._types import ColumnType
 from driftscope.errors import ProfileError
+from driftscope.profiling import column as _column
 from driftscope.profiling._sketch import (
     DistinctSketch,
     DistinctUnion,
@@ -33,7 +34,6 @@ from driftscope.profiling._sketch import (
     QuantileUnion,
 )
 from driftscope.profiling.column import (
-    MAX_CATEGORIES,
     CategoricalProfile,
     ColumnProfile,
     NumericProfile,
@@ -392,18 +392,21 @@ class CategoricalMerger:
             return
         labels, values = self._batch
         self._batch = None
-        if self._counts is None:
+        if self._counts is None:  # past the cap since the batch began
+            assert self._frequent is not None
+            self._frequent.add_counts(dict(zip(labels, values.tolist(), strict=True)))
             return
         totals = self._counts
         get = totals.get
         for label, n in zip(labels, values.tolist(), strict=True):
             totals[label] = get(label, 0) + n
-        if len(totals) > MAX_CATEGORIES:
+        if len(totals) > _column.MAX_CATEGORIES:
             self._to_frequent()
 
     def _to_frequent(self) -> FrequentUnion:
         if self._frequent is None:
-            self._flush()
+            self._flush()  # which itself switches when the batch takes the counts past the cap
+        if self._frequent is None:
             self._frequent = FrequentUnion()
             self._frequent.add_counts(self._counts or {})
             self._counts = None
