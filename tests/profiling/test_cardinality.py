@@ -194,3 +194,19 @@ def test_merged_payloads_count_exactly_until_the_cap(parts: list[list[str]], cap
         assert {label: n for label, n, _, _ in merged.frequent.top(10)} == {
             label: rows.count(label) for label in set(rows)
         }
+
+
+def test_merged_distinct_sketches_are_written_in_four_bits_a_bucket() -> None:
+    # A merge keeps the union's own 8-bit layout; writing converts it back to HLL_4, so a
+    # merged profile is no bigger than one profiled in one go, and reads back the same.
+    rng = np.random.default_rng(3)
+    parts = [profile({"n": rng.integers(0, 100_000, 20_000)}) for _ in range(5)]
+    merged = Profile.merge_all(parts)
+    sketch = merged["n"].distinct
+    assert sketch is not None
+    back = Profile.from_bytes(merged.to_bytes())["n"].distinct
+    assert back is not None
+    assert back.estimate == sketch.estimate
+    assert back.bounds() == sketch.bounds()
+    # HLL_4: 2,048 bytes of buckets plus a few exceptions; HLL_8 would take 4,096.
+    assert len(sketch.to_bytes()) < 2_300

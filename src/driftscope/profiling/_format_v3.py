@@ -109,20 +109,14 @@ def decode_body(blocks: Blocks) -> Profile:
     part = _part(blocks)
     numbers = part.numeric
     counts, moments = numbers.counts.tolist(), numbers.moments.tolist()
-    edges = np.frombuffer(numbers.edges, EDGE).tolist()
-    bin_counts = numbers.bin_counts.tolist()
-    histograms: list[Histogram | None] = []
-    at = count_at = 0
-    for spec in numbers.bins:
-        if spec is None:
-            histograms.append(None)
-            continue
-        n_bins, n_edges = spec
-        stop = count_at + n_edges + 1
-        histograms.append(
-            Histogram(tuple(edges[at : at + n_edges]), tuple(bin_counts[count_at:stop]), n_bins)
+    histograms = [
+        None
+        if segment is None or spec is None
+        else Histogram(
+            tuple(np.frombuffer(segment[0], EDGE).tolist()), tuple(segment[1].tolist()), spec[0]
         )
-        at, count_at = at + n_edges, stop
+        for segment, spec in zip(numbers.segments(), numbers.bins, strict=True)
+    ]
     where = {name: i for i, name in enumerate(numbers.names)}
     columns: dict[str, ColumnProfile] = {}
     for name, ctype in part.types.items():

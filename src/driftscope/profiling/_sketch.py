@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from datasketches import (
     HLL_4,
+    HLL_8,
     frequent_items_error_type,
     frequent_strings_sketch,
     hll_sketch,
@@ -246,8 +247,13 @@ class DistinctSketch:
         return f"DistinctSketch(estimate={self.estimate:.0f})"
 
     def to_bytes(self) -> bytes:
-        """DataSketches' compact serialized form."""
-        return bytes(self._sketch.serialize_compact())
+        """DataSketches' compact serialized form, as HLL_4 (4 bits a bucket)."""
+        sketch = self._sketch
+        if sketch.tgt_type != HLL_4:  # a merge result (see DistinctUnion.result)
+            union = hll_union(HLL_LG_K)
+            union.update(sketch)
+            sketch = union.get_result(HLL_4)
+        return bytes(sketch.serialize_compact())
 
     @property
     def estimate(self) -> float:
@@ -286,7 +292,9 @@ class DistinctUnion:
         self._union.update(sketch._sketch)
 
     def result(self) -> DistinctSketch:
-        return DistinctSketch(self._union.get_result(HLL_4))
+        """The merged sketch, as HLL_8: the union's own layout, so a copy rather than a
+        conversion (merges are many, writes few; :meth:`DistinctSketch.to_bytes` converts)."""
+        return DistinctSketch(self._union.get_result(HLL_8))
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)

@@ -15,8 +15,8 @@ bins, and are None otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 import numpy as np
@@ -92,27 +92,36 @@ class NumericPart:
             np.array([n for h in hists if h is not None for n in h.counts], dtype=np.int64),
         )
 
+    def segments(self) -> list[tuple[bytes, IntArray] | None]:
+        """Each column's histogram as its edges (bytes, as in ``edges``) and its counts (a
+        view of ``bin_counts``); None where the column has none."""
+        out: list[tuple[bytes, IntArray] | None] = []
+        at = count_at = 0
+        for spec in self.bins:
+            if spec is None:
+                out.append(None)
+                continue
+            n_edges = spec[1]
+            stop = count_at + n_edges + 1
+            out.append((self.edges[8 * at : 8 * (at + n_edges)], self.bin_counts[count_at:stop]))
+            at, count_at = at + n_edges, stop
+        return out
+
     def reordered(self, names: tuple[str, ...]) -> NumericPart:
         """The same numbers with the columns in ``names`` order (the same set of names)."""
         if names == self.names:
             return self
         where = {name: i for i, name in enumerate(self.names)}
         order = [where[name] for name in names]
-        offsets = _offsets(self.bins)
-        edges, counts = [], []
-        for i in order:
-            spec = self.bins[i]
-            if spec is not None:
-                at, count_at = offsets[i]
-                edges.append(self.edges[at * 8 : (at + spec[1]) * 8])
-                counts.append(self.bin_counts[count_at : count_at + spec[1] + 1])
+        segments = self.segments()
+        moved = [seg for i in order if (seg := segments[i]) is not None]
         return NumericPart(
             names,
             self.counts[order],
             self.moments[order],
             tuple(self.bins[i] for i in order),
-            b"".join(edges),
-            np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64),
+            b"".join(edges for edges, _ in moved),
+            np.concatenate([c for _, c in moved]) if moved else np.zeros(0, dtype=np.int64),
         )
 
 
@@ -177,17 +186,16 @@ class NumericColumns:
     """
 
     __slots__ = (
-        "_alive",
         "_bin_counts",
         "_bins",
         "_counts",
         "_edges",
         "_high",
+        "_histograms",
         "_low",
         "_m2",
         "_mean",
         "_n",
-        "_offsets",
         "names",
     )
 
@@ -200,11 +208,12 @@ class NumericColumns:
         self._m2 = np.zeros(size)
         self._low = np.full(size, np.nan)
         self._high = np.full(size, np.nan)
-        self._bins: tuple[BinSpec, ...] | None = None  # the first part's histograms
+        # The first part's histograms: their shapes and edges, the counts so far, and per
+        # column its edges and a view of its counts, None once a part had other bins.
+        self._bins: tuple[BinSpec, ...] | None = None
         self._edges = b""
-        self._offsets: list[tuple[int, int]] = []
         self._bin_counts = np.zeros(0, dtype=np.int64)
-        self._alive = np.zeros(size, dtype=bool)
+        self._histograms: list[tuple[bytes, IntArray] | None] = []
 
     def add(self, part: NumericPart) -> None:
         """Add a part whose columns are ``names`` (in this order)."""
@@ -233,8 +242,7 @@ class NumericColumns:
         if self._bins is None:
             self._bins, self._edges = part.bins, part.edges
             self._bin_counts = part.bin_counts.copy()
-            self._alive = np.array([spec is not None for spec in part.bins], dtype=bool)
-            self._offsets = _offsets(part.bins)
+            self._histograms = replace(part, bin_counts=self._bin_counts).segments()
             return
         if part.bins == self._bins and part.edges == self._edges:
             self._bin_counts += part.bin_counts
@@ -242,24 +250,14 @@ class NumericColumns:
         # Parts binned on different edges cannot be added up, and refusing the merge would
         # break the commonest use, adding up profiles made separately (per day, per
         # partition); so those columns keep no histogram, and the binned methods say so.
-        theirs = _offsets(part.bins)
-        for i, (spec, (at, count_at)) in enumerate(zip(part.bins, theirs, strict=True)):
-            if not self._alive[i]:
+        for i, theirs in enumerate(part.segments()):
+            mine = self._histograms[i]
+            if mine is None:
                 continue
-            mine_at, mine_count_at = self._offsets[i]
-            n_edges = spec[1] if spec is not None else -1
-            same = (
-                spec == self._bins[i]
-                and part.edges[at * 8 : (at + n_edges) * 8]
-                == self._edges[mine_at * 8 : (mine_at + n_edges) * 8]
-            )
-            if not same:
-                self._alive[i] = False
-                continue
-            stop = count_at + n_edges + 1
-            self._bin_counts[mine_count_at : mine_count_at + n_edges + 1] += part.bin_counts[
-                count_at:stop
-            ]
+            if theirs is None or theirs[0] != mine[0] or part.bins[i] != self._bins[i]:
+                self._histograms[i] = None
+            else:
+                mine[1][:] += theirs[1]
 
     def column(
         self, i: int
@@ -268,14 +266,12 @@ class NumericColumns:
         count, missing, n_inf = (int(v) for v in self._counts[i])
         finite = count > n_inf
         histogram = None
-        if self._alive[i] and self._bins is not None:
+        kept = self._histograms[i] if self._histograms else None
+        if kept is not None and self._bins is not None:
             spec = self._bins[i]
             assert spec is not None
-            n_bins, n_edges = spec
-            at, count_at = self._offsets[i]
-            edges = np.frombuffer(self._edges, EDGE, count=n_edges, offset=at * 8)
-            counts = self._bin_counts[count_at : count_at + n_edges + 1]
-            histogram = Histogram(tuple(edges.tolist()), tuple(counts.tolist()), n_bins)
+            edges = np.frombuffer(kept[0], EDGE).tolist()
+            histogram = Histogram(tuple(edges), tuple(kept[1].tolist()), spec[0])
         return (
             count,
             missing,
@@ -286,17 +282,6 @@ class NumericColumns:
             float(self._high[i]) if finite else None,
             histogram,
         )
-
-
-def _offsets(bins: Sequence[BinSpec]) -> list[tuple[int, int]]:
-    """Where each column's edges and counts start in a part's edge and count arrays."""
-    out, at, count_at = [], 0, 0
-    for spec in bins:
-        out.append((at, count_at))
-        if spec is not None:
-            at += spec[1]
-            count_at += spec[1] + 1
-    return out
 
 
 class NumericSketchUnion:
