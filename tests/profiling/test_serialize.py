@@ -380,3 +380,21 @@ def test_version_3_repeated_label_is_corruption() -> None:
         "Profile.from_bytes: the profile is corrupted (malformed contents: a category of "
         "column 'city' appears twice)"
     )
+
+
+def test_columns_round_trip_in_any_order_of_kinds() -> None:
+    # Categorical columns before, between and after numeric ones, each read back as itself.
+    p = profile(
+        {
+            "city": ["Oslo", "Rome", None, "Oslo"],
+            "x": [1.0, 2.0, 3.0, None],
+            "flag": [True, False, True, True],
+            "n": [3, 1, 4, 1],
+            "plan": ["a", "b", "b", "b"],
+        },
+        schema={"n": "numeric"},
+    )
+    back = Profile.from_bytes(p.to_bytes())
+    assert list(back) == list(p)
+    assert exact(back) == exact(p)
+    assert moments(back) == moments(p)

@@ -108,7 +108,7 @@ def decode_body(blocks: Blocks) -> Profile:
     """The profile in a body; ValueError (and friends) for malformed contents."""
     part = _part(blocks)
     numbers = part.numeric
-    counts, moments = numbers.counts.tolist(), numbers.moments.tolist()
+    tallies, moments = numbers.counts.tolist(), numbers.moments.tolist()
     histograms = [
         None
         if segment is None or spec is None
@@ -122,7 +122,7 @@ def decode_body(blocks: Blocks) -> Profile:
     for name, ctype in part.types.items():
         if name in where:
             i = where[name]
-            n, missing, n_inf = counts[i]
+            n, missing, n_inf = tallies[i]
             mean, m2, low, high = moments[i]
             finite = n > n_inf
             sketch, distinct, kinds = part.sketches[name]
