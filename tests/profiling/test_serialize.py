@@ -398,3 +398,22 @@ def test_columns_round_trip_in_any_order_of_kinds() -> None:
     assert list(back) == list(p)
     assert exact(back) == exact(p)
     assert moments(back) == moments(p)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda h: h["columns"][0].update(blocks=["quantiles"]), id="blocks_list"),
+        pytest.param(lambda h: h["columns"].__setitem__(0, "x"), id="column_not_object"),
+        pytest.param(lambda h: h["columns"][1].update(histogram=[10]), id="short_histogram"),
+        pytest.param(lambda h: h["columns"][2].update(type_counts={"string": -1}), id="kinds"),
+        pytest.param(lambda h: h["columns"][2].update(labels="Oslo"), id="labels_string"),
+        pytest.param(lambda h: h.update(columns=None), id="no_columns"),
+    ],
+)
+def test_any_malformed_version_3_header_is_one_line(damage: Any) -> None:
+    header, rest = _split(VERSION_3_PAYLOAD)
+    damage(header)
+    assert _fails(_join(header, rest, version=3)).startswith(
+        "Profile.from_bytes: the profile is corrupted (malformed contents: "
+    )

@@ -34,7 +34,7 @@ FORMAT_VERSION = 3
 
 _VERSION = struct.Struct(">H")
 _PREFIX = struct.Struct(">6sHQI")  # magic, version, body length, body CRC-32
-_MALFORMED = (KeyError, TypeError, ValueError, IndexError, struct.error)
+_MALFORMED = (KeyError, TypeError, ValueError, IndexError, AttributeError, struct.error)
 
 
 def encode(profile: Profile) -> bytes:
