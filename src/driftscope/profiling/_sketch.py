@@ -142,14 +142,6 @@ class QuantileSketch:
             return [float("nan")] * len(qs)
         return [float(v) for v in self._sketch.get_quantiles(list(qs), True)]
 
-    @staticmethod
-    def union(sketches: Sequence[QuantileSketch]) -> QuantileSketch:
-        """A new sketch of all inputs' values."""
-        union = QuantileUnion()
-        for sketch in sketches:
-            union.add(sketch)
-        return union.result()
-
 
 class QuantileUnion:
     """Quantile sketches merged one at a time (the inputs are never changed).
@@ -264,14 +256,6 @@ class DistinctSketch:
         """About 95% confidence bounds on the distinct count (two standard errors)."""
         return float(self._sketch.get_lower_bound(2)), float(self._sketch.get_upper_bound(2))
 
-    @staticmethod
-    def union(sketches: Sequence[DistinctSketch]) -> DistinctSketch:
-        """A sketch of all inputs' values."""
-        union = DistinctUnion()
-        for sketch in sketches:
-            union.add(sketch)
-        return union.result()
-
 
 class DistinctUnion:
     """Distinct-count sketches merged one at a time.
@@ -351,14 +335,6 @@ class FrequentItems:
         most frequent first."""
         items = self._sketch.get_frequent_items(frequent_items_error_type.NO_FALSE_POSITIVES)
         return [(str(a), int(b), int(c), int(d)) for a, b, c, d in items[:n]]
-
-    @staticmethod
-    def union(sketches: Sequence[FrequentItems]) -> FrequentItems:
-        """A sketch of all inputs' values."""
-        union = FrequentUnion()
-        for sketch in sketches:
-            union.add(sketch)
-        return union.result()
 
 
 class FrequentUnion:
