@@ -7,7 +7,7 @@ here keeps ``Any`` and mutation out of the rest of the package (merging copies f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +46,8 @@ class QuantileSketch:
     """A KLL sketch of float64 values (``datasketches.kll_doubles_sketch``), never mutated.
 
     Quantiles are approximate once more than about ``k`` values were seen: the rank of a
-    returned value is within :attr:`rank_error` of the requested one (99% confidence).
+    returned value is within :attr:`rank_error` of the requested one (99% confidence). A
+    merge result may hold its inputs until first read (see :data:`DEFERRED_INPUTS`).
 
     Examples
     --------
@@ -56,7 +57,8 @@ class QuantileSketch:
     (100, 50.0)
     """
 
-    _sketch: Any
+    _sketch: Any  # None while the merge of _pending is deferred
+    _pending: tuple[Any, ...] = ()
 
     @classmethod
     def of(cls, values: npt.NDArray[np.float64], *, k: int = DEFAULT_K) -> QuantileSketch:
@@ -89,58 +91,66 @@ class QuantileSketch:
     def __repr__(self) -> str:
         return f"QuantileSketch(n={self.n}, k={self.k})"
 
+    def _kll(self) -> Any:
+        return _settle(self, _merged_kll)
+
+    def _inputs(self) -> tuple[Any, ...]:
+        """What a union takes of this sketch: itself, or the inputs of its deferred merge."""
+        pending = self._pending
+        return pending if self._sketch is None else (self._sketch,)
+
     def to_bytes(self) -> bytes:
         """DataSketches' own serialized form (readable by its Java and C++ libraries too)."""
-        return bytes(self._sketch.serialize())
+        return bytes(self._kll().serialize())
 
     @property
     def n(self) -> int:
         """Number of values seen."""
-        return int(self._sketch.n)
+        return int(self._kll().n)
 
     @property
     def k(self) -> int:
         """Accuracy parameter."""
-        return int(self._sketch.k)
+        return int(self._kll().k)
 
     @property
     def is_estimating(self) -> bool:
         """Whether the sketch has compacted, i.e. no longer holds every value it saw."""
-        return bool(self._sketch.is_estimation_mode())
+        return bool(self._kll().is_estimation_mode())
 
     @property
     def cdf_error(self) -> float:
         """Normalized error of CDF (and rank) queries over the whole range (99% confidence)."""
-        return float(self._sketch.normalized_rank_error(True))
+        return float(self._kll().normalized_rank_error(True))
 
     @property
     def span(self) -> float:
         """Largest minus smallest value seen (exact); 0 for an empty sketch."""
         if self.n == 0:
             return 0.0
-        return float(self._sketch.get_max_value()) - float(self._sketch.get_min_value())
+        return float(self._kll().get_max_value()) - float(self._kll().get_min_value())
 
     def items(self) -> list[tuple[float, int]]:
         """The kept values with their weights (how many values each stands for)."""
-        return [(float(v), int(w)) for v, w in self._sketch]
+        return [(float(v), int(w)) for v, w in self._kll()]
 
     @property
     def rank_error(self) -> float:
         """Normalized rank error of single quantiles (99% confidence)."""
-        return float(self._sketch.normalized_rank_error(False))
+        return float(self._kll().normalized_rank_error(False))
 
     def quantile(self, q: float) -> float:
         """The smallest retained value whose rank is at least ``q`` (the inverse CDF, as
         ``numpy.quantile(..., method="inverted_cdf")``); NaN for an empty sketch."""
         if self.n == 0:
             return float("nan")
-        return float(self._sketch.get_quantile(q, True))
+        return float(self._kll().get_quantile(q, True))
 
     def quantiles(self, qs: Sequence[float]) -> list[float]:
         """:meth:`quantile` for several ranks at once."""
         if self.n == 0:
             return [float("nan")] * len(qs)
-        return [float(v) for v in self._sketch.get_quantiles(list(qs), True)]
+        return [float(v) for v in self._kll().get_quantiles(list(qs), True)]
 
 
 class QuantileUnion:
@@ -154,22 +164,63 @@ class QuantileUnion:
     3
     """
 
-    __slots__ = ("_sketch",)
+    __slots__ = ("_inputs", "_sketch")
 
     def __init__(self) -> None:
+        self._inputs: list[Any] = []  # while few: merged when the result is first read
         self._sketch: Any = None
 
     def add(self, sketch: QuantileSketch) -> None:
+        inputs = sketch._inputs()
+        if self._sketch is None and len(self._inputs) + len(inputs) <= DEFERRED_INPUTS:
+            self._inputs.extend(inputs)
+            return
         if self._sketch is None:
-            self._sketch = kll_doubles_sketch.deserialize(sketch._sketch.serialize())
-        else:
-            self._sketch.merge(sketch._sketch)
+            self._sketch = _merged_kll([*self._inputs, *inputs])
+            self._inputs = []
+            return
+        for kll in inputs:
+            self._sketch.merge(kll)
 
     def result(self) -> QuantileSketch:
         """The merged sketch (a copy: the union can go on); an empty one for no inputs."""
-        if self._sketch is None:
-            return QuantileSketch(kll_doubles_sketch(DEFAULT_K))
-        return QuantileSketch(kll_doubles_sketch.deserialize(self._sketch.serialize()))
+        if self._sketch is not None:
+            return QuantileSketch(kll_doubles_sketch.deserialize(self._sketch.serialize()))
+        if len(self._inputs) > 1:
+            return QuantileSketch(None, tuple(self._inputs))
+        # never mutated, so one input can be shared as it is
+        return QuantileSketch(self._inputs[0] if self._inputs else kll_doubles_sketch(DEFAULT_K))
+
+
+DEFERRED_INPUTS = 32
+"""A merge of up to this many sketches is carried out when its result is first read, from
+the sketches themselves. ``a + b + c + ...`` then merges each input once and copies once per
+32 (instead of copying the growing result at every step), and a merged profile that is only
+merged further, or written, never builds the intermediate sketches. Above it, a union merges
+as the inputs come, so that it holds a bounded number of them."""
+
+
+def _settle(owner: QuantileSketch | DistinctSketch, merge: Callable[[Sequence[Any]], Any]) -> Any:
+    """The owner's DataSketches sketch, merged from its deferred inputs on first use.
+
+    The inputs are read before the sketch is looked at, and dropped only after it is set:
+    a thread that finds no sketch is sure to find the inputs still there.
+    """
+    pending = owner._pending
+    sketch = owner._sketch
+    if sketch is None:
+        sketch = merge(pending)
+        object.__setattr__(owner, "_sketch", sketch)
+        object.__setattr__(owner, "_pending", ())
+    return sketch
+
+
+def _merged_kll(inputs: Sequence[Any]) -> Any:
+    """A new KLL sketch: a copy of the first input with the others merged in."""
+    merged = kll_doubles_sketch.deserialize(inputs[0].serialize())
+    for kll in inputs[1:]:
+        merged.merge(kll)
+    return merged
 
 
 HLL_LG_K = 12
@@ -190,7 +241,8 @@ class DistinctSketch:
     2.0
     """
 
-    _sketch: Any
+    _sketch: Any  # None while the union of _pending is deferred (see DEFERRED_INPUTS)
+    _pending: tuple[Any, ...] = ()
 
     @classmethod
     def of_strings(cls, labels: Iterable[str]) -> DistinctSketch:
@@ -238,23 +290,41 @@ class DistinctSketch:
     def __repr__(self) -> str:
         return f"DistinctSketch(estimate={self.estimate:.0f})"
 
+    def _hll(self) -> Any:
+        return _settle(self, _hll_union_of)
+
+    def _inputs(self) -> tuple[Any, ...]:
+        """What a union takes of this sketch: itself, or the inputs of its deferred union."""
+        pending = self._pending
+        return pending if self._sketch is None else (self._sketch,)
+
     def to_bytes(self) -> bytes:
         """DataSketches' compact serialized form, as HLL_4 (4 bits a bucket)."""
-        sketch = self._sketch
-        if sketch.tgt_type != HLL_4:  # a merge result (see DistinctUnion.result)
-            union = hll_union(HLL_LG_K)
-            union.update(sketch)
-            sketch = union.get_result(HLL_4)
+        pending, sketch = self._pending, self._sketch  # in this order: see _settle
+        if sketch is None:  # a deferred union: straight to HLL_4
+            sketch = _hll_union_of(pending, HLL_4)
+        elif sketch.tgt_type != HLL_4:  # a merge result (see DistinctUnion.result)
+            sketch = _hll_union_of([sketch], HLL_4)
         return bytes(sketch.serialize_compact())
 
     @property
     def estimate(self) -> float:
         """Estimated number of distinct values, rounded to a whole number (exact while small)."""
-        return float(round(float(self._sketch.get_estimate())))
+        return float(round(float(self._hll().get_estimate())))
 
     def bounds(self) -> tuple[float, float]:
         """About 95% confidence bounds on the distinct count (two standard errors)."""
-        return float(self._sketch.get_lower_bound(2)), float(self._sketch.get_upper_bound(2))
+        hll = self._hll()
+        return float(hll.get_lower_bound(2)), float(hll.get_upper_bound(2))
+
+
+def _hll_union_of(inputs: Sequence[Any], layout: Any = HLL_8) -> Any:
+    """A new HLL sketch, the union of ``inputs``; HLL_8 is the union's own layout, so a copy
+    rather than a conversion (merges are many, writes few; to_bytes converts to HLL_4)."""
+    union = hll_union(HLL_LG_K)
+    for hll in inputs:
+        union.update(hll)
+    return union.get_result(layout)
 
 
 class DistinctUnion:
@@ -267,18 +337,34 @@ class DistinctUnion:
     3.0
     """
 
-    __slots__ = ("_union",)
+    __slots__ = ("_inputs", "_union")
 
     def __init__(self) -> None:
-        self._union = hll_union(HLL_LG_K)
+        self._inputs: list[Any] = []  # while few: their union is taken when first read
+        self._union: Any = None
 
     def add(self, sketch: DistinctSketch) -> None:
-        self._union.update(sketch._sketch)
+        inputs = sketch._inputs()
+        if self._union is None and len(self._inputs) + len(inputs) <= DEFERRED_INPUTS:
+            self._inputs.extend(inputs)
+            return
+        if self._union is None:
+            self._union = hll_union(HLL_LG_K)
+            for hll in self._inputs:
+                self._union.update(hll)
+            self._inputs = []
+        for hll in inputs:
+            self._union.update(hll)
 
     def result(self) -> DistinctSketch:
-        """The merged sketch, as HLL_8: the union's own layout, so a copy rather than a
-        conversion (merges are many, writes few; :meth:`DistinctSketch.to_bytes` converts)."""
-        return DistinctSketch(self._union.get_result(HLL_8))
+        """The merged sketch (as HLL_8, see :func:`_hll_union_of`)."""
+        if self._union is not None:
+            return DistinctSketch(self._union.get_result(HLL_8))
+        if not self._inputs:
+            return DistinctSketch(_hll_union_of(()))
+        if len(self._inputs) == 1:  # never mutated, so shared as it is
+            return DistinctSketch(self._inputs[0])
+        return DistinctSketch(None, tuple(self._inputs))
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)

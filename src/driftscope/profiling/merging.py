@@ -382,9 +382,12 @@ class CategoricalMerger:
             self._frequent.add_counts(dict(zip(labels, values.tolist(), strict=True)))
             return
         totals = self._counts
-        get = totals.get
-        for label, n in zip(labels, values.tolist(), strict=True):
-            totals[label] = get(label, 0) + n
+        if not totals:  # the first labels (every label of a batch differs)
+            totals = self._counts = dict(zip(labels, values.tolist(), strict=True))
+        else:
+            get = totals.get
+            for label, n in zip(labels, values.tolist(), strict=True):
+                totals[label] = get(label, 0) + n
         if len(totals) > _column.MAX_CATEGORIES:
             self._to_frequent()
 
