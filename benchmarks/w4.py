@@ -252,6 +252,14 @@ def make_contenders(args: argparse.Namespace, work: Path) -> list[Contender]:
             lambda d, o: [str(exe), "profile", str(d), "-o", str(o / "out.dsprof")],
             unavailable=None if exe else "driftscope console script not found (pip install -e .)",
         ),
+        # One process whatever the size: memory as rows grow, without the step that the
+        # worker processes add from PARALLEL_MIN_ROWS.
+        Contender(
+            "driftscope_jobs1",
+            "driftscope profile --jobs 1",
+            lambda d, o: [str(exe), "profile", str(d), "-o", str(o / "one.dsprof"), "--jobs", "1"],
+            unavailable=None if exe else "driftscope console script not found (pip install -e .)",
+        ),
     ]
     # The same command from a committed revision, while src/ differs from it: a fixed point to
     # compare the work in progress with.
@@ -786,6 +794,37 @@ def render_table(
     return "\n".join(lines)
 
 
+def flatness(peaks: list[tuple[int, int]], procs: dict[int, int], unrun: list[str]) -> list[str]:
+    """The 'flat as rows grow' verdict: memory at the largest size against the smallest,
+    among the sizes run with as many processes as the largest (a change in the number of
+    worker processes is a fixed step, not growth with rows; it is shown apart)."""
+    if len(peaks) < 2:
+        return []
+    (n_top, p_top), top_procs = peaks[-1], procs.get(peaks[-1][0], 0)
+    same = [(n, p) for n, p in peaks if procs.get(n, 0) == top_procs]
+    lines = []
+    if len(same) > 1:
+        n_low, p_low = same[0]
+        growth = p_top / p_low
+        lines.append(
+            f"- peak memory flat as rows grow (largest/smallest size < 1.25x, {top_procs} "
+            f"process(es) at each): {growth:.2f}x from {n_low:,} to {n_top:,} rows — "
+            f"{verdict(growth < 1.25 and not unrun)}"
+        )
+    else:
+        lines.append(
+            f"- peak memory flat as rows grow: n/a (only one size ran with {top_procs} process(es))"
+        )
+    (n_first, p_first) = peaks[0]
+    if procs.get(n_first, 0) != top_procs:
+        lines.append(
+            f"- (for information) {n_first:,} rows ran in {procs.get(n_first, 0)} "
+            f"process(es): {p_first / MiB:.0f} MiB, against {p_top / MiB:.0f} MiB for "
+            f"{n_top:,} rows in {top_procs}"
+        )
+    return lines
+
+
 def render_targets(
     sizes: list[int],
     contenders: list[Contender],
@@ -812,19 +851,7 @@ def render_targets(
                 f"- peak memory (all processes) < 1 GB: {shown}{missing} — "
                 f"{verdict(worst < GB and not unrun)}"
             )
-            if len(peaks) > 1:
-                growth = peaks[-1][1] / peaks[0][1]
-                out.append(
-                    f"- peak memory flat as rows grow (largest/smallest size < 1.25x): "
-                    f"{growth:.2f}x from {peaks[0][0]:,} to {peaks[-1][0]:,} rows — "
-                    f"{verdict(growth < 1.25 and not unrun)}"
-                )
-            if len(peaks) > 2:
-                (n1, p1), (n2, p2) = peaks[-2:]
-                out.append(
-                    f"- (for information) last step only, {n1:,} to {n2:,} rows: {p2 / p1:.2f}x "
-                    "(the first step may include a change of mode, e.g. worker processes)"
-                )
+            out += flatness(peaks, {n: cell.procs for n, cell in cells.items()}, unrun)
         else:
             out.append("- peak memory (all processes) < 1 GB: n/a (no successful run)")
         for n, cell in cells.items():
