@@ -172,15 +172,15 @@ class QuantileUnion:
 
     def add(self, sketch: QuantileSketch) -> None:
         inputs = sketch._inputs()
-        if self._sketch is None and len(self._inputs) + len(inputs) <= DEFERRED_INPUTS:
+        merged = self._sketch
+        if merged is not None:  # the usual case, first
+            for kll in inputs:
+                merged.merge(kll)
+        elif len(self._inputs) + len(inputs) <= DEFERRED_INPUTS:
             self._inputs.extend(inputs)
-            return
-        if self._sketch is None:
+        else:
             self._sketch = _merged_kll([*self._inputs, *inputs])
             self._inputs = []
-            return
-        for kll in inputs:
-            self._sketch.merge(kll)
 
     def result(self) -> QuantileSketch:
         """The merged sketch (a copy: the union can go on); an empty one for no inputs."""
@@ -345,16 +345,16 @@ class DistinctUnion:
 
     def add(self, sketch: DistinctSketch) -> None:
         inputs = sketch._inputs()
-        if self._union is None and len(self._inputs) + len(inputs) <= DEFERRED_INPUTS:
-            self._inputs.extend(inputs)
-            return
-        if self._union is None:
-            self._union = hll_union(HLL_LG_K)
-            for hll in self._inputs:
-                self._union.update(hll)
+        union = self._union
+        if union is None:
+            if len(self._inputs) + len(inputs) <= DEFERRED_INPUTS:
+                self._inputs.extend(inputs)
+                return
+            union = self._union = hll_union(HLL_LG_K)
+            inputs = (*self._inputs, *inputs)
             self._inputs = []
         for hll in inputs:
-            self._union.update(hll)
+            union.update(hll)
 
     def result(self) -> DistinctSketch:
         """The merged sketch (as HLL_8, see :func:`_hll_union_of`)."""
