@@ -131,8 +131,26 @@ class QuantileSketch:
         return float(self._kll().get_max_value()) - float(self._kll().get_min_value())
 
     def items(self) -> list[tuple[float, int]]:
-        """The kept values with their weights (how many values each stands for)."""
-        return [(float(v), int(w)) for v, w in self._kll()]
+        """The distinct kept values, in increasing order, each with how many of the values
+        seen it stands for (the weights add up to :attr:`n`).
+
+        The weights come from DataSketches' CDF, not from iterating the sketch: its iterator
+        (5.2.0) starts at level 0 with weight 1 and, when level 0 is empty, as it often is
+        after a merge, gives every kept value weight 1. The CDF is ``weight / n`` in float64;
+        times ``n`` and rounded it is the integer weight again while ``n < 2**51``.
+
+        >>> import numpy as np
+        >>> QuantileSketch.of(np.array([2.0, 1.0, 2.0])).items()
+        [(1.0, 1), (2.0, 2)]
+        """
+        kll = self._kll()
+        values = np.unique(np.fromiter((v for v, _ in kll), dtype=np.float64))
+        if not values.size:
+            return []
+        cdf = np.asarray(kll.get_cdf(values.tolist(), True)[:-1], dtype=np.float64)
+        cumulative = np.rint(cdf * self.n).astype(np.int64)
+        weights = np.diff(cumulative, prepend=0)
+        return list(zip(values.tolist(), weights.tolist(), strict=True))
 
     @property
     def rank_error(self) -> float:
