@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import functools
 import operator
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 from hypothesis import given, settings
@@ -26,16 +28,25 @@ from ._helpers import exact
 PARTS = st.lists(st.lists(st.integers(-50, 50), max_size=12), min_size=1, max_size=80)
 
 
-def _chain_quantiles(sketches: list[QuantileSketch], read_every: int) -> QuantileSketch:
-    """``((s0 + s1) + s2) + ...`` two at a time, reading every ``read_every``-th result."""
+S = TypeVar("S", QuantileSketch, DistinctSketch)
+
+
+def _chain(
+    sketches: list[S],
+    union_type: Callable[[], QuantileUnion | DistinctUnion],
+    read: Callable[[S], object],
+    read_every: int,
+) -> S:
+    """``((s0 + s1) + s2) + ...`` two at a time, reading every ``read_every``-th result (which
+    settles a deferred merge)."""
     acc = sketches[0]
     for i, sketch in enumerate(sketches[1:], 1):
-        union = QuantileUnion()
+        union: Any = union_type()
         union.add(acc)
         union.add(sketch)
         acc = union.result()
         if read_every and i % read_every == 0:
-            assert acc.n >= sketch.n  # reading settles the deferred merge
+            read(acc)
     return acc
 
 
@@ -47,7 +58,7 @@ def test_chained_quantile_merges_equal_a_sketch_of_all_values(
     # Under k values in all, KLL keeps every value: the merge is exact and can be compared
     # value by value.
     sketches = [QuantileSketch.of(np.array(p, dtype=np.float64)) for p in parts]
-    merged = _chain_quantiles(sketches, read_every)
+    merged = _chain(sketches, QuantileUnion, lambda s: s.n, read_every)
     values = sorted(float(v) for p in parts for v in p)
     assert merged.n == len(values)
     assert sorted(v for v, w in merged.items() for _ in range(w)) == values
@@ -68,14 +79,7 @@ def test_chained_distinct_unions_equal_one_union_of_all_sketches(
         DistinctSketch.of_strings(str(v * 997 + j) for v in p for j in range(abs(v) * 4))
         for p in parts
     ]
-    acc = sketches[0]
-    for i, sketch in enumerate(sketches[1:], 1):
-        union = DistinctUnion()
-        union.add(acc)
-        union.add(sketch)
-        acc = union.result()
-        if read_every and i % read_every == 0:
-            acc.estimate  # noqa: B018 - reading settles the deferred union
+    acc = _chain(sketches, DistinctUnion, lambda s: s.estimate, read_every)
     at_once = DistinctUnion()
     for sketch in sketches:
         at_once.add(sketch)
