@@ -130,9 +130,9 @@ class QuantileSketch:
             return 0.0
         return float(self._kll().get_max_value()) - float(self._kll().get_min_value())
 
-    def items(self) -> list[tuple[float, int]]:
-        """The distinct kept values, in increasing order, each with how many of the values
-        seen it stands for (the weights add up to :attr:`n`).
+    def kept(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+        """The distinct kept values, in increasing order, and how many of the values seen
+        each stands for (the weights add up to :attr:`n`).
 
         The weights come from DataSketches' CDF, not from iterating the sketch: its iterator
         (5.2.0) starts at level 0 with weight 1 and, when level 0 is empty, as it often is
@@ -140,16 +140,20 @@ class QuantileSketch:
         times ``n`` and rounded it is the integer weight again while ``n < 2**51``.
 
         >>> import numpy as np
-        >>> QuantileSketch.of(np.array([2.0, 1.0, 2.0])).items()
-        [(1.0, 1), (2.0, 2)]
+        >>> QuantileSketch.of(np.array([2.0, 1.0, 2.0])).kept()
+        (array([1., 2.]), array([1, 2]))
         """
         kll = self._kll()
         values = np.unique(np.fromiter((v for v, _ in kll), dtype=np.float64))
         if not values.size:
-            return []
+            return values, np.zeros(0, dtype=np.int64)
         cdf = np.asarray(kll.get_cdf(values.tolist(), True)[:-1], dtype=np.float64)
         cumulative = np.rint(cdf * self.n).astype(np.int64)
-        weights = np.diff(cumulative, prepend=0)
+        return values, np.diff(cumulative, prepend=0)
+
+    def items(self) -> list[tuple[float, int]]:
+        """:meth:`kept` as ``(value, weight)`` pairs."""
+        values, weights = self.kept()
         return list(zip(values.tolist(), weights.tolist(), strict=True))
 
     @property

@@ -30,7 +30,7 @@ def sketch_cdf(sketch: QuantileSketch) -> tuple[FloatArray, FloatArray]:
     >>> sketch_cdf(QuantileSketch.of(np.array([3.0, 1.0, 3.0, 2.0])))
     (array([1., 2., 3.]), array([0.25, 0.5 , 1.  ]))
     """
-    values, weights = _items(sketch)
+    values, weights = sketch.kept()
     # count / n, the same division as the exact ECDF, so unsketched samples agree bit for bit
     return values, np.cumsum(weights) / sketch.n
 
@@ -44,16 +44,8 @@ def exact_values(sketch: QuantileSketch) -> FloatArray | None:
     """Every value the sketch saw, sorted, while it still holds them all; else None."""
     if sketch.is_estimating:
         return None
-    values, weights = _items(sketch)
-    return np.repeat(values, weights.astype(np.int64))
-
-
-def _items(sketch: QuantileSketch) -> tuple[FloatArray, FloatArray]:
-    """The sketch's distinct kept values (sorted) and their weights, as arrays."""
-    items = sketch.items()
-    values = np.fromiter((v for v, _ in items), dtype=np.float64, count=len(items))
-    weights = np.fromiter((w for _, w in items), dtype=np.float64, count=len(items))
-    return values, weights
+    values, weights = sketch.kept()
+    return np.repeat(values, weights)
 
 
 def _on_common_points(
