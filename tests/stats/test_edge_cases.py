@@ -210,3 +210,33 @@ def test_scipy_value_error_becomes_input_error_naming_the_method() -> None:
     # and anderson's pooled minimum too: both surface as InputError with the method's name.
     with pytest.raises(InputError, match=r"^epps_singleton: undefined when the pooled inter"):
         stats.epps_singleton([0.0] * 10 + [1.0], [0.0] * 10 + [2.0])
+
+
+# Values this large (2**600 ~ 4e180) overflow when squared or subtracted; every numeric method
+# rescales them by a power of two first. Unit-free results do not change; the energy
+# distance over the reference's std is in 1 / sqrt(unit), so it shrinks by 2**300.
+HUGE = 2.0**600
+_UNIT_POWER = {"energy": -300}
+
+
+@pytest.mark.parametrize("name", NUMERIC_OUTCOMES)
+def test_huge_values_give_the_result_of_the_same_values_rescaled(name: str) -> None:
+    method = stats.get(name)
+    kwargs = {"seed": 3} if name == "mmd" else {}
+    small = method(np.array(BASE_R), np.array(BASE_C), **kwargs)
+    huge = method(np.array(BASE_R) * HUGE, np.array(BASE_C) * HUGE, **kwargs)
+    expected = math.ldexp(small.statistic, _UNIT_POWER.get(name, 0))
+    assert huge.statistic == pytest.approx(expected, rel=1e-12)
+    assert huge.p_value == small.p_value
+    assert huge.drifted == small.drifted or name == "energy"
+
+
+def test_distances_at_the_float_limit_are_inf_or_exact_not_an_exception() -> None:
+    ref, cur = [-1.7e308] * 3, [1.7e308] * 3  # 3.4e308 apart: past float64's range
+    w = stats.wasserstein(ref, cur)
+    assert w.details["unscaled"] == math.inf
+    assert w.drifted
+    # the energy distance is in the square root of the unit: sqrt(2 * 3.4e308) fits
+    e = stats.energy(ref, cur)
+    assert e.details["unscaled"] == pytest.approx(2.0 * math.sqrt(1.7e308))
+    assert e.drifted

@@ -49,3 +49,16 @@ def mean_std(sorted_values: FloatArray) -> tuple[float, float]:
     np.square(deviations, out=deviations)  # in place: one temporary where numpy.std has two
     std = math.sqrt(float(deviations.sum()) / scaled.size)
     return math.ldexp(mean, exponent), math.ldexp(std, exponent)
+
+
+def ldexp_or_inf(x: float, exponent: int) -> float:
+    """``x * 2**exponent``, or inf with the sign of ``x`` past float64's range (where
+    :func:`math.ldexp` raises OverflowError).
+
+    >>> ldexp_or_inf(1.5, 2), ldexp_or_inf(-1.5, 1024)
+    (6.0, -inf)
+    """
+    try:
+        return math.ldexp(x, exponent)
+    except OverflowError:
+        return math.copysign(math.inf, x)

@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from driftscope.stats._result import TestResult
-from driftscope.stats._scaling import scale_exponent
+from driftscope.stats._scaling import ldexp_or_inf, scale_exponent
 from driftscope.stats._sorted import Merged, merge_sorted
 from driftscope.stats.registry import NUMERIC, Method, Outcome, register
 
@@ -41,21 +41,31 @@ def _scaled_distance(
     distance: Callable[[FloatArray, FloatArray], float],
     reference: FloatArray,
     current: FloatArray,
+    degree: int = 2,
 ) -> Outcome:
     """``distance / std(reference)`` (divided by 1 when the std is 0), computed on values
-    rescaled by a power of two where they are so large that the distance would overflow."""
+    rescaled by a power of two where they are so large that the distance would overflow.
+
+    ``degree``: twice the power of the unit the distance is in (2: Wasserstein-1, in the
+    data's unit; 1: the energy distance, in its square root), to scale it back.
+    """
     exponent = scale_exponent(reference, current)
     if exponent:
+        exponent += exponent % 2  # even, so that a square root of the unit is exact too
         reference, current = np.ldexp(reference, -exponent), np.ldexp(current, -exponent)
-    std = float(np.std(reference))
-    scale = std if std > 0 else 1.0
+    # A constant sample has std 0, which numpy's mean can miss by a rounding (0.1 three times)
+    std = 0.0 if reference[0] == reference[-1] else float(np.std(reference))
     raw = distance(reference, current)
-    # unscaled values in the data's own unit; they may overflow to inf (written as null)
-    details = {
-        "unscaled": math.ldexp(raw, exponent) if math.isfinite(raw) else raw,
-        "reference_std": math.ldexp(scale, exponent) if std > 0 else scale,
-    }
-    return Outcome(raw / scale, None, details)
+    unscaled = ldexp_or_inf(raw, exponent * degree // 2)
+    if std > 0:
+        # in the data's own unit; may overflow to inf (written as null)
+        reference_std, value = ldexp_or_inf(std, exponent), raw / std
+        # a distance in a smaller power of the unit than the std is not unit-free
+        value = ldexp_or_inf(value, exponent * (degree - 2) // 2)
+    else:
+        reference_std, value = 1.0, unscaled
+    details = {"unscaled": unscaled, "reference_std": reference_std}
+    return Outcome(value, None, details)
 
 
 def wasserstein_value(reference: FloatArray, current: FloatArray) -> float:
@@ -83,7 +93,7 @@ def _wasserstein_kernel(reference: FloatArray, current: FloatArray) -> Outcome:
 
 
 def _energy_kernel(reference: FloatArray, current: FloatArray) -> Outcome:
-    return _scaled_distance(energy_value, reference, current)
+    return _scaled_distance(energy_value, reference, current, degree=1)
 
 
 WASSERSTEIN = register(

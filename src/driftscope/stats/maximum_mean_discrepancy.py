@@ -19,6 +19,7 @@ n_permutations) matrix of group indicators, so all permutations share one pass o
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -28,12 +29,14 @@ from driftscope.stats._pairwise_median import median_pairwise_distance
 from driftscope.stats._params import integer
 from driftscope.stats._params import seed as seed_param
 from driftscope.stats._result import TestResult
+from driftscope.stats._scaling import scale_exponent
 from driftscope.stats.registry import NUMERIC, Method, Outcome, register
 
 FloatArray = NDArray[np.float64]
 
 N_PERMUTATIONS = 100
 BLOCK_ELEMENTS = 1 << 22  # kernel entries per block of rows (32 MB of float64)
+SMALLEST = float(np.finfo(np.float64).smallest_subnormal)
 
 
 def _as_points(sample: FloatArray) -> FloatArray:
@@ -76,7 +79,8 @@ def mmd2_columns(
     m = float(indicators[:, 0].sum())
     n = n_points - m
     rows_per_block = max(1, block_elements // n_points)
-    two_sigma2 = 2.0 * sigma**2
+    # not 0 where a tiny sigma's square underflows: distinct points then weigh 0, equal ones 1
+    two_sigma2 = max(2.0 * sigma**2, SMALLEST)
     quad = np.zeros(indicators.shape[1])  # a'Ka per column
     cross = np.zeros(indicators.shape[1])  # a'K1 per column
     total = 0.0  # 1'K1
@@ -86,7 +90,8 @@ def mmd2_columns(
         for k in range(points.shape[1]):
             diff = block[:, k, None] - points[None, :, k]
             squared += diff * diff
-        kernel = np.exp(-squared / two_sigma2)
+        with np.errstate(over="ignore"):  # inf over a tiny sigma: a kernel value of 0
+            kernel = np.exp(-squared / two_sigma2)
         block_indicators = indicators[start : start + rows_per_block]
         quad += np.einsum("ip,ip->p", block_indicators, kernel @ indicators)
         row_sums = kernel.sum(axis=1)
@@ -108,11 +113,17 @@ def _mmd_kernel(
             f"reference points have {ref.shape[1]} coordinates, current points {cur.shape[1]}"
         )
     points = np.concatenate((ref, cur))
+    # Past 2**500 squared distances overflow: divide by a power of two first (exact; the
+    # kernel, on distances over sigma, does not change), sigma and its fallback with them.
+    exponent = scale_exponent(np.array([points.min(), points.max()])) if points.size else 0
+    if exponent:
+        points = np.ldexp(points, -exponent)
     sigma = median_pairwise_distance(points)
     if sigma == 0.0:
-        sigma = 1.0
+        sigma = math.ldexp(1.0, -exponent)
     indicators = group_indicators(ref.shape[0], cur.shape[0], n_permutations, seed)
     values = mmd2_columns(points, indicators, sigma)
+    sigma = math.ldexp(sigma, exponent)
     observed = float(values[0])
     at_least = int(np.count_nonzero(values[1:] >= observed))
     p_value = (1 + at_least) / (1 + n_permutations)

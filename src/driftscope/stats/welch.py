@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from driftscope.stats._result import TestResult
+from driftscope.stats._scaling import scale_exponent
 from driftscope.stats.registry import NUMERIC, Method, Outcome, register
 
 
@@ -26,7 +27,14 @@ def welch(reference: NDArray[np.float64], current: NDArray[np.float64]) -> tuple
 
     >>> welch(np.array([1.0, 2.0, 3.0]), np.array([2.0, 4.0, 6.0]))
     (-1.5491933384829668, 2.9411764705882346)
+
+    t and its degrees of freedom do not depend on the unit, so values past 2**500 are first
+    divided by a power of two (exact), where their variances would overflow.
     """
+    ends = [float(f(x)) for x in (reference, current) if x.size for f in (np.min, np.max)]
+    exponent = scale_exponent(np.sort(np.array(ends))) if ends else 0
+    if exponent:
+        reference, current = np.ldexp(reference, -exponent), np.ldexp(current, -exponent)
     return welch_from_moments(
         (float(np.mean(reference)), float(np.var(reference, ddof=1)), reference.size),
         (float(np.mean(current)), float(np.var(current, ddof=1)), current.size),
