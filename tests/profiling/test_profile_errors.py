@@ -123,3 +123,38 @@ def test_identifier_columns_are_left_out_unless_typed() -> None:
     assert set(profile(data).columns) == {"x"}
     typed = profile(data, schema={"user_id": "categorical"})
     assert set(typed.columns) == {"user_id", "x"}
+
+
+def test_huge_values_keep_a_finite_mean_and_say_when_the_variance_overflows() -> None:
+    # Past 2**500 the moments are computed on values divided by a power of two (exact), as
+    # the raw-data path does: the mean stays finite; m2 past float64's range is inf, with no
+    # numpy warning (the suite turns warnings into errors), and the methods that need the
+    # variance say so for that column instead of deciding on an inf.
+    import driftscope as ds
+    from driftscope.stats._scaling import mean_std
+
+    rng = np.random.default_rng(4)
+    ref, cur = rng.normal(0, 1, 400) * 2.0**600, rng.normal(0, 1, 400) * 2.0**600
+    a = profile({"x": ref}, k=8)
+    col = a["x"]
+    assert isinstance(col, NumericProfile)
+    assert col.mean == pytest.approx(mean_std(np.sort(ref))[0], rel=1e-12)
+    assert col.m2 == np.inf
+    merged = (a + profile({"x": cur}, k=8))["x"]
+    assert isinstance(merged, NumericProfile)
+    assert merged.m2 == np.inf
+    assert np.isfinite(merged.mean)
+    b = profile({"x": cur}, bins=a, k=8)
+    for method in ("t_test", "wasserstein"):
+        res = ds.compare(a, b, methods=method, calibrate=False).columns[0]
+        assert res.error is not None
+        assert res.error.startswith(f"{method}: the variance of column 'x' is too large")
+    ks = ds.compare(a, b, methods="ks", calibrate=False).columns[0]
+    assert ks.error is None
+    assert ks.details["approximate"]
+
+
+def test_a_constant_column_has_its_value_as_mean_and_no_spread() -> None:
+    col = profile({"x": np.full(3, 0.1)})["x"]  # numpy's mean of these is 0.10000000000000002
+    assert isinstance(col, NumericProfile)
+    assert (col.mean, col.m2) == (0.1, 0.0)

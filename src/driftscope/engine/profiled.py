@@ -316,11 +316,25 @@ def _ks(plan: ColumnPlan, ref: NumericProfile, cur: NumericProfile) -> TestResul
 
 
 def _std(col: NumericProfile) -> float:
-    """Population standard deviation (ddof=0) of the finite values."""
+    """Population standard deviation (ddof=0) of the finite values (inf past float64's
+    range, which the JSON report writes as null)."""
     return math.sqrt(col.m2 / col.n_finite) if col.n_finite else 0.0
 
 
+def _check_variance(col: NumericProfile, name: str, method: str) -> None:
+    """InputError when a profile cannot hold the column's variance: its sum of squared
+    deviations is past float64's range, for values of about 1e154 and more (raw data are
+    rescaled; a profile keeps m2 as it is)."""
+    if not math.isfinite(col.m2):
+        peak = max(abs(col.min or 0.0), abs(col.max or 0.0))
+        raise InputError(
+            f"{method}: the variance of column {name!r} is too large for a profile to hold "
+            f"(values up to {peak:.3g}); compare raw data, or use ks"
+        )
+
+
 def _wasserstein(plan: ColumnPlan, ref: NumericProfile, cur: NumericProfile) -> TestResult:
+    _check_variance(ref, plan.name, "wasserstein")
     raw, bound = wasserstein_of(ref.sketch, cur.sketch)
     std = _std(ref)
     scale = std if std > 0 else 1.0
@@ -344,6 +358,8 @@ def _welch(plan: ColumnPlan, ref: NumericProfile, cur: NumericProfile) -> TestRe
     n_r, n_c = ref.n_finite, cur.n_finite
     if n_r < 2 or n_c < 2 or ref.mean is None or cur.mean is None:
         raise InputError(f"t_test: needs at least 2 values in each sample of {plan.name!r}")
+    _check_variance(ref, plan.name, "t_test")
+    _check_variance(cur, plan.name, "t_test")
     try:
         t, dof = welch_from_moments(
             (ref.mean, ref.m2 / (n_r - 1), n_r), (cur.mean, cur.m2 / (n_c - 1), n_c)

@@ -6,6 +6,7 @@ same column into a new one.
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ import numpy.typing as npt
 from driftscope._types import ColumnType
 from driftscope.profiling._sketch import DEFAULT_K, DistinctSketch, FrequentItems, QuantileSketch
 from driftscope.profiling.histogram import Histogram
+from driftscope.stats._scaling import scale_exponent
 
 MAX_CATEGORIES = 100_000
 """Most distinct categories a categorical profile counts exactly. Beyond it (in one profile or
@@ -200,12 +202,7 @@ def numeric_profile(
             unique,
             kinds,
         )
-    # Two passes (mean, then squared deviations) are more accurate than one pass of sums.
-    mean = float(finite.mean())
-    deviations = finite - mean
-    # In place and summed pairwise by numpy: no second temporary, and no BLAS call (whose
-    # threads would compete with the worker processes).
-    m2 = float(np.square(deviations, out=deviations).sum())
+    mean, m2 = _moments(finite)
     return NumericProfile(
         column_type,
         count,
@@ -220,6 +217,29 @@ def numeric_profile(
         unique,
         kinds,
     )
+
+
+def _moments(finite: npt.NDArray[np.float64]) -> tuple[float, float]:
+    """Mean and sum of squared deviations of sorted finite values.
+
+    Two passes (mean, then squared deviations) are more accurate than one pass of sums.
+    Values past 2**500 are rescaled by a power of two first (exact), as the raw-data path
+    does, so the mean is always finite; m2 is then inf only when it is itself past float64's
+    range (a standard deviation of about 1e154 over each value), never by an intermediate.
+    """
+    if finite[0] == finite[-1]:  # constant: exact, where numpy's mean can be off by a rounding
+        return float(finite[0]), 0.0
+    exponent = scale_exponent(finite)
+    scaled = finite if exponent == 0 else np.ldexp(finite, -exponent)
+    mean = float(scaled.mean())
+    deviations = scaled - mean
+    # In place and summed pairwise by numpy: no second temporary, and no BLAS call (whose
+    # threads would compete with the worker processes).
+    m2 = float(np.square(deviations, out=deviations).sum())
+    if exponent == 0:
+        return mean, m2
+    with np.errstate(over="ignore"):
+        return math.ldexp(mean, exponent), float(np.ldexp(m2, 2 * exponent))
 
 
 def categorical_profile(

@@ -230,9 +230,12 @@ class NumericColumns:
             # Chan et al.: means weighted by counts, plus the between-group term in m2.
             n, n_b = self._n[both], n_i[both]
             total = n + n_b
-            delta = mean_i[both] - self._mean[both]
-            self._mean[both] += delta * (n_b / total)
-            self._m2[both] += m2_i[both] + delta * delta * (n * n_b / total)
+            # m2 past float64's range becomes inf, as in numeric_profile (no warning: the
+            # profile's variance then says so; see engine.profiled._std).
+            with np.errstate(over="ignore"):
+                delta = mean_i[both] - self._mean[both]
+                self._mean[both] += delta * (n_b / total)
+                self._m2[both] += m2_i[both] + delta * delta * (n * n_b / total)
         self._n += n_i
         np.fmin(self._low, part.moments[:, 2], out=self._low)
         np.fmax(self._high, part.moments[:, 3], out=self._high)
