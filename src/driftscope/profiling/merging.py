@@ -231,7 +231,7 @@ class NumericColumns:
             n, n_b = self._n[both], n_i[both]
             total = n + n_b
             # m2 past float64's range becomes inf, as in numeric_profile (no warning: the
-            # profile's variance then says so; see engine.profiled._std).
+            # methods that need the variance say so; see engine.profiled._check_variance).
             with np.errstate(over="ignore"):
                 delta = mean_i[both] - self._mean[both]
                 self._mean[both] += delta * (n_b / total)
