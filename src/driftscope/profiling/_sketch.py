@@ -94,11 +94,6 @@ class QuantileSketch:
     def _kll(self) -> Any:
         return _settle(self, _merged_kll)
 
-    def _inputs(self) -> tuple[Any, ...]:
-        """What a union takes of this sketch: itself, or the inputs of its deferred merge."""
-        pending = self._pending
-        return pending if self._sketch is None else (self._sketch,)
-
     def to_bytes(self) -> bytes:
         """DataSketches' own serialized form (readable by its Java and C++ libraries too)."""
         return bytes(self._kll().serialize())
@@ -175,7 +170,45 @@ class QuantileSketch:
         return [float(v) for v in self._kll().get_quantiles(list(qs), True)]
 
 
-class QuantileUnion:
+DEFERRED_INPUTS = 32
+"""A merge of up to this many sketches is carried out when its result is first read, from
+the sketches themselves. ``a + b + c + ...`` then merges each input once and copies once per
+32 (instead of copying the growing result at every step), and a merged profile that is only
+merged further, or written, never builds the intermediate sketches. Above it, a union merges
+as the inputs come, so that it holds a bounded number of them."""
+
+
+class _DeferredUnion:
+    """The deferral of :data:`DEFERRED_INPUTS` for a union: DataSketches sketches kept as
+    they come while few, then a running merge (``_state``) that takes each as it comes."""
+
+    __slots__ = ("_inputs", "_state")
+
+    def __init__(self) -> None:
+        self._inputs: list[Any] = []  # while few: merged when the result is first read
+        self._state: Any = None
+
+    def _add(self, owner: QuantileSketch | DistinctSketch) -> None:
+        inputs = _inputs_of(owner)
+        state = self._state
+        if state is not None:  # the usual case, first
+            self._take(state, inputs)
+        elif len(self._inputs) + len(inputs) <= DEFERRED_INPUTS:
+            self._inputs.extend(inputs)
+        else:
+            self._state = self._start([*self._inputs, *inputs])
+            self._inputs = []
+
+    def _start(self, inputs: Sequence[Any]) -> Any:
+        """A new running merge of ``inputs``."""
+        raise NotImplementedError
+
+    def _take(self, state: Any, inputs: Sequence[Any]) -> None:
+        """Merge ``inputs`` into the running ``state``."""
+        raise NotImplementedError
+
+
+class QuantileUnion(_DeferredUnion):
     """Quantile sketches merged one at a time (the inputs are never changed).
 
     >>> import numpy as np
@@ -186,40 +219,33 @@ class QuantileUnion:
     3
     """
 
-    __slots__ = ("_inputs", "_sketch")
-
-    def __init__(self) -> None:
-        self._inputs: list[Any] = []  # while few: merged when the result is first read
-        self._sketch: Any = None
+    __slots__ = ()
 
     def add(self, sketch: QuantileSketch) -> None:
-        inputs = sketch._inputs()
-        merged = self._sketch
-        if merged is not None:  # the usual case, first
-            for kll in inputs:
-                merged.merge(kll)
-        elif len(self._inputs) + len(inputs) <= DEFERRED_INPUTS:
-            self._inputs.extend(inputs)
-        else:
-            self._sketch = _merged_kll([*self._inputs, *inputs])
-            self._inputs = []
+        self._add(sketch)
+
+    def _start(self, inputs: Sequence[Any]) -> Any:
+        return _merged_kll(inputs)
+
+    def _take(self, state: Any, inputs: Sequence[Any]) -> None:
+        for kll in inputs:
+            state.merge(kll)
 
     def result(self) -> QuantileSketch:
         """The merged sketch (a copy: the union can go on); an empty one for no inputs."""
-        if self._sketch is not None:
-            return QuantileSketch(kll_doubles_sketch.deserialize(self._sketch.serialize()))
+        if self._state is not None:
+            return QuantileSketch(kll_doubles_sketch.deserialize(self._state.serialize()))
         if len(self._inputs) > 1:
             return QuantileSketch(None, tuple(self._inputs))
         # never mutated, so one input can be shared as it is
         return QuantileSketch(self._inputs[0] if self._inputs else kll_doubles_sketch(DEFAULT_K))
 
 
-DEFERRED_INPUTS = 32
-"""A merge of up to this many sketches is carried out when its result is first read, from
-the sketches themselves. ``a + b + c + ...`` then merges each input once and copies once per
-32 (instead of copying the growing result at every step), and a merged profile that is only
-merged further, or written, never builds the intermediate sketches. Above it, a union merges
-as the inputs come, so that it holds a bounded number of them."""
+def _inputs_of(owner: QuantileSketch | DistinctSketch) -> tuple[Any, ...]:
+    """What a union takes of a sketch: its DataSketches sketch, or the inputs of its deferred
+    merge (read in the order :func:`_settle` needs)."""
+    pending = owner._pending
+    return pending if owner._sketch is None else (owner._sketch,)
 
 
 def _settle(owner: QuantileSketch | DistinctSketch, merge: Callable[[Sequence[Any]], Any]) -> Any:
@@ -315,11 +341,6 @@ class DistinctSketch:
     def _hll(self) -> Any:
         return _settle(self, _hll_union_of)
 
-    def _inputs(self) -> tuple[Any, ...]:
-        """What a union takes of this sketch: itself, or the inputs of its deferred union."""
-        pending = self._pending
-        return pending if self._sketch is None else (self._sketch,)
-
     def to_bytes(self) -> bytes:
         """DataSketches' compact serialized form, as HLL_4 (4 bits a bucket)."""
         pending, sketch = self._pending, self._sketch  # in this order: see _settle
@@ -343,13 +364,17 @@ class DistinctSketch:
 def _hll_union_of(inputs: Sequence[Any], layout: Any = HLL_8) -> Any:
     """A new HLL sketch, the union of ``inputs``; HLL_8 is the union's own layout, so a copy
     rather than a conversion (merges are many, writes few; to_bytes converts to HLL_4)."""
+    return _hll_union(inputs).get_result(layout)
+
+
+def _hll_union(inputs: Sequence[Any]) -> Any:
     union = hll_union(HLL_LG_K)
     for hll in inputs:
         union.update(hll)
-    return union.get_result(layout)
+    return union
 
 
-class DistinctUnion:
+class DistinctUnion(_DeferredUnion):
     """Distinct-count sketches merged one at a time.
 
     >>> union = DistinctUnion()
@@ -359,29 +384,22 @@ class DistinctUnion:
     3.0
     """
 
-    __slots__ = ("_inputs", "_union")
-
-    def __init__(self) -> None:
-        self._inputs: list[Any] = []  # while few: their union is taken when first read
-        self._union: Any = None
+    __slots__ = ()
 
     def add(self, sketch: DistinctSketch) -> None:
-        inputs = sketch._inputs()
-        union = self._union
-        if union is None:
-            if len(self._inputs) + len(inputs) <= DEFERRED_INPUTS:
-                self._inputs.extend(inputs)
-                return
-            union = self._union = hll_union(HLL_LG_K)
-            inputs = (*self._inputs, *inputs)
-            self._inputs = []
+        self._add(sketch)
+
+    def _start(self, inputs: Sequence[Any]) -> Any:
+        return _hll_union(inputs)
+
+    def _take(self, state: Any, inputs: Sequence[Any]) -> None:
         for hll in inputs:
-            union.update(hll)
+            state.update(hll)
 
     def result(self) -> DistinctSketch:
         """The merged sketch (as HLL_8, see :func:`_hll_union_of`)."""
-        if self._union is not None:
-            return DistinctSketch(self._union.get_result(HLL_8))
+        if self._state is not None:
+            return DistinctSketch(self._state.get_result(HLL_8))
         if not self._inputs:
             return DistinctSketch(_hll_union_of(()))
         if len(self._inputs) == 1:  # never mutated, so shared as it is
