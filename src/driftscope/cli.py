@@ -14,13 +14,10 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from driftscope._version import __version__
 from driftscope.errors import ConfigError, DriftscopeError, InputError
-
-if TYPE_CHECKING:
-    from driftscope.report.model import DriftReport
 
 EXIT_OK = 0
 EXIT_CONDITION = 1
@@ -416,22 +413,7 @@ def _run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for label, path in (("HTML", args.output), ("JSON", args.json)):
             if path:
                 out.write(f"{label} report: {path}\n")
-    return EXIT_CONDITION if _fails(report, args.fail_on) else EXIT_OK
-
-
-def _fails(report: DriftReport, fail_on: str | None) -> bool:
-    if fail_on is None:
-        return False
-    drift = report.dataset.drifted
-    quality = bool(report.quality)
-    severity = report.dataset.severity
-    return {
-        "drift": drift,
-        "quality": quality,
-        "any": drift or quality,
-        "warning": severity in ("warning", "major"),
-        "major": severity == "major",
-    }[fail_on]
+    return EXIT_CONDITION if args.fail_on and report.fails(args.fail_on) else EXIT_OK
 
 
 def _run_profile(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

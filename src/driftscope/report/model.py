@@ -15,6 +15,8 @@ from typing import Any, Literal
 from driftscope._types import ColumnType, Role
 
 SCHEMA_VERSION = 1
+FAIL_ON = ("drift", "quality", "any", "warning", "major")
+"""The conditions a report can be gated on (``driftscope report --fail-on``)."""
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
@@ -181,6 +183,26 @@ class DriftReport:
         drifted = [c for c in self.columns if c.drifted]
         drifted.sort(key=lambda c: -c.severity_score)
         return [c.name for c in drifted]
+
+    def fails(self, condition: str) -> bool:
+        """Whether the report meets a ``--fail-on`` condition (one of :data:`FAIL_ON`).
+
+        ``drift``: the dataset drifted; ``quality``: a data-quality finding; ``any``: either;
+        ``warning`` / ``major``: the dataset's severity reached that tier.
+        """
+        drift = self.dataset.drifted
+        quality = bool(self.quality)
+        severity = self.dataset.severity
+        conditions = {
+            "drift": drift,
+            "quality": quality,
+            "any": drift or quality,
+            "warning": severity in ("warning", "major"),
+            "major": severity == "major",
+        }
+        if condition not in conditions:
+            raise ValueError(f"fail_on must be one of {', '.join(FAIL_ON)}; got {condition!r}")
+        return conditions[condition]
 
     def column(self, name: str) -> ColumnResult:
         """The result for one column; KeyError naming the column if there is none."""
