@@ -20,7 +20,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_prints_a_table_and_writes_both_reports(capsys, parquet_pair, tmp_path):
     ref, cur = parquet_pair
-    html, js = tmp_path / "out" / "r.html", tmp_path / "r.json"
+    html, js = tmp_path / "r.html", tmp_path / "r.json"
     code, out, err = run(capsys, "report", str(ref), str(cur), "-o", str(html), "--json", str(js))
     assert code == 0, err
     lines = out.splitlines()

@@ -27,7 +27,7 @@ from driftscope.decision.calibration import (
     calibrate_counts,
     calibrate_sorted,
 )
-from driftscope.report.files import write_text_atomic
+from driftscope.io.atomic import write_text_atomic
 from driftscope.stats import TestResult
 
 CACHE_VERSION = 1  # bump when the calibration procedure changes: old files stop matching
@@ -73,7 +73,7 @@ class CalibrationCache:
                 "n_current": calibration.n_current,
                 "scaled": calibration.scaled,
             }
-            write_text_atomic(self.directory / f"{key}.json", json.dumps(record))
+            write_text_atomic(self.directory / f"{key}.json", json.dumps(record), make_folders=True)
 
 
 _CACHES: dict[Path | None, CalibrationCache] = {}

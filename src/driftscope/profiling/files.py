@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from driftscope.errors import InputError, ProfileError
+from driftscope.io.atomic import write_bytes_atomic
 from driftscope.profiling.profile import Profile
-from driftscope.report.files import write_bytes_atomic
 
 SUFFIX = ".dsprof"
 
@@ -25,7 +25,7 @@ def write_profile(profile: Profile, path: str | Path) -> Path:
     >>> read_profile(saved)["x"].count
     5
     """
-    return write_bytes_atomic(path, profile.to_bytes())
+    return write_bytes_atomic(path, profile.to_bytes(), make_folders=True)
 
 
 def read_profile(path: str | Path) -> Profile:

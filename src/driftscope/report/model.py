@@ -230,13 +230,14 @@ class DriftReport:
         return render_html(self)
 
     def save_json(self, path: str | Path) -> Path:
-        """Write :meth:`to_json` to ``path`` (atomically) and return the path."""
-        from driftscope.report.files import write_text_atomic
+        """Write :meth:`to_json` to ``path`` (atomically, making its folder) and return the path."""
+        from driftscope.io.atomic import write_text_atomic
 
-        return write_text_atomic(path, self.to_json())
+        return write_text_atomic(path, self.to_json(), make_folders=True)
 
     def save_html(self, path: str | Path) -> Path:
-        """Write the self-contained HTML report to ``path`` (atomically) and return the path."""
-        from driftscope.report.files import write_text_atomic
+        """Write the self-contained HTML report to ``path`` (atomically, making its folder) and
+        return the path."""
+        from driftscope.io.atomic import write_text_atomic
 
-        return write_text_atomic(path, self.to_html())
+        return write_text_atomic(path, self.to_html(), make_folders=True)

@@ -1,0 +1,74 @@
+"""Writing output files (reports, profiles, caches) so that a crash never leaves a
+half-written file behind, and a bad output path is a one-line error naming it."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from driftscope.errors import InputError
+
+
+def _default_mode() -> int:
+    """The mode an ordinary new file gets here: 0o666 less the process umask.
+
+    (Reading the umask means setting it; the two calls are back to back.)
+    """
+    umask = os.umask(0o077)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_text_atomic(path: str | Path, text: str, *, make_folders: bool = False) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file and an atomic rename."""
+    return write_bytes_atomic(path, text.encode("utf-8"), make_folders=make_folders)
+
+
+def check_output_path(path: str | Path, *, make_folders: bool = False) -> Path:
+    """``path`` as a Path, or an InputError naming it when no file can be written there:
+    empty, an existing folder, or (unless ``make_folders``) in a folder that does not exist.
+
+    Checked before any work, so a long run does not end on a typo in its output path.
+
+    >>> check_output_path("")
+    Traceback (most recent call last):
+    ...
+    driftscope.errors.InputError: the output path is empty; give a file name
+    """
+    if not str(path):
+        raise InputError("the output path is empty; give a file name")
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"{target}: is a folder; give a file name for the output")
+    directory = target.parent
+    if not make_folders and not directory.is_dir():
+        what = "is not a folder" if directory.exists() else "does not exist"
+        raise InputError(f"{target}: the folder {directory} {what}; create it first")
+    return target
+
+
+def write_bytes_atomic(path: str | Path, data: bytes, *, make_folders: bool = False) -> Path:
+    """Write ``data`` to ``path`` through a temporary file and an atomic rename.
+
+    The folder must exist unless ``make_folders`` (then it is created). The file ends up
+    with the permissions of any newly created file (mkstemp's private 0600 would surprise
+    whoever serves or uploads it).
+    """
+    target = check_output_path(path, make_folders=make_folders)
+    directory = target.parent
+    try:
+        if make_folders:
+            directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write the file ({exc.strerror or exc})") from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            os.fchmod(handle.fileno(), _default_mode())
+        Path(tmp).replace(target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
