@@ -40,7 +40,7 @@ def test_a_file_standing_where_the_folder_should_be(tmp_path):
 
 @pytest.mark.parametrize("path", ["", "."], ids=["empty", "dot"])
 def test_empty_and_current_folder_are_errors(path):
-    with pytest.raises(InputError, match="output path is empty|is a folder"):
+    with pytest.raises(InputError, match=r"output path is empty|is a folder"):
         write_text_atomic(path, "x")
 
 
