@@ -127,8 +127,10 @@ def run_demo(output_dir: Path, *, rows: int = 20_000, seed: int = 7, out: TextIO
         f"(Q1) and {rows:,} in production (Q3)\n\n"
     )
     out.write(format_table(report) + "\n\n")
-    drifted = report.drifted_columns
-    out.write("What changed: " + (", ".join(drifted) if drifted else "no column drifted") + "\n")
+    changed = report.drifted_columns + [
+        f"{report.column(name).role} {name}" for name in report.drifted_model_columns
+    ]
+    out.write("What changed: " + (", ".join(changed) if changed else "no column drifted") + "\n")
     out.write(f"HTML report: {html.resolve()}\nJSON report: {js.resolve()}\n")
     out.write(
         f"Try it on the data yourself: driftscope report {ref_path} {cur_path} "

@@ -24,11 +24,11 @@ def test_prints_a_table_and_writes_both_reports(capsys, parquet_pair, tmp_path):
     code, out, err = run(capsys, "report", str(ref), str(cur), "-o", str(html), "--json", str(js))
     assert code == 0, err
     lines = out.splitlines()
-    header = ["column", "type", "method", "statistic", "p-value", "effect", "drifted"]
+    header = ["column", "role", "type", "method", "statistic", "p-value", "effect", "status"]
     assert lines[0].split() == header
-    drifted_rows = [ln.split()[0] for ln in lines if ln.rstrip().endswith("DRIFT")]
-    assert set(drifted_rows) == {"shifted", "plan"}
-    assert "Drift in 2 of 5 tested feature columns" in out
+    drifted_rows = [ln.split()[:2] for ln in lines if ln.rstrip().endswith("DRIFT")]
+    assert sorted(drifted_rows) == [["plan", "feature"], ["shifted", "feature"]]
+    assert "Dataset drift (MAJOR): 2 of 5 features drifted" in out
     data = json.loads(js.read_text())
     assert data["reference"] == {"rows": 3000, "source": str(ref)}
     assert html.read_text().lstrip().lower().startswith("<!doctype html")
@@ -40,12 +40,18 @@ def test_json_to_stdout_is_pure_json(capsys, parquet_pair):
     assert json.loads(out)["schema_version"] == 1
 
 
+# Both drifted columns graded mild: 2 of 5 features drift, below the 50% dataset share.
+MILD = ("--tiers", "shifted=0.01,0.9", "--tiers", "plan=0.01,0.9")
+
+
 @pytest.mark.parametrize(
     ("fail_on", "extra", "expected"),
     [
-        pytest.param("drift", [], 0, id="drift-share-below-threshold"),
-        pytest.param("drift", ["--share-threshold", "0.4"], 1, id="drift-share-reached"),
-        pytest.param("any", ["--share-threshold", "0.4"], 1, id="any-with-drift"),
+        pytest.param("drift", [], 1, id="drift-major-columns"),
+        pytest.param("drift", [*MILD], 0, id="drift-mild-and-narrow"),
+        pytest.param("warning", [*MILD], 1, id="warning-mild-and-narrow"),
+        pytest.param("drift", [*MILD, "--share-threshold", "0.4"], 1, id="drift-share-reached"),
+        pytest.param("any", [*MILD, "--share-threshold", "0.4"], 1, id="any-with-drift"),
         pytest.param("quality", [], 0, id="quality-clean"),
     ],
 )

@@ -22,7 +22,11 @@ def test_drifted_columns_are_found_and_stable_ones_are_not(tables):
     assert report.dataset.columns == 5
     assert report.dataset.drifted_columns == 2
     assert report.dataset.drift_share == pytest.approx(0.4)
-    assert report.dataset.drifted is False
+    # 40% is below the 50% share, but both drifted columns changed majorly: one verdict,
+    # dataset drift, never "no dataset drift" beside "severity: major"
+    assert report.dataset.share_reached is False
+    assert report.dataset.severity == "major"
+    assert report.dataset.drifted is True
 
 
 def test_default_methods_follow_the_spec(tables):
@@ -226,8 +230,14 @@ def test_progress_is_called_once_per_column(tables):
 
 
 def test_share_threshold_decides_the_dataset_verdict(tables):
-    assert driftscope.compare(*tables, share_threshold=0.4).dataset.drifted
-    assert not driftscope.compare(*tables, share_threshold=0.41).dataset.drifted
+    assert driftscope.compare(*tables, share_threshold=0.4).dataset.share_reached
+    assert not driftscope.compare(*tables, share_threshold=0.41).dataset.share_reached
+    # With both changes graded mild, the share alone decides whether the dataset drifted.
+    mild = {"shifted": (0.01, 0.9), "plan": (0.01, 0.9)}
+    broad = driftscope.compare(*tables, share_threshold=0.4, tiers=mild).dataset
+    assert (broad.drifted, broad.severity) == (True, "major")
+    narrow = driftscope.compare(*tables, share_threshold=0.41, tiers=mild).dataset
+    assert (narrow.drifted, narrow.severity) == (False, "warning")
     with pytest.raises(ConfigError, match="share_threshold"):
         driftscope.compare(*tables, share_threshold=2)
 

@@ -164,8 +164,13 @@ def verdict(columns: list[ColumnResult]) -> DatasetVerdict:
     tested = [c for c in columns if c.method is not None and c.error is None]
     drifted = sum(c.drifted for c in tested)
     share = drifted / len(tested) if tested else 0.0
+    # As the engine's verdict would have it: the share reached makes it major.
+    reached = drifted > 0 and share >= SHARE_THRESHOLD
+    severity = "major" if reached else "warning" if drifted else "none"
     return DatasetVerdict(
-        drifted=share >= SHARE_THRESHOLD,
+        drifted=reached,
+        severity=severity,
+        share_reached=reached,
         drifted_columns=drifted,
         columns=len(tested),
         drift_share=share,

@@ -58,6 +58,7 @@ def test_top_level_layout_and_types(tables):
     assert set(ds) == {
         *("drifted", "drifted_columns", "columns", "drift_share", "share_threshold"),
         *("correction", "severity", "weighted_drift_score", "reasons"),
+        *("headline", "share_reached", "major_features", "drifted_features", "model_drift"),
     }
     assert ds["drift_share"] == ds["drifted_columns"] / ds["columns"]
     assert data["quality"] == []

@@ -29,6 +29,7 @@ from driftscope.decision.calibration import (
 )
 from driftscope.io.atomic import write_text_atomic
 from driftscope.stats import TestResult
+from driftscope.stats._result import passes
 
 CACHE_VERSION = 1  # bump when the calibration procedure changes: old files stop matching
 
@@ -153,6 +154,6 @@ def calibrate_result(
     return replace(
         res,
         threshold=threshold,
-        drifted=res.statistic >= threshold,
+        drifted=passes(res.statistic, None, threshold, higher_is_drift=True),
         details=MappingProxyType(details),
     )

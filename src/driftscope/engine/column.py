@@ -68,6 +68,7 @@ def untested(plan: ColumnPlan, ref: pa.ChunkedArray, cur: pa.ChunkedArray) -> Co
         reference_missing_share=_share(ref.null_count, len(ref)),
         current_missing_share=_share(cur.null_count, len(cur)),
         error=plan.error,
+        note=plan.note,
     )
 
 

@@ -14,8 +14,7 @@ from driftscope._types import ColumnType, Role
 from driftscope._version import __version__
 from driftscope.decision import CORRECTIONS, DEFAULT_CORRECTION
 from driftscope.decision.calibration import check_rate
-from driftscope.decision.importance import normalize_importance, weighted_drift_score
-from driftscope.decision.severity import worst
+from driftscope.decision.importance import normalize_importance
 from driftscope.engine.calibration import CalibrationSettings, cache_for
 from driftscope.engine.column import evaluate
 from driftscope.engine.decide import (
@@ -28,14 +27,10 @@ from driftscope.engine.importance import permutation_importance
 from driftscope.engine.plan import ColumnPlan, Side, TableSide, plan_columns
 from driftscope.engine.profiled import evaluate_profiled, is_profile_input, profile_sides
 from driftscope.engine.quality import column_findings
+from driftscope.engine.verdict import dataset_verdict
 from driftscope.errors import ConfigError, InputError, param_error
 from driftscope.io import Dataset, read_dataset
-from driftscope.report.model import (
-    ColumnResult,
-    DatasetVerdict,
-    DriftReport,
-    Source,
-)
+from driftscope.report.model import ColumnResult, DriftReport, Source
 
 DEFAULT_SHARE_THRESHOLD = 0.5
 """The dataset drifts when at least half of its tested features drift (Evidently's default)."""
@@ -54,58 +49,6 @@ def _read_both(reference: Any, current: Any, encoding: str) -> tuple[Dataset, Da
         if ds.n_rows == 0:
             raise InputError(f"{ds.source}: the {label} dataset has no rows")
     return ref, cur
-
-
-def _verdict(
-    columns: Sequence[ColumnResult], share_threshold: float, correction: str
-) -> DatasetVerdict:
-    features = [c for c in columns if c.role == Role.FEATURE and c.tested]
-    weighted = any(c.importance is not None for c in features)
-    weights = {c.name: (c.importance or 0.0) if weighted else 1.0 / len(features) for c in features}
-    drifted = sum(1 for c in features if c.drifted)
-    share = drifted / len(features) if features else 0.0
-    score = weighted_drift_score(weights, {c.name: c.drifted for c in features})
-    dataset_drift = drifted > 0 and score >= share_threshold
-    # A feature the model does not use cannot raise the dataset's severity.
-    relevant = [c for c in features if weights[c.name] > 0.0]
-    severity = worst([c.severity for c in relevant])
-    reasons = []
-    if dataset_drift:
-        severity = "major"
-        what = f"{score:.0%} of the feature importance" if weighted else f"{share:.0%}"
-        reasons.append(
-            f"dataset drift: {drifted} of {len(features)} features drifted "
-            f"({what}, threshold {share_threshold:.0%})"
-        )
-    for tier in ("major", "warning"):
-        named = sorted(
-            (c for c in relevant if c.severity == tier),
-            key=lambda c: (-weights[c.name], -(c.effect_size or 0.0)),
-        )
-        if named:
-            reasons.append(f"{tier}: " + ", ".join(_reason(c, weighted) for c in named))
-    return DatasetVerdict(
-        drifted=dataset_drift,
-        drifted_columns=drifted,
-        columns=len(features),
-        drift_share=share,
-        share_threshold=share_threshold,
-        correction=correction,
-        severity=severity,
-        weighted_drift_score=score,
-        reasons=tuple(reasons),
-    )
-
-
-def _reason(col: ColumnResult, weighted: bool) -> str:
-    parts = [
-        f"{col.method} drifted"
-        if col.effect_size is None
-        else f"{col.effect_measure} {col.effect_size:.3g}"
-    ]
-    if weighted:
-        parts.append(f"importance {col.importance:.2f}")
-    return f"{col.name} ({', '.join(parts)})"
 
 
 def compare(
@@ -310,7 +253,7 @@ def compare(
     return DriftReport(
         reference=ref_source,
         current=cur_source,
-        dataset=_verdict(results, share_threshold, correction),
+        dataset=dataset_verdict(results, share_threshold, correction),
         columns=tuple(results),
         created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         driftscope_version=__version__,

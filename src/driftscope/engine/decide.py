@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from driftscope.decision import adjust_p_values
-from driftscope.decision.severity import Severity, Tiers, default_tiers
+from driftscope.decision.decide import Evidence, decide
+from driftscope.decision.severity import Tiers, default_tiers
 from driftscope.errors import ConfigError, param_error
 from driftscope.report.model import ColumnResult
 
@@ -71,48 +72,55 @@ def apply_decisions(
     min_effect: float | Mapping[str, float] | None,
     tiers: Mapping[str, tuple[float, float]] | None = None,
 ) -> list[ColumnResult]:
-    """Columns with ``p_value_adjusted``, ``effect_threshold``, ``drifted`` and ``severity``."""
+    """Columns with ``p_value_adjusted``, ``effect_threshold`` and their :class:`Decision`
+    (``drifted``, ``severity`` and the one-word status), all from :func:`decide`."""
     family = [i for i, col in enumerate(columns) if col.tested and col.p_value is not None]
     raw = [columns[i].p_value or 0.0 for i in family]
     adjusted = dict(zip(family, adjust_p_values(raw, correction), strict=True))
     out = list(columns)
     for i, col in enumerate(columns):
-        if not col.tested or col.threshold is None:
+        if not col.tested or col.threshold is None or col.statistic is None:
             continue
-        # A distance is significant when it is beyond what chance reaches (its calibrated
-        # threshold, when there is one); its own threshold then decides whether it drifts.
-        calibrated = col.details.get("calibrated_threshold")
-        significant = calibrated is None or (col.statistic or 0.0) >= calibrated
-        decided = col
-        if i in adjusted:
-            p_adjusted = float(adjusted[i])
+        is_test = i in adjusted
+        if not is_test:  # a distance: its threshold is its minimum effect
+            minimum = col.effect_threshold
+        elif col.effect_size is not None:
             minimum = resolve_min_effect(min_effect, col.name, col.effect_threshold or 0.0)
-            significant = p_adjusted < col.threshold
-            large_enough = col.effect_size is None or col.effect_size >= minimum
-            decided = replace(
-                col,
-                p_value_adjusted=p_adjusted,
-                effect_threshold=minimum if col.effect_size is not None else None,
-                drifted=significant and large_enough,
-            )
-        out[i] = replace(decided, severity=_severity(decided, significant, tiers))
+        else:
+            minimum = None
+        chance = col.details.get("calibrated_threshold")
+        evidence = Evidence(
+            statistic=col.statistic,
+            p_value=float(adjusted[i]) if is_test else None,
+            threshold=col.threshold,
+            higher_is_drift=bool(col.higher_is_drift),
+            effect_size=col.effect_size if is_test else col.statistic,
+            effect_minimum=minimum if is_test else None,
+            chance_threshold=float(chance) if isinstance(chance, int | float) else None,
+        )
+        decision = decide(evidence, _tiers(col, minimum, tiers))
+        out[i] = replace(
+            col,
+            p_value_adjusted=evidence.p_value if is_test else col.p_value_adjusted,
+            effect_threshold=minimum,
+            drifted=decision.drifted,
+            severity=decision.severity,
+            decision=decision,
+        )
     return out
 
 
-def _severity(
-    col: ColumnResult, significant: bool, tiers: Mapping[str, tuple[float, float]] | None
-) -> Severity:
-    if not significant:
-        return "none"
-    if col.effect_size is None:  # no effect measure: the drift verdict is all we know
-        return "warning" if col.drifted else "none"
+def _tiers(
+    col: ColumnResult, minimum: float | None, tiers: Mapping[str, tuple[float, float]] | None
+) -> Tiers | None:
+    """The column's severity limits: the user's, else the defaults of its effect measure."""
+    if col.effect_size is None:
+        return None
     limits = (tiers or {}).get(col.name)
     if limits is not None:
-        chosen = Tiers(float(limits[0]), float(limits[1]))
-    else:
-        chosen = default_tiers(
-            col.effect_measure or "",
-            is_test=col.p_value is not None,
-            threshold=col.effect_threshold if col.effect_threshold is not None else 0.0,
-        )
-    return chosen.of(col.effect_size)
+        return Tiers(float(limits[0]), float(limits[1]))
+    return default_tiers(
+        col.effect_measure or "",
+        is_test=col.p_value is not None and not col.higher_is_drift,
+        threshold=minimum if minimum is not None else 0.0,
+    )

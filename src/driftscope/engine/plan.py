@@ -24,12 +24,24 @@ _ROLE_OVERRIDES = {"id": Role.ID, "ignored": Role.IGNORED, "timestamp": Role.TIM
 DEFAULT_NUMERIC_METHOD = "ks"
 DEFAULT_CATEGORICAL_METHOD = "chi2"
 DEFAULT_BINARY_METHOD = "z_proportion"
+_UNTESTED_TYPES = {
+    ColumnType.TEXT: (
+        "column {name!r} holds free text, which is not tested for drift yet; to compare its "
+        "values as categories, set its type to categorical (--type {name}=categorical)"
+    ),
+    ColumnType.EMBEDDING: (
+        "column {name!r} holds embeddings (vectors), which are not tested for drift yet; "
+        "leave it out with --type {name}=ignored to drop this note"
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
 class ColumnPlan:
     """What to do with one column. ``method`` None means the type's default, chosen once the
-    number of categories is known; ``error`` set means the column is reported, not tested."""
+    number of categories is known; ``error`` set means the column is reported, not tested
+    because something is wrong; ``note`` set means it is not tested by design (its type has
+    no drift method yet), which is not a problem with the data."""
 
     name: str
     type: ColumnType
@@ -37,10 +49,11 @@ class ColumnPlan:
     method: str | None
     threshold: float | None
     error: str | None = None
+    note: str | None = None
 
     @property
     def tested(self) -> bool:
-        return self.role in TESTED_ROLES and self.error is None
+        return self.role in TESTED_ROLES and self.error is None and self.note is None
 
 
 class Side(Protocol):
@@ -230,23 +243,13 @@ def plan_columns(
             )
         if method is None and global_method is not None and _applies(global_method, ctype):
             method = global_method
-        if (
-            error is None
-            and role in TESTED_ROLES
-            and ctype
-            in (
-                ColumnType.TEXT,
-                ColumnType.EMBEDDING,
-            )
-        ):
-            error = (
-                f"column {name!r} looks like free {ctype}; {ctype} drift is not supported yet: "
-                "set its type to 'categorical' in the schema to compare its values as categories"
-            )
+        note = None
+        if error is None and role in TESTED_ROLES and ctype in _UNTESTED_TYPES:
+            note = _UNTESTED_TYPES[ctype].format(name=name)
         if method is None and ctype in (ColumnType.NUMERIC, ColumnType.DATETIME):
             method = DEFAULT_NUMERIC_METHOD
         threshold = column_thresholds.get(name, global_threshold)
-        plans.append(ColumnPlan(name, ctype, role, method, threshold, error))
+        plans.append(ColumnPlan(name, ctype, role, method, threshold, error, note))
     return plans, issues
 
 

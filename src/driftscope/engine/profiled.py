@@ -56,6 +56,7 @@ from driftscope.report.model import ColumnResult, Distribution
 from driftscope.stats import TestResult
 from driftscope.stats import get as get_method
 from driftscope.stats._params import resolve_threshold
+from driftscope.stats._result import passes
 from driftscope.stats.binned import N_BINS
 
 BINNED = frozenset({"psi", "jensen_shannon", "hellinger", "kl", "tvd", "l_infinity"})
@@ -109,6 +110,7 @@ def untested_profiled(
         reference_missing_share=_share(ref_missing, ref_total),
         current_missing_share=_share(cur_missing, cur_total),
         error=error or plan.error,
+        note=plan.note,
     )
 
 
@@ -281,7 +283,7 @@ def _test_result(
     )
     if p_value is not None:
         p_value = min(max(p_value, 0.0), 1.0)
-    drifted = statistic >= thr if spec.higher_is_drift else p_value is not None and p_value < thr
+    drifted = passes(statistic, p_value, thr, higher_is_drift=spec.higher_is_drift)
     return TestResult(
         method=method,
         statistic=statistic,

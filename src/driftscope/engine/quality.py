@@ -1,7 +1,8 @@
 """First data-quality findings drawn from what the drift pass already measured.
 
-A missing-value spike, categories never seen in the reference, and columns that could not be
-tested. The data-quality checks of a later release build on this list.
+A missing-value spike, categories never seen in the reference, columns that could not be
+tested (errors) and columns not tested by design (``info``: a type with no drift method
+yet). The data-quality checks of a later release build on this list.
 """
 
 from __future__ import annotations
@@ -51,4 +52,6 @@ def column_findings(columns: Iterable[ColumnResult]) -> list[QualityIssue]:
             )
         if col.error is not None:
             issues.append(QualityIssue(col.name, "column_error", "error", col.error))
+        elif col.note is not None:
+            issues.append(QualityIssue(col.name, "untested_column", "info", col.note))
     return issues

@@ -126,37 +126,34 @@ def _header(report: DriftReport) -> str:
     )
 
 
+_VERDICT_KIND = {"major": ("drift", "!"), "warning": ("warn", "!"), "none": ("ok", "✓")}
+
+
 def _summary(report: DriftReport, columns: list[_Indexed]) -> str:
     verdict = report.dataset
-    errors = sum(col.error is not None for _, col in columns)
-    untested = sum(not col.tested and col.error is None for _, col in columns)
-    kind, icon, headline = (
-        ("drift", "!", "Dataset drift detected")
-        if verdict.drifted
-        else ("warn", "!", "No dataset drift, but major drift in some columns")
-        if verdict.severity == "major"
-        else ("warn", "!", "No dataset drift; some columns warn")
-        if verdict.severity == "warning"
-        else ("ok", "✓", "No dataset drift")
-    )
+    errors = sum(col.status == "error" for _, col in columns)
+    untested = sum(col.status == "untested" for _, col in columns)
+    kind, icon = _VERDICT_KIND[verdict.severity]
     parts = [
         '<section class="card summary" aria-label="summary">',
         f'<div class="verdict {kind}"><span class="icon" aria-hidden="true">{icon}</span><div>',
-        f"<strong>{headline}</strong>{verdict.drifted_columns:,} of {verdict.columns:,} tested "
-        f"columns drifted ({fmt_share(verdict.drift_share)}); the dataset counts as drifted "
-        f"when that share reaches {fmt_share(verdict.share_threshold)}.</div></div>",
+        f"<strong>{esc(verdict.headline)}</strong>The dataset drifts when its severity is "
+        "major: when the drifted features reach "
+        f"{fmt_share(verdict.share_threshold)} of the tested ones, when one changed majorly, "
+        "or when the model's prediction or target did. Predictions and targets are not "
+        "counted among the features.</div></div>",
         '<div class="tiles">',
         _tile(
-            "drifted columns",
+            "drifted features",
             f"{verdict.drifted_columns:,}",
             f"/ {verdict.columns:,}",
             bad=verdict.drifted_columns > 0,
         ),
         _tile(
-            f"drift share (threshold {fmt_share(verdict.share_threshold)})",
+            f"feature drift share (dataset at {fmt_share(verdict.share_threshold)})",
             fmt_share(verdict.drift_share),
             "",
-            bad=verdict.drifted,
+            bad=verdict.share_reached,
         ),
         _tile("severity", esc(verdict.severity), "", bad=verdict.severity != "none"),
         _tile("columns with errors", f"{errors:,}", "", bad=errors > 0),
@@ -167,17 +164,27 @@ def _summary(report: DriftReport, columns: list[_Indexed]) -> str:
         parts.append('<ul class="reasons">')
         parts.extend(f"<li>{esc(reason)}</li>" for reason in verdict.reasons)
         parts.append("</ul>")
-    drifted = [item for item in _by_severity(columns) if item[1].drifted]
-    if drifted:
-        parts.append('<p class="chips"><span class="lead">Drifted, most severe first:</span>')
-        for index, col in drifted[:_MAX_CHIPS]:
-            parts.append(
-                f'<a class="chip" href="#c{index}" title="{esc(col.name)}">{esc(col.name)}</a>'
-            )
-        if len(drifted) > _MAX_CHIPS:
-            parts.append(f'<span class="lead">and {len(drifted) - _MAX_CHIPS:,} more</span>')
-        parts.append("</p>")
+    anchors = {col.name: index for index, col in columns}
+    for lead, names in (
+        ("Drifted features, most severe first:", report.drifted_columns),
+        ("Drifted model columns:", report.drifted_model_columns),
+    ):
+        if names:
+            parts.append(_chips(lead, [(anchors[name], report.column(name)) for name in names]))
     parts.append("</section>")
+    return "".join(parts)
+
+
+def _chips(lead: str, drifted: list[_Indexed]) -> str:
+    parts = [f'<p class="chips"><span class="lead">{esc(lead)}</span>']
+    for index, col in drifted[:_MAX_CHIPS]:
+        role = "" if col.role == Role.FEATURE else f"{col.role} "
+        parts.append(
+            f'<a class="chip" href="#c{index}" title="{esc(role + col.name)}">{esc(col.name)}</a>'
+        )
+    if len(drifted) > _MAX_CHIPS:
+        parts.append(f'<span class="lead">and {len(drifted) - _MAX_CHIPS:,} more</span>')
+    parts.append("</p>")
     return "".join(parts)
 
 
@@ -186,7 +193,8 @@ def _quality(report: DriftReport, columns: list[_Indexed]) -> str:
     if not report.quality:
         return ""
     anchors = {col.name: index for index, col in columns}
-    issues = sorted(report.quality, key=lambda issue: issue.severity != "error")
+    order = {"error": 0, "warning": 1, "info": 2}
+    issues = sorted(report.quality, key=lambda issue: order[issue.severity])
     items = []
     for issue in issues:
         where = ""
@@ -196,9 +204,14 @@ def _quality(report: DriftReport, columns: list[_Indexed]) -> str:
             f'<li class="q-{esc(issue.severity)}"><span class="pill q">{esc(issue.severity)}</span>'
             f'<span class="badge">{esc(issue.check)}</span>{where} {esc(issue.message)}</li>'
         )
+    problems = sum(issue.severity != "info" for issue in issues)
+    notes = len(issues) - problems
+    title = f"Data quality: {problems:,} issue{'s' if problems != 1 else ''}"
+    if notes:
+        title += f", {notes:,} note{'s' if notes != 1 else ''}"
     return (
         '<section class="card quality" aria-label="data quality">'
-        f"<h2>Data quality: {len(issues):,} finding{'s' if len(issues) != 1 else ''}</h2>"
+        f"<h2>{title}</h2>"
         f'<ul class="quality-list">{"".join(items)}</ul></section>'
     )
 
@@ -227,7 +240,7 @@ def _severity_chart(columns: list[_Indexed]) -> str:
     tested = _by_severity([item for item in columns if item[1].tested])
     parts = [
         '<section class="card" aria-label="drift severity">',
-        "<h2>Drift severity by column</h2>",
+        "<h2>Threshold ratio by column</h2>",
         '<p class="hint">How far each tested column is past its drift threshold: a distance '
         "divided by its threshold; for a test, the smaller of −log10(adjusted p) / −log10(alpha) "
         "and effect size / minimum effect. The dashed line at 1× is the threshold; orange bars "
@@ -292,22 +305,29 @@ def _plain(value: object) -> float | int | str | None:
 
 
 def _result_text(col: ColumnResult) -> str:
-    """The method and its numbers in a few words: ``ks · 0.1234, p = 1.2e-05``."""
+    """The method and its numbers in a few words: ``ks · 0.1234, adj. p = 1.2e-05`` (the
+    p-value the decision used, as in the terminal)."""
     if not col.tested:
         return "not tested"
     text = f"{col.method} · {fmt_num(col.statistic)}"
     if col.is_test:
-        text += f", p = {fmt_p(col.p_value)}"
+        label = "adj. p" if col.p_value_adjusted is not None else "p"
+        text += f", {label} = {fmt_p(col.decision_p_value)}"
     return text
 
 
+_STATUS = {
+    "drift": ("drift", "drift"),
+    "small": ("small", "small"),
+    "ok": ("ok", "ok"),
+    "error": ("err", "error"),
+    "untested": ("skip", "not tested"),
+}
+
+
 def _status(col: ColumnResult) -> tuple[str, str]:
-    """CSS class and pill text of a column's section."""
-    if col.error is not None:
-        return "err", "error"
-    if not col.tested:
-        return "skip", "not tested"
-    return ("drift", "drift") if col.drifted else ("ok", "no drift")
+    """CSS class and pill text of a column's section: its status, in the terminal's words."""
+    return _STATUS[col.status]
 
 
 def _sections(columns: list[_Indexed]) -> str:
@@ -342,6 +362,8 @@ def _section(index: int, col: ColumnResult) -> str:
     parts.append(f'<span class="pill {kind}">{label}</span></summary><div class="colbody">')
     if col.error is not None:
         parts.append(f'<p class="error full">{esc(col.error)}</p>')
+    elif col.note is not None:
+        parts.append(f'<p class="note full">{esc(col.note)}</p>')
     elif not col.tested:
         parts.append(f'<p class="note full">{esc(_untested_reason(col))}</p>')
     tables = _test_table(col) + _stats_table(col)
@@ -380,19 +402,19 @@ def _test_table(col: ColumnResult) -> str:
             rule = f"adjusted p < {threshold}"
         if is_test and col.effect_size is not None and col.effect_threshold is not None:
             rule += f" and {col.effect_measure} ≥ {fmt_num(col.effect_threshold)}"
-        drifted = '<span class="yes">yes</span>' if col.drifted else "no"
+        drifted = '<span class="yes">drift</span>' if col.drifted else esc(_status(col)[1])
         rows += [("statistic", fmt_num(col.statistic)), ("p-value", fmt_p(col.p_value))]
         if col.p_value_adjusted is not None:
             rows.append(("adjusted p-value", fmt_p(col.p_value_adjusted)))
         if is_test and col.effect_size is not None:
             rows.append((f"effect ({esc(col.effect_measure)})", fmt_num(col.effect_size)))
-        rows.append(("severity tier", esc(col.severity)))
+        rows.append(("severity", esc(col.severity)))
         if col.importance is not None:
             rows.append(("importance", fmt_share(col.importance)))
         rows += [
             ("drift when", esc(rule)),
-            ("drifted", drifted),
-            ("severity", f"{fmt_num(_severity(col))}× threshold"),
+            ("status", drifted),
+            ("threshold ratio", f"{fmt_num(_severity(col))}×"),
         ]
     scalars = [
         (key, plain) for key, value in col.details.items() if (plain := _plain(value)) is not None

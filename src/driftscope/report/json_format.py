@@ -65,6 +65,8 @@ def column_to_dict(col: ColumnResult) -> dict[str, Any]:
         "severity": col.severity,
         "importance": _num(col.importance),
         "drifted": col.drifted,
+        "status": col.status,
+        "note": col.note,
         "reference_missing_share": _num(col.reference_missing_share),
         "current_missing_share": _num(col.current_missing_share),
         "error": col.error,
@@ -103,6 +105,14 @@ def report_to_dict(report: DriftReport) -> dict[str, Any]:
             "severity": ds.severity,
             "weighted_drift_score": _num(ds.weighted_drift_score),
             "reasons": list(ds.reasons),
+            "headline": ds.headline,
+            "share_reached": ds.share_reached,
+            "major_features": ds.major_features,
+            "drifted_features": report.drifted_columns,
+            "model_drift": [
+                {"name": m.name, "role": str(m.role), "severity": m.severity}
+                for m in ds.model_drift
+            ],
         },
         "columns": [column_to_dict(c) for c in report.columns],
         "quality": [quality_to_dict(q) for q in report.quality],

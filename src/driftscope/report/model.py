@@ -13,8 +13,11 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from driftscope._types import ColumnType, Role
+from driftscope.decision.decide import Decision
 
 SCHEMA_VERSION = 1
+ColumnStatus = Literal["drift", "small", "ok", "error", "untested"]
+Severity = Literal["none", "warning", "major"]
 FAIL_ON = ("drift", "quality", "any", "warning", "major")
 """The conditions a report can be gated on (``driftscope report --fail-on``)."""
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -74,8 +77,23 @@ class ColumnResult:
     effect_size: float | None = None
     effect_measure: str | None = None
     effect_threshold: float | None = None
-    severity: Literal["none", "warning", "major"] = "none"
+    severity: Severity = "none"
     importance: float | None = None
+    decision: Decision | None = None
+    note: str | None = None
+
+    @property
+    def status(self) -> ColumnStatus:
+        """The column's verdict in one word, the same in the terminal, HTML and JSON:
+        ``drift``, ``small`` (significant, but the effect is below its minimum), ``ok``,
+        ``error`` (could not be tested) or ``untested`` (its role or type is not tested)."""
+        if self.error is not None:
+            return "error"
+        if not self.tested:
+            return "untested"
+        if self.decision is not None:
+            return self.decision.status
+        return "drift" if self.drifted else "ok"
 
     @property
     def tested(self) -> bool:
@@ -122,13 +140,15 @@ class QualityIssue:
     """A data-quality finding about one column (or the dataset when ``column`` is None).
 
     ``check`` is a stable identifier (``missing_share_increase``, ``new_categories``,
-    ``column_error``, ``missing_column``, ``new_column``); ``severity`` is ``"warning"`` or
-    ``"error"``; ``reference`` / ``current`` hold the measured values where there are any.
+    ``column_error``, ``missing_column``, ``new_column``, ``untested_column``); ``severity`` is
+    ``"info"`` (a note: nothing is wrong, e.g. a text column that is not tested yet),
+    ``"warning"`` or ``"error"``; ``reference`` / ``current`` hold the measured values where
+    there are any. Only warnings and errors are issues (``--fail-on quality``).
     """
 
     column: str | None
     check: str
-    severity: Literal["warning", "error"]
+    severity: Literal["info", "warning", "error"]
     message: str
     reference: float | None = None
     current: float | None = None
@@ -143,14 +163,26 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
-class DatasetVerdict:
-    """The dataset-level answer: drifted when the share of drifted tested columns reaches
-    ``share_threshold``.
+class ModelDrift:
+    """A model column (prediction or target) whose change raised the dataset's severity."""
 
-    ``severity`` is ``major`` when a feature is major or the dataset drifted, ``warning`` when
-    a feature warns; ``weighted_drift_score`` is the drifted features' share of the total
-    feature weight (equal weights unless importances were given); ``reasons`` says why, one
-    sentence per tier, in words.
+    name: str
+    role: Role
+    severity: Severity
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetVerdict:
+    """The dataset-level answer: what drifted, how badly, whether it matters (see
+    :mod:`driftscope.engine.verdict`).
+
+    ``severity`` is ``major`` when the drifted features reach ``share_threshold``
+    (``share_reached``), a relevant feature is major, or the model's prediction or target
+    drifted majorly (``model_drift``); ``warning`` for milder drift; ``drifted`` is exactly
+    ``severity == "major"``. ``drifted_columns`` / ``columns`` / ``drift_share`` count
+    features only; ``weighted_drift_score`` is the drifted features' share of the total
+    feature weight (equal weights unless importances were given); ``reasons`` says why, in
+    words.
     """
 
     drifted: bool
@@ -159,9 +191,33 @@ class DatasetVerdict:
     drift_share: float
     share_threshold: float
     correction: str = "bh"
-    severity: Literal["none", "warning", "major"] = "none"
+    severity: Severity = "none"
     weighted_drift_score: float = 0.0
     reasons: tuple[str, ...] = ()
+    share_reached: bool = False
+    major_features: int = 0
+    model_drift: tuple[ModelDrift, ...] = ()
+
+    @property
+    def headline(self) -> str:
+        """The verdict in one sentence, as every output prints it.
+
+        >>> DatasetVerdict(True, 4, 15, 4 / 15, 0.5, severity="major", major_features=4).headline
+        'Dataset drift (MAJOR): 4 of 15 features drifted (27%, below the 50% share; 4 majorly)'
+        >>> DatasetVerdict(False, 0, 15, 0.0, 0.5).headline
+        'No drift: 0 of 15 features drifted'
+        """
+        counts = f"{self.drifted_columns} of {self.columns} features drifted"
+        if self.severity == "none":
+            return f"No drift: {counts}"
+        side = "reaching" if self.share_reached else "below"
+        detail = f"{self.drift_share:.0%}, {side} the {self.share_threshold:.0%} share"
+        if self.major_features:
+            detail += f"; {self.major_features} majorly"
+        model = "".join(f"; {m.role} {m.name}: {m.severity}" for m in self.model_drift)
+        if self.severity == "major":
+            return f"Dataset drift (MAJOR): {counts} ({detail}){model}"
+        return f"Drift (warning), not dataset drift: {counts} ({detail}){model}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,19 +235,34 @@ class DriftReport:
 
     @property
     def drifted_columns(self) -> list[str]:
-        """Names of the columns that drifted, most severe first."""
-        drifted = [c for c in self.columns if c.drifted]
+        """Names of the features that drifted, most severe first: the columns counted in
+        ``dataset.drifted_columns`` (model columns are in :attr:`drifted_model_columns`)."""
+        return self._drifted(Role.FEATURE)
+
+    @property
+    def drifted_model_columns(self) -> list[str]:
+        """Names of the prediction and target columns that drifted, most severe first."""
+        return self._drifted(Role.PREDICTION, Role.TARGET)
+
+    def _drifted(self, *roles: Role) -> list[str]:
+        drifted = [c for c in self.columns if c.drifted and c.role in roles]
         drifted.sort(key=lambda c: -c.severity_score)
         return [c.name for c in drifted]
+
+    @property
+    def quality_issues(self) -> tuple[QualityIssue, ...]:
+        """The quality findings that are problems (warnings and errors), not notes."""
+        return tuple(q for q in self.quality if q.severity != "info")
 
     def fails(self, condition: str) -> bool:
         """Whether the report meets a ``--fail-on`` condition (one of :data:`FAIL_ON`).
 
-        ``drift``: the dataset drifted; ``quality``: a data-quality finding; ``any``: either;
+        ``drift``: the dataset drifted; ``quality``: a data-quality issue (a warning or an
+        error, not an ``info`` note); ``any``: either;
         ``warning`` / ``major``: the dataset's severity reached that tier.
         """
         drift = self.dataset.drifted
-        quality = bool(self.quality)
+        quality = bool(self.quality_issues)
         severity = self.dataset.severity
         conditions = {
             "drift": drift,

@@ -31,82 +31,71 @@ def _name(text: str) -> str:
     return clean if len(clean) <= MAX_NAME else clean[: MAX_NAME - 1] + "…"
 
 
+STATUS_WORDS = {"drift": "DRIFT", "small": "small", "ok": "ok", "error": "error"}
+
+
+def status_word(col: ColumnResult) -> str:
+    """The column's status as the table prints it (DRIFT in capitals, to stand out)."""
+    if col.status == "untested":
+        return "not tested" if col.note is not None else "-"
+    return STATUS_WORDS[col.status]
+
+
 def _row(col: ColumnResult) -> list[str]:
-    if col.error is not None:
-        verdict = "error"
-    elif not col.tested:
-        verdict = f"({col.role})"
-    elif col.drifted:
-        verdict = "DRIFT"
-    else:
-        verdict = "small" if _significant_but_small(col) else "ok"
     return [
         _name(col.name),
+        str(col.role),
         str(col.type),
         col.method or "-",
         fmt_number(col.statistic),
         fmt_number(col.decision_p_value),
         fmt_number(col.effect_size) if col.is_test else "-",
-        verdict,
+        status_word(col),
     ]
 
 
-def _significant_but_small(col: ColumnResult) -> bool:
-    """A test whose (adjusted) p-value passed but whose effect size did not."""
-    p = col.decision_p_value
-    return (
-        col.is_test
-        and p is not None
-        and col.threshold is not None
-        and p < col.threshold
-        and col.effect_size is not None
-        and col.effect_threshold is not None
-        and col.effect_size < col.effect_threshold
-    )
+HEADER = ["column", "role", "type", "method", "statistic", "p-value", "effect", "status"]
+_LEFT = {0, 1, 2, 3, 7}  # text columns; numbers align right
 
 
 def format_table(report: DriftReport, *, color: bool = False) -> str:
-    """The column table (most severe first, untested last) and a summary line."""
+    """The column table (most severe first, untested last), the verdict and its reasons."""
     cols = sorted(report.columns, key=lambda c: (not c.tested, -c.severity_score))
-    header = ["column", "type", "method", "statistic", "p-value", "effect", "drifted"]
     rows = [_row(c) for c in cols]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    widths = [max(len(r[i]) for r in [HEADER, *rows]) for i in range(len(HEADER))]
     lines = []
-    for i, row in enumerate([header, *rows]):
+    for i, row in enumerate([HEADER, *rows]):
         cells = [
-            cell.ljust(w) if j < 3 or j == 6 else cell.rjust(w)
+            cell.ljust(w) if j in _LEFT else cell.rjust(w)
             for j, (cell, w) in enumerate(zip(row, widths, strict=True))
         ]
         line = "  ".join(cells).rstrip()
-        if color and i > 0 and row[6] == "DRIFT":
+        if color and i > 0 and row[-1] == "DRIFT":
             line = f"\x1b[1;31m{line}\x1b[0m"
         lines.append(line)
         if i == 0:
             lines.append("  ".join("-" * w for w in widths))
     ds = report.dataset
     lines.append("")
-    lines.append(
-        f"Drift in {ds.drifted_columns} of {ds.columns} tested feature columns "
-        f"({ds.drift_share:.0%}; the dataset drifts at {ds.share_threshold:.0%}): "
-        + ("DATASET DRIFT" if ds.drifted else "no dataset drift")
-    )
-    if ds.severity != "none":
-        lines.append(f"Severity: {ds.severity.upper()}")
-        lines.extend(f"  - {_clean(reason)}" for reason in ds.reasons)
+    lines.append(_clean(ds.headline))
+    lines.extend(f"  - {_clean(reason)}" for reason in ds.reasons)
     tests = sum(1 for c in report.columns if c.p_value_adjusted is not None)
     if tests > 1 and ds.correction in CORRECTION_NAMES:
-        lines.append(
-            f"p-values adjusted for {tests} tests ({CORRECTION_NAMES[ds.correction]}); "
-            "'small': significant, but the effect is below its minimum"
-        )
-    errors = sum(1 for c in report.columns if c.error is not None)
-    if report.quality:
-        lines.append(f"Data quality: {len(report.quality)} issue(s)")
-        lines.extend(f"  - [{q.severity}] {_clean(q.message)}" for q in report.quality[:10])
-        if len(report.quality) > 10:
-            lines.append(f"  ... and {len(report.quality) - 10} more (see the JSON report)")
-    elif errors:
-        lines.append(f"{errors} column(s) could not be tested")
+        lines.append(f"p-values adjusted for {tests} tests ({CORRECTION_NAMES[ds.correction]})")
+    if any(c.status == "small" for c in report.columns):
+        lines.append("'small': significant, but the effect is below its minimum")
+    issues = report.quality_issues
+    if issues:
+        lines.append(f"Data quality: {len(issues)} issue(s)")
+        lines.extend(f"  - [{q.severity}] {_clean(q.message)}" for q in issues[:10])
+        if len(issues) > 10:
+            lines.append(f"  ... and {len(issues) - 10} more (see the JSON report)")
+    notes = [q for q in report.quality if q.severity == "info"]
+    if notes:
+        lines.append(f"Notes: {len(notes)}")
+        lines.extend(f"  - {_clean(q.message)}" for q in notes[:10])
+        if len(notes) > 10:
+            lines.append(f"  ... and {len(notes) - 10} more (see the JSON report)")
     return "\n".join(lines)
 
 

@@ -16,7 +16,8 @@ class TestResult:
 
     ``higher_is_drift`` says which way ``statistic``-or-``p_value`` is compared with
     ``threshold``: True for distances (drift when ``statistic >= threshold``), False for
-    hypothesis tests (drift when ``p_value < threshold``, the threshold being alpha).
+    hypothesis tests (drift when ``p_value < threshold``, the threshold being alpha); the rule
+    is :func:`passes`, the only place it is written.
 
     >>> r = TestResult("psi", 0.31, None, 0.2, True, True)
     >>> r.drifted, r.score
@@ -39,3 +40,21 @@ class TestResult:
         if self.higher_is_drift or self.p_value is None:
             return self.statistic
         return self.p_value
+
+
+def passes(
+    statistic: float, p_value: float | None, threshold: float, *, higher_is_drift: bool
+) -> bool:
+    """The threshold rule of every method: a distance at or past its threshold, or a p-value
+    below alpha (a missing p-value never passes).
+
+    >>> passes(0.25, None, 0.2, higher_is_drift=True)
+    True
+    >>> passes(0.3, 0.04, 0.05, higher_is_drift=False)
+    True
+    >>> passes(0.3, 0.05, 0.05, higher_is_drift=False)
+    False
+    """
+    if higher_is_drift:
+        return statistic >= threshold
+    return p_value is not None and p_value < threshold

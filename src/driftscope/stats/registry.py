@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from driftscope.errors import ConfigError, InputError
 from driftscope.stats._params import Param, resolve, resolve_threshold
-from driftscope.stats._result import TestResult
+from driftscope.stats._result import TestResult, passes
 from driftscope.stats._sample import (
     NumericSample,
     looks_numeric,
@@ -354,13 +354,11 @@ class Method:
         if math.isnan(statistic):
             raise InputError(f"{self.name}: the statistic is undefined for these samples")
         p_value = None if outcome.p_value is None else float(outcome.p_value)
-        if self.higher_is_drift:
-            drifted = statistic >= threshold
-        else:
+        if not self.higher_is_drift:
             if p_value is None or math.isnan(p_value):
                 raise InputError(f"{self.name}: the p-value is undefined for these samples")
             p_value = min(max(p_value, 0.0), 1.0)
-            drifted = p_value < threshold
+        drifted = passes(statistic, p_value, threshold, higher_is_drift=self.higher_is_drift)
         return TestResult(
             method=self.name,
             statistic=statistic,
