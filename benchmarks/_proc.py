@@ -1,8 +1,14 @@
-"""Measure a whole child process: wall time and peak resident memory.
+"""Measure a whole child process: wall time and peak resident memory; run driftscope's CLI
+as committed at a revision.
 
 Shared by the benchmark scripts. Peak memory comes from the kernel's own accounting of the
 child (``os.wait4`` rusage, ``ru_maxrss``), so nothing polls and nothing is missed between
 samples; wall time covers interpreter start, imports, reading the data and writing the output.
+
+A revision's code (``RevCode``) is ``src/`` of that commit extracted with ``git archive`` (which
+reads the repository and changes nothing) into a temporary folder, put first on ``PYTHONPATH``
+(ahead of the editable install's path entry) and run through the console script's entry point,
+so that work in progress and a fixed point are timed in the same run.
 """
 
 from __future__ import annotations
@@ -16,7 +22,9 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
+REPO = Path(__file__).resolve().parent.parent
 # Linux reports ru_maxrss in KiB, macOS in bytes.
 _MAXRSS_UNIT = 1 if sys.platform == "darwin" else 1024
 
@@ -130,3 +138,91 @@ def run_process(
             stderr=err.read().decode("utf-8", "replace"),
             timed_out=killed.is_set(),
         )
+
+
+# --- driftscope as committed at a revision ----------------------------------------------------
+
+# What the `driftscope` console script runs (`driftscope.cli:main`); the import works whether
+# driftscope.cli is a module or a package.
+RUN_CLI = "import sys; from driftscope.cli import main; sys.exit(main())"
+
+
+def short_rev(rev: str) -> str:
+    """The abbreviated hash of ``rev``, or '' when git does not know it."""
+    return subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", rev],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+
+
+def src_changes(rev: str) -> list[str]:
+    """Files under src/ that differ from ``rev`` in the working tree (untracked included)."""
+    git = ["git", "-C", str(REPO)]
+    diff = subprocess.run(
+        [*git, "diff", "--name-only", rev, "--", "src"], capture_output=True, text=True, check=False
+    )
+    new = subprocess.run(
+        [*git, "ls-files", "--others", "--exclude-standard", "--", "src"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return sorted({*diff.stdout.split(), *new.stdout.split()})
+
+
+def export_rev(rev: str, dest: Path) -> Path | None:
+    """src/ of ``rev`` extracted under dest (git archive: reads the repository, changes
+    nothing); returns the folder to put on PYTHONPATH, or None when git fails."""
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", rev, "src"], capture_output=True, check=False
+    )
+    if archive.returncode != 0:
+        return None
+    dest.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+    return dest / "src"
+
+
+@dataclass(frozen=True, slots=True)
+class RevCode:
+    """driftscope's CLI as committed at ``rev``, to run beside the working tree's."""
+
+    rev: str
+    # abbreviated hash; '' when git does not know rev
+    short: str
+    # files of src/ in the working tree that differ from rev (untracked included)
+    changed: tuple[str, ...]
+    # the exported src/ (put on PYTHONPATH); None when not exported or git archive failed
+    src: Path | None
+
+    @property
+    def name(self) -> str:
+        """The abbreviated hash, or the revision as given when git does not know it."""
+        return self.short or self.rev
+
+    @property
+    def unavailable(self) -> str | None:
+        """Why it is not run, or None."""
+        if not self.changed:
+            return f"not run: src/ is as committed at {self.name}"
+        return None if self.src else f"git archive {self.rev} failed"
+
+    @property
+    def env(self) -> dict[str, str]:
+        """Environment of a run: the exported src/ first on the import path."""
+        return {"PYTHONPATH": str(self.src)}
+
+    def argv(self, *cli_args: str) -> list[str]:
+        """``driftscope CLI_ARGS`` with this revision's code, in this interpreter."""
+        return [sys.executable, "-c", RUN_CLI, *cli_args]
+
+
+def rev_code(rev: str, dest: Path) -> RevCode:
+    """``rev``'s code, exported under dest only while src/ differs from it (otherwise the
+    working tree runs the same code and ``src`` is None)."""
+    changed = tuple(src_changes(rev))
+    short = short_rev(rev)
+    src = export_rev(rev, dest) if (changed and short) else None
+    return RevCode(rev, short, changed, src)

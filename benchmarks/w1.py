@@ -8,6 +8,7 @@ the repository) for the workload and its targets.
 
 Usage: python benchmarks/w1.py [--sizes 100000 1000000] [--repeat 3] [--data-dir DIR]
                                [--peers-dir /work/peers] [--generator PATH]
+                               [--driftscope-rev HEAD]
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from _proc import Run, Series, run_process
+from _proc import RevCode, Run, Series, rev_code, run_process
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -96,8 +97,9 @@ def peer_argv(python: Path | None, script: str) -> Callable[[Path, Path, Path], 
     return argv
 
 
-def make_contenders(peers_dir: Path) -> list[Contender]:
-    """All contenders in table order; missing ones carry the reason."""
+def make_contenders(peers_dir: Path, code: RevCode | None) -> list[Contender]:
+    """All contenders in table order; missing ones carry the reason. ``code``: the committed
+    revision to run `driftscope report` from as well (None: no such row)."""
     exe = driftscope_exe()
     py = sys.executable
     contenders = [
@@ -108,6 +110,23 @@ def make_contenders(peers_dir: Path) -> list[Contender]:
             unavailable=None if exe else "driftscope console script not found (pip install -e .)",
             drifted=drifted_from_report,
         ),
+    ]
+    if code is not None:
+        # The same command from a committed revision, while src/ differs from it: "no slower
+        # than before" as a ratio measured in the same run.
+        contenders.append(
+            Contender(
+                "driftscope_rev",
+                f"driftscope report --json (commit {code.name})",
+                lambda r, c, o: code.argv(
+                    "report", str(r), str(c), "--json", str(o / "report.json")
+                ),
+                env=code.env,
+                unavailable=code.unavailable,
+                drifted=drifted_from_report,
+            )
+        )
+    contenders += [
         Contender(
             "driftscope_html",
             "driftscope report --json -o html",
@@ -177,6 +196,32 @@ def table_nbytes(path: Path) -> int:
     return int(pq.ParquetFile(path).read().nbytes)
 
 
+def rev_note(code: RevCode, med: dict[str, float | None]) -> str:
+    """The line under the table that says which commit the driftscope_rev row runs."""
+    subject = subprocess.run(
+        ["git", "-C", str(REPO), "log", "-1", "--format=%s", code.rev],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    subject = subject if len(subject) <= 100 else subject[:99] + "…"
+    commit = f"commit {code.name} (`{code.rev}`" + (f': "{subject}")' if subject else ")")
+    if not code.changed:
+        return f"driftscope_rev: not run, src/ of the working tree is the same as {commit}."
+    shown = ", ".join(f.removeprefix("src/driftscope/") for f in code.changed[:12])
+    more = f" and {len(code.changed) - 12} more" if len(code.changed) > 12 else ""
+    line = (
+        f"driftscope_rev: the same command from {commit}, its src/ exported with `git archive` "
+        "and run on PYTHONPATH through the console script's entry point "
+        f"(`driftscope.cli:main`); the working tree's src/ differs from it in "
+        f"{len(code.changed)} files ({shown}{more})."
+    )
+    base, rev = med.get("driftscope"), med.get("driftscope_rev")
+    if base is not None and rev:
+        line += f" Working tree / commit: {base / rev:.2f}x the time."
+    return line
+
+
 @dataclass(slots=True)
 class SizeResult:
     """Everything measured at one N."""
@@ -233,8 +278,8 @@ def verdict(ok: bool) -> str:
     return "pass" if ok else "FAIL"
 
 
-def render_size(res: SizeResult, contenders: list[Contender]) -> str:
-    """The markdown block for one N: table, data size, targets."""
+def render_size(res: SizeResult, contenders: list[Contender], code: RevCode | None) -> str:
+    """The markdown block for one N: table, data size, the revision run, targets."""
     med = {k: s.median_seconds() for k, s in res.series.items()}
     base = med.get("driftscope")
     lines = [
@@ -272,6 +317,8 @@ def render_size(res: SizeResult, contenders: list[Contender]) -> str:
     if ds_peak is not None:
         data_line += f"; driftscope peak = {ds_peak / (ref_b + cur_b):.2f}x that."
     lines.append(data_line)
+    if code is not None and (res.series["driftscope_rev"].runs or not code.changed):
+        lines.append(rev_note(code, med))
     html_s = med.get("driftscope_html")
     html_file = res.out_dirs["driftscope_html"] / "report.html"
     html_bytes = html_file.stat().st_size if (html_s is not None and html_file.exists()) else None
@@ -365,6 +412,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--only", nargs="+", default=None, help="contender keys to run")
     p.add_argument("--skip", nargs="+", default=[], help="contender keys to leave out")
     p.add_argument("--timeout", type=float, default=1800.0, help="seconds per run")
+    p.add_argument(
+        "--driftscope-rev", default="HEAD",
+        help="also run `driftscope report` from this commit while src/ differs from it "
+        "(git archive into a temp folder); '' to leave it out",
+    )  # fmt: skip
     p.add_argument("--markdown", type=Path, default=None, help="also write the tables here")
     args = p.parse_args(argv)
     if args.data_dir is None:
@@ -374,20 +426,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    contenders = make_contenders(args.peers_dir)
-    keys = {c.key for c in contenders}
-    unknown = set(args.only or []) | set(args.skip)
-    if unknown - keys:
-        sys.exit(f"w1: unknown contender(s) {sorted(unknown - keys)}; known: {sorted(keys)}")
-    chosen = [
-        c
-        for c in contenders
-        if (args.only is None or c.key in args.only) and c.key not in args.skip
-    ]
-    ensure_data(args.sizes, args.data_dir, args.generator)
-    blocks = [header(args)]
-    print(blocks[0] + "\n", flush=True)
     with tempfile.TemporaryDirectory(prefix="w1-") as tmp:
+        code = (
+            rev_code(args.driftscope_rev, Path(tmp) / "driftscope-rev")
+            if args.driftscope_rev
+            else None
+        )
+        contenders = make_contenders(args.peers_dir, code)
+        keys = {c.key for c in contenders}
+        unknown = set(args.only or []) | set(args.skip)
+        if unknown - keys:
+            sys.exit(f"w1: unknown contender(s) {sorted(unknown - keys)}; known: {sorted(keys)}")
+        chosen = [
+            c
+            for c in contenders
+            if (args.only is None or c.key in args.only) and c.key not in args.skip
+        ]
+        ensure_data(args.sizes, args.data_dir, args.generator)
+        blocks = [header(args)]
+        print(blocks[0] + "\n", flush=True)
         for n in args.sizes:
             res = measure_size(n, chosen, args, Path(tmp))
             # Contenders left out by --only/--skip still get a row, marked as such.
@@ -398,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
                 c if c in chosen else Contender(c.key, c.label, c.argv, unavailable="not run")
                 for c in contenders
             ]
-            block = render_size(res, shown)
+            block = render_size(res, shown, code)
             blocks.append(block)
             print(block + "\n", flush=True)
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())

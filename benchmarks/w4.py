@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-from _proc import Run, Series, run_process
+from _proc import Run, Series, rev_code, run_process, src_changes
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -210,37 +210,6 @@ def driftscope_exe() -> str | None:
     return shutil.which("driftscope")
 
 
-RUN_CLI = "import sys; from driftscope.cli import main; sys.exit(main())"
-
-
-def src_changes(rev: str) -> list[str]:
-    """Files under src/ that differ from ``rev`` in the working tree (untracked included)."""
-    git = ["git", "-C", str(REPO)]
-    diff = subprocess.run(
-        [*git, "diff", "--name-only", rev, "--", "src"], capture_output=True, text=True, check=False
-    )
-    new = subprocess.run(
-        [*git, "ls-files", "--others", "--exclude-standard", "--", "src"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return sorted({*diff.stdout.split(), *new.stdout.split()})
-
-
-def export_rev(rev: str, dest: Path) -> Path | None:
-    """src/ of ``rev`` extracted under dest (git archive: reads the repository, changes
-    nothing); returns the folder to put on PYTHONPATH, or None when git fails."""
-    archive = subprocess.run(
-        ["git", "-C", str(REPO), "archive", rev, "src"], capture_output=True, check=False
-    )
-    if archive.returncode != 0:
-        return None
-    dest.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
-    return dest / "src"
-
-
 def make_contenders(args: argparse.Namespace, work: Path) -> list[Contender]:
     """All contenders in table order; missing ones carry the reason."""
     exe = driftscope_exe()
@@ -263,24 +232,17 @@ def make_contenders(args: argparse.Namespace, work: Path) -> list[Contender]:
     ]
     # The same command from a committed revision, while src/ differs from it: a fixed point to
     # compare the work in progress with.
-    if args.driftscope_rev and src_changes(args.driftscope_rev):
-        rev = subprocess.run(
-            ["git", "-C", str(REPO), "rev-parse", "--short", args.driftscope_rev],
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.strip()
-        src = export_rev(args.driftscope_rev, work / "driftscope-rev") if rev else None
+    if (
+        args.driftscope_rev
+        and (code := rev_code(args.driftscope_rev, work / "driftscope-rev")).changed
+    ):
         contenders.append(
             Contender(
                 "driftscope_rev",
-                f"driftscope profile (commit {rev or args.driftscope_rev})",
-                lambda d, o: [
-                    *[sys.executable, "-c", RUN_CLI, "profile", str(d)],
-                    *["-o", str(o / "out-rev.dsprof")],
-                ],
-                env={"PYTHONPATH": str(src)},
-                unavailable=None if src else f"git archive {args.driftscope_rev} failed",
+                f"driftscope profile (commit {code.name})",
+                lambda d, o: code.argv("profile", str(d), "-o", str(o / "out-rev.dsprof")),
+                env=code.env,
+                unavailable=code.unavailable,
             )
         )
     contenders += [
