@@ -26,7 +26,7 @@ from driftscope.engine.summary import (
 )
 from driftscope.errors import InputError
 from driftscope.io import CategoryCounts, category_counts, numeric_values
-from driftscope.report.model import ColumnResult
+from driftscope.report.model import ColumnResult, MethodResult
 from driftscope.stats import TestResult, prepare_numeric
 from driftscope.stats import get as get_method
 
@@ -163,6 +163,40 @@ def numeric_error(
     return None
 
 
+def run_also(plan: ColumnPlan, run: Callable[[str], TestResult]) -> tuple[MethodResult, ...]:
+    """The further methods of a column (``plan.also``), each run by ``run(method)`` at its
+    default threshold; one that cannot run keeps its place with the reason."""
+    out = []
+    for method in plan.also:
+        try:
+            out.append(MethodResult(method, run(method)))
+        except InputError as exc:
+            out.append(MethodResult(method, error=str(exc)))
+    return tuple(out)
+
+
+def run_sorted(
+    method: str,
+    reference: npt.NDArray[np.float64],
+    current: npt.NDArray[np.float64],
+    *,
+    threshold: float | None,
+    params: Mapping[str, Any],
+    calibration: CalibrationSettings | None,
+) -> TestResult:
+    """``method`` on two sorted samples, its threshold calibrated when it is a distance."""
+    res = get_method(method).from_sorted(
+        reference, current, threshold=threshold, **params.get(method, {})
+    )
+    return calibrate_result(
+        res,
+        calibration,
+        dict(params.get(method, {})),
+        sorted_reference=reference,
+        n_current=int(current.size),
+    )
+
+
 def test_sorted(
     plan: ColumnPlan,
     method: str,
@@ -172,16 +206,21 @@ def test_sorted(
     params: Mapping[str, Any],
     calibration: CalibrationSettings | None,
 ) -> tuple[TestResult, dict[str, Any]]:
-    """Run ``method`` on two sorted samples, calibrated; also the row's effect and chart."""
-    res = get_method(method).from_sorted(
-        reference, current, threshold=plan.threshold, **params.get(method, {})
+    """Run ``method`` and the plan's further methods on two sorted samples; also the row's
+    effect and chart."""
+    res = run_sorted(
+        method,
+        reference,
+        current,
+        threshold=plan.threshold,
+        params=params,
+        calibration=calibration,
     )
-    res = calibrate_result(
-        res,
-        calibration,
-        dict(params.get(method, {})),
-        sorted_reference=reference,
-        n_current=int(current.size),
+    also = run_also(
+        plan,
+        lambda m: run_sorted(
+            m, reference, current, threshold=None, params=params, calibration=calibration
+        ),
     )
     # ks reports D itself (as the lattice value in exact mode, which is D up to rounding)
     effect = _effect(
@@ -189,7 +228,11 @@ def test_sorted(
         KS_DISTANCE,
         lambda: res.statistic if res.method == "ks" else ks_distance(reference, current),
     )
-    return res, {"distribution": numeric_distribution(reference, current), **effect}
+    return res, {
+        "distribution": numeric_distribution(reference, current),
+        "also": also,
+        **effect,
+    }
 
 
 def evaluate_categorical(
@@ -235,17 +278,22 @@ def evaluate_counts(
                 reference_stats=stats_r,
                 current_stats=stats_c,
             )
-    res = get_method(method).from_counts(
-        counts.reference, counts.current, threshold=plan.threshold, **params.get(method, {})
-    )
-    res = calibrate_result(
-        res,
-        calibration,
-        dict(params.get(method, {})),
-        reference_counts=counts.reference,
-        labels=counts.labels,
-        n_current=int(counts.current.sum()),
-    )
+
+    def run(name: str, threshold: float | None) -> TestResult:
+        res = get_method(name).from_counts(
+            counts.reference, counts.current, threshold=threshold, **params.get(name, {})
+        )
+        return calibrate_result(
+            res,
+            calibration,
+            dict(params.get(name, {})),
+            reference_counts=counts.reference,
+            labels=counts.labels,
+            n_current=int(counts.current.sum()),
+        )
+
+    res = run(method, plan.threshold)
+    also = run_also(plan, lambda name: run(name, None))
     examples = [counts.labels[i] for i in np.flatnonzero(new)[:MAX_NEW_CATEGORY_EXAMPLES]]
     if examples:
         res = replace(res, details={**res.details, "new_category_examples": examples})
@@ -256,6 +304,7 @@ def evaluate_counts(
         ref_missing,
         cur_missing,
         distribution=category_distribution(counts.labels, counts.reference, counts.current),
+        also=also,
         reference_stats=stats_r,
         current_stats=stats_c,
         **_effect(res, CRAMERS_V, lambda: cramers_v(counts.reference, counts.current)),

@@ -41,7 +41,8 @@ class ColumnPlan:
     """What to do with one column. ``method`` None means the type's default, chosen once the
     number of categories is known; ``error`` set means the column is reported, not tested
     because something is wrong; ``note`` set means it is not tested by design (its type has
-    no drift method yet), which is not a problem with the data."""
+    no drift method yet), which is not a problem with the data. ``also``: further methods,
+    reported beside ``method``, which alone decides."""
 
     name: str
     type: ColumnType
@@ -50,6 +51,7 @@ class ColumnPlan:
     threshold: float | None
     error: str | None = None
     note: str | None = None
+    also: tuple[str, ...] = ()
 
     @property
     def tested(self) -> bool:
@@ -96,21 +98,35 @@ class TableSide:
         return is_id_like(name, self.dataset.table.column(name))
 
 
+Methods = str | Sequence[str] | Mapping[str, str | Sequence[str]]
+"""One method or several for every column they apply to, or per column ``{column: method
+or [methods]}``; with several, the first that applies decides and the others are reported."""
+
+
+def _method_list(value: str | Sequence[str], label: str) -> tuple[str, ...]:
+    names = (value,) if isinstance(value, str) else tuple(value)
+    if not names:
+        raise ConfigError(f"{label}: give at least one method")
+    for name in names:
+        get_method(name)
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{label}: a method is given twice in {list(names)}")
+    return names
+
+
 def _normalise_methods(
-    methods: str | Mapping[str, str] | None, names: Sequence[str]
-) -> tuple[str | None, dict[str, str]]:
+    methods: Methods | None, names: Sequence[str]
+) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
     if methods is None:
-        return None, {}
-    if isinstance(methods, str):
-        get_method(methods)
-        return methods, {}
-    per_column: dict[str, str] = {}
-    for col, name in methods.items():
+        return (), {}
+    if isinstance(methods, str) or not isinstance(methods, Mapping):
+        return _method_list(methods, "methods"), {}
+    per_column: dict[str, tuple[str, ...]] = {}
+    for col, value in methods.items():
         if col not in names:
             raise ConfigError(f"methods: column {col!r} is not in both datasets")
-        get_method(name)
-        per_column[col] = name
-    return None, per_column
+        per_column[col] = _method_list(value, f"methods[{col!r}]")
+    return (), per_column
 
 
 def _normalise_thresholds(
@@ -142,7 +158,7 @@ def plan_columns(
     current: Side,
     *,
     schema: Mapping[str, str | ColumnType] | None = None,
-    methods: str | Mapping[str, str] | None = None,
+    methods: Methods | None = None,
     thresholds: float | Mapping[str, float] | None = None,
     target: str | None = None,
     prediction: str | Sequence[str] | None = None,
@@ -211,7 +227,7 @@ def plan_columns(
         else:
             type_overrides[name] = parse_type(text)
 
-    global_method, column_methods = _normalise_methods(methods, common)
+    global_methods, column_methods = _normalise_methods(methods, common)
     global_threshold, column_thresholds = _normalise_thresholds(thresholds, common)
 
     plans = []
@@ -236,20 +252,22 @@ def plan_columns(
                 role = Role.ID
             else:
                 role = Role.FEATURE
-        method = column_methods.get(name)
-        if method is not None and not _applies(method, ctype):
-            raise ConfigError(
-                f"methods: {method!r} does not apply to column {name!r}, which is {ctype}"
-            )
-        if method is None and global_method is not None and _applies(global_method, ctype):
-            method = global_method
+        chosen = column_methods.get(name)
+        for asked in chosen or ():
+            if not _applies(asked, ctype):
+                raise ConfigError(
+                    f"methods: {asked!r} does not apply to column {name!r}, which is {ctype}"
+                )
+        if chosen is None:
+            chosen = tuple(m for m in global_methods if _applies(m, ctype))
+        method = chosen[0] if chosen else None
         note = None
         if error is None and role in TESTED_ROLES and ctype in _UNTESTED_TYPES:
             note = _UNTESTED_TYPES[ctype].format(name=name)
         if method is None and ctype in (ColumnType.NUMERIC, ColumnType.DATETIME):
             method = DEFAULT_NUMERIC_METHOD
         threshold = column_thresholds.get(name, global_threshold)
-        plans.append(ColumnPlan(name, ctype, role, method, threshold, error, note))
+        plans.append(ColumnPlan(name, ctype, role, method, threshold, error, note, chosen[1:]))
     return plans, issues
 
 

@@ -33,6 +33,7 @@ from driftscope.engine.column import (
     _share,
     evaluate_counts,
     numeric_error,
+    run_also,
     test_sorted,
 )
 from driftscope.engine.plan import ColumnPlan
@@ -189,6 +190,11 @@ def _evaluate_numeric(
         )
     else:
         res = _from_profiles(plan, method, ref, cur, dict(params.get(method, {})), calibration)
+        default = replace(plan, threshold=None)
+        also = run_also(
+            plan,
+            lambda m: _from_profiles(default, m, ref, cur, dict(params.get(m, {})), calibration),
+        )
 
         def ks_size() -> float:
             # D itself for ks, exact or from the sketches
@@ -198,6 +204,7 @@ def _evaluate_numeric(
 
         extra = {
             "distribution": _histogram_distribution(ref, cur),
+            "also": also,
             **_effect(res, KS_DISTANCE, ks_size),
         }
     return _result(

@@ -14,6 +14,7 @@ from driftscope.report.model import (
     SCHEMA_VERSION,
     ColumnResult,
     DriftReport,
+    MethodResult,
     QualityIssue,
     Source,
 )
@@ -71,6 +72,22 @@ def column_to_dict(col: ColumnResult) -> dict[str, Any]:
         "current_missing_share": _num(col.current_missing_share),
         "error": col.error,
         "details": _plain(dict(col.details)),
+        "also": [_method_to_dict(m) for m in col.also],
+    }
+
+
+def _method_to_dict(entry: MethodResult) -> dict[str, Any]:
+    """A further method's result (reported beside the deciding one, not decided on)."""
+    res = entry.result
+    return {
+        "method": entry.method,
+        "statistic": _num(res.statistic) if res else None,
+        "p_value": _num(res.p_value) if res else None,
+        "threshold": _num(res.threshold) if res else None,
+        "higher_is_drift": res.higher_is_drift if res else None,
+        "drifted": res.drifted if res else False,
+        "error": entry.error,
+        "details": _plain(dict(res.details)) if res else {},
     }
 
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from driftscope._types import ColumnType, Role
 from driftscope.decision.decide import Decision
+from driftscope.stats._result import TestResult
 
 SCHEMA_VERSION = 1
 ColumnStatus = Literal["drift", "small", "ok", "error", "untested"]
@@ -41,6 +42,17 @@ class Distribution:
 
 
 @dataclass(frozen=True, slots=True)
+class MethodResult:
+    """A further method run on a column beside the one that decides (``--method psi
+    --method ks``): reported, not decided on. ``result`` is its own :class:`TestResult`
+    (at that method's default threshold); ``error`` says why it could not run."""
+
+    method: str
+    result: TestResult | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ColumnResult:
     """One row of the report: the test applied to one column and what came out of it.
 
@@ -53,8 +65,9 @@ class ColumnResult:
     tested columns; ``effect_size`` (measured as ``effect_measure``: ``ks_distance``,
     ``cramers_v``, or the distance itself) must reach ``effect_threshold`` for a test to count
     as drift; ``severity`` grades the effect (``none`` / ``warning`` / ``major``);
-    ``importance`` is the feature's weight in the dataset verdict when importances were given.
-    See :mod:`driftscope.decision`.
+    ``importance`` is the feature's weight in the dataset verdict when importances were given;
+    ``also`` holds the results of further methods asked for the column, reported beside the
+    first, which alone decides. See :mod:`driftscope.decision`.
     """
 
     name: str
@@ -81,6 +94,7 @@ class ColumnResult:
     importance: float | None = None
     decision: Decision | None = None
     note: str | None = None
+    also: tuple[MethodResult, ...] = ()
 
     @property
     def status(self) -> ColumnStatus:

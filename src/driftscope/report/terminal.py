@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from driftscope.report.model import ColumnResult, DriftReport
+from driftscope.report.model import ColumnResult, DriftReport, MethodResult
 
 MAX_NAME = 32
 CORRECTION_NAMES = {
@@ -41,7 +41,8 @@ def status_word(col: ColumnResult) -> str:
     return STATUS_WORDS[col.status]
 
 
-def _row(col: ColumnResult) -> list[str]:
+def _row(col: ColumnResult, others: list[str]) -> list[str]:
+    also = {m.method: m for m in col.also}
     return [
         _name(col.name),
         str(col.role),
@@ -50,23 +51,40 @@ def _row(col: ColumnResult) -> list[str]:
         fmt_number(col.statistic),
         fmt_number(col.decision_p_value),
         fmt_number(col.effect_size) if col.is_test else "-",
+        *(_also_cell(also.get(name)) for name in others),
         status_word(col),
     ]
 
 
+def _also_cell(entry: MethodResult | None) -> str:
+    """A further method's statistic, ``*`` when it is past that method's own threshold."""
+    if entry is None:
+        return ""
+    if entry.result is None:
+        return "error"
+    return fmt_number(entry.result.statistic) + ("*" if entry.result.drifted else "")
+
+
 HEADER = ["column", "role", "type", "method", "statistic", "p-value", "effect", "status"]
-_LEFT = {0, 1, 2, 3, 7}  # text columns; numbers align right
+_TEXT = {"column", "role", "type", "method", "status"}  # left-aligned; numbers align right
 
 
 def format_table(report: DriftReport, *, color: bool = False) -> str:
-    """The column table (most severe first, untested last), the verdict and its reasons."""
+    """The column table (most severe first, untested last), the verdict and its reasons.
+
+    Further methods asked for beside the deciding one get a column each, before the status.
+    """
     cols = sorted(report.columns, key=lambda c: (not c.tested, -c.severity_score))
-    rows = [_row(c) for c in cols]
-    widths = [max(len(r[i]) for r in [HEADER, *rows]) for i in range(len(HEADER))]
+    others = list(dict.fromkeys(m.method for c in cols for m in c.also))
+    header = [*HEADER[:-1], *others, HEADER[-1]]
+    rows = [_row(c, others) for c in cols]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    left = {j for j, name in enumerate(header) if name in _TEXT and j < len(HEADER) - 1}
+    left.add(len(header) - 1)
     lines = []
-    for i, row in enumerate([HEADER, *rows]):
+    for i, row in enumerate([header, *rows]):
         cells = [
-            cell.ljust(w) if j in _LEFT else cell.rjust(w)
+            cell.ljust(w) if j in left else cell.rjust(w)
             for j, (cell, w) in enumerate(zip(row, widths, strict=True))
         ]
         line = "  ".join(cells).rstrip()
@@ -82,6 +100,11 @@ def format_table(report: DriftReport, *, color: bool = False) -> str:
     tests = sum(1 for c in report.columns if c.p_value_adjusted is not None)
     if tests > 1 and ds.correction in CORRECTION_NAMES:
         lines.append(f"p-values adjusted for {tests} tests ({CORRECTION_NAMES[ds.correction]})")
+    if others:
+        lines.append(
+            f"{', '.join(others)}: reported beside the deciding method; "
+            "* past that method's own threshold"
+        )
     if any(c.status == "small" for c in report.columns):
         lines.append("'small': significant, but the effect is below its minimum")
     issues = report.quality_issues
