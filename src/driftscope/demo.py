@@ -23,6 +23,12 @@ REGIONS = ("north", "south", "east", "west", "central", "coast", "mountain", "is
 PURPOSES = ("debt_consolidation", "credit_card", "home_improvement", "car", "medical", "other")
 CHANNELS = ("branch", "web", "mobile", "broker")
 
+DEFAULT_ROWS = 20_000
+"""Applications per period: enough for every planted change to show, quick to build."""
+DEFAULT_SEED = 7
+DEFAULT_OUTPUT_DIR = "driftscope-demo"
+"""Where ``driftscope demo`` writes its data and reports, relative to the working folder."""
+
 
 def _period(n: int, rng: np.random.Generator, *, production: bool, start: str) -> pa.Table:
     age = np.clip(rng.normal(42, 12, n), 18, 85).round().astype(np.int64)

@@ -43,6 +43,8 @@ from driftscope.profiling.serialize import merge_payloads
 PARALLEL_MIN_ROWS = 2_000_000
 """With ``n_jobs="auto"``, worker processes only from this many rows: starting one (a fresh
 interpreter importing numpy, pyarrow and DataSketches) costs about half a second."""
+PARALLEL_MAX_WORKERS = 4
+"""With ``n_jobs="auto"``, at most this many worker processes (fewer on fewer CPUs)."""
 
 Tick = Callable[[int, str], None]
 """Called with the rows just done and the stage ("profiling" or "binning")."""
