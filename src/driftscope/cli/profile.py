@@ -1,0 +1,108 @@
+"""``driftscope profile``: summarise datasets (and merge profiles) into one ``.dsprof`` file."""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+from typing import TextIO
+
+from driftscope.cli._common import EXIT_OK, ProgressBar, add_progress_options, pairs
+
+NAME = "profile"
+HELP = "summarise datasets into one mergeable profile (.dsprof)"
+
+EXAMPLES = """\
+examples:
+  driftscope profile reference.parquet -o reference.dsprof
+  driftscope profile today.parquet --bins reference.dsprof -o today.dsprof
+  driftscope profile 'logs/2026-11-*.parquet' -o month.dsprof
+  driftscope report reference.dsprof current.parquet --json drift.json
+
+Inputs are read in chunks (Parquet row groups, CSV blocks), so memory stays bounded.
+"""
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The options of ``driftscope profile``, with the library's defaults and ranges."""
+    from driftscope._types import ColumnType, Role
+    from driftscope.profiling._sketch import DEFAULT_K, MAX_K, MIN_K
+    from driftscope.profiling.parquet import PARALLEL_MAX_WORKERS, PARALLEL_MIN_ROWS
+    from driftscope.stats.binned import N_BINS
+
+    parser.description = (
+        "Profile the data inputs as one dataset (and merge in any .dsprof given) into one "
+        "profile: per column counts, moments, min/max, a quantile sketch and a histogram on "
+        "the reference's bins, or category counts."
+    )
+    parser.epilog = EXAMPLES
+    parser.add_argument(
+        "data", nargs="+", help="Parquet/CSV/JSONL files, folders or globs, or .dsprof profiles"
+    )
+    parser.add_argument("-o", "--output", required=True, help="the .dsprof file to write")
+    parser.add_argument(
+        "--type",
+        action="append",
+        default=[],
+        metavar="COLUMN=TYPE",
+        help=f"override a column's type ({', '.join(ColumnType)}), "
+        f"or leave it out with '{Role.IGNORED}'",
+    )
+    parser.add_argument(
+        "--bins",
+        metavar="REFERENCE.dsprof",
+        help="count numeric columns on this reference profile's bins (for current data)",
+    )
+    parser.add_argument(
+        "--n-bins",
+        type=int,
+        default=N_BINS,
+        help=f"quantile bins of a reference (default {N_BINS})",
+    )
+    parser.add_argument(
+        "--k",
+        type=int,
+        default=DEFAULT_K,
+        help=f"quantile sketch accuracy, {MIN_K}-{MAX_K} (default {DEFAULT_K})",
+    )
+    parser.add_argument("--encoding", default="utf-8", help="text encoding of CSV inputs")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="worker processes for Parquet row groups (default: CPUs, at most "
+        f"{PARALLEL_MAX_WORKERS}, from {PARALLEL_MIN_ROWS / 1e6:g}M rows)",
+    )
+    add_progress_options(parser, "show a progress bar by rows (default: when stderr is a terminal)")
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Profile the data inputs as one dataset, merge in the profiles given, write the result."""
+    from driftscope.profiling import Profile
+    from driftscope.profiling.files import is_profile_path, read_profile, write_profile
+    from driftscope.profiling.stream import profile_files
+
+    _, types = pairs(args.type, "--type")
+    bins = read_profile(args.bins) if args.bins else None
+    merged = Profile.empty()
+    raw = [source for source in args.data if not is_profile_path(source)]
+    if raw:
+        show = err.isatty() if args.progress is None else args.progress
+        # Every raw input is one dataset, streamed in chunks: their histograms share edges.
+        merged = profile_files(
+            raw,
+            schema=types or None,
+            k=args.k,
+            n_bins=args.n_bins,
+            bins=bins,
+            encoding=args.encoding,
+            progress=ProgressBar(err, unit="rows") if show else None,
+            n_jobs="auto" if args.jobs is None else args.jobs,
+        )
+    stored = (read_profile(source) for source in args.data if is_profile_path(source))
+    merged = Profile.merge_all(itertools.chain([merged], stored))  # one file at a time
+    path = write_profile(merged, args.output)
+    out.write(
+        f"profiled {merged.n_rows:,} rows, {len(merged)} columns from {len(args.data)} "
+        f"input(s): {path} ({path.stat().st_size:,} bytes)\n"
+    )
+    return EXIT_OK

@@ -1,0 +1,276 @@
+"""``driftscope report``: compare current data with a reference; print, save or gate on it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+from typing import TextIO
+
+from driftscope.cli._common import (
+    EXIT_CONDITION,
+    EXIT_ERROR,
+    EXIT_OK,
+    ProgressBar,
+    add_progress_options,
+    numbers,
+    pairs,
+    to_float,
+)
+from driftscope.errors import ConfigError, InputError
+
+NAME = "report"
+HELP = "compare CURRENT with REFERENCE and print, save or gate on the result"
+PROGRESS_CELLS = 2_000_000
+"""Show progress by default when rows x columns of the larger input reach this."""
+
+EXAMPLES = f"""\
+examples:
+  driftscope report ref.parquet cur.parquet
+  driftscope report ref.csv cur.csv -o report.html --json report.json --fail-on drift
+  driftscope report ref.parquet 'logs/2026-11-*.parquet' --method psi --threshold income=0.25
+  driftscope report ref.parquet cur.parquet --method age=wasserstein --type zip=categorical
+
+exit codes: {EXIT_OK} no --fail-on condition met, {EXIT_CONDITION} a condition met, \
+{EXIT_ERROR} bad usage or input.
+"""
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The options of ``driftscope report``, with the library's choices and defaults."""
+    from inspect import signature
+
+    from driftscope._types import ColumnType
+    from driftscope.decision import CORRECTIONS, CRAMERS_V, DEFAULT_CORRECTION, KS_DISTANCE
+    from driftscope.engine.compare import DEFAULT_SHARE_THRESHOLD, compare
+    from driftscope.engine.plan import _ROLE_OVERRIDES
+    from driftscope.report.model import FAIL_ON
+    from driftscope.report.terminal import CORRECTION_NAMES
+
+    # compare() names no constant for it: read its own default rather than copy the number.
+    false_alarm_rate = float(signature(compare).parameters["false_alarm_rate"].default)
+    correction = DEFAULT_CORRECTION
+    if DEFAULT_CORRECTION in CORRECTION_NAMES:
+        correction += f": {CORRECTION_NAMES[DEFAULT_CORRECTION]}"
+
+    parser.description = "Compare CURRENT with REFERENCE column by column."
+    parser.epilog = EXAMPLES
+    parser.add_argument("reference", help="reference data: Parquet/CSV/JSONL file, folder or glob")
+    parser.add_argument("current", help="current data, same kinds as the reference")
+    parser.add_argument("-o", "--output", metavar="HTML", help="write the HTML report here")
+    parser.add_argument("--json", metavar="JSON", help="write the JSON report here ('-': stdout)")
+    parser.add_argument(
+        "--method",
+        action="append",
+        default=[],
+        metavar="[COLUMN=]METHOD",
+        help="method for every column it applies to, or for one column (repeatable)",
+    )
+    parser.add_argument(
+        "--threshold",
+        action="append",
+        default=[],
+        metavar="[COLUMN=]VALUE",
+        help="threshold (alpha for tests) for every column, or for one column (repeatable)",
+    )
+    parser.add_argument(
+        "--correction",
+        choices=CORRECTIONS,
+        default=DEFAULT_CORRECTION,
+        help="multiple-testing correction of the p-values over all tested columns "
+        f"(default {correction})",
+    )
+    parser.add_argument(
+        "--min-effect",
+        action="append",
+        default=[],
+        metavar="[COLUMN=]VALUE",
+        help="minimum effect size for a test to count as drift: KS distance (numeric, default "
+        f"{KS_DISTANCE.default_minimum:g}), Cramér's V (categorical, default "
+        f"{CRAMERS_V.default_minimum:g}); for every column or one (repeatable)",
+    )
+    parser.add_argument(
+        "--tiers",
+        action="append",
+        default=[],
+        metavar="COLUMN=WARNING,MAJOR",
+        help="effect sizes at which a column's severity becomes warning and major "
+        "(repeatable; defaults: see the README)",
+    )
+    parser.add_argument(
+        "--importance",
+        action="append",
+        default=[],
+        metavar="COLUMN=VALUE|FILE.json",
+        help="feature importances (repeatable), or a JSON file mapping column to importance; "
+        "the dataset verdict then weighs drift by importance",
+    )
+    parser.add_argument(
+        "--no-calibrate",
+        dest="calibrate",
+        action="store_false",
+        help="use fixed distance thresholds instead of calibrating them on the reference",
+    )
+    parser.add_argument(
+        "--false-alarm-rate",
+        type=float,
+        default=false_alarm_rate,
+        metavar="RATE",
+        help=f"target false-alarm rate of calibrated distance thresholds "
+        f"(default {false_alarm_rate:g})",
+    )
+    parser.add_argument(
+        "--calibration-cache",
+        metavar="DIR",
+        help="folder that keeps calibrated thresholds between runs on the same reference",
+    )
+    parser.add_argument("--target", metavar="COL", help="the target (label) column")
+    parser.add_argument(
+        "--prediction",
+        action="append",
+        default=[],
+        metavar="COL",
+        help="a model output column (repeatable)",
+    )
+    parser.add_argument(
+        "--probability",
+        action="append",
+        default=[],
+        metavar="[CLASS=]COL",
+        help="a predicted-probability column (repeatable); tested for drift like --prediction",
+    )
+    parser.add_argument("--columns", metavar="COL,COL", help="only these columns")
+    parser.add_argument(
+        "--type",
+        action="append",
+        default=[],
+        metavar="COLUMN=TYPE",
+        help=f"override a column's type ({', '.join(ColumnType)}) "
+        f"or role ({', '.join(_ROLE_OVERRIDES)})",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        help="exit 1 when the dataset drifted (drift), a data-quality issue was found "
+        "(quality), either (any), or the dataset's severity reached warning or major",
+    )
+    parser.add_argument(
+        "--share-threshold",
+        type=float,
+        default=DEFAULT_SHARE_THRESHOLD,
+        metavar="SHARE",
+        help="dataset drifts when this share of tested features drifts "
+        f"(default {DEFAULT_SHARE_THRESHOLD:g})",
+    )
+    parser.add_argument("--inf-as-missing", action="store_true", help="treat +/-inf as missing")
+    parser.add_argument("--encoding", default="utf-8", help="text encoding of CSV/JSONL inputs")
+    add_progress_options(parser)
+    parser.add_argument("-q", "--quiet", action="store_true", help="print no table")
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Compare, write what was asked for, and return 1 when the ``--fail-on`` condition holds."""
+    from driftscope.engine.compare import compare
+    from driftscope.report.terminal import format_table
+
+    global_method, column_methods = pairs(args.method, "--method")
+    methods: str | dict[str, str] | None = column_methods or global_method
+    if global_method and column_methods:
+        raise ConfigError("--method: use either one global METHOD or COLUMN=METHOD entries")
+    thresholds = numbers(args.threshold, "--threshold")
+    min_effect = numbers(args.min_effect, "--min-effect")
+    tiers = _tiers(args.tiers)
+    importance = _importance(args.importance)
+    _, types = pairs(args.type, "--type")
+    predictions = list(args.prediction) + [p.rpartition("=")[2] for p in args.probability]
+    columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
+
+    show_progress = args.progress
+    if show_progress is None:
+        cells = max(_estimate_cells(args.reference), _estimate_cells(args.current))
+        show_progress = err.isatty() and cells >= PROGRESS_CELLS
+    if show_progress:
+        err.write("driftscope: reading data...\n")
+        err.flush()
+    report = compare(
+        args.reference,
+        args.current,
+        schema=types or None,
+        methods=methods,
+        thresholds=thresholds,
+        target=args.target,
+        prediction=predictions or None,
+        columns=columns,
+        share_threshold=args.share_threshold,
+        correction=args.correction,
+        min_effect=min_effect,
+        tiers=tiers,
+        importance=importance,
+        calibrate=args.calibrate,
+        false_alarm_rate=args.false_alarm_rate,
+        calibration_cache=args.calibration_cache,
+        inf_as_missing=args.inf_as_missing,
+        encoding=args.encoding,
+        progress=ProgressBar(err) if show_progress else None,
+    )
+    if args.json == "-":
+        out.write(report.to_json() + "\n")
+    elif args.json:
+        report.save_json(args.json)
+    if args.output:
+        report.save_html(args.output)
+    if not args.quiet and args.json != "-":
+        color = out.isatty() and "NO_COLOR" not in os.environ
+        out.write(format_table(report, color=color) + "\n")
+        for label, path in (("HTML", args.output), ("JSON", args.json)):
+            if path:
+                out.write(f"{label} report: {path}\n")
+    return EXIT_CONDITION if args.fail_on and report.fails(args.fail_on) else EXIT_OK
+
+
+def _estimate_cells(path: str) -> int:
+    """Rows x columns of a Parquet input from its footer; 0 when not cheaply known."""
+    if not path.endswith((".parquet", ".pq")) or not Path(path).is_file():
+        return 0
+    try:
+        import pyarrow.parquet as pq
+
+        meta = pq.ParquetFile(path).metadata
+        return int(meta.num_rows) * int(meta.num_columns)
+    except Exception:  # the reader will report a broken file properly
+        return 0
+
+
+def _tiers(entries: list[str]) -> dict[str, tuple[float, float]] | None:
+    """``--tiers COLUMN=WARNING,MAJOR`` entries."""
+    global_value, per_column = pairs(entries, "--tiers")
+    if global_value is not None:
+        raise ConfigError(f"--tiers: expected COLUMN=WARNING,MAJOR; got {global_value!r}")
+    tiers = {}
+    for column, text in per_column.items():
+        parts = text.split(",")
+        if len(parts) != 2:
+            raise ConfigError(f"--tiers: expected COLUMN=WARNING,MAJOR; got {column}={text}")
+        tiers[column] = (to_float(parts[0], "--tiers"), to_float(parts[1], "--tiers"))
+    return tiers or None
+
+
+def _importance(entries: list[str]) -> dict[str, float] | None:
+    """``--importance COLUMN=VALUE`` entries, or one JSON file of ``{column: importance}``."""
+    path, per_column = pairs(entries, "--importance")
+    if path is None:
+        return {c: to_float(v, "--importance") for c, v in per_column.items()} or None
+    if per_column:
+        raise ConfigError("--importance: use either a JSON file or COLUMN=VALUE entries")
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read importances ({exc.strerror or exc})") from None
+    except ValueError as exc:
+        raise InputError(f"{path}: not valid JSON ({exc})") from None
+    if not isinstance(data, dict) or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in data.values()
+    ):
+        raise InputError(f"{path}: expected a JSON object mapping column names to numbers")
+    return {str(k): float(v) for k, v in data.items()}
