@@ -25,8 +25,9 @@ from typing import Literal
 from driftscope.decision.severity import Severity, Tiers
 from driftscope.stats._result import passes
 
-Status = Literal["drift", "small", "ok"]
-"""A tested column's verdict in one word, the same in every output."""
+Status = Literal["drift", "small", "ok", "low_power"]
+"""A tested column's verdict in one word, the same in every output. ``low_power``: no drift
+found, but the test could not have found drift of the size that matters (too few rows)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +39,10 @@ class Evidence:
     ``chance_threshold`` is what a distance reaches by chance (its calibration), None when
     not calibrated. ``effect_size`` and ``effect_minimum``: a test's effect and the minimum
     it must reach (None when the method has no effect measure); a distance's effect is the
-    distance itself, with no separate minimum. ``degenerate``: both samples were constant
-    and equal, so nothing can have drifted.
+    distance itself, and its minimum the user's fixed threshold. ``detectable_effect``: the
+    smallest effect the test could have found at these sample sizes (see
+    :mod:`driftscope.decision.power`; for a calibrated distance, what chance reaches).
+    ``degenerate``: both samples were constant and equal, so nothing can have drifted.
     """
 
     statistic: float
@@ -49,6 +52,7 @@ class Evidence:
     effect_size: float | None = None
     effect_minimum: float | None = None
     chance_threshold: float | None = None
+    detectable_effect: float | None = None
     degenerate: bool = False
 
 
@@ -74,6 +78,10 @@ def decide(evidence: Evidence, tiers: Tiers | None) -> Decision:
     ...                 effect_size=0.01, effect_minimum=0.03)
     >>> decide(tiny, Tiers(0.03, 0.1)).status
     'small'
+    >>> few = Evidence(statistic=0.1, p_value=0.6, threshold=0.05, higher_is_drift=False,
+    ...                effect_size=0.1, effect_minimum=0.03, detectable_effect=0.2)
+    >>> decide(few, Tiers(0.03, 0.1)).status
+    'low_power'
     """
     e = evidence
     if e.degenerate:
@@ -95,5 +103,18 @@ def decide(evidence: Evidence, tiers: Tiers | None) -> Decision:
         severity = tiers.of(e.effect_size)
     # "small" claims a measured significance: a test's, or a calibrated distance's.
     measured = not e.higher_is_drift or e.chance_threshold is not None
-    status: Status = "drift" if drifted else "small" if significant and measured else "ok"
+    blind = (
+        e.detectable_effect is not None
+        and e.effect_minimum is not None
+        and e.detectable_effect > e.effect_minimum
+    )
+    status: Status = (
+        "drift"
+        if drifted
+        else "small"
+        if significant and measured
+        else "low_power"
+        if blind
+        else "ok"
+    )
     return Decision(drifted=drifted, significant=significant, severity=severity, status=status)

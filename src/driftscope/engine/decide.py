@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from driftscope.decision import adjust_p_values
+from driftscope.decision import CRAMERS_V, KS_DISTANCE, adjust_p_values
 from driftscope.decision.decide import Evidence, decide
+from driftscope.decision.power import detectable_cramers_v, detectable_ks_distance
 from driftscope.decision.severity import Tiers, default_tiers
 from driftscope.errors import ConfigError, param_error
 from driftscope.report.model import ColumnResult
@@ -88,26 +89,48 @@ def apply_decisions(
             minimum = resolve_min_effect(min_effect, col.name, col.effect_threshold or 0.0)
         else:
             minimum = None
-        chance = col.details.get("calibrated_threshold")
+        chance = _number(col.details.get("calibrated_threshold"))
+        fixed = _number(col.details.get("fixed_threshold"))
         evidence = Evidence(
             statistic=col.statistic,
             p_value=float(adjusted[i]) if is_test else None,
             threshold=col.threshold,
             higher_is_drift=bool(col.higher_is_drift),
             effect_size=col.effect_size if is_test else col.statistic,
-            effect_minimum=minimum if is_test else None,
-            chance_threshold=float(chance) if isinstance(chance, int | float) else None,
+            effect_minimum=minimum if is_test else fixed,
+            chance_threshold=chance,
+            detectable_effect=chance if not is_test else _detectable(col),
+            degenerate="note" in col.details,
         )
         decision = decide(evidence, _tiers(col, minimum, tiers))
         out[i] = replace(
             col,
             p_value_adjusted=evidence.p_value if is_test else col.p_value_adjusted,
             effect_threshold=minimum,
+            detectable_effect=evidence.detectable_effect,
             drifted=decision.drifted,
             severity=decision.severity,
             decision=decision,
         )
     return out
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _detectable(col: ColumnResult) -> float | None:
+    """The smallest effect the column's test could have found at its sample sizes, on its
+    effect measure, at its alpha (see :mod:`driftscope.decision.power`)."""
+    n_ref, n_cur = col.details.get("n_reference"), col.details.get("n_current")
+    if not isinstance(n_ref, int) or not isinstance(n_cur, int) or col.threshold is None:
+        return None
+    if col.effect_measure == KS_DISTANCE.name:
+        return detectable_ks_distance(n_ref, n_cur, alpha=col.threshold)
+    categories = col.details.get("n_categories")
+    if col.effect_measure == CRAMERS_V.name and isinstance(categories, int):
+        return detectable_cramers_v(n_ref + n_cur, categories, alpha=col.threshold)
+    return None
 
 
 def _tiers(

@@ -7,7 +7,8 @@ yet). The data-quality checks of a later release build on this list.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Sequence
 
 from driftscope.report.model import ColumnResult, QualityIssue
 
@@ -17,9 +18,11 @@ MISSING_INCREASE_RATIO = 2.0
 """... and at least double, to be reported."""
 NEW_CATEGORY_SHARE = 0.01
 """New categories are reported once they cover at least 1% of current rows."""
+LOW_POWER_EXAMPLES = 5
+"""Columns named in the low-power note; the rest are counted."""
 
 
-def column_findings(columns: Iterable[ColumnResult]) -> list[QualityIssue]:
+def column_findings(columns: Sequence[ColumnResult]) -> list[QualityIssue]:
     """Quality issues seen in the per-column results."""
     issues: list[QualityIssue] = []
     for col in columns:
@@ -54,4 +57,28 @@ def column_findings(columns: Iterable[ColumnResult]) -> list[QualityIssue]:
             issues.append(QualityIssue(col.name, "column_error", "error", col.error))
         elif col.note is not None:
             issues.append(QualityIssue(col.name, "untested_column", "info", col.note))
+    blind = [col for col in columns if col.status == "low_power"]
+    if blind:
+        issues.append(QualityIssue(None, "low_power", "info", _low_power_message(blind)))
     return issues
+
+
+def _low_power_message(columns: list[ColumnResult]) -> str:
+    shown = ", ".join(
+        f"{col.name} (detects {col.effect_measure or 'an effect'} from "
+        f"{col.detectable_effect:.3g}; minimum {_minimum(col):.3g})"
+        for col in columns[:LOW_POWER_EXAMPLES]
+    )
+    more = len(columns) - LOW_POWER_EXAMPLES
+    return (
+        f"{len(columns)} column(s) found no drift but had too few rows to see a change of "
+        f"their minimum effect, so 'no drift' is not established: {shown}"
+        + (f", and {more} more" if more > 0 else "")
+    )
+
+
+def _minimum(col: ColumnResult) -> float:
+    if col.effect_threshold is not None and col.is_test:
+        return col.effect_threshold
+    fixed = col.details.get("fixed_threshold", col.threshold)
+    return float(fixed) if isinstance(fixed, int | float) else math.nan

@@ -63,6 +63,7 @@ def column_to_dict(col: ColumnResult) -> dict[str, Any]:
         "effect_size": _num(col.effect_size),
         "effect_measure": col.effect_measure,
         "effect_threshold": _num(col.effect_threshold),
+        "detectable_effect": _num(col.detectable_effect),
         "severity": col.severity,
         "importance": _num(col.importance),
         "drifted": col.drifted,

@@ -17,7 +17,7 @@ from driftscope.decision.decide import Decision
 from driftscope.stats._result import TestResult
 
 SCHEMA_VERSION = 1
-ColumnStatus = Literal["drift", "small", "ok", "error", "untested"]
+ColumnStatus = Literal["drift", "small", "ok", "low_power", "error", "untested"]
 Severity = Literal["none", "warning", "major"]
 FAIL_ON = ("drift", "quality", "any", "warning", "major")
 """The conditions a report can be gated on (``driftscope report --fail-on``)."""
@@ -95,12 +95,15 @@ class ColumnResult:
     decision: Decision | None = None
     note: str | None = None
     also: tuple[MethodResult, ...] = ()
+    detectable_effect: float | None = None
 
     @property
     def status(self) -> ColumnStatus:
         """The column's verdict in one word, the same in the terminal, HTML and JSON:
         ``drift``, ``small`` (significant, but the effect is below its minimum), ``ok``,
-        ``error`` (could not be tested) or ``untested`` (its role or type is not tested)."""
+        ``low_power`` (no drift found, but too few rows to find drift of the minimum effect:
+        ``detectable_effect`` is above it), ``error`` (could not be tested) or ``untested``
+        (its role or type is not tested)."""
         if self.error is not None:
             return "error"
         if not self.tested:

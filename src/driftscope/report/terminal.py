@@ -31,7 +31,13 @@ def _name(text: str) -> str:
     return clean if len(clean) <= MAX_NAME else clean[: MAX_NAME - 1] + "…"
 
 
-STATUS_WORDS = {"drift": "DRIFT", "small": "small", "ok": "ok", "error": "error"}
+STATUS_WORDS = {
+    "drift": "DRIFT",
+    "small": "small",
+    "ok": "ok",
+    "low_power": "low-power",
+    "error": "error",
+}
 
 
 def status_word(col: ColumnResult) -> str:
