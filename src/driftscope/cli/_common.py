@@ -9,7 +9,7 @@ import argparse
 from collections.abc import Sequence
 from typing import Protocol, TextIO
 
-from driftscope.errors import ConfigError
+from driftscope.errors import ConfigError, InputError
 
 EXIT_OK = 0
 EXIT_CONDITION = 1
@@ -75,6 +75,21 @@ def numbers(entries: Sequence[str], option: str) -> float | dict[str, float] | N
             raise ConfigError(f"{option}: use either one global VALUE or COLUMN=VALUE entries")
         return {column: to_float(value, option) for column, value in per_column.items()}
     return None if global_value is None else to_float(global_value, option)
+
+
+def check_output(path: str, option: str) -> None:
+    """Raise InputError unless a file can be written at ``path``, before any data is read.
+
+    The library's check names the path; an empty one has no name, so the option is named.
+    """
+    from driftscope.io.atomic import check_output_path
+
+    try:
+        check_output_path(path)
+    except InputError as exc:
+        if path:
+            raise
+        raise InputError(f"{option}: {exc}") from None
 
 
 def add_progress_options(parser: argparse.ArgumentParser, text: str | None = None) -> None:

@@ -6,7 +6,7 @@ import argparse
 import itertools
 from typing import TextIO
 
-from driftscope.cli._common import EXIT_OK, ProgressBar, add_progress_options, pairs
+from driftscope.cli._common import EXIT_OK, ProgressBar, add_progress_options, check_output, pairs
 
 NAME = "profile"
 HELP = "summarise datasets into one mergeable profile (.dsprof)"
@@ -81,6 +81,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from driftscope.profiling.files import is_profile_path, read_profile, write_profile
     from driftscope.profiling.stream import profile_files
 
+    check_output(args.output, "-o/--output")
     _, types = pairs(args.type, "--type")
     bins = read_profile(args.bins) if args.bins else None
     merged = Profile.empty()

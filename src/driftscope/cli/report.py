@@ -14,6 +14,7 @@ from driftscope.cli._common import (
     EXIT_OK,
     ProgressBar,
     add_progress_options,
+    check_output,
     numbers,
     pairs,
     to_float,
@@ -174,6 +175,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from driftscope.engine.compare import compare
     from driftscope.report.terminal import format_table
 
+    if args.output is not None:
+        check_output(args.output, "-o/--output")
+    if args.json is not None and args.json != "-":
+        check_output(args.json, "--json")
     global_method, column_methods = pairs(args.method, "--method")
     methods: str | dict[str, str] | None = column_methods or global_method
     if global_method and column_methods:
