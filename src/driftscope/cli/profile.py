@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import itertools
+import os
+from collections.abc import Sequence
 from typing import TextIO
 
 from driftscope.cli._common import EXIT_OK, ProgressBar, add_progress_options, check_output, pairs
+from driftscope.errors import ConfigError, InputError, ProfileError
 
 NAME = "profile"
 HELP = "summarise datasets into one mergeable profile (.dsprof)"
@@ -82,23 +86,29 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from driftscope.profiling.stream import profile_files
 
     check_output(args.output, "-o/--output")
+    _check_encoding(args.encoding)
     _, types = pairs(args.type, "--type")
     bins = read_profile(args.bins) if args.bins else None
     merged = Profile.empty()
     raw = [source for source in args.data if not is_profile_path(source)]
     if raw:
         show = err.isatty() if args.progress is None else args.progress
-        # Every raw input is one dataset, streamed in chunks: their histograms share edges.
-        merged = profile_files(
-            raw,
-            schema=types or None,
-            k=args.k,
-            n_bins=args.n_bins,
-            bins=bins,
-            encoding=args.encoding,
-            progress=ProgressBar(err, unit="rows") if show else None,
-            n_jobs="auto" if args.jobs is None else args.jobs,
-        )
+        try:
+            # Every raw input is one dataset, streamed in chunks: their histograms share edges.
+            merged = profile_files(
+                raw,
+                schema=types or None,
+                k=args.k,
+                n_bins=args.n_bins,
+                bins=bins,
+                encoding=args.encoding,
+                progress=ProgressBar(err, unit="rows") if show else None,
+                n_jobs="auto" if args.jobs is None else args.jobs,
+            )
+        except (InputError, ProfileError) as exc:
+            if _names_a_path(str(exc), raw):
+                raise
+            raise type(exc)(f"{_label(raw)}: {exc}") from exc
     stored = (read_profile(source) for source in args.data if is_profile_path(source))
     merged = Profile.merge_all(itertools.chain([merged], stored))  # one file at a time
     path = write_profile(merged, args.output)
@@ -107,3 +117,30 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"input(s): {path} ({path.stat().st_size:,} bytes)\n"
     )
     return EXIT_OK
+
+
+def _check_encoding(name: str) -> None:
+    """A ConfigError for an encoding Python does not know, before any file is opened."""
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise ConfigError(
+            f"--encoding: expected a text encoding Python knows; got {name!r}"
+        ) from None
+
+
+def _names_a_path(message: str, inputs: Sequence[str]) -> bool:
+    """Whether an error message starts by naming an input, or a file or folder in one.
+
+    Errors about a column of the data as a whole (a binary column, too many categories) do
+    not say which input it is in; the caller names the inputs as given.
+    """
+    head = message.partition(": ")[0]
+    # os.path.exists, not Path.exists: the head may be no path at all, even too long for one.
+    return head in inputs or os.path.exists(head)  # noqa: PTH110
+
+
+def _label(inputs: Sequence[str]) -> str:
+    """The inputs as given, the first three of them when there are more."""
+    more = f" and {len(inputs) - 3} more" if len(inputs) > 3 else ""
+    return ", ".join(inputs[:3]) + more
