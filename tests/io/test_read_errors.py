@@ -111,7 +111,8 @@ def test_csv_not_in_utf8_names_the_column(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_bytes("id,city\n1,Zürich\n2,Genève\n".encode("latin-1"))
     assert _fails(path) == (
-        f"{path}: column 'city' is not valid utf-8; re-encode the file or pass encoding='latin-1'"
+        f"{path}: column 'city' is not valid utf-8; re-encode the file, or give its encoding "
+        "(--encoding latin-1, encoding='latin-1')"
     )
 
 

@@ -24,13 +24,13 @@ from driftscope.engine.decide import (
     check_tiers,
 )
 from driftscope.engine.importance import permutation_importance
-from driftscope.engine.plan import ColumnPlan, Side, TableSide, plan_columns
+from driftscope.engine.plan import ColumnPlan, Methods, Side, TableSide, plan_columns
 from driftscope.engine.profiled import evaluate_profiled, is_profile_input, profile_sides
 from driftscope.engine.quality import column_findings
 from driftscope.engine.verdict import dataset_verdict
 from driftscope.errors import ConfigError, InputError, param_error
 from driftscope.io import Dataset, read_dataset
-from driftscope.report.model import ColumnResult, DriftReport, Source
+from driftscope.report.model import ColumnResult, DriftReport, QualityIssue, Source
 
 DEFAULT_SHARE_THRESHOLD = 0.5
 """The dataset drifts when at least half of its tested features drift (Evidently's default)."""
@@ -39,11 +39,13 @@ Progress = Callable[[int, int, str], None]
 """Called as ``progress(done, total, column_name)`` after each column."""
 
 
-def _read_both(reference: Any, current: Any, encoding: str) -> tuple[Dataset, Dataset]:
+def _read_both(
+    reference: Any, current: Any, encodings: tuple[str, str], delimiter: str | None
+) -> tuple[Dataset, Dataset]:
     # Two files are read side by side: Parquet and CSV decoding release the GIL.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        ref_f = pool.submit(read_dataset, reference, encoding=encoding)
-        cur_f = pool.submit(read_dataset, current, encoding=encoding)
+        ref_f = pool.submit(read_dataset, reference, encoding=encodings[0], delimiter=delimiter)
+        cur_f = pool.submit(read_dataset, current, encoding=encodings[1], delimiter=delimiter)
         ref, cur = ref_f.result(), cur_f.result()
     for label, ds in (("reference", ref), ("current", cur)):
         if ds.n_rows == 0:
@@ -56,9 +58,10 @@ def compare(
     current: Any,
     *,
     schema: Mapping[str, str | ColumnType] | None = None,
-    methods: str | Mapping[str, str] | None = None,
+    methods: Methods | None = None,
     target: str | None = None,
     prediction: str | Sequence[str] | None = None,
+    probability: str | Sequence[str] | Mapping[str, str] | None = None,
     thresholds: float | Mapping[str, float] | None = None,
     columns: Sequence[str] | None = None,
     method_params: Mapping[str, Mapping[str, Any]] | None = None,
@@ -72,7 +75,8 @@ def compare(
     false_alarm_rate: float = 0.05,
     calibration_cache: str | Path | None = None,
     inf_as_missing: bool = False,
-    encoding: str = "utf-8",
+    encoding: str | Mapping[str, str] = "utf-8",
+    delimiter: str | None = None,
     n_jobs: int | None = None,
     progress: Progress | None = None,
 ) -> DriftReport:
@@ -91,11 +95,18 @@ def compare(
         Column type overrides (``{"zip": "categorical"}``) or roles (``"id"``, ``"ignored"``,
         ``"timestamp"``); other columns are inferred.
     methods:
-        One method name for every column it applies to (others keep their default), or a
-        mapping column -> method. Defaults: ``ks`` for numeric, ``chi2`` for categorical,
-        ``z_proportion`` for two categories.
+        One method name, or a list of them, for every column they apply to (others keep their
+        default), or a mapping column -> method or list. With several, the first that applies
+        decides and the others are reported beside it (``ColumnResult.also``). Defaults:
+        ``ks`` for numeric, ``chi2`` for categorical, ``z_proportion`` for two categories.
     target, prediction:
-        Columns with those roles; they are tested but do not count in the dataset verdict.
+        Columns with those roles: the label, and the model's outputs. They are tested and
+        count in the dataset's severity as label shift and model output drift, but not in
+        the feature drift share.
+    probability:
+        The model's predicted-probability columns (tested like predictions): one column or a
+        list (a binary classifier's positive class), or a mapping class -> column for
+        several classes; the classes are kept in ``report.options``.
     thresholds:
         One threshold for every column, or per column (alpha for tests, the distance for
         distances). Default: each method's own.
@@ -135,7 +146,12 @@ def compare(
     inf_as_missing:
         Treat +/-inf as missing instead of reporting the column as an error.
     encoding:
-        Text encoding of CSV / JSON Lines inputs.
+        Text encoding of CSV / JSON Lines inputs: one for both sides, or per side
+        ``{"reference": "utf-8", "current": "latin-1"}`` (a side left out reads UTF-8). A file
+        read with a one-byte encoding that is valid UTF-8 with accents is reported as an
+        ``encoding_mismatch`` quality warning: its categories would drift for nothing.
+    delimiter:
+        Field separator of CSV inputs (default: a tab for ``.tsv`` names, else a comma).
     n_jobs:
         Columns evaluated in parallel (threads); default: the number of CPUs, at most 4.
     progress:
@@ -169,6 +185,8 @@ def compare(
         get(name)
     if model is not None and target is None:
         raise ConfigError("model: permutation importance needs the target column (target=...)")
+    encodings = _encodings(encoding)
+    warnings: tuple[str, ...] = ()
     run: Callable[[ColumnPlan], ColumnResult]
     ref_side: Side
     cur_side: Side
@@ -178,7 +196,9 @@ def compare(
                 "model: permutation importance needs the raw reference data, not a profile; "
                 "pass importance=... instead"
             )
-        ref_prof, cur_prof = profile_sides(reference, current, schema=schema, encoding=encoding)
+        ref_prof, cur_prof = profile_sides(
+            reference, current, schema=schema, encodings=encodings, delimiter=delimiter
+        )
         ref_side, cur_side = ref_prof, cur_prof
         ref_source = Source(ref_prof.profile.n_rows, ref_prof.source)
         cur_source = Source(cur_prof.profile.n_rows, cur_prof.source)
@@ -195,7 +215,8 @@ def compare(
             )
 
     else:
-        ref, cur = _read_both(reference, current, encoding)
+        ref, cur = _read_both(reference, current, encodings, delimiter)
+        warnings = ref.warnings + cur.warnings
         ref_side, cur_side = TableSide(ref), TableSide(cur)
         ref_source, cur_source = Source(ref.n_rows, ref.source), Source(cur.n_rows, cur.source)
         ref_table = ref.table
@@ -210,6 +231,8 @@ def compare(
                 calibration=settings,
             )
 
+    probabilities = _probabilities(probability)
+    predictions = [prediction] if isinstance(prediction, str) else list(prediction or [])
     plans, issues = plan_columns(
         ref_side,
         cur_side,
@@ -217,7 +240,7 @@ def compare(
         methods=methods,
         thresholds=thresholds,
         target=target,
-        prediction=prediction,
+        prediction=predictions + [p for p in probabilities if p not in predictions] or None,
         columns=columns,
     )
     if not plans:
@@ -250,12 +273,70 @@ def compare(
         results = [
             replace(c, importance=weights[c.name]) if c.name in weights else c for c in results
         ]
+    options = {
+        "methods": methods,
+        "thresholds": thresholds,
+        "target": target,
+        "prediction": predictions or None,
+        "probability": probabilities or None,
+        "columns": list(columns) if columns is not None else None,
+        "schema": dict(schema) if schema else None,
+        "method_params": params or None,
+        "share_threshold": share_threshold,
+        "correction": correction,
+        "min_effect": min_effect,
+        "tiers": tiers,
+        "importance": "model" if model is not None else importance,
+        "calibrate": calibrate,
+        "false_alarm_rate": false_alarm_rate,
+        "inf_as_missing": inf_as_missing,
+        "encoding": encoding,
+        "delimiter": delimiter,
+    }
     return DriftReport(
+        options={key: value for key, value in options.items() if value is not None},
         reference=ref_source,
         current=cur_source,
         dataset=dataset_verdict(results, share_threshold, correction),
         columns=tuple(results),
         created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         driftscope_version=__version__,
-        quality=tuple(issues + column_findings(results)),
+        quality=tuple(
+            [QualityIssue(None, "encoding_mismatch", "warning", text) for text in warnings]
+            + issues
+            + column_findings(results)
+        ),
     )
+
+
+def _probabilities(
+    probability: str | Sequence[str] | Mapping[str, str] | None,
+) -> dict[str, str | None]:
+    """Probability columns with their class (None: the positive class of a binary model)."""
+    if probability is None:
+        return {}
+    if isinstance(probability, str):
+        return {probability: None}
+    if isinstance(probability, Mapping):
+        out: dict[str, str | None] = {}
+        for label, column in probability.items():
+            if column in out:
+                raise ConfigError(f"probability: column {column!r} is given for two classes")
+            out[str(column)] = str(label)
+        return out
+    return dict.fromkeys(probability)
+
+
+SIDES = ("reference", "current")
+
+
+def _encodings(encoding: str | Mapping[str, str]) -> tuple[str, str]:
+    """The text encoding of each side, from one for both or ``{side: encoding}``."""
+    if isinstance(encoding, str):
+        return encoding, encoding
+    unknown = [side for side in encoding if side not in SIDES]
+    if unknown:
+        raise param_error(
+            "compare", "encoding", "an encoding, or a mapping with keys reference/current", unknown
+        )
+    return encoding.get("reference", "utf-8"), encoding.get("current", "utf-8")

@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from driftscope._types import ColumnType, Role
 from driftscope.errors import ConfigError, SchemaError
-from driftscope.io import Dataset, infer_type, is_id_like, parse_type
+from driftscope.io import Dataset, infer_type, is_id_like, is_zero_one, parse_type
 from driftscope.report.model import QualityIssue
 from driftscope.stats import get as get_method
 
@@ -73,6 +73,9 @@ class Side(Protocol):
     def looks_like_id(self, name: str) -> bool:
         """Whether the column looks like an identifier rather than a feature."""
 
+    def zero_one(self, name: str) -> bool:
+        """Whether the column holds integers that are all 0 or 1 (a flag written as numbers)."""
+
 
 @dataclass(frozen=True, slots=True)
 class TableSide:
@@ -96,6 +99,9 @@ class TableSide:
 
     def looks_like_id(self, name: str) -> bool:
         return is_id_like(name, self.dataset.table.column(name))
+
+    def zero_one(self, name: str) -> bool:
+        return is_zero_one(self.dataset.table.column(name))
 
 
 Methods = str | Sequence[str] | Mapping[str, str | Sequence[str]]
@@ -212,6 +218,16 @@ def plan_columns(
             raise ConfigError(f"target column {target!r} not found in {reference.source}")
         roles[target] = Role.TARGET
         issues = [i for i in issues if not (i.column == target and i.check == "missing_column")]
+        if target not in cur_set:
+            issues.append(
+                QualityIssue(
+                    target,
+                    "target_missing",
+                    "info",
+                    f"target column {target!r} is not in {current.source}, so label shift is "
+                    "not tested (labels often arrive later)",
+                )
+            )
     preds = [prediction] if isinstance(prediction, str) else list(prediction or [])
     for name in preds:
         _require(name, common, "prediction", reference, current)
@@ -244,6 +260,13 @@ def plan_columns(
                     f"column {name!r} is {rtype} in {reference.source} but {ctype_cur} in "
                     f"{current.source}; fix the data or set its type in the schema"
                 )
+        if (
+            name not in type_overrides
+            and ctype == ColumnType.NUMERIC
+            and reference.zero_one(name)
+            and current.zero_one(name)
+        ):
+            ctype = ColumnType.BOOLEAN  # a 0/1 flag: its share is tested, not its "distribution"
         role = roles.get(name)
         if role is None:
             if ctype == ColumnType.DATETIME:

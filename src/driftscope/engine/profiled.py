@@ -85,6 +85,10 @@ class ProfileSide:
         del name  # profiles leave identifiers out when they are built
         return False
 
+    def zero_one(self, name: str) -> bool:
+        del name  # a profiled numeric column keeps no category counts to test as a flag
+        return False
+
 
 def _missing(col: ColumnProfile, inf_as_missing: bool) -> tuple[int, int]:
     """(missing, total) of a column, +/-inf counted as missing when asked."""
@@ -431,7 +435,8 @@ def profile_sides(
     current: object,
     *,
     schema: Mapping[str, str | ColumnType] | None,
-    encoding: str,
+    encodings: tuple[str, str],
+    delimiter: str | None = None,
 ) -> tuple[ProfileSide, ProfileSide]:
     """Both sides as profiles: profiles and ``.dsprof`` files as they are, raw data profiled.
 
@@ -447,9 +452,9 @@ def profile_sides(
     cur = _load(current) if is_profile_input(current) else None
     if ref is None:
         assert cur is not None
-        ref = _profile_raw(reference, types, encoding, bins=None)
+        ref = _profile_raw(reference, types, encodings[0], delimiter, bins=None)
     if cur is None:
-        cur = _profile_raw(current, types, encoding, bins=ref.profile)
+        cur = _profile_raw(current, types, encodings[1], delimiter, bins=ref.profile)
     for label, side in (("reference", ref), ("current", cur)):
         if side.profile.n_rows == 0:
             raise InputError(f"{side.source}: the {label} dataset has no rows")
@@ -469,6 +474,7 @@ def _profile_raw(
     data: object,
     types: Mapping[str, str | ColumnType],
     encoding: str,
+    delimiter: str | None,
     *,
     bins: Profile | None,
 ) -> ProfileSide:
@@ -478,8 +484,11 @@ def _profile_raw(
 
     if isinstance(data, str | os.PathLike):
         path = os.fspath(data)
-        return ProfileSide(profile_files([path], schema=types, bins=bins, encoding=encoding), path)
-    dataset = read_dataset(data, encoding=encoding)
+        profiled = profile_files(
+            [path], schema=types, bins=bins, encoding=encoding, delimiter=delimiter
+        )
+        return ProfileSide(profiled, path)
+    dataset = read_dataset(data, encoding=encoding, delimiter=delimiter)
     table = dataset.table
     known = {name: value for name, value in types.items() if name in table.column_names}
     resolved = overrides(known, table.column_names)

@@ -1,8 +1,9 @@
 """First data-quality findings drawn from what the drift pass already measured.
 
-A missing-value spike, categories never seen in the reference, columns that could not be
-tested (errors) and columns not tested by design (``info``: a type with no drift method
-yet). The data-quality checks of a later release build on this list.
+A missing-value spike, categories never seen in the reference, a whole-number column whose
+current values all lie outside the reference's range (a year: it cannot help drifting), columns
+that could not be tested (errors) and columns not tested by design (``info``: a type with no
+drift method yet). The data-quality checks of a later release build on this list.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ def column_findings(columns: Sequence[ColumnResult]) -> list[QualityIssue]:
                     current=share,
                 )
             )
+        apart = _disjoint_integers(col)
+        if apart is not None:
+            issues.append(QualityIssue(col.name, "disjoint_values", "warning", apart))
         if col.error is not None:
             issues.append(QualityIssue(col.name, "column_error", "error", col.error))
         elif col.note is not None:
@@ -82,3 +86,24 @@ def _minimum(col: ColumnResult) -> float:
         return col.effect_threshold
     fixed = col.details.get("fixed_threshold", col.threshold)
     return float(fixed) if isinstance(fixed, int | float) else math.nan
+
+
+def _disjoint_integers(col: ColumnResult) -> str | None:
+    """A hint for a drifted whole-number column whose current values all lie outside the
+    reference's range (a year, a batch or version number): it drifts completely by
+    construction, which is rarely what the user meant to test."""
+    if not col.drifted:
+        return None
+    ref, cur = col.reference_stats, col.current_stats
+    bounds = [ref.get("min"), ref.get("max"), cur.get("min"), cur.get("max")]
+    if not all(isinstance(b, int | float) and float(b).is_integer() for b in bounds):
+        return None
+    ref_min, ref_max, cur_min, cur_max = (float(b) for b in bounds)  # type: ignore[arg-type]
+    if ref_min <= cur_max and cur_min <= ref_max:
+        return None
+    return (
+        f"column {col.name!r}: every current value ({cur_min:g} to {cur_max:g}) lies outside "
+        f"the reference's range ({ref_min:g} to {ref_max:g}), so it drifts completely; if it "
+        f"counts time or versions (a year, a batch number), mark it --type {col.name}=timestamp "
+        f"or --type {col.name}=ignored"
+    )

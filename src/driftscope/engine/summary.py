@@ -17,7 +17,8 @@ from driftscope.stats._scaling import mean_std, scale_exponent
 HISTOGRAM_BINS = 30
 """Equal-width bins of the numeric chart."""
 CHART_TAIL = 0.005
-"""The chart spans the pooled [0.5%, 99.5%] quantile range; values beyond fall in the end bins."""
+"""The chart spans the pooled [0.5%, 99.5%] quantile range; values beyond fall in the end bins,
+whose labels then say so (``< a`` / ``>= b``), and the report draws them as tails."""
 MAX_INTEGER_BINS = 60
 """Integer-valued columns spanning at most this many values get one bar per integer."""
 TOP_CATEGORIES = 20
@@ -56,9 +57,15 @@ def numeric_distribution(
 ) -> Distribution:
     """Reference and current shares on shared equal-width bins (inputs sorted, non-empty).
 
+    Values beyond the chart's range are counted in the end bins, whose labels then cover them:
+    ``< b`` for the first, ``≥ a`` for the last (``≤ k`` / ``≥ k`` for integer bins).
+
     >>> d = numeric_distribution(np.arange(10.0), np.arange(10.0))
     >>> d.kind, len(d.labels), round(sum(d.reference), 6)
     ('histogram', 10, 1.0)
+    >>> d = numeric_distribution(np.arange(1000.0), np.arange(1000.0))
+    >>> d.labels[0], d.labels[1], d.labels[-1]
+    ('< 37.96', '[37.96, 70.93)', '≥ 961')
     """
     exponent = scale_exponent(reference, current)
     if exponent:  # values near the float limit: the bin width would overflow
@@ -77,13 +84,23 @@ def numeric_distribution(
         if high - low <= MAX_INTEGER_BINS:  # every value gets its own bar
             lo, hi = low, high
         edges = np.arange(np.floor(lo) - 0.5, np.floor(hi) + 1.0, 1.0)
-        labels = tuple(_fmt(e + 0.5) for e in edges[:-1])
+        names = [_fmt(e + 0.5) for e in edges[:-1]]
+        first, last = f"≤ {names[0]}", f"≥ {names[-1]}"
     else:
         if not hi > lo:
             lo, hi = lo - 0.5, hi + 0.5
         edges = np.ldexp(np.linspace(lo, hi, HISTOGRAM_BINS + 1), exponent)
-        labels = tuple(f"[{_fmt(a)}, {_fmt(b)})" for a, b in itertools.pairwise(edges))
+        names = [f"[{_fmt(a)}, {_fmt(b)})" for a, b in itertools.pairwise(edges)]
+        first, last = f"< {_fmt(edges[1])}", f"≥ {_fmt(edges[-2])}"
         edges = np.ldexp(edges, -exponent)
+    # The end bins also count the values beyond the range (see shares): say so in their labels.
+    below = min(reference[0], current[0]) < edges[0]
+    above = max(reference[-1], current[-1]) > edges[-1]
+    if below:
+        names[0] = first
+    if above:
+        names[-1] = "all values" if below and len(names) == 1 else last
+    labels = tuple(names)
     inner = edges[1:-1]
 
     def shares(sample: NDArray[np.float64]) -> tuple[float, ...]:

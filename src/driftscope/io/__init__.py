@@ -11,7 +11,7 @@
 from driftscope.io._arrow import value_kind
 from driftscope.io._columns import CategoryCounts, category_counts, numeric_values
 from driftscope.io._dataset import Dataset, read_dataset
-from driftscope.io._infer import infer_type, is_id_like
+from driftscope.io._infer import infer_type, is_id_like, is_zero_one
 from driftscope.io._stream import (
     CHUNK_ROWS,
     Chunks,
@@ -33,6 +33,7 @@ __all__ = [
     "category_counts",
     "infer_type",
     "is_id_like",
+    "is_zero_one",
     "numeric_values",
     "parquet_layout",
     "parse_role",

@@ -7,11 +7,11 @@ own conversion method is called.
 
 from __future__ import annotations
 
-import codecs
 import os
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,8 +19,9 @@ import pyarrow as pa
 
 from driftscope.errors import InputError, SchemaError, param_error
 from driftscope.io._arrow import first_line
-from driftscope.io._files import read_path
+from driftscope.io._files import file_kind, read_path
 from driftscope.io._numpy import from_numpy
+from driftscope.io._text import check_encoding, is_utf8, reads_as_utf8
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,11 +31,13 @@ class Dataset:
     ``source`` is the path or glob as given, ``"<pandas.DataFrame>"``, ``"<dict>"`` ... or the
     ``name`` passed to :func:`read_dataset`. Float NaN values are kept as they are (not turned
     into nulls); :func:`~driftscope.io.numeric_values` and :func:`~driftscope.io.category_counts`
-    treat null and NaN alike as missing.
+    treat null and NaN alike as missing. ``warnings``: what reading found suspicious but not
+    wrong enough to stop (a UTF-8 file read with a one-byte encoding), one sentence each.
     """
 
     table: pa.Table
     source: str
+    warnings: tuple[str, ...] = ()
 
     @property
     def n_rows(self) -> int:
@@ -47,7 +50,13 @@ class Dataset:
         return tuple(self.table.column_names)
 
 
-def read_dataset(data: object, *, name: str | None = None, encoding: str = "utf-8") -> Dataset:
+def read_dataset(
+    data: object,
+    *,
+    name: str | None = None,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
+) -> Dataset:
     """Read a dataset from a data frame, an Arrow table, a dict of arrays or a file path.
 
     Parameters
@@ -66,6 +75,9 @@ def read_dataset(data: object, *, name: str | None = None, encoding: str = "utf-
         description of the object (``"<pandas.DataFrame>"``).
     encoding
         Text encoding of CSV and JSON Lines files (ignored for other inputs).
+    delimiter
+        Field separator of CSV files (one character; default: a tab for ``.tsv`` names, else
+        a comma).
 
     Returns
     -------
@@ -87,15 +99,20 @@ def read_dataset(data: object, *, name: str | None = None, encoding: str = "utf-
     >>> ds.source, ds.n_rows, ds.column_names
     ('<dict>', 5, ('x', 'city'))
     """
-    _check_encoding(encoding)
+    check_encoding(encoding, "read_dataset")
+    _check_delimiter(delimiter)
     if isinstance(data, Dataset):
         return data if name is None else replace(data, source=name)
     if isinstance(data, str | os.PathLike):
         path = os.fspath(data)
         if isinstance(path, bytes):
             path = os.fsdecode(path)
-        table = normalize_table(read_path(path, encoding=encoding), path)
-        return Dataset(table=table, source=name if name is not None else path)
+        table = normalize_table(read_path(path, encoding=encoding, delimiter=delimiter), path)
+        return Dataset(
+            table=table,
+            source=name if name is not None else path,
+            warnings=_encoding_warnings(path, encoding),
+        )
     label, table = _from_object(data, name)
     return Dataset(table=normalize_table(table, label), source=label)
 
@@ -130,13 +147,26 @@ def _without_views(t: pa.DataType) -> pa.DataType | None:
     return None
 
 
-def _check_encoding(encoding: str) -> None:
-    try:
-        codecs.lookup(encoding)
-    except (LookupError, TypeError):
+def _encoding_warnings(path: str, encoding: str) -> tuple[str, ...]:
+    """A warning when a text file read with another encoding is valid UTF-8 with accents."""
+    if is_utf8(encoding) or not Path(path).is_file() or file_kind(path) == "parquet":
+        return ()
+    if not reads_as_utf8(path):
+        return ()
+    return (
+        f"{path} was read as {encoding}, but it is valid UTF-8 with non-ASCII text, which "
+        f"{encoding} garbles (é becomes Ã©) into categories that never existed; if it is "
+        "UTF-8, give that side's encoding (--encoding reference=utf-8 or current=utf-8)",
+    )
+
+
+def _check_delimiter(delimiter: str | None) -> None:
+    if delimiter is not None and (
+        not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '\r\n"'
+    ):
         raise param_error(
-            "read_dataset", "encoding", "a text encoding Python knows", encoding
-        ) from None
+            "read_dataset", "delimiter", "one character (not a quote or a newline)", delimiter
+        )
 
 
 def _from_object(data: object, name: str | None) -> tuple[str, pa.Table]:
@@ -146,6 +176,11 @@ def _from_object(data: object, name: str | None) -> tuple[str, pa.Table]:
     if module == "pandas" and kind == "DataFrame":
         label = name or "<pandas.DataFrame>"
         return label, _from_pandas(data, label)
+    if module in ("pandas", "polars") and kind == "Series":
+        raise InputError(
+            f"{name or f'<{module}.Series>'}: a {module} Series is one column without a table; "
+            "pass a DataFrame (series.to_frame()) or a dict {name: values}"
+        )
     if module == "polars" and kind in {"DataFrame", "LazyFrame"}:
         label = name or f"<polars.{kind}>"
         frame: Any = data.collect() if kind == "LazyFrame" else data  # type: ignore[attr-defined]

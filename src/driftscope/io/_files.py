@@ -24,7 +24,7 @@ COMPRESSION_SUFFIXES = (".gz", ".bz2")
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
 
-def read_path(path: str, *, encoding: str) -> pa.Table:
+def read_path(path: str, *, encoding: str, delimiter: str | None = None) -> pa.Table:
     """Read a file, a folder of Parquet files or a glob of Parquet files into one table."""
     location = Path(path)
     if location.is_dir():
@@ -34,7 +34,7 @@ def read_path(path: str, *, encoding: str) -> pa.Table:
         if kind == "parquet":
             return read_parquet_files(path, [path])
         if kind == "csv":
-            return read_csv(path, encoding=encoding)
+            return read_csv(path, encoding=encoding, delimiter=delimiter)
         return read_jsonl(path, encoding=encoding)
     if _GLOB_CHARS.search(path):
         return read_parquet_files(path, _parquet_in_glob(path))

@@ -163,6 +163,20 @@ def is_id_like(name: str, column: pa.ChunkedArray) -> bool:
     return bool(distinct_count(column) == present)
 
 
+def is_zero_one(column: pa.ChunkedArray) -> bool:
+    """True for an integer column whose values (at least one) are all 0 or 1: a flag.
+
+    >>> import pyarrow as pa
+    >>> is_zero_one(pa.chunked_array([[0, 1, 1, None]])), is_zero_one(pa.chunked_array([[0, 2]]))
+    (True, False)
+    """
+    column = as_chunked(column)
+    if not pa.types.is_integer(column.type) or column.null_count == len(column):
+        return False
+    low, high = pc.min_max(column).values()
+    return bool(low.as_py() >= 0 and high.as_py() <= 1)
+
+
 def distinct_count(column: pa.ChunkedArray) -> int:
     """Number of distinct non-missing values (exact)."""
     column = as_chunked(column)

@@ -27,7 +27,7 @@ from driftscope.io._files import (
     _parquet_schema,
     file_kind,
 )
-from driftscope.io._text import read_csv, read_jsonl
+from driftscope.io._text import check_encoding, csv_delimiter, read_csv, read_jsonl
 
 CHUNK_ROWS = 500_000
 """Rows per chunk: about 4 MB per numeric column, so tens of columns stay well under 1 GB."""
@@ -46,11 +46,12 @@ def read_chunks(
     path: str | Path,
     *,
     encoding: str = "utf-8",
+    delimiter: str | None = None,
     rows: int = CHUNK_ROWS,
     columns: Sequence[str] | None = None,
 ) -> Chunks:
     """The rows of a Parquet / CSV / JSON Lines path, ``rows`` at a time (JSON Lines whole);
-    only ``columns`` when given (all of them must exist).
+    only ``columns`` when given (all of them must exist); ``delimiter`` for CSV.
 
     >>> import tempfile, pyarrow as pa, pyarrow.parquet as pq
     >>> path = tempfile.mkdtemp() + "/x.parquet"
@@ -59,6 +60,7 @@ def read_chunks(
     >>> chunks.total_rows, [t.num_rows for t in chunks.tables]
     (10, [4, 4, 2])
     """
+    check_encoding(encoding, "read_chunks")
     label = str(path)
     wanted = list(columns) if columns is not None else None
     files = _parquet_files(label)
@@ -66,7 +68,7 @@ def read_chunks(
         layout = _layout(files)
         return Chunks(label, layout.rows, _parquet_tables(layout, rows, wanted))
     if file_kind(label) == "csv":
-        return Chunks(label, None, _csv_chunks(label, encoding, rows, wanted))
+        return Chunks(label, None, _csv_chunks(label, encoding, delimiter, rows, wanted))
     table = read_jsonl(label, encoding=encoding)
     return Chunks(label, None, iter([table if wanted is None else table.select(wanted)]))
 
@@ -104,18 +106,20 @@ def _parquet_tables(
 
 
 def _csv_chunks(
-    path: str, encoding: str, rows: int, columns: list[str] | None
+    path: str, encoding: str, delimiter: str | None, rows: int, columns: list[str] | None
 ) -> Iterator[pa.Table]:
     # Arrow's streaming reader fixes each column's type from the first block; a later block
     # that does not fit is reported as such. Blocks are sized in bytes, ~100 bytes a row.
-    delimiter = "\t" if path.lower().endswith((".tsv", ".tsv.gz", ".tsv.bz2")) else ","
     read_options = pcsv.ReadOptions(block_size=max(rows * 100, 1 << 20), encoding=encoding)
-    parse_options = pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
+    parse_options = pcsv.ParseOptions(
+        delimiter=csv_delimiter(path, delimiter), newlines_in_values=True
+    )
     convert_options = pcsv.ConvertOptions(strings_can_be_null=True, include_columns=columns)
     try:
         reader = pcsv.open_csv(path, read_options, parse_options, convert_options)
     except (pa.ArrowInvalid, UnicodeError, OSError):
-        table = read_csv(path, encoding=encoding)  # its error messages name the problem
+        # its error messages name the problem
+        table = read_csv(path, encoding=encoding, delimiter=delimiter)
         yield table if columns is None else table.select(columns)
         return
     while True:

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.json as pj
 
-from driftscope.errors import InputError
+from driftscope.errors import InputError, param_error
 from driftscope.io._arrow import first_line
 
 _FIELD_COUNT = re.compile(r"Expected (\d+) columns, got (\d+)")
@@ -22,7 +22,20 @@ _CSV_ROW = re.compile(r"Row #(\d+)")
 _JSON_ROW = re.compile(r"\s*in row (\d+)\s*$")
 _JSON_TYPE_CHANGE = re.compile(r"Column\(([^)]*)\) changed from (\w+) to (\w+)")
 _MAX_BLOCK = 2**31 - 1  # Arrow's JSON block size is a 32-bit integer
-_UTF8_HINT = "re-encode the file or pass encoding='latin-1'"
+_UTF8_HINT = "re-encode the file, or give its encoding (--encoding latin-1, encoding='latin-1')"
+UTF8_CHECK_BYTES = 16 << 20
+"""How much of a file :func:`reads_as_utf8` looks at."""
+
+
+def check_encoding(encoding: str, owner: str) -> None:
+    """ConfigError for a name that is not a text encoding Python knows (``rot13`` and
+    ``base64`` are codecs, but not text encodings)."""
+    try:
+        known = codecs.lookup(encoding)
+    except (LookupError, TypeError):
+        known = None
+    if known is None or not known._is_text_encoding:
+        raise param_error(owner, "encoding", "a text encoding Python knows", encoding) from None
 
 
 def is_utf8(encoding: str) -> bool:
@@ -43,16 +56,25 @@ def header_utf8_error(path: str) -> InputError:
 # --- CSV -----------------------------------------------------------------------------------
 
 
-def read_csv(path: str, *, encoding: str) -> pa.Table:
-    """Read a CSV (or, for ``.tsv`` names, tab-separated) file with a header line.
+def csv_delimiter(path: str, delimiter: str | None) -> str:
+    """The field separator: the one given, else a tab for ``.tsv`` names and a comma."""
+    if delimiter is not None:
+        return delimiter
+    return "\t" if path.lower().endswith((".tsv", ".tsv.gz", ".tsv.bz2")) else ","
+
+
+def read_csv(path: str, *, encoding: str, delimiter: str | None = None) -> pa.Table:
+    """Read a CSV (or, for ``.tsv`` names, tab-separated) file with a header line;
+    ``delimiter`` (one character) overrides the separator.
 
     Empty fields and the usual null spellings (``NA``, ``null``, ...) become nulls, in string
     columns too. Quoted values may span lines.
     """
     utf8 = is_utf8(encoding)
     read_options = pcsv.ReadOptions() if utf8 else pcsv.ReadOptions(encoding=encoding)
-    delimiter = "\t" if path.lower().endswith((".tsv", ".tsv.gz", ".tsv.bz2")) else ","
-    parse_options = pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
+    parse_options = pcsv.ParseOptions(
+        delimiter=csv_delimiter(path, delimiter), newlines_in_values=True
+    )
     convert_options = pcsv.ConvertOptions(strings_can_be_null=True)
     try:
         table = pcsv.read_csv(path, read_options, parse_options, convert_options)
@@ -128,6 +150,24 @@ def read_jsonl(path: str, *, encoding: str) -> pa.Table:
             except pa.ArrowInvalid:
                 raise utf8_error(path, name) from None
     return table
+
+
+def reads_as_utf8(path: str) -> bool:
+    """True when a text file's first :data:`UTF8_CHECK_BYTES` bytes are valid UTF-8 holding
+    some non-ASCII text: read with a one-byte encoding (latin-1, cp1252), its accents would
+    come out garbled (``é`` as ``Ã©``) and the categories would drift that never changed."""
+    try:
+        with _open(path) as handle:
+            head = handle.read(UTF8_CHECK_BYTES)
+    except (OSError, EOFError):
+        return False
+    if head.isascii():
+        return False
+    try:  # incremental: a multi-byte character cut at the end of the sample is no reason
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _open(path: str) -> IO[bytes]:

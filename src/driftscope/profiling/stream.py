@@ -50,6 +50,7 @@ def profile_files(
     n_bins: int = N_BINS,
     bins: Profile | None = None,
     encoding: str = "utf-8",
+    delimiter: str | None = None,
     rows: int = CHUNK_ROWS,
     progress: Progress | None = None,
     n_jobs: int | Literal["auto"] = 1,
@@ -88,7 +89,7 @@ def profile_files(
         return profile_layout(
             layout, schema=schema or {}, k=k, n_bins=n_bins, bins=bins, n_jobs=n_jobs, tick=report
         )
-    total, tables = _open(paths, encoding, rows)
+    total, tables = _open(paths, encoding, delimiter, rows)
     first = next(tables, None)
     if first is None:
         return Profile.empty()
@@ -114,7 +115,7 @@ def profile_files(
     if not edges:
         return merged
     recount = _ticker(progress, total, "binning")
-    _, again = _open(paths, encoding, rows, columns=list(edges))
+    _, again = _open(paths, encoding, delimiter, rows, columns=list(edges))
     return add_histograms(merged, _counted(again, types, edges, recount))
 
 
@@ -138,10 +139,17 @@ def _parquet(paths: Sequence[str | Path]) -> ParquetLayout | None:
 
 
 def _open(
-    paths: Sequence[str | Path], encoding: str, rows: int, columns: list[str] | None = None
+    paths: Sequence[str | Path],
+    encoding: str,
+    delimiter: str | None,
+    rows: int,
+    columns: list[str] | None = None,
 ) -> tuple[int | None, Iterator[pa.Table]]:
     """Total rows (None unless every input knows it) and the chunks of all inputs in turn."""
-    opened = [read_chunks(p, encoding=encoding, rows=rows, columns=columns) for p in paths]
+    opened = [
+        read_chunks(p, encoding=encoding, delimiter=delimiter, rows=rows, columns=columns)
+        for p in paths
+    ]
     counts = [c.total_rows for c in opened]
     total = None if None in counts else sum(c or 0 for c in counts)
     return total, itertools.chain.from_iterable(c.tables for c in opened)

@@ -135,6 +135,7 @@ def report_to_dict(report: DriftReport) -> dict[str, Any]:
         "columns": [column_to_dict(c) for c in report.columns],
         "quality": [quality_to_dict(q) for q in report.quality],
         "performance": None,
+        "options": _plain(dict(report.options)),
     }
 
 
