@@ -35,24 +35,43 @@ class Command(Protocol):
 
 
 def pairs(values: Sequence[str], option: str) -> tuple[str | None, dict[str, str]]:
-    """Split ``[VALUE | COLUMN=VALUE ...]`` into a global value and per-column values.
+    """Split ``[VALUE | COLUMN=VALUE ...]`` into a global value and per-column values; a
+    second global value or a column given twice is an error, never silently the last one.
 
     >>> pairs(["ks", "age=psi", "a=b=chi2"], "--method")
     ('ks', {'age': 'psi', 'a=b': 'chi2'})
     """
-    glob: str | None = None
-    per: dict[str, str] = {}
+    globals_, per = multi_pairs(values, option)
+    if len(globals_) > 1:
+        raise ConfigError(
+            f"{option}: give one global value at most; got {globals_[0]!r} and {globals_[1]!r}"
+        )
+    for column, given in per.items():
+        if len(given) > 1:
+            raise ConfigError(
+                f"{option}: column {column!r} is given twice ({given[0]!r} and {given[1]!r})"
+            )
+    return (globals_[0] if globals_ else None), {c: v[0] for c, v in per.items()}
+
+
+def multi_pairs(values: Sequence[str], option: str) -> tuple[list[str], dict[str, list[str]]]:
+    """Split ``[VALUE | COLUMN=VALUE ...]`` into the global values and the values of each
+    column, in the order given (``--method psi --method ks``).
+
+    >>> multi_pairs(["psi", "ks", "age=psi", "age=ks"], "--method")
+    (['psi', 'ks'], {'age': ['psi', 'ks']})
+    """
+    globals_: list[str] = []
+    per: dict[str, list[str]] = {}
     for raw in values:
         if "=" in raw:
             col, _, val = raw.rpartition("=")
             if not col or not val:
                 raise ConfigError(f"{option}: expected COLUMN=VALUE; got {raw!r}")
-            per[col] = val
-        elif glob is not None:
-            raise ConfigError(f"{option}: give one global value at most; got {glob!r} and {raw!r}")
+            per.setdefault(col, []).append(val)
         else:
-            glob = raw
-    return glob, per
+            globals_.append(raw)
+    return globals_, per
 
 
 def to_float(text: str, option: str) -> float:

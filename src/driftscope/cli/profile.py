@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import codecs
 import itertools
 import os
 from collections.abc import Sequence
@@ -70,6 +69,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--encoding", default="utf-8", help="text encoding of CSV inputs")
     parser.add_argument(
+        "--delimiter",
+        metavar="CHAR",
+        help="field separator of CSV inputs (default: tab for .tsv, else comma)",
+    )
+    parser.add_argument(
         "--jobs",
         type=int,
         default=None,
@@ -102,6 +106,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 n_bins=args.n_bins,
                 bins=bins,
                 encoding=args.encoding,
+                delimiter=args.delimiter,
                 progress=ProgressBar(err, unit="rows") if show else None,
                 n_jobs="auto" if args.jobs is None else args.jobs,
             )
@@ -120,10 +125,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _check_encoding(name: str) -> None:
-    """A ConfigError for an encoding Python does not know, before any file is opened."""
+    """A ConfigError for a name that is not a text encoding, before any file is opened."""
+    from driftscope.io._text import check_encoding
+
     try:
-        codecs.lookup(name)
-    except LookupError:
+        check_encoding(name, "profile")
+    except ConfigError:
         raise ConfigError(
             f"--encoding: expected a text encoding Python knows; got {name!r}"
         ) from None

@@ -15,6 +15,7 @@ from driftscope.cli._common import (
     ProgressBar,
     add_progress_options,
     check_output,
+    multi_pairs,
     numbers,
     pairs,
     to_float,
@@ -32,6 +33,7 @@ examples:
   driftscope report ref.csv cur.csv -o report.html --json report.json --fail-on drift
   driftscope report ref.parquet 'logs/2026-11-*.parquet' --method psi --threshold income=0.25
   driftscope report ref.parquet cur.parquet --method age=wasserstein --type zip=categorical
+  driftscope report ref.parquet cur.parquet --method ks --method psi     # KS and PSI side by side
 
 exit codes: {EXIT_OK} no --fail-on condition met, {EXIT_CONDITION} a condition met, \
 {EXIT_ERROR} bad usage or input.
@@ -66,7 +68,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="[COLUMN=]METHOD",
-        help="method for every column it applies to, or for one column (repeatable)",
+        help="method for every column it applies to, or for one column; repeat it to run "
+        "several side by side (--method ks --method psi): the first decides, the others "
+        "are reported beside it",
     )
     parser.add_argument(
         "--threshold",
@@ -139,7 +143,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="[CLASS=]COL",
-        help="a predicted-probability column (repeatable); tested for drift like --prediction",
+        help="a predicted-probability column: COL for a binary model's positive class, "
+        "CLASS=COL per class (repeatable); tested for drift like --prediction",
     )
     parser.add_argument("--columns", metavar="COL,COL", help="only these columns")
     parser.add_argument(
@@ -165,7 +170,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
         f"(default {DEFAULT_SHARE_THRESHOLD:g})",
     )
     parser.add_argument("--inf-as-missing", action="store_true", help="treat +/-inf as missing")
-    parser.add_argument("--encoding", default="utf-8", help="text encoding of CSV/JSONL inputs")
+    parser.add_argument(
+        "--encoding",
+        action="append",
+        default=[],
+        metavar="[SIDE=]ENCODING",
+        help="text encoding of CSV/JSONL inputs (default utf-8): for both, or per side "
+        "(--encoding current=latin-1; repeatable)",
+    )
+    parser.add_argument(
+        "--delimiter",
+        metavar="CHAR",
+        help="field separator of CSV inputs (default: tab for .tsv, else comma)",
+    )
     add_progress_options(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="print no table")
 
@@ -175,20 +192,24 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from driftscope.engine.compare import compare
     from driftscope.report.terminal import format_table
 
+    if args.output == "-":
+        raise ConfigError("-o/--output: the HTML report needs a file name ('-' is for --json)")
     if args.output is not None:
         check_output(args.output, "-o/--output")
     if args.json is not None and args.json != "-":
         check_output(args.json, "--json")
-    global_method, column_methods = pairs(args.method, "--method")
-    methods: str | dict[str, str] | None = column_methods or global_method
-    if global_method and column_methods:
-        raise ConfigError("--method: use either one global METHOD or COLUMN=METHOD entries")
+    global_methods, column_methods = multi_pairs(args.method, "--method")
+    methods: list[str] | dict[str, list[str]] | None = column_methods or global_methods or None
+    if global_methods and column_methods:
+        raise ConfigError("--method: use either global METHODs or COLUMN=METHOD entries")
     thresholds = numbers(args.threshold, "--threshold")
     min_effect = numbers(args.min_effect, "--min-effect")
     tiers = _tiers(args.tiers)
     importance = _importance(args.importance)
-    _, types = pairs(args.type, "--type")
-    predictions = list(args.prediction) + [p.rpartition("=")[2] for p in args.probability]
+    untyped, types = pairs(args.type, "--type")
+    if untyped is not None:
+        raise ConfigError(f"--type: expected COLUMN=TYPE; got {untyped!r}")
+    probability = _probability(args.probability)
     columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
 
     show_progress = args.progress
@@ -205,7 +226,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         methods=methods,
         thresholds=thresholds,
         target=args.target,
-        prediction=predictions or None,
+        prediction=list(args.prediction) or None,
+        probability=probability,
         columns=columns,
         share_threshold=args.share_threshold,
         correction=args.correction,
@@ -216,7 +238,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         false_alarm_rate=args.false_alarm_rate,
         calibration_cache=args.calibration_cache,
         inf_as_missing=args.inf_as_missing,
-        encoding=args.encoding,
+        encoding=_encoding(args.encoding),
+        delimiter=args.delimiter,
         progress=ProgressBar(err) if show_progress else None,
     )
     if args.json == "-":
@@ -279,3 +302,30 @@ def _importance(entries: list[str]) -> dict[str, float] | None:
     ):
         raise InputError(f"{path}: expected a JSON object mapping column names to numbers")
     return {str(k): float(v) for k, v in data.items()}
+
+
+def _probability(entries: list[str]) -> list[str] | dict[str, str] | None:
+    """``--probability COL`` (a binary model's positive class) or ``CLASS=COL`` entries."""
+    binary, per_class = multi_pairs(entries, "--probability")
+    if binary and per_class:
+        raise ConfigError("--probability: use either COL or CLASS=COL entries, not both")
+    for label, columns in per_class.items():
+        if len(columns) > 1:
+            raise ConfigError(f"--probability: class {label!r} is given twice")
+    if per_class:
+        return {label: columns[0] for label, columns in per_class.items()}
+    return binary or None
+
+
+def _encoding(entries: list[str]) -> str | dict[str, str]:
+    """``--encoding ENC`` for both sides, or ``reference=ENC`` / ``current=ENC``."""
+    both, sides = pairs(entries, "--encoding")
+    for side in sides:
+        if side not in ("reference", "current"):
+            raise ConfigError(
+                f"--encoding: expected ENCODING or SIDE=ENCODING with SIDE "
+                f"reference or current; got {side}={sides[side]}"
+            )
+    if both is not None and sides:
+        return {"reference": both, "current": both, **sides}
+    return sides or both or "utf-8"

@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from driftscope.errors import InputError, SchemaError, param_error
+from driftscope.errors import InputError, SchemaError
 from driftscope.io._arrow import first_line
 from driftscope.io._files import file_kind, read_path
 from driftscope.io._numpy import from_numpy
-from driftscope.io._text import check_encoding, is_utf8, reads_as_utf8
+from driftscope.io._text import check_delimiter, check_encoding, is_utf8, reads_as_utf8
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +100,7 @@ def read_dataset(
     ('<dict>', 5, ('x', 'city'))
     """
     check_encoding(encoding, "read_dataset")
-    _check_delimiter(delimiter)
+    check_delimiter(delimiter, "read_dataset")
     if isinstance(data, Dataset):
         return data if name is None else replace(data, source=name)
     if isinstance(data, str | os.PathLike):
@@ -158,15 +158,6 @@ def _encoding_warnings(path: str, encoding: str) -> tuple[str, ...]:
         f"{encoding} garbles (é becomes Ã©) into categories that never existed; if it is "
         "UTF-8, give that side's encoding (--encoding reference=utf-8 or current=utf-8)",
     )
-
-
-def _check_delimiter(delimiter: str | None) -> None:
-    if delimiter is not None and (
-        not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '\r\n"'
-    ):
-        raise param_error(
-            "read_dataset", "delimiter", "one character (not a quote or a newline)", delimiter
-        )
 
 
 def _from_object(data: object, name: str | None) -> tuple[str, pa.Table]:

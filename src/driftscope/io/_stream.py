@@ -27,7 +27,7 @@ from driftscope.io._files import (
     _parquet_schema,
     file_kind,
 )
-from driftscope.io._text import check_encoding, csv_delimiter, read_csv, read_jsonl
+from driftscope.io._text import check_delimiter, check_encoding, csv_delimiter, read_csv, read_jsonl
 
 CHUNK_ROWS = 500_000
 """Rows per chunk: about 4 MB per numeric column, so tens of columns stay well under 1 GB."""
@@ -61,6 +61,7 @@ def read_chunks(
     (10, [4, 4, 2])
     """
     check_encoding(encoding, "read_chunks")
+    check_delimiter(delimiter, "read_chunks")
     label = str(path)
     wanted = list(columns) if columns is not None else None
     files = _parquet_files(label)

@@ -38,6 +38,14 @@ def check_encoding(encoding: str, owner: str) -> None:
         raise param_error(owner, "encoding", "a text encoding Python knows", encoding) from None
 
 
+def check_delimiter(delimiter: str | None, owner: str) -> None:
+    """ConfigError unless ``delimiter`` is None or one character that can separate fields."""
+    if delimiter is not None and (
+        not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '\r\n"'
+    ):
+        raise param_error(owner, "delimiter", "one character (not a quote or a newline)", delimiter)
+
+
 def is_utf8(encoding: str) -> bool:
     """True when ``encoding`` names UTF-8 (the only encoding Arrow reads without transcoding)."""
     return codecs.lookup(encoding).name == "utf-8"
