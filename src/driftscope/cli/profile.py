@@ -121,6 +121,16 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"profiled {merged.n_rows:,} rows, {len(merged)} columns from {len(args.data)} "
         f"input(s): {path} ({path.stat().st_size:,} bytes)\n"
     )
+    unbinned = merged.without_histograms()
+    if unbinned:
+        shown = ", ".join(repr(name) for name in unbinned[:5])
+        more = f" and {len(unbinned) - 5} more" if len(unbinned) > 5 else ""
+        err.write(
+            f"driftscope: note: the inputs counted {shown}{more} on different bins, so the "
+            "profile keeps no histogram for them; psi and the other binned methods will count "
+            "them from the quantile sketch, within its error. For exact counts, profile every "
+            "part with --bins REFERENCE.dsprof\n"
+        )
     return EXIT_OK
 
 

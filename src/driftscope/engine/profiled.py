@@ -47,8 +47,13 @@ from driftscope.profiling import (
     Profile,
     column,
 )
+from driftscope.profiling.build import sketch_histogram
+from driftscope.profiling.histogram import Histogram
 from driftscope.profiling.sketch_stats import (
     FloatArray,
+    IntArray,
+    counts_on_edges,
+    error_bound,
     exact_values,
     ks_distance_of,
     wasserstein_of,
@@ -246,38 +251,49 @@ def _binned(
     options: dict[str, Any],
     calibration: CalibrationSettings | None,
 ) -> TestResult:
+    # The reference's histogram fixes the bins; a reference merged from parts counted on
+    # different bins keeps none, and its quantile sketch's deciles stand in (as the current
+    # data was counted on, when it was profiled against this reference). A side without
+    # counts on those edges is counted from its sketch, each share within 2 eps.
     rh, ch = ref.histogram, cur.histogram
-    if rh is None or ch is None or not rh.compatible(ch):
-        raise InputError(
-            f"{method}: column {plan.name!r} was not counted on the same bins on both sides; "
-            "profile the current data with bins= the reference profile (driftscope profile "
-            "--bins REF.dsprof), and the reference in one run rather than merged from parts "
-            "profiled separately"
-        )
-    n_bins = options.pop("n_bins", rh.n_bins)
-    if n_bins != rh.n_bins:
+    n_bins = options.pop("n_bins", rh.n_bins if rh is not None else N_BINS)
+    template = rh or sketch_histogram(plan.name, ref, n_bins)
+    if template is None or (rh is not None and n_bins != rh.n_bins):
         raise InputError(
             f"{method}: n_bins={n_bins} but the reference profile of column {plan.name!r} "
-            f"has {rh.n_bins} bins; profile the reference with n_bins={n_bins}"
+            f"has {rh.n_bins if rh else 0} bins; profile the reference with n_bins={n_bins}"
         )
-    ref_counts = np.array(rh.counts, dtype=np.int64)
-    cur_counts = np.array(ch.counts, dtype=np.int64)
+    sketched: dict[str, NumericProfile] = {}
+
+    def counts(side: str, col: NumericProfile, kept: Histogram | None) -> IntArray:
+        if kept is not None and kept.edges == template.edges:
+            return np.array(kept.counts, dtype=np.int64)
+        sketched[side] = col
+        return counts_on_edges(col.sketch, template.edges)
+
+    ref_counts = counts("reference", ref, rh)
+    cur_counts = counts("current", cur, ch)
     res = get_method(method).from_counts(
         ref_counts, cur_counts, threshold=plan.threshold, **options
     )
     details = {k: v for k, v in res.details.items() if k not in ("n_categories", "note")}
-    details["bins"] = len(rh.counts)
+    details["bins"] = len(template.counts)
+    if sketched:
+        bound = sum(2 * error_bound(col.sketch) for col in sketched.values())
+        details["approximate"] = bound > 0
+        details["source"] = "counts from the quantile sketch of the " + " and ".join(sketched)
+        details["share_error_bound"] = bound
     if "note" in res.details:
         details["note"] = "every value of both sides falls in one bin: nothing can have drifted"
     res = replace(res, details=MappingProxyType(details))
-    labels = tuple(repr(e) for e in rh.edges)
+    labels = tuple(repr(e) for e in template.edges)
     return calibrate_result(
         res,
         calibration,
         options,
         reference_counts=ref_counts,
         labels=labels,
-        n_current=ch.total,
+        n_current=int(cur_counts.sum()),
     )
 
 

@@ -33,7 +33,7 @@ from driftscope.profiling.column import (
     categorical_profile,
     numeric_profile,
 )
-from driftscope.profiling.histogram import Histogram
+from driftscope.profiling.histogram import Histogram, sketch_edges
 from driftscope.profiling.profile import Profile
 from driftscope.stats.binned import N_BINS
 
@@ -182,12 +182,32 @@ def fixed_types(
 
 
 def bins_of(reference: Profile) -> dict[str, Histogram]:
-    """The histograms of a profile's numeric columns, as :func:`profile_table`'s ``bins``."""
-    return {
-        name: col.histogram
-        for name, col in reference.columns.items()
-        if isinstance(col, NumericProfile) and col.histogram is not None
-    }
+    """The histograms of a profile's numeric columns, as :func:`profile_table`'s ``bins``.
+
+    A column kept without a histogram (merged from parts counted on different bins) gets the
+    deciles of its quantile sketch instead, so current data is still counted exactly on
+    edges the reference fixes.
+    """
+    out: dict[str, Histogram] = {}
+    for name, col in reference.columns.items():
+        if isinstance(col, NumericProfile):
+            histogram = col.histogram or sketch_histogram(name, col, N_BINS)
+            if histogram is not None:
+                out[name] = histogram
+    return out
+
+
+def sketch_histogram(name: str, col: NumericProfile, n_bins: int) -> Histogram | None:
+    """Edges at the ``1/n_bins`` quantiles of the column's sketch, as an empty histogram;
+    None for a column without values."""
+    if not col.sketch.n:
+        return None
+    probabilities = [i / n_bins for i in range(1, n_bins)]
+    try:
+        edges = sketch_edges(col.sketch.quantiles(probabilities))
+    except ProfileError as exc:
+        raise ProfileError(f"profile: column {name!r}: {exc}") from None
+    return Histogram(edges, (0,) * (len(edges) + 1), n_bins)
 
 
 def resolve_schema(schema: Mapping[str, str | ColumnType]) -> dict[str, ColumnType | None]:

@@ -38,10 +38,11 @@ from driftscope.profiling.build import (
     check_n_bins,
     profile_table,
     resolve_schema,
+    sketch_histogram,
     types_of,
 )
 from driftscope.profiling.column import NumericProfile
-from driftscope.profiling.histogram import Histogram, sketch_edges
+from driftscope.profiling.histogram import Histogram
 from driftscope.profiling.profile import Profile
 from driftscope.profiling.serialize import merge_payloads
 from driftscope.stats.binned import N_BINS
@@ -95,15 +96,12 @@ def profile_parts(
 
 def sketch_bins(reference: Profile, n_bins: int) -> dict[str, Histogram]:
     """Bin edges for every numeric column, from its quantile sketch (as empty histograms)."""
-    probabilities = [i / n_bins for i in range(1, n_bins)]
     out: dict[str, Histogram] = {}
     for name, col in reference.columns.items():
-        if isinstance(col, NumericProfile) and col.sketch.n:
-            try:
-                edges = sketch_edges(col.sketch.quantiles(probabilities))
-            except ProfileError as exc:
-                raise ProfileError(f"profile: column {name!r}: {exc}") from None
-            out[name] = Histogram(edges, (0,) * (len(edges) + 1), n_bins)
+        if isinstance(col, NumericProfile):
+            histogram = sketch_histogram(name, col, n_bins)
+            if histogram is not None:
+                out[name] = histogram
     return out
 
 

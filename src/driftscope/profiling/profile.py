@@ -73,6 +73,23 @@ class Profile:
         """Column names in the order they were profiled."""
         return tuple(self.columns)
 
+    def without_histograms(self) -> list[str]:
+        """Numeric columns with values but no histogram: a merge of parts counted on
+        different bins cannot keep one (the binned methods then count the quantile sketch).
+
+        >>> import numpy as np
+        >>> from driftscope.profiling import profile
+        >>> rng = np.random.default_rng(0)
+        >>> a, b = profile({"x": rng.normal(0, 1, 50)}), profile({"x": rng.normal(5, 1, 50)})
+        >>> a.without_histograms(), (a + b).without_histograms()
+        ([], ['x'])
+        """
+        return [
+            name
+            for name, col in self.columns.items()
+            if isinstance(col, NumericProfile) and col.count and col.histogram is None
+        ]
+
     def __getitem__(self, name: str) -> ColumnProfile:
         try:
             return self.columns[name]
