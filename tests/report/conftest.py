@@ -349,3 +349,73 @@ def wide_report() -> Callable[[int], DriftReport]:
 @pytest.fixture
 def severity() -> Callable[[ColumnResult], float]:
     return expected_severity
+
+
+LONG_NAME = "customer_lifetime_value_estimated_by_the_quarterly_marketing_attribution_model_" * 3
+LONG_CATEGORY = "merchant_category_" + "x" * 70 + " wholesale and retail trade of everything " * 3
+
+
+def long_names_columns(seed: int = 11) -> list[ColumnResult]:
+    """The realistic columns with a 240-character column name, a 200-character category that is
+    the most frequent on both sides, and a p-value far below 1e-100."""
+    rng = np.random.default_rng(seed)
+    n = 4000
+    columns = realistic_columns(seed)
+    columns[0] = ks_column(LONG_NAME, rng.normal(40, 10, n), rng.normal(48, 10, n))
+    columns[3] = chi2_column(
+        "plan_" + "y" * 200,
+        ["basic", LONG_CATEGORY[:200], "pro", "enterprise"],
+        rng.multinomial(n, [0.2, 0.45, 0.25, 0.1]),
+        rng.multinomial(n, [0.25, 0.4, 0.2, 0.15]),
+    )
+    return columns
+
+
+def psi(ref: NDArray[np.float64], cur: NDArray[np.float64], bins: int = 10) -> float:
+    """Population stability index on the reference's deciles, with empty bins floored."""
+    edges = np.quantile(ref, np.linspace(0, 1, bins + 1))[1:-1]
+    r = np.bincount(np.searchsorted(edges, ref, side="right"), minlength=bins) / ref.size
+    c = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=bins) / cur.size
+    r, c = np.maximum(r, 1e-4), np.maximum(c, 1e-4)
+    return float(np.sum((c - r) * np.log(c / r)))
+
+
+def psi_column(name: str, ref: NDArray[np.float64], cur: NDArray[np.float64]) -> ColumnResult:
+    value = psi(ref, cur)
+    return ColumnResult(
+        name=name,
+        type=ColumnType.NUMERIC,
+        role=Role.FEATURE,
+        method="psi",
+        statistic=value,
+        p_value=None,
+        threshold=0.2,
+        higher_is_drift=True,
+        drifted=value >= 0.2,
+        reference_missing_share=0.0,
+        current_missing_share=0.0,
+        distribution=histogram(ref, cur),
+        reference_stats=numeric_stats(ref),
+        current_stats=numeric_stats(cur),
+    )
+
+
+def mixed_methods_columns(seed: int = 5) -> list[ColumnResult]:
+    """The realistic columns and four psi columns of growing shift (psi from about 0 to 1)."""
+    rng = np.random.default_rng(seed)
+    n = 3000
+    shifted = [
+        psi_column(f"score_{k}", rng.normal(0, 1, n), rng.normal(shift, 1, n))
+        for k, shift in enumerate((0.05, 0.3, 0.6, 1.0))
+    ]
+    return [*realistic_columns(seed), *shifted]
+
+
+@pytest.fixture(scope="session")
+def long_names_report() -> DriftReport:
+    return make_report(long_names_columns())
+
+
+@pytest.fixture(scope="session")
+def mixed_methods_report() -> DriftReport:
+    return make_report(mixed_methods_columns())

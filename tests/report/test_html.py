@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html as html_module
 import itertools
+import json
 import math
 import re
 import time
@@ -22,7 +24,7 @@ from hypothesis import strategies as st
 
 from driftscope._types import ColumnType, Role
 from driftscope.report._format import fmt_num, fmt_p, fmt_share, fmt_ticks
-from driftscope.report.html import render_html
+from driftscope.report.html import _statistics, render_html, render_notebook
 from driftscope.report.model import (
     ColumnResult,
     DatasetVerdict,
@@ -308,7 +310,10 @@ def test_test_table_and_summary_statistics_are_side_by_side(realistic_report):
     mean = next(r for r in rows if r[0] == "mean")
     ref, cur = age.reference_stats["mean"], age.current_stats["mean"]
     assert mean[1:3] == [fmt_num(ref), fmt_num(cur)]
-    assert mean[3] == f"{(cur - ref) / abs(ref) * 100:+.1f}%"
+    assert mean[3] == f"{(cur - ref) / age.reference_stats['std']:+.2f} sd"
+    count = next(r for r in rows if r[0] == "count")
+    ref, cur = age.reference_stats["count"], age.current_stats["count"]
+    assert count[3] == f"{(cur - ref) / abs(ref) * 100:+.1f}%"
     test_text = page.text_of(page.find("table", "test", within=found["age"])[0])
     assert fmt_p(age.p_value) in test_text
     assert "p < 0.05" in test_text
@@ -534,3 +539,213 @@ def test_verdict_headline_is_the_reports_one_verdict(realistic_report, severity,
     assert page.text_of(strong) == dataset.headline
     expected = {"major": "Dataset drift (MAJOR)", "warning": "Drift (warning)", "none": "No drift"}
     assert dataset.headline.startswith(expected[severity])
+
+
+def change_cells(col: ColumnResult) -> dict[str, Element]:
+    """The change cell of each row of the column's statistics table, by the row's name."""
+    page = Page(render_html(report_of([col])))
+    [table] = page.find("table", "stats")
+    cells = {}
+    for row in page.find("tr", within=table)[1:]:
+        name = page.text_of(page.find("th", within=row)[0])
+        [*_, change] = page.find("td", within=row)
+        cells[name] = page.elements[change]
+    return cells
+
+
+def numeric_column(ref: dict[str, object], cur: dict[str, object]) -> ColumnResult:
+    return column("x", reference_stats=ref, current_stats=cur)
+
+
+def test_location_changes_are_counted_in_reference_standard_deviations():
+    # The issue's case: a min from 0.001 to 0.003 is no "+200%" when values spread by 0.179.
+    ref = {"count": 1000, "mean": 0.3332, "std": 0.179, "min": 0.001, "median": 0.314}
+    cur = {"count": 1000, "mean": 0.3917, "std": 0.1763, "min": 0.003, "median": 0.38}
+    cells = change_cells(numeric_column(ref, cur))
+    assert "".join(cells["min"].text) == "+0.01 sd"
+    assert "big" not in cells["min"].classes
+    assert "".join(cells["mean"].text) == f"{(0.3917 - 0.3332) / 0.179:+.2f} sd"
+    assert "big" in cells["mean"].classes  # 0.33 sd
+    assert "standard deviation" in cells["mean"].attrs["title"]
+    # Counts and spreads keep the relative change.
+    assert "".join(cells["std"].text) == f"{(0.1763 - 0.179) / 0.179 * 100:+.1f}%"
+    assert "".join(cells["count"].text) == "+0.0%"
+
+
+@pytest.mark.parametrize(
+    ("ref", "cur", "text", "big"),
+    [
+        pytest.param(
+            {"p25": 10.0, "median": 20.0, "p75": 30.0},
+            {"p25": 10.0, "median": 21.0, "p75": 30.0},
+            "+0.05 IQR",
+            False,
+            id="iqr_without_std",
+        ),
+        pytest.param(
+            {"std": 0.0, "p25": 10.0, "median": 20.0, "p75": 30.0},
+            {"std": 1.0, "p25": 10.0, "median": 25.0, "p75": 30.0},
+            "+0.25 IQR",
+            True,
+            id="iqr_when_std_is_zero",
+        ),
+        pytest.param(
+            {"std": math.nan, "median": 20.0},
+            {"std": 1.0, "median": 21.0},
+            "+5.0%",
+            False,
+            id="relative_without_a_spread",
+        ),
+        pytest.param(
+            {"std": 2.0, "median": 20.0},
+            {"std": 2.0, "median": 19.0},
+            "-0.50 sd",
+            True,
+            id="negative_shift",
+        ),
+    ],
+)
+def test_location_changes_fall_back_to_the_iqr_then_to_the_relative_change(ref, cur, text, big):
+    cell = change_cells(numeric_column(ref, cur))["median"]
+    assert "".join(cell.text) == text
+    assert ("big" in cell.classes) == big
+
+
+def test_category_counts_keep_the_relative_change(realistic_report):
+    cells = change_cells(realistic_report.column("plan"))
+    assert "".join(cells["categories"].text) == "+0.0%"
+    assert "".join(cells["most_frequent"].text) == ""
+
+
+def tail_column(low: float, high: float) -> ColumnResult:
+    """A column whose histogram spans [0, 10] while its values reach from ``low`` to ``high``."""
+    edges = tuple(float(e) for e in range(11))
+    labels = ("< 1", *(f"[{a}, {a + 1})" for a in range(1, 9)), "≥ 9")
+    ref = (0.2, *(0.075,) * 8, 0.2)
+    cur = (0.3, *(0.05,) * 8, 0.3)
+    dist = Distribution("histogram", labels, ref, cur, edges)
+    stats = {"min": low, "max": high}
+    return column("x", distribution=dist, reference_stats=stats, current_stats=stats)
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "sides"),
+    [
+        pytest.param(-5.0, 25.0, ["low", "high"], id="both_tails"),
+        pytest.param(-5.0, 10.0, ["low"], id="low_tail"),
+        pytest.param(0.0, 25.0, ["high"], id="high_tail"),
+        pytest.param(0.0, 10.0, [], id="no_tail"),
+    ],
+)
+def test_tail_bars_are_hatched_labelled_and_explained(low, high, sides):
+    page = Page(render_html(report_of([tail_column(low, high)])))
+    [chart] = page.find("svg", "chart")
+    hatched = [page.elements[i] for i in page.find("rect", "tail", within=chart)]
+    bars = [float(r.attrs["x"]) for r in hatched if "height" in r.attrs and "y" in r.attrs]
+    tips = [page.text_of(i) for i in page.find("title", within=chart)]
+    text = page.text_of(chart)
+    if not sides:
+        assert hatched == []
+        assert "tail" not in text
+        return
+    # One hatched bar per tail, plus the legend's swatch; the end bins' tooltips explain them.
+    assert len(bars) == len(sides) + 1
+    assert "end bars include the tails" in text
+    if "low" in sides:
+        assert "tail < 1" in text
+        assert "every value below 0, down to the minimum -5" in tips[0]
+    if "high" in sides:
+        assert "tail ≥ 9" in text
+        assert "every value above 10, up to the maximum 25" in tips[-1]
+    assert sum("tail:" in tip for tip in tips) == len(sides)
+
+
+def test_histograms_that_reach_the_extremes_have_no_tails(realistic_report):
+    page = Page(render_html(realistic_report))
+    assert page.find("rect", "tail") == []
+
+
+def test_the_tail_hatching_is_defined_once(realistic_report):
+    page = Page(render_html(realistic_report))
+    assert len([el for el in page.elements if el.attrs.get("id") == "ds-tail"]) == 1
+
+
+def test_long_text_statistics_are_cut_with_the_whole_text_in_a_tooltip(long_names_report):
+    page = Page(render_html(long_names_report))
+    col = long_names_report.columns[3]
+    [table] = page.find("table", "stats", within=sections(page)[col.name])
+    cells = [page.elements[i] for i in page.find("td", "txt", within=table)]
+    assert len(cells) == 2
+    for cell in cells:
+        assert cell.attrs["title"] == col.reference_stats["most_frequent"]
+        shown = "".join(cell.text)
+        assert len(shown) <= 60
+        assert shown.endswith("…")
+
+
+def test_long_column_names_are_shown_whole_in_their_section(long_names_report):
+    page = Page(render_html(long_names_report))
+    for col in long_names_report.columns:
+        [cname] = page.find("span", "cname", within=sections(page)[col.name])
+        assert page.text_of(cname) == col.name
+
+
+def test_numbers_of_the_test_table_stay_on_one_line(realistic_report):
+    page = Page(render_html(realistic_report))
+    [table] = page.find("table", "test", within=sections(page)["age"])
+    rows = {
+        page.text_of(page.find("th", within=r)[0]): page.elements[page.find("td", within=r)[0]]
+        for r in page.find("tr", within=table)
+    }
+    for key in ("statistic", "p-value", "threshold ratio", "n_reference"):
+        assert "num" in rows[key].classes, key
+    for key in ("method", "drift when", "alternative"):
+        assert "num" not in rows[key].classes, key
+
+
+def test_statistics_are_the_finite_statistic_of_a_tested_column():
+    assert _statistics(column("a", method="psi", statistic=0.25)) == {"psi": 0.25}
+    assert _statistics(column("b", statistic=math.nan)) == {}
+    assert _statistics(column("c", statistic=math.inf, p_value=None, higher_is_drift=True)) == {}
+    assert _statistics(column("d", method=None, statistic=None, p_value=None)) == {}
+
+
+def test_each_bar_carries_its_statistics_and_the_menu_offers_each_method(mixed_methods_report):
+    page = Page(render_html(mixed_methods_report))
+    [menu] = page.find("select")
+    assert page.elements[menu].attrs["id"] == "ds-stat"
+    options = [page.elements[i] for i in page.find("option", within=menu)]
+    tested = [c for c in mixed_methods_report.columns if c.tested]
+    methods = sorted({m for c in tested for m in _statistics(c)})
+    assert methods == ["chi2", "ks", "psi", "wasserstein"]
+    assert [o.attrs["value"] for o in options] == ["", *methods]
+    assert "selected" in options[0].attrs
+    assert "".join(options[0].text) == "threshold ratio"
+    for i in page.find("a", "sev-row"):
+        row = page.elements[i]
+        col = mixed_methods_report.column(row.attrs["data-name"])
+        carried = json.loads(row.attrs["data-stats"])
+        assert carried == pytest.approx(_statistics(col), rel=1e-5)
+
+
+def test_no_menu_without_a_statistic():
+    page = Page(render_html(report_of([column("x", statistic=math.nan)])))
+    assert page.find("select") == []
+    assert "data-stats" not in {k for el in page.elements for k in el.attrs}
+
+
+def test_notebook_frame_holds_exactly_the_page(realistic_report):
+    frame = realistic_report._repr_html_()
+    assert frame == render_notebook(realistic_report)
+    page = Page(frame)
+    [iframe] = page.elements
+    assert iframe.tag == "iframe"
+    assert html_module.unescape(re.search('srcdoc="([^"]*)"', frame).group(1)) == render_html(
+        realistic_report
+    )
+    assert iframe.attrs["srcdoc"] == render_html(realistic_report)
+    assert iframe.attrs["sandbox"] == "allow-scripts"  # no allow-same-origin: walled off
+    assert iframe.attrs["width"] == "100%"
+    assert int(iframe.attrs["height"]) >= 400
+    assert "border:0" in iframe.attrs["style"]
+    assert "<" not in frame[len("<iframe") : -len("</iframe>")], "the page is escaped"

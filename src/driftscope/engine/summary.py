@@ -18,7 +18,7 @@ HISTOGRAM_BINS = 30
 """Equal-width bins of the numeric chart."""
 CHART_TAIL = 0.005
 """The chart spans the pooled [0.5%, 99.5%] quantile range; values beyond fall in the end bins,
-whose labels then say so (``< a`` / ``>= b``), and the report draws them as tails."""
+whose labels then say so (``< a`` / ``≥ b``), and the report draws them as tails."""
 MAX_INTEGER_BINS = 60
 """Integer-valued columns spanning at most this many values get one bar per integer."""
 TOP_CATEGORIES = 20

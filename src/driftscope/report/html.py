@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import math
 import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -20,13 +22,26 @@ from string import Template
 from driftscope._types import Role
 from driftscope.report._format import fmt_num, fmt_p, fmt_share
 from driftscope.report.model import ColumnResult, DriftReport
-from driftscope.report.svg import distribution_chart, esc, severity_axis, severity_bar, shorten
+from driftscope.report.svg import (
+    CHART_DEFS,
+    distribution_chart,
+    esc,
+    severity_axis,
+    severity_bar,
+    shorten,
+)
 
 _TESTED_ROLES = frozenset({Role.FEATURE, Role.TARGET, Role.PREDICTION})
 _MAX_CHIPS = 40  # drifted columns listed by name in the summary; the rest are counted
 _MAX_DETAILS = 12  # scalar entries of ColumnResult.details shown per column
 _SEVERITY_CAP = 5.0  # the summary chart's axis ends here; longer bars get a break mark
-_BIG_CHANGE = 0.1  # a summary statistic that moved by this relative amount is highlighted
+_BIG_CHANGE = 0.1  # a count or spread that moved by this relative amount is highlighted
+# Statistics of where the values lie: their change is measured in the reference's spread (a
+# relative change of a minimum near 0 says nothing), and highlighted from _BIG_SHIFT spreads.
+_LOCATION = frozenset({"mean", "min", "p25", "median", "p75", "max"})
+_BIG_SHIFT = 0.1
+_TEXT_CHARS = 60  # a text statistic (the most frequent category) is cut here; full in a tooltip
+_NOTEBOOK_HEIGHT = 720  # px: the notebook frame's height; the page scrolls inside it
 
 _Indexed = tuple[int, ColumnResult]  # a column with its position in the report (its anchor)
 
@@ -77,6 +92,7 @@ def render_html(report: DriftReport) -> str:
     columns = list(enumerate(report.columns))
     body = "".join(
         (
+            CHART_DEFS,
             _header(report),
             "<main>",
             _summary(report, columns),
@@ -96,6 +112,33 @@ def render_html(report: DriftReport) -> str:
         css=assets.css,
         body=body,
         script=assets.script,
+    )
+
+
+def render_notebook(report: DriftReport) -> str:
+    """Render ``report`` for a notebook cell: the page of :func:`render_html` in a frame.
+
+    The frame's ``srcdoc`` is the whole page, escaped, so a notebook shows exactly the HTML
+    file. ``sandbox="allow-scripts"`` lets the page's own script run (under the page's CSP) in
+    an origin of its own, so neither its stylesheet nor its script can touch the notebook.
+
+    >>> import html
+    >>> from driftscope.report.model import DatasetVerdict, DriftReport, Source
+    >>> report = DriftReport(
+    ...     reference=Source(rows=100, source="ref.csv"), current=Source(rows=90, source="cur.csv"),
+    ...     dataset=DatasetVerdict(False, 0, 0, 0.0, 0.5), columns=(),
+    ...     created_at="2026-01-01T00:00:00Z", driftscope_version="0.1.0")
+    >>> frame = render_notebook(report)
+    >>> frame.startswith("<iframe"), 'sandbox="allow-scripts"' in frame
+    (True, True)
+    >>> html.unescape(frame.split('srcdoc="')[1].split('"')[0]) == render_html(report)
+    True
+    """
+    title = f"Drift report: {report.reference.source} vs {report.current.source}"
+    return (
+        f'<iframe title="{esc(shorten(title, 200))}" width="100%" height="{_NOTEBOOK_HEIGHT}" '
+        f'style="border:0" sandbox="allow-scripts" srcdoc="{esc(render_html(report))}">'
+        "</iframe>"
     )
 
 
@@ -236,16 +279,36 @@ def _toolbar() -> str:
     )
 
 
+def _statistics(col: ColumnResult) -> dict[str, float]:
+    """The column's raw statistics by method, for the summary chart's switch: finite values of
+    the tested column's methods (today its one method)."""
+    if not col.tested or col.method is None or col.statistic is None:
+        return {}
+    value = float(col.statistic)
+    return {col.method: value} if math.isfinite(value) else {}
+
+
 def _severity_chart(columns: list[_Indexed]) -> str:
+    """The summary chart: one bar per tested column, most severe first. A menu switches the bars
+    to any method's raw statistic (report.js reads each row's ``data-stats``)."""
     tested = _by_severity([item for item in columns if item[1].tested])
-    parts = [
-        '<section class="card" aria-label="drift severity">',
-        "<h2>Threshold ratio by column</h2>",
-        '<p class="hint">How far each tested column is past its drift threshold: a distance '
-        "divided by its threshold; for a test, the smaller of −log10(adjusted p) / −log10(alpha) "
-        "and effect size / minimum effect. The dashed line at 1× is the threshold; orange bars "
-        "are columns that drifted.</p>",
-    ]
+    statistics = {index: _statistics(col) for index, col in tested}
+    methods = sorted({method for values in statistics.values() for method in values})
+    parts = ['<section class="card sev-card" aria-label="drift severity"><div class="card-head">']
+    parts.append("<h2>Threshold ratio by column</h2>")
+    if methods:
+        options = "".join(f'<option value="{esc(m)}">{esc(m)} statistic</option>' for m in methods)
+        parts.append(
+            '<label class="stat-pick">bars show <select id="ds-stat" autocomplete="off">'
+            f'<option value="" selected>threshold ratio</option>{options}</select></label>'
+        )
+    parts.append(
+        '</div><p class="hint ratio-hint">How far each tested column is past its drift '
+        "threshold: a distance divided by its threshold; for a test, the smaller of "
+        "−log10(adjusted p) / −log10(alpha) and effect size / minimum effect. The dashed line "
+        'at 1× is the threshold; orange bars are columns that drifted.</p><p class="hint '
+        'stat-hint"></p>'
+    )
     if not tested:
         parts.append('<p class="note">No column was tested.</p></section>')
         return "".join(parts)
@@ -254,7 +317,9 @@ def _severity_chart(columns: list[_Indexed]) -> str:
     scale = min(_SEVERITY_CAP, max(2.0, math.ceil(min(peak * 1.05, _SEVERITY_CAP))))
     parts.append(
         '<div class="sev-grid sev-head"><span>column</span>'
-        f"{severity_axis(scale)}<span>method · statistic</span></div>"
+        f'<div class="axes">{severity_axis(scale)}'
+        '<svg class="sev-axis stat-axis" height="18" aria-hidden="true"></svg></div>'
+        "<span>method · statistic</span></div>"
         '<div class="sev-list">'
     )
     for index, col in tested:
@@ -262,9 +327,13 @@ def _severity_chart(columns: list[_Indexed]) -> str:
         kind = "drift" if col.drifted else "ok"
         tip = f"{col.name}: {fmt_num(severity)}× its threshold"
         text = _result_text(col)
+        values = statistics[index]
+        # Six significant digits draw the bars exactly enough and keep 2,000 rows light.
+        data = json.dumps({m: float(f"{v:.6g}") for m, v in values.items()}) if values else ""
+        stats = f' data-stats="{esc(data)}"' if data else ""
         parts.append(
             f'<a class="sev-grid sev-row {kind}" href="#c{index}" data-name="{esc(col.name)}" '
-            f'data-drifted="{int(col.drifted)}" title="{esc(tip)}">'
+            f'data-drifted="{int(col.drifted)}"{stats} title="{esc(tip)}">'
             f'<span class="n">{esc(col.name)}</span>{severity_bar(severity, scale, col.drifted)}'
             f'<span class="m" title="{esc(text)}">{esc(text)}</span></a>'
         )
@@ -322,6 +391,7 @@ _STATUS = {
     "ok": ("ok", "ok"),
     "error": ("err", "error"),
     "untested": ("skip", "not tested"),
+    "low_power": ("small", "low power"),
 }
 
 
@@ -349,7 +419,8 @@ def _section(index: int, col: ColumnResult) -> str:
     parts = [
         f'<details class="col {kind}" id="c{index}" data-name="{name}" '
         f'data-drifted="{int(col.drifted)}"{" open" if col.drifted else ""}>'
-        f'<summary><span class="cname">{name}</span><span class="badge">{esc(col.type)}</span>'
+        f'<summary><span class="cname">{_breakable(col.name)}</span>'
+        f'<span class="badge">{esc(col.type)}</span>'
     ]
     if col.role != Role.FEATURE:
         parts.append(f'<span class="badge">{esc(col.role)}</span>')
@@ -366,7 +437,10 @@ def _section(index: int, col: ColumnResult) -> str:
         parts.append(f'<p class="note full">{esc(col.note)}</p>')
     elif not col.tested:
         parts.append(f'<p class="note full">{esc(_untested_reason(col))}</p>')
-    tables = _test_table(col) + _stats_table(col)
+    # Each table scrolls inside its own box should it ever be wider than its column.
+    tables = "".join(
+        f'<div class="tw">{t}</div>' for t in (_test_table(col), _stats_table(col)) if t
+    )
     if col.distribution is None:
         parts.append(f'<div class="full">{tables}</div>')
     else:
@@ -375,10 +449,27 @@ def _section(index: int, col: ColumnResult) -> str:
             x_label=col.name,
             reference_label="reference",
             current_label="current",
+            value_range=_value_range(col),
         )
         parts.append(f"<div>{chart}</div><div>{tables}</div>")
     parts.append("</div></details>")
     return "".join(parts)
+
+
+def _value_range(col: ColumnResult) -> tuple[float, float] | None:
+    """The smallest and largest value of both sides, from the summary statistics, so that the
+    chart can tell when its end bins hold tails beyond its range; None when either is unknown."""
+    ref, cur = col.reference_stats, col.current_stats
+    lows = [_number(ref.get("min")), _number(cur.get("min"))]
+    highs = [_number(ref.get("max")), _number(cur.get("max"))]
+    known_lows = [v for v in lows if v is not None and math.isfinite(v)]
+    known_highs = [v for v in highs if v is not None and math.isfinite(v)]
+    if not known_lows or not known_highs:
+        return None
+    return min(known_lows), max(known_highs)
+
+
+_NUM = ' class="num"'
 
 
 def _untested_reason(col: ColumnResult) -> str:
@@ -393,7 +484,8 @@ def _test_table(col: ColumnResult) -> str:
     """Method, statistic, p-value, the decision rule and the method's scalar details."""
     if col.method is None:
         return ""
-    rows = [("method", esc(col.method))]
+    rows: list[tuple[str, str]] = [("method", esc(col.method))]
+    num: set[str] = set()  # the rows whose value is a number, kept on one line
     if col.tested:
         threshold = fmt_num(col.threshold)
         is_test = col.is_test
@@ -404,10 +496,13 @@ def _test_table(col: ColumnResult) -> str:
             rule += f" and {col.effect_measure} ≥ {fmt_num(col.effect_threshold)}"
         drifted = '<span class="yes">drift</span>' if col.drifted else esc(_status(col)[1])
         rows += [("statistic", fmt_num(col.statistic)), ("p-value", fmt_p(col.p_value))]
+        num |= {"statistic", "p-value", "adjusted p-value", "importance", "threshold ratio"}
         if col.p_value_adjusted is not None:
             rows.append(("adjusted p-value", fmt_p(col.p_value_adjusted)))
         if is_test and col.effect_size is not None:
-            rows.append((f"effect ({esc(col.effect_measure)})", fmt_num(col.effect_size)))
+            effect = f"effect ({esc(col.effect_measure)})"
+            rows.append((effect, fmt_num(col.effect_size)))
+            num.add(effect)
         rows.append(("severity", esc(col.severity)))
         if col.importance is not None:
             rows.append(("importance", fmt_share(col.importance)))
@@ -419,43 +514,109 @@ def _test_table(col: ColumnResult) -> str:
     scalars = [
         (key, plain) for key, value in col.details.items() if (plain := _plain(value)) is not None
     ]
-    rows += [(esc(key), esc(shorten(fmt_num(plain), 120))) for key, plain in scalars[:_MAX_DETAILS]]
+    for key, plain in scalars[:_MAX_DETAILS]:
+        rows.append((esc(key), esc(shorten(fmt_num(plain), 120))))
+        if isinstance(plain, int | float):
+            num.add(esc(key))
     if len(scalars) > _MAX_DETAILS:
         rows.append(("", f"and {len(scalars) - _MAX_DETAILS:,} more in the JSON report"))
-    body = "".join(f"<tr><th>{key}</th><td>{value}</td></tr>" for key, value in rows)
+    body = "".join(
+        f"<tr><th>{key}</th><td{_NUM if key in num else ''}>{value}</td></tr>"
+        for key, value in rows
+    )
     return f'<table class="test"><tbody>{body}</tbody></table>'
 
 
+_CHANGE_HELP = "mean, quartiles, min, max: in reference sd (or IQR); counts, spreads: relative"
+
+
 def _stats_table(col: ColumnResult) -> str:
-    """Missing shares and the summary statistics of both sides, with the relative change."""
+    """Missing shares and the summary statistics of both sides, with their change."""
     ref_missing, cur_missing = col.reference_missing_share, col.current_missing_share
     points = (cur_missing - ref_missing) * 100
     change = f"{points:+.1f} pp" if math.isfinite(points) else ""
     parts = [
         '<table class="stats"><thead><tr><th></th><th class="num">reference</th>'
-        '<th class="num">current</th><th class="num">change</th></tr></thead><tbody>',
+        f'<th class="num">current</th><th class="num" title="{esc(_CHANGE_HELP)}">change</th>'
+        "</tr></thead><tbody>",
         f'<tr><th>missing share</th><td class="num">{esc(fmt_share(ref_missing))}</td>'
         f'<td class="num">{esc(fmt_share(cur_missing))}</td><td class="num">{change}</td></tr>',
     ]
     ref, cur = col.reference_stats, col.current_stats
+    spread = _spread(ref)
     for key in dict.fromkeys([*ref, *cur]):
         a, b = ref.get(key), cur.get(key)
         parts.append(
-            f'<tr><th>{esc(key)}</th><td class="num">{esc(shorten(fmt_num(a), 80))}</td>'
-            f'<td class="num">{esc(shorten(fmt_num(b), 80))}</td>{_change_cell(a, b)}</tr>'
+            f"<tr><th>{esc(key)}</th>{_value_cell(a)}{_value_cell(b)}"
+            f"{_change_cell(key, a, b, spread)}</tr>"
         )
     parts.append("</tbody></table>")
     return "".join(parts)
 
 
-def _change_cell(ref: object, cur: object) -> str:
-    """The relative change from reference to current, when both are numbers and it is defined."""
+def _value_cell(value: float | int | str | None) -> str:
+    """A summary statistic: a number on one line, or text (a category) that wraps anywhere and
+    is cut at _TEXT_CHARS, whole in its tooltip."""
+    if not isinstance(value, str):
+        return f'<td class="num">{esc(fmt_num(value))}</td>'
+    short = shorten(value, _TEXT_CHARS)
+    tip = f' title="{esc(value)}"' if short != value else ""
+    return f'<td class="txt"{tip}>{_breakable(short)}</td>'
+
+
+def _breakable(text: str) -> str:
+    """``text`` escaped, free to wrap after its underscores: a long snake_case name then wraps
+    between its words before it wraps inside one (an escaped string has no "_" in an entity)."""
+    return esc(text).replace("_", "_<wbr>")
+
+
+def _spread(stats: Mapping[str, object]) -> tuple[float, str] | None:
+    """The reference's spread that location changes are measured in, with its unit: the
+    standard deviation, else the interquartile range; None when neither is positive."""
+    std = _number(stats.get("std"))
+    if std is not None and math.isfinite(std) and std > 0:
+        return std, "sd"
+    p25, p75 = _number(stats.get("p25")), _number(stats.get("p75"))
+    iqr = p75 - p25 if p25 is not None and p75 is not None else math.nan
+    if math.isfinite(iqr) and iqr > 0:
+        return iqr, "IQR"
+    return None
+
+
+def _change_cell(key: str, ref: object, cur: object, spread: tuple[float, str] | None) -> str:
+    """The change from reference to current when both are numbers: for a location statistic
+    (mean, min, quartiles, max) in units of the reference's ``spread``, since a relative change
+    near zero means nothing (a min from 0.001 to 0.003 is not "+200%"); else relative."""
     a, b = _number(ref), _number(cur)
-    change = (b - a) / abs(a) if a is not None and b is not None and a != 0 else math.nan
+    if a is None or b is None:
+        return '<td class="num"></td>'
+    if key in _LOCATION and spread is not None:
+        size, unit = spread
+        shift = (b - a) / size
+        if not math.isfinite(shift):
+            return '<td class="num"></td>'
+        cls = "num big" if abs(shift) >= _BIG_SHIFT else "num"
+        name = "standard deviation" if unit == "sd" else "interquartile range"
+        tip = f"{fmt_num(b - a)}, {fmt_num(shift)} times the reference's {name} ({fmt_num(size)})"
+        return f'<td class="{cls}" title="{esc(tip)}">{_signed(shift)} {unit}</td>'
+    change = (b - a) / abs(a) if a != 0 else math.nan
     if not math.isfinite(change):
         return '<td class="num"></td>'
     cls = "num big" if abs(change) >= _BIG_CHANGE else "num"
     return f'<td class="{cls}">{change * 100:+.1f}%</td>'
+
+
+def _signed(value: float) -> str:
+    """A change in spreads with its sign: two decimals, fewer digits past a hundred.
+
+    >>> [_signed(v) for v in (0.0112, -1.5, 250.4, 3e7)]
+    ['+0.01', '-1.50', '+250', '+3e+07']
+    """
+    if abs(value) < 100:
+        return f"{value + 0.0:+.2f}"
+    if abs(value) < 1e6:
+        return f"{value:+,.0f}"
+    return f"{value:+.0e}"
 
 
 def _number(value: object) -> float | None:

@@ -317,6 +317,12 @@ class DriftReport:
 
         return render_html(self)
 
+    def _repr_html_(self) -> str:
+        """The HTML report in a sandboxed frame, so that a notebook shows it inline."""
+        from driftscope.report.html import render_notebook
+
+        return render_notebook(self)
+
     def save_json(self, path: str | Path) -> Path:
         """Write :meth:`to_json` to ``path`` (atomically, making its folder) and return the path."""
         from driftscope.io.atomic import write_text_atomic

@@ -11,7 +11,7 @@ import html
 import math
 from collections.abc import Callable, Sequence
 
-from driftscope.report._format import fmt_share, fmt_ticks
+from driftscope.report._format import fmt_num, fmt_share, fmt_ticks
 from driftscope.report.model import Distribution
 
 # Chart geometry in SVG user units; the page scales charts to the width available.
@@ -20,6 +20,14 @@ _LEGEND_Y = 14
 _TOP = 30
 _ROW = 26  # height of one category in a bars chart
 _LABEL_CHARS = 22  # category labels longer than this are cut (the full text is in a tooltip)
+_TAIL = "ds-tail"  # id of the hatching that marks tail bars, defined once per page (CHART_DEFS)
+
+CHART_DEFS = (
+    '<svg class="defs" width="0" height="0" aria-hidden="true">'
+    f'<pattern id="{_TAIL}" width="6" height="6" patternUnits="userSpaceOnUse" '
+    'patternTransform="rotate(45)"><rect width="3" height="6"/></pattern></svg>'
+)
+"""What the charts refer to (the tail hatching): put once in a page before its charts."""
 
 
 def esc(text: object) -> str:
@@ -99,11 +107,19 @@ def severity_axis(scale: float) -> str:
 
 
 def distribution_chart(
-    dist: Distribution, *, x_label: str, reference_label: str, current_label: str
+    dist: Distribution,
+    *,
+    x_label: str,
+    reference_label: str,
+    current_label: str,
+    value_range: tuple[float, float] | None = None,
 ) -> str:
     """Reference-vs-current chart of one column: overlaid histograms, or grouped category bars.
 
     ``x_label`` (usually the column name) and the legend labels are escaped here; pass them raw.
+    ``value_range`` is the smallest and largest value of both sides: when it reaches past the
+    histogram's edges, the end bins also hold the values beyond (the tails), and are drawn
+    hatched, labelled and explained as such.
     """
     n = len(dist.labels)
     consistent = len(dist.reference) == n and len(dist.current) == n and n > 0
@@ -123,8 +139,22 @@ def distribution_chart(
         )
     legend = _legend(reference_label, current_label)
     if dist.edges is not None and dist.kind == "histogram":
-        return _histogram(dist, dist.edges, x_label, legend)
+        low, high = value_range if value_range is not None else (math.inf, -math.inf)
+        tails = (low < dist.edges[0], high > dist.edges[-1])
+        if any(tails):
+            legend += _tail_key(reference_label, current_label)
+        return _histogram(dist, dist.edges, x_label, legend, tails, value_range)
     return _bars(dist, legend)
+
+
+def _tail_key(reference_label: str, current_label: str) -> str:
+    """The legend's entry for tail bars, after the reference and current entries."""
+    x = 18 + 7 * len(reference_label) + 12 + 28 + 7 * len(current_label) + 18
+    return (
+        f'<g class="legend"><rect class="ref" x="{x}" y="{_LEGEND_Y - 9}" width="11" height="11"/>'
+        f'<rect class="tail" x="{x}" y="{_LEGEND_Y - 9}" width="11" height="11"/>'
+        f'<text x="{x + 16}" y="{_LEGEND_Y}">end bars include the tails</text></g>'
+    )
 
 
 def _legend(reference_label: str, current_label: str) -> str:
@@ -161,8 +191,16 @@ def _pct(share: float) -> str:
     return f"{share * 100:.3g}%"
 
 
-def _histogram(dist: Distribution, bin_edges: Sequence[float], x_label: str, legend: str) -> str:
-    height, left, right, bottom = 250, 52, 14, 44
+def _histogram(
+    dist: Distribution,
+    bin_edges: Sequence[float],
+    x_label: str,
+    legend: str,
+    tails: tuple[bool, bool] = (False, False),
+    value_range: tuple[float, float] | None = None,
+) -> str:
+    # With tails, a row under the tick labels names them.
+    height, left, right, bottom = (264, 52, 14, 58) if any(tails) else (250, 52, 14, 44)
     plot_w, plot_h = _WIDTH - left - right, height - _TOP - bottom
     edges = [float(e) for e in bin_edges]
     low, high = edges[0], edges[-1]
@@ -186,17 +224,32 @@ def _histogram(dist: Distribution, bin_edges: Sequence[float], x_label: str, leg
         d.append(f"V{_c(base)}Z")
         return "".join(d)
 
+    n = len(dist.labels)
+    # A tail bar holds its bin and every value beyond the chart's range on its side.
+    tail_bins = {i for i, side in ((0, tails[0]), (n - 1, tails[1])) if side}
+    beyond = ""
+    if tail_bins:
+        beyond = "; its end bars also count the values beyond the axis"
     parts = [
         f'<svg class="chart" viewBox="0 0 {_WIDTH} {height}" role="img" '
-        f'aria-label="histogram of {esc(x_label)}: reference and current">',
+        f'aria-label="histogram of {esc(x_label)}: reference and current{beyond}">',
         legend,
     ]
     parts += _y_grid(y_ticks, y, left, _WIDTH - right)
     parts.append(f'<path class="ref" d="{area(ref)}"/><path class="cur" d="{area(cur)}"/>')
+    for i in sorted(tail_bins):
+        x0, x1 = x(edges[i]), x(edges[i + 1])
+        top_y = y(max(ref[i], cur[i]))
+        parts.append(
+            f'<rect class="tail" x="{_c(x0)}" y="{_c(top_y)}" width="{_c(max(x1 - x0, 0.5))}" '
+            f'height="{_c(base - top_y)}"/>'
+        )
     # Invisible full-height bins carry the tooltips, so hovering anywhere over a bin works.
     for i, label in enumerate(dist.labels):
         x0, x1 = x(edges[i]), x(edges[i + 1])
         tip = f"{label}: reference {fmt_share(ref[i])}, current {fmt_share(cur[i])}"
+        if i in tail_bins:
+            tip += _tail_note(i == 0, edges, value_range)
         parts.append(
             f'<rect class="hit" x="{_c(x0)}" y="{_TOP}" width="{_c(max(x1 - x0, 0.5))}" '
             f'height="{plot_h}"><title>{esc(tip)}</title></rect>'
@@ -209,6 +262,15 @@ def _histogram(dist: Distribution, bin_edges: Sequence[float], x_label: str, leg
             f'<line class="tick" x1="{_c(tx)}" x2="{_c(tx)}" y1="{base}" y2="{base + 4}"/>'
             f'<text class="tx" x="{_c(tx)}" y="{base + 16}">{label}</text>'
         )
+    if 0 in tail_bins:
+        parts.append(
+            f'<text class="tl" x="{left}" y="{base + 30}">tail {esc(dist.labels[0])}</text>'
+        )
+    if n - 1 in tail_bins:
+        parts.append(
+            f'<text class="tl" x="{_WIDTH - right}" y="{base + 30}" text-anchor="end">'
+            f"tail {esc(dist.labels[-1])}</text>"
+        )
     parts.append(
         f'<text class="al" x="{_c(left + plot_w / 2)}" y="{height - 4}">'
         f"{esc(shorten(x_label, 60))}</text>"
@@ -216,6 +278,17 @@ def _histogram(dist: Distribution, bin_edges: Sequence[float], x_label: str, leg
         "share of rows</text></svg>"
     )
     return "".join(parts)
+
+
+def _tail_note(
+    low_side: bool, edges: Sequence[float], value_range: tuple[float, float] | None
+) -> str:
+    """What a tail bar's tooltip adds: which values beyond the axis it counts."""
+    if low_side:
+        extreme = f", down to the minimum {fmt_num(value_range[0])}" if value_range else ""
+        return f" (tail: this bar also counts every value below {fmt_num(edges[0])}{extreme})"
+    extreme = f", up to the maximum {fmt_num(value_range[1])}" if value_range else ""
+    return f" (tail: this bar also counts every value above {fmt_num(edges[-1])}{extreme})"
 
 
 def _y_grid(ticks: list[float], y: Callable[[float], float], x0: float, x1: float) -> list[str]:
@@ -230,7 +303,7 @@ def _y_grid(ticks: list[float], y: Callable[[float], float], x0: float, x1: floa
 
 
 def _bars(dist: Distribution, legend: str) -> str:
-    left, right, bottom = 150, 16, 40
+    left, right, bottom = 166, 16, 40  # room for a label of _LABEL_CHARS wide characters
     n = len(dist.labels)
     plot_w, plot_h = _WIDTH - left - right, n * _ROW
     height = _TOP + plot_h + bottom
@@ -271,6 +344,7 @@ def _bars(dist: Distribution, legend: str) -> str:
 
 
 __all__ = [
+    "CHART_DEFS",
     "distribution_chart",
     "esc",
     "nice_ticks",
