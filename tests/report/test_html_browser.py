@@ -298,9 +298,19 @@ def test_menu_switches_the_bars_to_a_statistic_and_back(browser, mixed_methods_r
     )
     assert shown == sorted(psi, key=psi.__getitem__, reverse=True), "largest first"
     assert "psi" in page.inner_text("section.sev-card h2")
+    # The statistic's axis and hint replace the threshold ratio's; no threshold line is drawn.
     assert page.eval_on_selector_all("svg.stat-axis text", "els => els.length") >= 2
+    assert page.is_visible("svg.stat-axis")
+    assert page.is_hidden("svg.sev-axis:not(.stat-axis)")
+    assert page.is_hidden("p.ratio-hint")
+    assert "psi" in page.inner_text("p.stat-hint")
+    assert page.eval_on_selector_all(
+        "a.sev-row line.thr", "els => els.filter(e => e.getClientRects().length).length"
+    ) == 0
     page.select_option("#ds-stat", "")
     assert bar_widths(page) == before
+    assert page.is_hidden("svg.stat-axis")
+    assert page.is_visible("svg.sev-axis:not(.stat-axis)")
     assert page.eval_on_selector_all("a.sev-row", "els => els.map(e => e.dataset.name)") == order
     assert page.inner_text("section.sev-card h2") == "Threshold ratio by column"
     assert opened.errors == []

@@ -41,6 +41,13 @@ def sorted_quantile(values: NDArray[np.float64], q: float) -> float:
 
 
 def _fmt(x: float) -> str:
+    """A bin edge for a label: four significant digits, thousands in full up to ten million.
+
+    >>> [_fmt(v) for v in (0.04903, 21843.7, 1234567.0, 3e9)]
+    ['0.04903', '21,844', '1,234,567', '3e+09']
+    """
+    if 1e4 <= abs(x) < 1e7:
+        return f"{x:,.0f}"
     return f"{x:.4g}"
 
 
