@@ -304,9 +304,10 @@ def test_menu_switches_the_bars_to_a_statistic_and_back(browser, mixed_methods_r
     assert page.is_hidden("svg.sev-axis:not(.stat-axis)")
     assert page.is_hidden("p.ratio-hint")
     assert "psi" in page.inner_text("p.stat-hint")
-    assert page.eval_on_selector_all(
+    lines = page.eval_on_selector_all(
         "a.sev-row line.thr", "els => els.filter(e => e.getClientRects().length).length"
-    ) == 0
+    )
+    assert lines == 0
     page.select_option("#ds-stat", "")
     assert bar_widths(page) == before
     assert page.is_hidden("svg.stat-axis")
