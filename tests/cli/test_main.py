@@ -83,9 +83,9 @@ def test_report_uses_the_defaults_it_shows(monkeypatch):
 def test_profile_help_shows_the_librarys_defaults(capsys, monkeypatch):
     import driftscope.profiling._sketch
     import driftscope.profiling.parquet
-    import driftscope.stats.binned
+    import driftscope.stats._binning
 
-    monkeypatch.setattr(driftscope.stats.binned, "N_BINS", 17)
+    monkeypatch.setattr(driftscope.stats._binning, "N_BINS", 17)
     monkeypatch.setattr(driftscope.profiling._sketch, "DEFAULT_K", 333)
     monkeypatch.setattr(driftscope.profiling._sketch, "MIN_K", 9)
     monkeypatch.setattr(driftscope.profiling._sketch, "MAX_K", 4444)
@@ -101,7 +101,7 @@ def test_profile_help_shows_the_librarys_defaults(capsys, monkeypatch):
 def test_profile_and_demo_help_show_the_real_defaults(capsys):
     from driftscope.demo import DEFAULT_OUTPUT_DIR, DEFAULT_ROWS, DEFAULT_SEED
     from driftscope.profiling import DEFAULT_K
-    from driftscope.stats.binned import N_BINS
+    from driftscope.stats._binning import N_BINS
 
     text = help_of(capsys, "profile")
     assert f"(default {N_BINS})" in text

@@ -8,7 +8,7 @@ import pytest
 from driftscope import stats
 from driftscope.decision.calibration import calibrate_counts, calibrate_sorted
 from driftscope.errors import ConfigError
-from driftscope.stats.binned import bin_counts, reference_edges
+from driftscope.stats._binning import bin_counts, reference_edges
 
 BINNED = ["psi", "jensen_shannon", "hellinger", "kl", "tvd", "l_infinity"]
 

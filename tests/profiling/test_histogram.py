@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from driftscope.profiling import Histogram
 from driftscope.profiling.histogram import exact_edges
-from driftscope.stats.binned import bin_counts, reference_edges
+from driftscope.stats._binning import bin_counts, reference_edges
 
 values = st.lists(st.sampled_from([-2.0, -1.0, 0.0, 0.5, 1.0, 3.0, 1e300]), max_size=60)
 

@@ -17,7 +17,7 @@ from driftscope.profiling import Profile, profile
 from driftscope.profiling._sketch import QuantileSketch
 from driftscope.profiling.files import write_profile
 from driftscope.profiling.sketch_stats import counts_on_edges, error_bound
-from driftscope.stats.binned import bin_counts
+from driftscope.stats._binning import bin_counts
 
 BINNED = ["psi", "jensen_shannon", "hellinger", "kl", "tvd", "l_infinity"]
 

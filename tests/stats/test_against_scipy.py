@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from scipy import stats as sps
 
 from driftscope import stats
-from driftscope.stats.kolmogorov_smirnov import ks_statistic
+from driftscope.stats.ks import ks_statistic
 from driftscope.testing.strategies import numeric_sample_pairs
 
 RTOL = 1e-9

@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from scipy.spatial.distance import jensenshannon
 
 from driftscope import stats
-from driftscope.stats.binned import bin_counts, reference_edges
+from driftscope.stats._binning import bin_counts, reference_edges
 from driftscope.testing.strategies import numeric_sample_pairs
 
 FloatArray = NDArray[np.float64]

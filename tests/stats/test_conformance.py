@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 import numpy as np
@@ -36,6 +37,13 @@ def test_every_method_of_the_spec_is_registered() -> None:
 def test_every_method_is_a_plain_function_of_the_package() -> None:
     for name in stats.available():
         assert callable(getattr(stats, name)), name
+
+
+def test_every_method_lives_in_a_module_named_after_it() -> None:
+    for name in stats.available():
+        module = importlib.import_module(f"driftscope.stats.{name}")
+        assert getattr(module, name) is getattr(stats, name), name
+        assert getattr(stats, name).__module__ == module.__name__, name
 
 
 def _distance(name: str, kernel: Callable[..., Outcome]) -> Method:

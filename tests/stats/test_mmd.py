@@ -8,7 +8,7 @@ from numpy.typing import NDArray
 from scipy.spatial.distance import cdist, pdist
 
 from driftscope import stats
-from driftscope.stats.maximum_mean_discrepancy import group_indicators, mmd2_columns
+from driftscope.stats.mmd import group_indicators, mmd2_columns
 
 FloatArray = NDArray[np.float64]
 

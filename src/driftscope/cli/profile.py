@@ -30,7 +30,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     from driftscope._types import ColumnType, Role
     from driftscope.profiling._sketch import DEFAULT_K, MAX_K, MIN_K
     from driftscope.profiling.parquet import PARALLEL_MAX_WORKERS, PARALLEL_MIN_ROWS
-    from driftscope.stats.binned import N_BINS
+    from driftscope.stats._binning import N_BINS
 
     parser.description = (
         "Profile the data inputs as one dataset (and merge in any .dsprof given) into one "

@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 
 from driftscope.errors import param_error
 from driftscope.stats import get
-from driftscope.stats.binned import N_BINS, bin_counts, reference_edges
+from driftscope.stats._binning import N_BINS, bin_counts, reference_edges
 
 FloatArray = NDArray[np.float64]
 Counts = NDArray[np.int64]

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from driftscope.stats.kolmogorov_smirnov import ks_statistic
+from driftscope.stats.ks import ks_statistic
 
 FloatArray = NDArray[np.float64]
 Counts = NDArray[np.int64]

@@ -61,9 +61,9 @@ from driftscope.profiling.sketch_stats import (
 from driftscope.report.model import ColumnResult, Distribution
 from driftscope.stats import TestResult
 from driftscope.stats import get as get_method
+from driftscope.stats._binning import N_BINS
 from driftscope.stats._params import resolve_threshold
 from driftscope.stats._result import passes
-from driftscope.stats.binned import N_BINS
 
 BINNED = frozenset({"psi", "jensen_shannon", "hellinger", "kl", "tvd", "l_infinity"})
 FROM_SKETCH = frozenset({"ks", "wasserstein"})
@@ -382,7 +382,7 @@ def _wasserstein(plan: ColumnPlan, ref: NumericProfile, cur: NumericProfile) -> 
 
 
 def _welch(plan: ColumnPlan, ref: NumericProfile, cur: NumericProfile) -> TestResult:
-    from driftscope.stats.welch import two_sided_p, welch_from_moments
+    from driftscope.stats.t_test import two_sided_p, welch_from_moments
 
     n_r, n_c = ref.n_finite, cur.n_finite
     if n_r < 2 or n_c < 2 or ref.mean is None or cur.mean is None:

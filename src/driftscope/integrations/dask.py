@@ -18,7 +18,7 @@ from driftscope.integrations import columns_to_profile, require
 from driftscope.io import read_dataset
 from driftscope.profiling import DEFAULT_K, Profile
 from driftscope.profiling.parts import Task, profile_parts
-from driftscope.stats.binned import N_BINS
+from driftscope.stats._binning import N_BINS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

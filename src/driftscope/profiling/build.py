@@ -35,7 +35,7 @@ from driftscope.profiling.column import (
 )
 from driftscope.profiling.histogram import Histogram, sketch_edges
 from driftscope.profiling.profile import Profile
-from driftscope.stats.binned import N_BINS
+from driftscope.stats._binning import N_BINS
 
 _SKIPPED_ROLES = frozenset({Role.ID, Role.IGNORED})
 

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from driftscope.errors import ProfileError
-from driftscope.stats.binned import bin_counts, reference_edges
+from driftscope.stats._binning import bin_counts, reference_edges
 
 FloatArray = npt.NDArray[np.float64]
 

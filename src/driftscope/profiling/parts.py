@@ -45,7 +45,7 @@ from driftscope.profiling.column import NumericProfile
 from driftscope.profiling.histogram import Histogram
 from driftscope.profiling.profile import Profile
 from driftscope.profiling.serialize import merge_payloads
-from driftscope.stats.binned import N_BINS
+from driftscope.stats._binning import N_BINS
 
 Task = Callable[[pa.Table], bytes]
 """What runs on one part: its table in, bytes out."""

@@ -36,7 +36,7 @@ from driftscope.profiling.build import (
 from driftscope.profiling.parquet import profile_layout
 from driftscope.profiling.parts import add_histograms, count_histograms, sketch_bins
 from driftscope.profiling.profile import Profile
-from driftscope.stats.binned import N_BINS
+from driftscope.stats._binning import N_BINS
 
 Progress = Callable[[int, int | None, str], None]
 """Called as ``progress(rows_done, total_rows_or_None, stage)`` after every chunk."""

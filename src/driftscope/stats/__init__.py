@@ -4,6 +4,12 @@ Each method is a function ``f(reference, current, *, threshold=None, ...) -> Tes
 a registered :class:`Method` (``get(name)``) that also offers ``from_sorted`` (sorted numeric
 samples) and ``from_counts`` (aligned category counts) for callers that prepared the data once.
 
+One module per method, named after it (``stats/ks.py`` holds ``ks``, its kernel and its
+registration); helpers that several methods share live in private modules (``_binning``,
+``_cdf``, ``_contingency``, ``_sorted``, ...). Because the functions are bound here under their
+modules' names, ``driftscope.stats.ks`` is the function: import a module's other names with
+``from driftscope.stats.ks import ks_statistic``.
+
 >>> import numpy as np
 >>> from driftscope import stats
 >>> rng = np.random.default_rng(0)
@@ -24,18 +30,26 @@ from driftscope.stats._sample import (
     prepare_numeric,
     prepare_points,
 )
-from driftscope.stats.anderson import anderson_darling
-from driftscope.stats.binned import hellinger, jensen_shannon, kl, l_infinity, psi, tvd
-from driftscope.stats.cdf_distances import energy, wasserstein
-from driftscope.stats.contingency import chi2, g_test
-from driftscope.stats.cvm import cramer_von_mises
-from driftscope.stats.epps import epps_singleton
-from driftscope.stats.kolmogorov_smirnov import ks
-from driftscope.stats.mann_whitney_u import mann_whitney
-from driftscope.stats.maximum_mean_discrepancy import mmd
-from driftscope.stats.proportions import fisher_exact, z_proportion
+from driftscope.stats.anderson_darling import anderson_darling
+from driftscope.stats.chi2 import chi2
+from driftscope.stats.cramer_von_mises import cramer_von_mises
+from driftscope.stats.energy import energy
+from driftscope.stats.epps_singleton import epps_singleton
+from driftscope.stats.fisher_exact import fisher_exact
+from driftscope.stats.g_test import g_test
+from driftscope.stats.hellinger import hellinger
+from driftscope.stats.jensen_shannon import jensen_shannon
+from driftscope.stats.kl import kl
+from driftscope.stats.ks import ks
+from driftscope.stats.l_infinity import l_infinity
+from driftscope.stats.mann_whitney import mann_whitney
+from driftscope.stats.mmd import mmd
+from driftscope.stats.psi import psi
 from driftscope.stats.registry import Method, Outcome, available, get, register, unregister
-from driftscope.stats.welch import t_test
+from driftscope.stats.t_test import t_test
+from driftscope.stats.tvd import tvd
+from driftscope.stats.wasserstein import wasserstein
+from driftscope.stats.z_proportion import z_proportion
 
 __all__ = [
     "CategoricalCounts",

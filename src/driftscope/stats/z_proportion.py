@@ -1,9 +1,10 @@
-"""Tests for a binary column: pooled two-proportion z-test and Fisher's exact test.
+"""Pooled two-proportion z-test for a binary column.
 
 H0: the share of the "success" category is the same in both samples. Counts come as two
 aligned arrays over the (at most two) categories; a column with more categories is an
 InputError. The "success" category is the second one, index 1: for labels, categories are
-sorted, so that is ``True`` / ``1`` / the later label. Both p-values are two-sided, so the
+sorted, so that is ``True`` / ``1`` / the later label. The p-value, 2 * P(Z > |z|) under the
+standard normal (:mod:`driftscope.stats._pvalues`, no scipy import), is two-sided, so the
 choice only sets the sign of z.
 """
 
@@ -41,15 +42,6 @@ def _z_kernel(reference: Counts, current: Counts) -> Outcome:
     return Outcome(z, 2.0 * norm_sf(abs(z)), {})
 
 
-def _fisher_kernel(reference: Counts, current: Counts) -> Outcome:
-    from scipy.stats import fisher_exact as scipy_fisher_exact
-
-    table = np.vstack((reference, current))
-    result = scipy_fisher_exact(table, alternative="two-sided")
-    # The odds ratio is +inf when a cell off the diagonal is 0 (a valid, extreme table).
-    return Outcome(float(result.statistic), float(result.pvalue), {"statistic": "odds_ratio"})
-
-
 Z_PROPORTION = register(
     Method(
         name="z_proportion",
@@ -58,16 +50,6 @@ Z_PROPORTION = register(
         default_threshold=0.05,
         summary="pooled two-proportion z-test, two-sided, for a binary column",
         counts_kernel=_z_kernel,
-    )
-)
-FISHER_EXACT = register(
-    Method(
-        name="fisher_exact",
-        kinds=frozenset({BINARY}),
-        higher_is_drift=False,
-        default_threshold=0.05,
-        summary="Fisher's exact test on the 2 x 2 table, two-sided (scipy fisher_exact)",
-        counts_kernel=_fisher_kernel,
     )
 )
 
@@ -88,19 +70,3 @@ def z_proportion(
     (2.8868, True)
     """
     return Z_PROPORTION(reference, current, threshold=threshold)
-
-
-def fisher_exact(
-    reference: Any,
-    current: Any,
-    *,
-    threshold: float | None = None,
-) -> TestResult:
-    """Fisher's exact test on the 2 x 2 table; drift when the two-sided p < threshold (0.05).
-
-    ``statistic`` is scipy's sample odds ratio (``+inf`` when an off-diagonal cell is 0).
-
-    >>> fisher_exact(["a"] * 8 + ["b"] * 2, ["a"] * 2 + ["b"] * 8).drifted
-    True
-    """
-    return FISHER_EXACT(reference, current, threshold=threshold)
