@@ -196,3 +196,62 @@ def test_ks_statistic_is_scipys_d_bit_for_bit(pair: tuple[list[float], list[floa
         warnings.simplefilter("ignore")  # scipy's p-value for degenerate pairs; D is fine
         expected = float(sps.ks_2samp(r, c, method="asymp").statistic)
     assert ks_statistic(r, c) == expected
+
+
+# -- kernels beyond raw samples: weighted samples (sketches) and moments ---------------------
+
+ALL_SIZES = {**SMALL, **LARGE}
+
+
+def _weighted(rng: np.random.Generator, n: int, shift: float) -> stats.WeightedSample:
+    values = np.unique(np.round(rng.normal(shift, 1.0, n), 2))
+    return stats.WeightedSample(values, rng.integers(1, 20, values.size))
+
+
+@pytest.mark.parametrize("sizes", ALL_SIZES.values(), ids=list(ALL_SIZES))
+@pytest.mark.parametrize("data", DATA)
+def test_ks_from_exact_weighted_samples_matches_ks_2samp_asymp(
+    data: str, sizes: tuple[int, int]
+) -> None:
+    r, c = _pair(data, sizes)
+    res = stats.get("ks").from_sketches(stats.WeightedSample.of(r), stats.WeightedSample.of(c))
+    expected = sps.ks_2samp(r, c, method="asymp")
+    _close(res.statistic, expected.statistic)
+    _close(res.p_value, expected.pvalue)
+    assert res.details["approximate"] is False
+    assert res.details["statistic_range"] == [res.statistic, res.statistic]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sketch_kernels_weigh_each_value_as_scipy_does(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    ref, cur = _weighted(rng, 300, 0.0), _weighted(rng, 200, 0.3)
+    r, c = np.repeat(ref.values, ref.weights), np.repeat(cur.values, cur.weights)
+    ks = stats.get("ks").from_sketches(ref, cur)
+    _close(ks.statistic, sps.ks_2samp(r, c, method="asymp").statistic)
+    w = stats.get("wasserstein").from_sketches(ref, cur)
+    distance = sps.wasserstein_distance(ref.values, cur.values, ref.weights, cur.weights)
+    _close(w.statistic, _scaled(distance, r))
+    _close(w.details["unscaled"], distance)
+
+
+@pytest.mark.parametrize("sizes", ALL_SIZES.values(), ids=list(ALL_SIZES))
+@pytest.mark.parametrize("data", DATA)
+def test_t_test_from_moments_matches_ttest_ind_from_stats(
+    data: str, sizes: tuple[int, int]
+) -> None:
+    r, c = _pair(data, sizes)
+    ref, cur = stats.Moments.of(r), stats.Moments.of(c)
+    res = stats.get("t_test").from_moments(ref, cur)
+    expected = sps.ttest_ind_from_stats(
+        ref.mean,
+        math.sqrt(ref.m2 / (ref.n - 1)),
+        ref.n,
+        cur.mean,
+        math.sqrt(cur.m2 / (cur.n - 1)),
+        cur.n,
+        equal_var=False,
+    )
+    _close(res.statistic, expected.statistic)
+    _close(res.p_value, expected.pvalue)
+    _close(res.p_value, sps.ttest_ind(r, c, equal_var=False).pvalue)

@@ -10,9 +10,13 @@ import pytest
 
 from driftscope import stats
 from driftscope.stats import Method, Outcome
-from driftscope.stats.registry import NUMERIC
+from driftscope.stats._params import integer
+from driftscope.stats.registry import BINARY, CATEGORICAL, NUMERIC, Moments, WeightedSample
 from driftscope.testing import CHECKS, check_method
 from driftscope.testing.checks import (
+    check_binned_counts_match_sorted,
+    check_from_moments_matches_sorted,
+    check_from_sketches_matches_sorted,
     check_identical_samples_never_drift,
     check_order_does_not_matter,
     check_shifted_sample_drifts,
@@ -77,3 +81,70 @@ def test_check_method_runs_all_checks_on_a_correct_custom_method() -> None:
         return Outcome(abs(float(np.mean(c)) - float(np.mean(r))))
 
     check_method(_distance("mean_gap", mean_gap))
+
+
+def _mean_gap(r: np.ndarray, c: np.ndarray) -> Outcome:
+    return Outcome(abs(float(np.mean(c)) - float(np.mean(r))))
+
+
+def test_checks_catch_a_sketch_kernel_that_ignores_the_weights() -> None:
+    # right while every weight is 1; the check's tied pair (weights > 1) shows it up
+    def unweighted(r: WeightedSample, c: WeightedSample) -> Outcome:
+        gap = abs(float(np.mean(c.values)) - float(np.mean(r.values)))
+        return Outcome(gap, None, {"approximate": False})
+
+    method = Method("mean_gap", frozenset({NUMERIC}), True, 0.1, "", _mean_gap, None, unweighted)
+    with pytest.raises(AssertionError, match="mean_gap: from_sketches statistic differs"):
+        check_from_sketches_matches_sorted(method)
+
+
+def test_checks_catch_a_sketch_kernel_that_does_not_say_how_approximate_it_is() -> None:
+    def weighted(r: WeightedSample, c: WeightedSample) -> Outcome:
+        means = [float(np.dot(s.values, s.weights)) / s.n for s in (r, c)]
+        return Outcome(abs(means[1] - means[0]), None, {})
+
+    method = Method("mean_gap", frozenset({NUMERIC}), True, 0.1, "", _mean_gap, None, weighted)
+    with pytest.raises(AssertionError, match="mean_gap: exact input approximate"):
+        check_from_sketches_matches_sorted(method)
+
+
+def test_checks_catch_a_moments_kernel_with_the_wrong_variance() -> None:
+    def biased(r: Moments, c: Moments) -> Outcome:
+        spread = r.m2 / r.n**2 + c.m2 / c.n**2  # ddof=0 where Welch divides by n - 1
+        return Outcome((r.mean - c.mean) / spread**0.5, 0.5)
+
+    def welch(r: np.ndarray, c: np.ndarray) -> Outcome:
+        spread = np.var(r, ddof=1) / r.size + np.var(c, ddof=1) / c.size
+        return Outcome(float((np.mean(r) - np.mean(c)) / spread**0.5), 0.5)
+
+    method = Method("welch", frozenset({NUMERIC}), False, 0.05, "", welch, moments_kernel=biased)
+    with pytest.raises(AssertionError, match="welch: from_moments statistic differs"):
+        check_from_moments_matches_sorted(method)
+
+
+def test_checks_catch_a_binned_method_whose_numbers_use_other_bins() -> None:
+    def share_gap(r: np.ndarray, c: np.ndarray, *, n_bins: int) -> Outcome:
+        return Outcome(float(abs(r[0] / r.sum() - c[0] / c.sum())))
+
+    def on_halves(r: np.ndarray, c: np.ndarray, *, n_bins: int) -> Outcome:
+        del n_bins  # wrong on purpose: always two bins at the reference median
+        median = np.median(r)
+        return share_gap(
+            np.array([np.sum(r < median), np.sum(r >= median)]),
+            np.array([np.sum(c < median), np.sum(c >= median)]),
+            n_bins=2,
+        )
+
+    method = Method(
+        "halves",
+        frozenset({NUMERIC, CATEGORICAL, BINARY}),
+        True,
+        0.1,
+        "",
+        on_halves,
+        share_gap,
+        binned=True,
+        params={"n_bins": integer(10, minimum=2)},
+    )
+    with pytest.raises(AssertionError, match="halves: from_counts on its bins differs"):
+        check_binned_counts_match_sorted(method)

@@ -14,6 +14,10 @@ sketch's rank error ``eps`` of the true CDF (DataSketches' a-priori bound for CD
 
 A sketch that has not yet compacted holds every value (weight 1, error 0), and then both
 numbers are exact; :func:`exact_values` gives those values back so any method can run.
+
+:func:`weighted_sample` turns a sketch into the :class:`~driftscope.stats.WeightedSample` that
+the methods' sketch kernels take (``get("ks").from_sketches(...)``); KS and Wasserstein here
+are computed by those same functions, so there is one implementation of each.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ import numpy as np
 import numpy.typing as npt
 
 from driftscope.profiling._sketch import QuantileSketch
+from driftscope.stats._cdf import weighted_ks_distance, weighted_wasserstein
+from driftscope.stats._inputs import WeightedSample
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -51,19 +57,19 @@ def exact_values(sketch: QuantileSketch) -> FloatArray | None:
     return np.repeat(values, weights)
 
 
-def _on_common_points(
-    reference: QuantileSketch, current: QuantileSketch
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Both CDFs evaluated at every kept value of either sketch (sorted, distinct)."""
-    rv, rf = sketch_cdf(reference)
-    cv, cf = sketch_cdf(current)
-    points = np.union1d(rv, cv)
+def weighted_sample(sketch: QuantileSketch, *, std: float | None = None) -> WeightedSample:
+    """The sketch as a weighted sample: its kept values and weights, its CDF error (0 while it
+    holds every value) and its exact range; ``std``, the data's exact population std when the
+    caller knows it (a profile: ``sqrt(m2 / n)``, inf when m2 is), passes through.
 
-    def at(values: FloatArray, cdf: FloatArray) -> FloatArray:
-        index = np.searchsorted(values, points, side="right")
-        return np.where(index > 0, cdf[np.maximum(index - 1, 0)], 0.0)
-
-    return points, at(rv, rf), at(cv, cf)
+    >>> s = weighted_sample(QuantileSketch.of(np.array([3.0, 1.0, 3.0])))
+    >>> s.values.tolist(), s.weights.tolist(), s.error, s.span
+    ([1.0, 3.0], [1, 2], 0.0, 2.0)
+    """
+    values, weights = sketch.kept()
+    if weights.size and weights.min() < 1:  # a kept value standing for no value adds nothing
+        values, weights = values[weights > 0], weights[weights > 0]
+    return WeightedSample(values, weights, error_bound(sketch), std, sketch.span)
 
 
 def ks_distance_of(reference: QuantileSketch, current: QuantileSketch) -> tuple[float, float]:
@@ -76,8 +82,8 @@ def ks_distance_of(reference: QuantileSketch, current: QuantileSketch) -> tuple[
     >>> ks_distance_of(a, b)
     (0.5, 0.0)
     """
-    _, fr, fc = _on_common_points(reference, current)
-    return float(np.abs(fr - fc).max()), error_bound(reference) + error_bound(current)
+    ref, cur = weighted_sample(reference), weighted_sample(current)
+    return weighted_ks_distance(ref, cur), ref.error + cur.error
 
 
 def wasserstein_of(reference: QuantileSketch, current: QuantileSketch) -> tuple[float, float]:
@@ -87,10 +93,7 @@ def wasserstein_of(reference: QuantileSketch, current: QuantileSketch) -> tuple[
     >>> wasserstein_of(a, b)
     (1.0, 0.0)
     """
-    points, fr, fc = _on_common_points(reference, current)
-    value = float(np.dot(np.abs(fr - fc)[:-1], np.diff(points)))
-    span = max(reference.span, current.span, float(points[-1] - points[0]))
-    return value, (error_bound(reference) + error_bound(current)) * span
+    return weighted_wasserstein(weighted_sample(reference), weighted_sample(current))
 
 
 def counts_on_edges(sketch: QuantileSketch, edges: tuple[float, ...]) -> IntArray:

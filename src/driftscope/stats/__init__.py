@@ -2,7 +2,9 @@
 
 Each method is a function ``f(reference, current, *, threshold=None, ...) -> TestResult`` and
 a registered :class:`Method` (``get(name)``) that also offers ``from_sorted`` (sorted numeric
-samples) and ``from_counts`` (aligned category counts) for callers that prepared the data once.
+samples) and ``from_counts`` (aligned category counts) for callers that prepared the data once,
+and, where the method can be computed from them, ``from_sketches`` (two
+:class:`WeightedSample` s, e.g. quantile sketches) and ``from_moments`` (two :class:`Moments`).
 
 One module per method, named after it (``stats/ks.py`` holds ``ks``, its kernel and its
 registration); helpers that several methods share live in private modules (``_binning``,
@@ -22,6 +24,7 @@ modules' names, ``driftscope.stats.ks`` is the function: import a module's other
 
 from __future__ import annotations
 
+from driftscope.stats._inputs import Moments, WeightedSample
 from driftscope.stats._result import TestResult
 from driftscope.stats._sample import (
     CategoricalCounts,
@@ -54,9 +57,11 @@ from driftscope.stats.z_proportion import z_proportion
 __all__ = [
     "CategoricalCounts",
     "Method",
+    "Moments",
     "NumericSample",
     "Outcome",
     "TestResult",
+    "WeightedSample",
     "anderson_darling",
     "available",
     "chi2",

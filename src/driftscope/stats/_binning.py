@@ -107,5 +107,6 @@ def binned_method(
         summary=summary,
         numeric_kernel=_numeric_kernel(distance),
         counts_kernel=_counts_kernel(distance),
+        binned=True,
         params=params,
     )

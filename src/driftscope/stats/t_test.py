@@ -7,6 +7,9 @@ Student's t (``scipy.special.stdtr``, imported when called).
 Why not call ttest_ind itself: it warns about "catastrophic cancellation" whenever one sample
 is constant, a case where Welch's test is perfectly defined. The arithmetic here is the same.
 Undefined (InputError) when a sample has fewer than 2 values or both variances are 0.
+
+From moments (:meth:`~driftscope.stats.Method.from_moments`: count, mean and sum of squared
+deviations, all a profile needs) the test is the same, exactly.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from driftscope.stats._inputs import Moments
 from driftscope.stats._result import TestResult
 from driftscope.stats._scaling import scale_exponent
 from driftscope.stats.registry import NUMERIC, Method, Outcome, register
@@ -73,6 +77,14 @@ def _t_kernel(reference: NDArray[np.float64], current: NDArray[np.float64]) -> O
     return Outcome(t, two_sided_p(t, dof), {"dof": dof})
 
 
+def _t_moments_kernel(reference: Moments, current: Moments) -> Outcome:
+    t, dof = welch_from_moments(
+        (reference.mean, reference.m2 / (reference.n - 1), reference.n),
+        (current.mean, current.m2 / (current.n - 1), current.n),
+    )
+    return Outcome(t, two_sided_p(t, dof), {"dof": dof, "source": "counts, means and variances"})
+
+
 T_TEST = register(
     Method(
         name="t_test",
@@ -81,6 +93,7 @@ T_TEST = register(
         default_threshold=0.05,
         summary="Welch's two-sample t-test (scipy ttest_ind, equal_var=False)",
         numeric_kernel=_t_kernel,
+        moments_kernel=_t_moments_kernel,
         min_size=2,
     )
 )

@@ -9,7 +9,11 @@ apply. Use them in your own test suite after registering a method::
     def test_my_method(check):
         check(my_method)
 
-The samples are fixed and seeded, so a failure reproduces.
+The samples are fixed and seeded, so a failure reproduces. Besides raw samples, the checks
+cover the other inputs a method may take: exact weighted samples must give ``from_sorted``'s
+statistic through a sketch kernel, moments its statistic and p-value through a moments kernel,
+a binned method's counts on its own bins its ``from_sorted`` result, and a method without
+such a kernel must refuse with the documented error.
 """
 
 from __future__ import annotations
@@ -17,17 +21,24 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from driftscope.errors import ConfigError, InputError
-from driftscope.stats import Method, TestResult
+from driftscope.stats import Method, Moments, TestResult, WeightedSample
+from driftscope.stats._binning import bin_counts, reference_edges
+from driftscope.stats._method import NEEDS_RAW_VALUES
+from driftscope.stats._result import passes
 from driftscope.stats.registry import BINARY, CATEGORICAL, NUMERIC
 
 Sample = list[Any]
 Pair = tuple[Sample, Sample]
 SIZE = 300  # large enough for every built-in method to see a clear shift
+SUMMARY_RTOL = 1e-12  # weighted samples against sorted ones: the same sums, in another order
+MOMENTS_RTOL = 1e-9  # moments against samples: variances summed in another order
 
 
 def _fail(method: Method, message: str) -> AssertionError:
@@ -243,6 +254,101 @@ def check_bad_parameters_are_config_errors(method: Method) -> None:
         raise _fail(method, f"no ConfigError for {kwargs}")
 
 
+def _sorted_pairs() -> list[tuple[NDArray[np.float64], NDArray[np.float64]]]:
+    """Sorted numeric pairs: continuous (every weight 1), and rounded (ties: weights > 1)."""
+    ref, cur = (np.sort(np.asarray(x)) for x in numeric_pair(0.3))
+    return [(ref, cur), (np.round(ref, 1), np.round(cur, 1))]
+
+
+def _close(a: float | None, b: float | None, rtol: float) -> bool:
+    if a is None or b is None:
+        return a is b
+    return math.isclose(a, b, rel_tol=rtol, abs_tol=1e-15)
+
+
+def _expect_refusal(method: Method, entry: Callable[..., TestResult], ref: Any, cur: Any) -> None:
+    """A method without the kernel ``entry`` needs: ConfigError for a method that tests no
+    numbers, else InputError naming the method (and saying it needs the raw values, unless
+    it is binned and tests counts instead)."""
+    expected: type[Exception] = InputError if NUMERIC in method.kinds else ConfigError
+    try:
+        entry(ref, cur)
+    except expected as exc:
+        _expect(str(exc).startswith(f"{method.name}:"), method, f"message: {exc}")
+        if method.needs_raw_values:
+            _expect(NEEDS_RAW_VALUES in str(exc), method, f"message: {exc}")
+        return
+    raise _fail(method, f"{entry.__name__} without a kernel must be a {expected.__name__}")
+
+
+def check_from_sketches_matches_sorted(method: Method) -> None:
+    """Exact weighted samples (every distinct value weighted by its count, error 0) give
+    ``from_sorted``'s statistic, with the reference's std given or not, and say they are not
+    approximate; a method without a sketch kernel refuses."""
+    if method.sketch_kernel is None:
+        one, two = WeightedSample.of([0.0, 1.0]), WeightedSample.of([0.0, 2.0])
+        _expect_refusal(method, method.from_sketches, one, two)
+        return
+    for ref, cur in _sorted_pairs():
+        expected = method.from_sorted(ref, cur)
+        reference, current = WeightedSample.of(ref), WeightedSample.of(cur)
+        for std in (None, float(np.std(ref))):
+            res = method.from_sketches(replace(reference, std=std), current)
+            _expect(
+                _close(res.statistic, expected.statistic, SUMMARY_RTOL),
+                method,
+                f"from_sketches statistic differs: {res.statistic} vs {expected.statistic}",
+            )
+            _expect(res.details.get("approximate") is False, method, "exact input approximate")
+            _expect(_json_plain(dict(res.details)), method, "from_sketches details not plain")
+            rule = passes(
+                res.statistic, res.p_value, res.threshold, higher_is_drift=res.higher_is_drift
+            )
+            _expect(res.drifted == rule, method, "from_sketches verdict disagrees with its score")
+
+
+def check_from_moments_matches_sorted(method: Method) -> None:
+    """Moments computed from a sample give ``from_sorted``'s statistic and p-value; a method
+    without a moments kernel refuses."""
+    if method.moments_kernel is None:
+        one, two = Moments(2, 0.0, 1.0), Moments(2, 1.0, 1.0)
+        _expect_refusal(method, method.from_moments, one, two)
+        return
+    for ref, cur in _sorted_pairs():
+        expected = method.from_sorted(ref, cur)
+        res = method.from_moments(Moments.of(ref), Moments.of(cur))
+        for what, ours, theirs in (
+            ("statistic", res.statistic, expected.statistic),
+            ("p-value", res.p_value, expected.p_value),
+        ):
+            _expect(
+                _close(ours, theirs, MOMENTS_RTOL),
+                method,
+                f"from_moments {what} differs: {ours} vs {theirs}",
+            )
+        _expect(res.drifted == expected.drifted, method, "from_moments verdict differs")
+
+
+def check_binned_counts_match_sorted(method: Method) -> None:
+    """A binned method's ``from_counts`` on counts made with its own bin edges (the
+    reference's quantiles at ``n_bins``) equals its ``from_sorted``."""
+    if not method.binned:
+        return
+    n_bins = method.params["n_bins"].default
+    if not isinstance(n_bins, int):
+        raise _fail(method, f"n_bins has no integer default: {n_bins!r}")
+    for ref, cur in _sorted_pairs():
+        edges = reference_edges(ref, n_bins)
+        expected = method.from_sorted(ref, cur)
+        res = method.from_counts(bin_counts(ref, edges), bin_counts(cur, edges))
+        _expect(
+            _close(res.statistic, expected.statistic, SUMMARY_RTOL),
+            method,
+            f"from_counts on its bins differs: {res.statistic} vs {expected.statistic}",
+        )
+        _expect(res.p_value == expected.p_value, method, "from_counts on its bins: p-value")
+
+
 CHECKS: tuple[Callable[[Method], None], ...] = (
     check_result_fields,
     check_identical_samples_never_drift,
@@ -256,6 +362,9 @@ CHECKS: tuple[Callable[[Method], None], ...] = (
     check_constant_equal_samples_do_not_drift,
     check_infinity_needs_opt_in,
     check_bad_parameters_are_config_errors,
+    check_from_sketches_matches_sorted,
+    check_from_moments_matches_sorted,
+    check_binned_counts_match_sorted,
 )
 
 
