@@ -281,11 +281,13 @@ def _toolbar() -> str:
 
 def _statistics(col: ColumnResult) -> dict[str, float]:
     """The column's raw statistics by method, for the summary chart's switch: finite values of
-    the tested column's methods (today its one method)."""
+    the deciding method and of the further ones reported beside it (``--method ks --method
+    psi`` gives every column a ks and a psi bar)."""
     if not col.tested or col.method is None or col.statistic is None:
         return {}
-    value = float(col.statistic)
-    return {col.method: value} if math.isfinite(value) else {}
+    found = {col.method: float(col.statistic)}
+    found.update((m.method, float(m.result.statistic)) for m in col.also if m.result is not None)
+    return {method: value for method, value in found.items() if math.isfinite(value)}
 
 
 def _severity_chart(columns: list[_Indexed]) -> str:
@@ -511,6 +513,17 @@ def _test_table(col: ColumnResult) -> str:
             ("status", drifted),
             ("threshold ratio", f"{fmt_num(_severity(col))}×"),
         ]
+    for extra in col.also:  # reported beside the deciding method, not decided on
+        res = extra.result
+        if res is None:
+            text = f"error: {extra.error}"
+        else:
+            text = f"{fmt_num(res.statistic)}"
+            if res.p_value is not None:
+                text += f", p = {fmt_p(res.p_value)}"
+            verdict = "past" if res.drifted else "below"
+            text += f" ({verdict} its threshold {fmt_num(res.threshold)})"
+        rows.append((f"also: {esc(extra.method)}", esc(text)))
     scalars = [
         (key, plain) for key, value in col.details.items() if (plain := _plain(value)) is not None
     ]
