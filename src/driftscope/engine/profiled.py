@@ -56,19 +56,13 @@ from driftscope.profiling.sketch_stats import (
     error_bound,
     exact_values,
     ks_distance_of,
-    wasserstein_of,
+    weighted_sample,
 )
 from driftscope.report.model import ColumnResult, Distribution
-from driftscope.stats import TestResult
+from driftscope.stats import Moments, TestResult, available
 from driftscope.stats import get as get_method
 from driftscope.stats._binning import N_BINS
-from driftscope.stats._params import resolve_threshold
-from driftscope.stats._result import passes
-
-BINNED = frozenset({"psi", "jensen_shannon", "hellinger", "kl", "tvd", "l_infinity"})
-FROM_SKETCH = frozenset({"ks", "wasserstein"})
-FROM_MOMENTS = frozenset({"t_test"})
-NUMERIC_FROM_PROFILES = BINNED | FROM_SKETCH | FROM_MOMENTS
+from driftscope.stats.registry import NUMERIC
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,18 +223,38 @@ def _from_profiles(
     options: dict[str, Any],
     calibration: CalibrationSettings | None,
 ) -> TestResult:
-    if method in BINNED:
+    """The method's most exact kernel that what the two profiles keep allows: counts on the
+    reference's bins, moments, quantile sketches (with their bound); else the column error."""
+    spec = get_method(method)
+    if spec.binned:
         return _binned(plan, method, ref, cur, options, calibration)
-    if method == "ks":
-        return _ks(plan, ref, cur)
-    if method == "wasserstein":
-        return _wasserstein(plan, ref, cur)
-    if method == "t_test":
-        return _welch(plan, ref, cur)
+    try:
+        if spec.moments_kernel is not None:
+            return spec.from_moments(
+                _moments(ref), _moments(cur), threshold=plan.threshold, **options
+            )
+        if spec.sketch_kernel is not None:
+            return spec.from_sketches(
+                weighted_sample(ref.sketch, std=_std(ref)),
+                weighted_sample(cur.sketch, std=_std(cur)),
+                threshold=plan.threshold,
+                **options,
+            )
+    except InputError as exc:
+        raise InputError(f"column {plan.name!r}: {exc}") from None
+    usable = [
+        name
+        for name in available()
+        if NUMERIC in get_method(name).kinds and not get_method(name).needs_raw_values
+    ]
     raise InputError(
         f"{method}: needs the raw values of column {plan.name!r}, which a profile does not "
-        f"keep; from profiles use {', '.join(sorted(NUMERIC_FROM_PROFILES))}, or compare raw data"
+        f"keep; from profiles use {', '.join(usable)}, or compare raw data"
     )
+
+
+def _moments(col: NumericProfile) -> Moments:
+    return Moments(col.n_finite, col.mean if col.mean is not None else 0.0, col.m2)
 
 
 def _binned(
@@ -297,106 +311,10 @@ def _binned(
     )
 
 
-def _test_result(
-    method: str,
-    statistic: float,
-    p_value: float | None,
-    threshold: float | None,
-    details: dict[str, Any],
-) -> TestResult:
-    spec = get_method(method)
-    thr = resolve_threshold(
-        method, threshold, default=spec.default_threshold, higher_is_drift=spec.higher_is_drift
-    )
-    if p_value is not None:
-        p_value = min(max(p_value, 0.0), 1.0)
-    drifted = passes(statistic, p_value, thr, higher_is_drift=spec.higher_is_drift)
-    return TestResult(
-        method=method,
-        statistic=statistic,
-        p_value=p_value,
-        threshold=thr,
-        higher_is_drift=spec.higher_is_drift,
-        drifted=bool(drifted),
-        details=MappingProxyType(details),
-    )
-
-
-def _sizes(ref: NumericProfile, cur: NumericProfile) -> dict[str, Any]:
-    return {"n_reference": ref.n_finite, "n_current": cur.n_finite}
-
-
-def _ks(plan: ColumnPlan, ref: NumericProfile, cur: NumericProfile) -> TestResult:
-    from driftscope.stats._pvalues import ks_asymp_pvalue
-
-    d, bound = ks_distance_of(ref.sketch, cur.sketch)
-    n_r, n_c = ref.n_finite, cur.n_finite
-    low, high = max(d - bound, 0.0), min(d + bound, 1.0)
-    details = {
-        **_sizes(ref, cur),
-        "mode": "asymp",
-        "approximate": True,
-        "source": "quantile sketches",
-        "error_bound": bound,
-        "statistic_range": [low, high],
-        "p_value_range": [ks_asymp_pvalue(high, n_r, n_c), ks_asymp_pvalue(low, n_r, n_c)],
-    }
-    return _test_result("ks", d, ks_asymp_pvalue(d, n_r, n_c), plan.threshold, details)
-
-
 def _std(col: NumericProfile) -> float:
     """Population standard deviation (ddof=0) of the finite values (inf past float64's
     range, which the JSON report writes as null)."""
     return math.sqrt(col.m2 / col.n_finite) if col.n_finite else 0.0
-
-
-def _check_variance(col: NumericProfile, name: str, method: str) -> None:
-    """InputError when a profile cannot hold the column's variance: its sum of squared
-    deviations is past float64's range, for values of about 1e154 and more (raw data are
-    rescaled; a profile keeps m2 as it is)."""
-    if not math.isfinite(col.m2):
-        peak = max(abs(col.min or 0.0), abs(col.max or 0.0))
-        raise InputError(
-            f"{method}: the variance of column {name!r} is too large for a profile to hold "
-            f"(values up to {peak:.3g}); compare raw data, or use ks"
-        )
-
-
-def _wasserstein(plan: ColumnPlan, ref: NumericProfile, cur: NumericProfile) -> TestResult:
-    _check_variance(ref, plan.name, "wasserstein")
-    raw, bound = wasserstein_of(ref.sketch, cur.sketch)
-    std = _std(ref)
-    scale = std if std > 0 else 1.0
-    details = {
-        **_sizes(ref, cur),
-        "unscaled": raw,
-        "reference_std": scale,
-        "approximate": True,
-        "source": "quantile sketches",
-        "error_bound": bound / scale,
-        "statistic_range": [max(raw - bound, 0.0) / scale, (raw + bound) / scale],
-        # Calibration resamples the raw reference, which a sketch cannot stand in for.
-        "calibration": "not available from profiles: the fixed threshold applies",
-    }
-    return _test_result("wasserstein", raw / scale, None, plan.threshold, details)
-
-
-def _welch(plan: ColumnPlan, ref: NumericProfile, cur: NumericProfile) -> TestResult:
-    from driftscope.stats.t_test import two_sided_p, welch_from_moments
-
-    n_r, n_c = ref.n_finite, cur.n_finite
-    if n_r < 2 or n_c < 2 or ref.mean is None or cur.mean is None:
-        raise InputError(f"t_test: needs at least 2 values in each sample of {plan.name!r}")
-    _check_variance(ref, plan.name, "t_test")
-    _check_variance(cur, plan.name, "t_test")
-    try:
-        t, dof = welch_from_moments(
-            (ref.mean, ref.m2 / (n_r - 1), n_r), (cur.mean, cur.m2 / (n_c - 1), n_c)
-        )
-    except ValueError as exc:
-        raise InputError(f"t_test: {exc}") from None
-    details = {**_sizes(ref, cur), "dof": dof, "source": "counts, means and variances"}
-    return _test_result("t_test", t, two_sided_p(t, dof), plan.threshold, details)
 
 
 def _stats(col: NumericProfile, missing: int, exact: FloatArray | None) -> Stats:
