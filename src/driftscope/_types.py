@@ -25,3 +25,10 @@ class Role(StrEnum):
     ID = "id"
     TIMESTAMP = "timestamp"
     IGNORED = "ignored"
+
+
+TESTED_ROLES = frozenset({Role.FEATURE, Role.TARGET, Role.PREDICTION})
+"""The roles whose columns are tested for drift."""
+
+ROLE_OVERRIDES = {"id": Role.ID, "ignored": Role.IGNORED, "timestamp": Role.TIMESTAMP}
+"""The roles a user can give a column in place of a type (``--type COLUMN=ROLE``)."""

@@ -39,9 +39,9 @@ def test_the_top_level_help_lists_every_command(capsys):
 
 # Each constant is set to a value nobody would type, so a default retyped in the CLI shows.
 def test_report_help_shows_the_librarys_choices_and_defaults(capsys, monkeypatch):
+    import driftscope._types
     import driftscope.decision
     import driftscope.engine.compare
-    import driftscope.engine.plan
     import driftscope.report.model
     from driftscope._types import ColumnType
     from driftscope.decision import CRAMERS_V, KS_DISTANCE, EffectMeasure
@@ -55,7 +55,7 @@ def test_report_help_shows_the_librarys_choices_and_defaults(capsys, monkeypatch
     assert defaults is not None
     monkeypatch.setitem(defaults, "false_alarm_rate", 0.013)
     monkeypatch.setattr(driftscope.report.model, "FAIL_ON", ("drift", "sometimes"))
-    monkeypatch.setattr(driftscope.engine.plan, "_ROLE_OVERRIDES", {"skipme": None})
+    monkeypatch.setattr(driftscope._types, "ROLE_OVERRIDES", {"skipme": None})
 
     text = help_of(capsys, "report")
     assert "--correction {holm,bh,sidak}" in text

@@ -44,10 +44,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """The options of ``driftscope report``, with the library's choices and defaults."""
     from inspect import signature
 
-    from driftscope._types import ColumnType
+    from driftscope._types import ROLE_OVERRIDES, ColumnType
     from driftscope.decision import CORRECTIONS, CRAMERS_V, DEFAULT_CORRECTION, KS_DISTANCE
     from driftscope.engine.compare import DEFAULT_SHARE_THRESHOLD, compare
-    from driftscope.engine.plan import _ROLE_OVERRIDES
     from driftscope.report.model import FAIL_ON
     from driftscope.report.terminal import CORRECTION_NAMES
 
@@ -153,7 +152,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="COLUMN=TYPE",
         help=f"override a column's type ({', '.join(ColumnType)}) "
-        f"or role ({', '.join(_ROLE_OVERRIDES)})",
+        f"or role ({', '.join(ROLE_OVERRIDES)})",
     )
     parser.add_argument(
         "--fail-on",

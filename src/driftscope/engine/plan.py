@@ -13,14 +13,12 @@ from typing import Protocol
 
 import pyarrow as pa
 
-from driftscope._types import ColumnType, Role
+from driftscope._types import ROLE_OVERRIDES, TESTED_ROLES, ColumnType, Role
 from driftscope.errors import ConfigError, SchemaError
 from driftscope.io import Dataset, infer_type, is_id_like, is_zero_one, parse_type
 from driftscope.report.model import QualityIssue
 from driftscope.stats import get as get_method
 
-TESTED_ROLES = frozenset({Role.FEATURE, Role.TARGET, Role.PREDICTION})
-_ROLE_OVERRIDES = {"id": Role.ID, "ignored": Role.IGNORED, "timestamp": Role.TIMESTAMP}
 DEFAULT_NUMERIC_METHOD = "ks"
 DEFAULT_CATEGORICAL_METHOD = "chi2"
 DEFAULT_BINARY_METHOD = "z_proportion"
@@ -238,8 +236,8 @@ def plan_columns(
         if name not in common:
             raise ConfigError(f"schema: column {name!r} is not in both datasets")
         text = str(value)
-        if text in _ROLE_OVERRIDES:
-            roles.setdefault(name, _ROLE_OVERRIDES[text])
+        if text in ROLE_OVERRIDES:
+            roles.setdefault(name, ROLE_OVERRIDES[text])
         else:
             type_overrides[name] = parse_type(text)
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from string import Template
 
-from driftscope._types import Role
+from driftscope._types import TESTED_ROLES, Role
 from driftscope.report._format import fmt_num, fmt_p, fmt_share
 from driftscope.report.model import ColumnResult, DriftReport
 from driftscope.report.svg import (
@@ -31,7 +31,6 @@ from driftscope.report.svg import (
     shorten,
 )
 
-_TESTED_ROLES = frozenset({Role.FEATURE, Role.TARGET, Role.PREDICTION})
 _MAX_CHIPS = 40  # drifted columns listed by name in the summary; the rest are counted
 _MAX_DETAILS = 12  # scalar entries of ColumnResult.details shown per column
 _SEVERITY_CAP = 5.0  # the summary chart's axis ends here; longer bars get a break mark
@@ -475,7 +474,7 @@ _NUM = ' class="num"'
 
 
 def _untested_reason(col: ColumnResult) -> str:
-    if col.role not in _TESTED_ROLES:
+    if col.role not in TESTED_ROLES:
         return f"The role {col.role} is not tested; only features, targets and predictions are."
     if col.method is None:
         return f"No drift method applies to {col.type} columns."
