@@ -42,16 +42,14 @@ exit codes: {EXIT_OK} no --fail-on condition met, {EXIT_CONDITION} a condition m
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """The options of ``driftscope report``, with the library's choices and defaults."""
-    from inspect import signature
-
     from driftscope._types import ROLE_OVERRIDES, ColumnType
     from driftscope.decision import CORRECTIONS, CRAMERS_V, DEFAULT_CORRECTION, KS_DISTANCE
-    from driftscope.engine.compare import DEFAULT_SHARE_THRESHOLD, compare
+    from driftscope.decision.calibration import DEFAULT_FALSE_ALARM_RATE
+    from driftscope.engine.compare import DEFAULT_SHARE_THRESHOLD
     from driftscope.report.model import FAIL_ON
     from driftscope.report.terminal import CORRECTION_NAMES
 
-    # compare() names no constant for it: read its own default rather than copy the number.
-    false_alarm_rate = float(signature(compare).parameters["false_alarm_rate"].default)
+    false_alarm_rate = DEFAULT_FALSE_ALARM_RATE
     correction = DEFAULT_CORRECTION
     if DEFAULT_CORRECTION in CORRECTION_NAMES:
         correction += f": {CORRECTION_NAMES[DEFAULT_CORRECTION]}"

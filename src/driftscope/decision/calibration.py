@@ -35,6 +35,8 @@ from driftscope.stats._binning import N_BINS, bin_counts, reference_edges
 FloatArray = NDArray[np.float64]
 Counts = NDArray[np.int64]
 
+DEFAULT_FALSE_ALARM_RATE = 0.05
+"""The false-alarm rate calibrated thresholds aim at unless told otherwise."""
 DRAWS = 200
 """Null draws per calibration: the 95% quantile then rests on the 10 largest draws."""
 MAX_SAMPLE = 5_000
@@ -75,7 +77,7 @@ def calibrate_sorted(
     n_current: int,
     *,
     params: Mapping[str, Any] | None = None,
-    false_alarm_rate: float = 0.05,
+    false_alarm_rate: float = DEFAULT_FALSE_ALARM_RATE,
     draws: int = DRAWS,
     seed: int = 0,
 ) -> Calibration:
@@ -117,7 +119,7 @@ def calibrate_counts(
     n_current: int,
     *,
     params: Mapping[str, Any] | None = None,
-    false_alarm_rate: float = 0.05,
+    false_alarm_rate: float = DEFAULT_FALSE_ALARM_RATE,
     draws: int = DRAWS,
     seed: int = 0,
 ) -> Calibration:

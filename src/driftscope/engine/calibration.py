@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from driftscope.decision.calibration import (
+    DEFAULT_FALSE_ALARM_RATE,
     DRAWS,
     Calibration,
     calibrate_counts,
@@ -94,7 +95,7 @@ def cache_for(directory: str | Path | None) -> CalibrationCache:
 class CalibrationSettings:
     """How the engine calibrates distance thresholds (``None`` settings: fixed thresholds)."""
 
-    false_alarm_rate: float = 0.05
+    false_alarm_rate: float = DEFAULT_FALSE_ALARM_RATE
     draws: int = DRAWS
     cache: CalibrationCache = field(default_factory=CalibrationCache)
 

@@ -13,7 +13,7 @@ from typing import Any
 from driftscope._types import ColumnType, Role
 from driftscope._version import __version__
 from driftscope.decision import CORRECTIONS, DEFAULT_CORRECTION
-from driftscope.decision.calibration import check_rate
+from driftscope.decision.calibration import DEFAULT_FALSE_ALARM_RATE, check_rate
 from driftscope.decision.importance import normalize_importance
 from driftscope.engine.calibration import CalibrationSettings, cache_for
 from driftscope.engine.column import evaluate
@@ -72,7 +72,7 @@ def compare(
     importance: Mapping[str, float] | None = None,
     model: Any = None,
     calibrate: bool = True,
-    false_alarm_rate: float = 0.05,
+    false_alarm_rate: float = DEFAULT_FALSE_ALARM_RATE,
     calibration_cache: str | Path | None = None,
     inf_as_missing: bool = False,
     encoding: str | Mapping[str, str] = "utf-8",
