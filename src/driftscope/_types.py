@@ -32,3 +32,6 @@ TESTED_ROLES = frozenset({Role.FEATURE, Role.TARGET, Role.PREDICTION})
 
 ROLE_OVERRIDES = {"id": Role.ID, "ignored": Role.IGNORED, "timestamp": Role.TIMESTAMP}
 """The roles a user can give a column in place of a type (``--type COLUMN=ROLE``)."""
+
+MODEL_ROLES = (Role.PREDICTION, Role.TARGET)
+"""The model's own columns: tested and counted in the severity, never among the features."""

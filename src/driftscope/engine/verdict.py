@@ -18,12 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from driftscope._types import Role
+from driftscope._types import MODEL_ROLES, Role
 from driftscope.decision.importance import weighted_drift_score
 from driftscope.decision.severity import worst
 from driftscope.report.model import ColumnResult, DatasetVerdict, ModelDrift
-
-MODEL_ROLES = (Role.PREDICTION, Role.TARGET)
 
 
 def dataset_verdict(

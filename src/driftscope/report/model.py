@@ -12,7 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
-from driftscope._types import ColumnType, Role
+from driftscope._types import MODEL_ROLES, ColumnType, Role
 from driftscope.decision.decide import Decision
 from driftscope.stats._result import TestResult
 
@@ -259,7 +259,7 @@ class DriftReport:
     @property
     def drifted_model_columns(self) -> list[str]:
         """Names of the prediction and target columns that drifted, most severe first."""
-        return self._drifted(Role.PREDICTION, Role.TARGET)
+        return self._drifted(*MODEL_ROLES)
 
     def _drifted(self, *roles: Role) -> list[str]:
         drifted = [c for c in self.columns if c.drifted and c.role in roles]
