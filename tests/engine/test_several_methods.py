@@ -101,11 +101,11 @@ def test_further_methods_run_from_profiles_too(data):
 
 
 def test_further_methods_are_in_the_html_section_and_the_chart_switch(data):
-    from driftscope.report.html import _statistics
+    from driftscope.report._sections import method_statistics
 
     report = driftscope.compare(*data, methods=["ks", "psi"])
     a = report.column("a")
-    assert set(_statistics(a)) == {"ks", "psi"}
+    assert set(method_statistics(a)) == {"ks", "psi"}
     page = report.to_html()
     assert "also: psi" in page
     assert '<option value="psi"' in page or "psi statistic" in page

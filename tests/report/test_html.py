@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 
 from driftscope._types import ColumnType, Role
 from driftscope.report._format import fmt_num, fmt_p, fmt_share, fmt_ticks
-from driftscope.report.html import _statistics, render_html, render_notebook
+from driftscope.report._sections import method_statistics
+from driftscope.report.html import render_html, render_notebook
 from driftscope.report.model import (
     ColumnResult,
     DatasetVerdict,
@@ -34,6 +35,7 @@ from driftscope.report.model import (
     Source,
 )
 from driftscope.report.svg import nice_ticks
+from tests.report.conftest import changed, column_result
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
@@ -448,15 +450,16 @@ def _timed(render: Callable[[DriftReport], str], report: DriftReport) -> float:
 
 def column(name: str, **changes: object) -> ColumnResult:
     """A tested numeric ks column that does not drift, with ``changes`` applied."""
-    base = ColumnResult(
+    flat: dict[str, object] = dict(
         name=name, type=ColumnType.NUMERIC, role=Role.FEATURE, method="ks", statistic=0.05,
         p_value=0.3, threshold=0.05, higher_is_drift=False, drifted=False,
         reference_missing_share=0.0, current_missing_share=0.0,
     )  # fmt: skip
-    col = replace(base, **changes)
-    if "drifted" not in changes and col.p_value is not None and col.threshold is not None:
-        col = replace(col, drifted=col.p_value < col.threshold)
-    return col
+    flat.update(changes)
+    p_value, threshold = flat["p_value"], flat["threshold"]
+    if "drifted" not in changes and isinstance(p_value, float) and isinstance(threshold, float):
+        flat["drifted"] = p_value < threshold
+    return column_result(**flat)
 
 
 def report_of(columns: list[ColumnResult]) -> DriftReport:
@@ -498,7 +501,7 @@ def test_no_quality_card_without_findings(realistic_report):
 
 def test_dataset_reasons_and_column_tiers_are_shown(realistic_report, hostile):
     columns = list(realistic_report.columns)
-    columns[0] = replace(columns[0], severity="major")
+    columns[0] = changed(columns[0], severity="major")
     reasons = (f"major: {hostile.name} (ks_distance 0.3)", "warning: income (psi 0.12)")
     dataset = replace(realistic_report.dataset, severity="major", reasons=reasons)
     page = Page(render_html(replace(realistic_report, columns=tuple(columns), dataset=dataset)))
@@ -704,10 +707,11 @@ def test_numbers_of_the_test_table_stay_on_one_line(realistic_report):
 
 
 def test_statistics_are_the_finite_statistic_of_a_tested_column():
-    assert _statistics(column("a", method="psi", statistic=0.25)) == {"psi": 0.25}
-    assert _statistics(column("b", statistic=math.nan)) == {}
-    assert _statistics(column("c", statistic=math.inf, p_value=None, higher_is_drift=True)) == {}
-    assert _statistics(column("d", method=None, statistic=None, p_value=None)) == {}
+    assert method_statistics(column("a", method="psi", statistic=0.25)) == {"psi": 0.25}
+    assert method_statistics(column("b", statistic=math.nan)) == {}
+    infinite = column("c", statistic=math.inf, p_value=None, higher_is_drift=True)
+    assert method_statistics(infinite) == {}
+    assert method_statistics(column("d", method=None, statistic=None, p_value=None)) == {}
 
 
 def test_each_bar_carries_its_statistics_and_the_menu_offers_each_method(mixed_methods_report):
@@ -716,7 +720,7 @@ def test_each_bar_carries_its_statistics_and_the_menu_offers_each_method(mixed_m
     assert page.elements[menu].attrs["id"] == "ds-stat"
     options = [page.elements[i] for i in page.find("option", within=menu)]
     tested = [c for c in mixed_methods_report.columns if c.tested]
-    methods = sorted({m for c in tested for m in _statistics(c)})
+    methods = sorted({m for c in tested for m in method_statistics(c)})
     assert methods == ["chi2", "ks", "psi", "wasserstein"]
     assert [o.attrs["value"] for o in options] == ["", *methods]
     assert "selected" in options[0].attrs
@@ -725,7 +729,7 @@ def test_each_bar_carries_its_statistics_and_the_menu_offers_each_method(mixed_m
         row = page.elements[i]
         col = mixed_methods_report.column(row.attrs["data-name"])
         carried = json.loads(row.attrs["data-stats"])
-        assert carried == pytest.approx(_statistics(col), rel=1e-5)
+        assert carried == pytest.approx(method_statistics(col), rel=1e-5)
 
 
 def test_no_menu_without_a_statistic():

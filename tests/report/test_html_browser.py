@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from driftscope.report.html import _statistics
+from driftscope.report._sections import method_statistics
 from driftscope.report.model import DriftReport
 
 pytestmark = pytest.mark.browser
@@ -284,9 +284,9 @@ def test_menu_switches_the_bars_to_a_statistic_and_back(browser, mixed_methods_r
     order = page.eval_on_selector_all("a.sev-row", "els => els.map(e => e.dataset.name)")
     page.select_option("#ds-stat", "psi")
     psi = {
-        c.name: _statistics(c)["psi"]
+        c.name: method_statistics(c)["psi"]
         for c in mixed_methods_report.columns
-        if "psi" in _statistics(c)
+        if "psi" in method_statistics(c)
     }
     widths = bar_widths(page)
     assert set(widths) == set(psi), "only the columns with a psi statistic are shown"

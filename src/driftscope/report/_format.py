@@ -45,6 +45,23 @@ def fmt_num(value: float | int | str | None) -> str:
     return f"{v:.4g}"
 
 
+def scalar(value: object) -> float | int | str | None:
+    """``value`` as a scalar :func:`fmt_num` can show (numpy numbers as Python ones), or None
+    when it is not a scalar.
+
+    >>> import numpy as np
+    >>> [scalar(v) for v in (np.int64(3), np.float32(0.5), "ks", True, [1, 2], None)]
+    [3, 0.5, 'ks', True, None, None]
+    """
+    if isinstance(value, str | bool):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return None
+
+
 def fmt_p(p: float | None) -> str:
     """Format a p-value: three significant digits, e-notation below 0.001.
 
