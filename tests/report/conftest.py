@@ -11,6 +11,7 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pytest
@@ -18,13 +19,64 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from driftscope._types import ColumnType, Role
+from driftscope.decision.decide import Decision
 from driftscope.report.model import (
     ColumnResult,
     DatasetVerdict,
     Distribution,
     DriftReport,
+    Effect,
     Source,
+    Summary,
 )
+from driftscope.stats import TestResult
+
+FLAT = (
+    "name", "type", "role", "method", "statistic", "p_value", "threshold", "higher_is_drift",
+    "drifted", "details", "reference_missing_share", "current_missing_share",
+    "reference_stats", "current_stats", "distribution", "effect_size", "effect_measure",
+    "effect_threshold", "detectable_effect", "severity", "p_value_adjusted", "error", "note",
+    "also", "importance",
+)  # fmt: skip
+"""The flat view of a row (ColumnResult's properties and fields), as these tests write it."""
+
+
+def column_result(**flat: Any) -> ColumnResult:
+    """A row from its flat fields, composed into the typed parts as the engine composes it."""
+    statistic, method, threshold = flat.pop("statistic", None), flat["method"], None
+    threshold = flat.pop("threshold", None)
+    p_value, higher = flat.pop("p_value", None), flat.pop("higher_is_drift", None)
+    drifted, details = flat.pop("drifted", False), flat.pop("details", None) or {}
+    test = None
+    if method is not None and statistic is not None and threshold is not None:
+        test = TestResult(method, statistic, p_value, threshold, bool(higher), drifted, details)
+    summary = Summary(
+        reference_missing_share=flat.pop("reference_missing_share", 0.0),
+        current_missing_share=flat.pop("current_missing_share", 0.0),
+        reference_stats=flat.pop("reference_stats", None) or {},
+        current_stats=flat.pop("current_stats", None) or {},
+        distribution=flat.pop("distribution", None),
+    )
+    size, measure = flat.pop("effect_size", None), flat.pop("effect_measure", None)
+    minimum, detectable = flat.pop("effect_threshold", None), flat.pop("detectable_effect", None)
+    effect = None
+    if size is not None:
+        effect = Effect(size, measure or method or "", minimum, detectable=detectable)
+    severity = flat.pop("severity", None)
+    decision = flat.pop("decision", None)
+    if decision is None and (severity not in (None, "none") or drifted):
+        status = "drift" if drifted else "ok"
+        decision = Decision(drifted, True, severity or "warning", status)
+    return ColumnResult(summary=summary, test=test, effect=effect, decision=decision, **flat)
+
+
+def changed(col: ColumnResult, **changes: Any) -> ColumnResult:
+    """``col`` with flat fields changed (``dataclasses.replace`` on the flat view)."""
+    flat = {name: getattr(col, name) for name in FLAT}
+    if not {"drifted", "severity"} & set(changes):
+        flat["decision"] = col.decision
+    flat.update(changes)
+    return column_result(**flat)
 
 
 @dataclass(frozen=True)
@@ -83,7 +135,7 @@ def numeric_stats(x: NDArray[np.float64]) -> dict[str, float | int | str | None]
 
 def ks_column(name: str, ref: NDArray[np.float64], cur: NDArray[np.float64]) -> ColumnResult:
     res = stats.ks_2samp(ref, cur)
-    return ColumnResult(
+    return column_result(
         name=name,
         type=ColumnType.NUMERIC,
         role=Role.FEATURE,
@@ -106,7 +158,7 @@ def wasserstein_column(
     name: str, ref: NDArray[np.float64], cur: NDArray[np.float64]
 ) -> ColumnResult:
     value = stats.wasserstein_distance(ref, cur) / ref.std()
-    return ColumnResult(
+    return column_result(
         name=name,
         type=ColumnType.NUMERIC,
         role=Role.FEATURE,
@@ -134,7 +186,7 @@ def chi2_column(
     role: Role = Role.FEATURE,
 ) -> ColumnResult:
     res = stats.chi2_contingency(np.vstack([ref_counts, cur_counts]), correction=False)
-    return ColumnResult(
+    return column_result(
         name=name,
         type=kind,
         role=role,
@@ -221,7 +273,7 @@ def realistic_columns(seed: int = 7) -> list[ColumnResult]:
             rng.multinomial(n, [0.5, 0.3, 0.2]),
             rng.multinomial(n, [0.2, 0.3, 0.5]),
         ),
-        ColumnResult(
+        column_result(
             name="all_missing",
             type=ColumnType.NUMERIC,
             role=Role.FEATURE,
@@ -235,7 +287,7 @@ def realistic_columns(seed: int = 7) -> list[ColumnResult]:
             current_missing_share=1.0,
             error="all values are missing in reference and current",
         ),
-        ColumnResult(
+        column_result(
             name="notes",
             type=ColumnType.TEXT,
             role=Role.FEATURE,
@@ -249,7 +301,7 @@ def realistic_columns(seed: int = 7) -> list[ColumnResult]:
             current_missing_share=0.0,
             error=HOSTILE.error,
         ),
-        ColumnResult(
+        column_result(
             name="customer_id",
             type=ColumnType.CATEGORICAL,
             role=Role.ID,
@@ -295,7 +347,7 @@ def wide_columns(n: int, seed: int = 1) -> list[ColumnResult]:
             kind, method = ColumnType.NUMERIC, "ks"
         p = float(10 ** -rng.uniform(3, 12)) if drifted else float(rng.uniform(0.05, 1))
         cols.append(
-            ColumnResult(
+            column_result(
                 name=f"feature_{i:04d}",
                 type=kind,
                 role=Role.FEATURE,
@@ -382,7 +434,7 @@ def psi(ref: NDArray[np.float64], cur: NDArray[np.float64], bins: int = 10) -> f
 
 def psi_column(name: str, ref: NDArray[np.float64], cur: NDArray[np.float64]) -> ColumnResult:
     value = psi(ref, cur)
-    return ColumnResult(
+    return column_result(
         name=name,
         type=ColumnType.NUMERIC,
         role=Role.FEATURE,

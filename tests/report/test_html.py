@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.report.conftest import changed, column_result
 
 from driftscope._types import ColumnType, Role
 from driftscope.report._format import fmt_num, fmt_p, fmt_share, fmt_ticks
@@ -35,7 +36,6 @@ from driftscope.report.model import (
     Source,
 )
 from driftscope.report.svg import nice_ticks
-from tests.report.conftest import changed, column_result
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
@@ -450,11 +450,11 @@ def _timed(render: Callable[[DriftReport], str], report: DriftReport) -> float:
 
 def column(name: str, **changes: object) -> ColumnResult:
     """A tested numeric ks column that does not drift, with ``changes`` applied."""
-    flat: dict[str, object] = dict(
-        name=name, type=ColumnType.NUMERIC, role=Role.FEATURE, method="ks", statistic=0.05,
-        p_value=0.3, threshold=0.05, higher_is_drift=False, drifted=False,
-        reference_missing_share=0.0, current_missing_share=0.0,
-    )  # fmt: skip
+    flat: dict[str, object] = {
+        "name": name, "type": ColumnType.NUMERIC, "role": Role.FEATURE, "method": "ks",
+        "statistic": 0.05, "p_value": 0.3, "threshold": 0.05, "higher_is_drift": False,
+        "drifted": False, "reference_missing_share": 0.0, "current_missing_share": 0.0,
+    }  # fmt: skip
     flat.update(changes)
     p_value, threshold = flat["p_value"], flat["threshold"]
     if "drifted" not in changes and isinstance(p_value, float) and isinstance(threshold, float):

@@ -106,6 +106,17 @@ def _key(parts: list[Any], reference: bytes) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """A method's result on a column, with its threshold before calibration (``fixed``) and
+    what its distance reaches by chance (``chance``, the calibration's threshold; None when
+    it was not calibrated)."""
+
+    result: TestResult
+    fixed: float
+    chance: float | None = None
+
+
 def calibrate_result(
     res: TestResult,
     settings: CalibrationSettings | None,
@@ -115,12 +126,13 @@ def calibrate_result(
     reference_counts: NDArray[np.int64] | None = None,
     labels: tuple[str, ...] = (),
     n_current: int,
-) -> TestResult:
+) -> Measured:
     """``res`` of a distance with its threshold raised to the calibrated one where that is
-    larger; the calibration is in ``details`` either way. Tests, degenerate results (equal
-    constant samples) and ``settings=None`` come back unchanged."""
-    if settings is None or not res.higher_is_drift or "note" in res.details:
-        return res
+    larger, as :class:`Measured`; the calibration is in ``details`` too. Tests, degenerate
+    results (equal constant samples) and ``settings=None`` come back unchanged."""
+    unchanged = Measured(res, res.threshold)
+    if settings is None or not res.higher_is_drift or res.degenerate:
+        return unchanged
     options: dict[str, Any] = {
         "params": params,
         "false_alarm_rate": settings.false_alarm_rate,
@@ -143,7 +155,7 @@ def calibrate_result(
             return calibrate_counts(res.method, counts, n_current, seed=seed, **options)
 
     else:
-        return res
+        return unchanged
     parts = [res.method, sorted(params.items()), n_current, settings.false_alarm_rate]
     key = _key([*parts, settings.draws], fingerprint)
     calibration = settings.cache.get(key)
@@ -152,9 +164,10 @@ def calibrate_result(
         settings.cache.put(key, calibration)
     threshold = max(res.threshold, calibration.threshold)
     details = {**res.details, **calibration.to_dict(), "fixed_threshold": res.threshold}
-    return replace(
+    calibrated = replace(
         res,
         threshold=threshold,
         drifted=passes(res.statistic, None, threshold, higher_is_drift=True),
         details=MappingProxyType(details),
     )
+    return Measured(calibrated, res.threshold, calibration.threshold)

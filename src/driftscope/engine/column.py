@@ -1,10 +1,25 @@
-"""Evaluate one planned column: extract values once, run its method, summarise for people."""
+"""Evaluate one planned column over any side: the one ``evaluate()`` of the engine.
+
+A side hands over each column as raw values (an Arrow column) or as a column profile. The
+column's values are prepared once per side (sorted, or counted), and the most exact kernel
+that both sides allow runs:
+
+- categories: counts aligned over both sides, exact from raw data and from profiles;
+- numbers held exactly on both sides (raw data, or a profile whose sketch still holds every
+  value): the method on the two sorted samples;
+- otherwise, what the profiles keep (counts on the reference's bins, moments, quantile
+  sketches with their error bound): see :mod:`driftscope.engine.profile_kernels`.
+
+The effect size is the method's statistic when the method declares that its statistic *is*
+the effect measure (``Method.statistic_is``), else it is computed. No method is named here.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -12,11 +27,20 @@ import pyarrow as pa
 
 from driftscope._types import ColumnType
 from driftscope.decision import CRAMERS_V, KS_DISTANCE, EffectMeasure, cramers_v, ks_distance
-from driftscope.engine.calibration import CalibrationSettings, calibrate_result
+from driftscope.engine.calibration import CalibrationSettings, Measured, calibrate_result
 from driftscope.engine.plan import (
     DEFAULT_BINARY_METHOD,
     DEFAULT_CATEGORICAL_METHOD,
+    DEFAULT_NUMERIC_METHOD,
     ColumnPlan,
+)
+from driftscope.engine.profile_kernels import (
+    aligned_counts,
+    histogram_distribution,
+    missing_of,
+    profile_stats,
+    sketch_ks_distance,
+    test_profiles,
 )
 from driftscope.engine.summary import (
     category_distribution,
@@ -26,125 +50,132 @@ from driftscope.engine.summary import (
 )
 from driftscope.errors import InputError
 from driftscope.io import CategoryCounts, category_counts, numeric_values
-from driftscope.report.model import ColumnResult, MethodResult
+from driftscope.profiling import CategoricalProfile, ColumnProfile, NumericProfile
+from driftscope.profiling.sketch_stats import exact_values
+from driftscope.report.model import ColumnResult, Distribution, Effect, MethodResult, Summary
 from driftscope.stats import TestResult, prepare_numeric
 from driftscope.stats import get as get_method
 
 MAX_NEW_CATEGORY_EXAMPLES = 5
+ColumnData: TypeAlias = pa.ChunkedArray | ColumnProfile
+"""One side's column as a side hands it over: raw values, or the column's profile."""
+_NUMBERS = (ColumnType.NUMERIC, ColumnType.DATETIME)
+_NO_PARAMS: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
 
 
-def _effect(res: TestResult, measure: EffectMeasure, size: Callable[[], float]) -> dict[str, Any]:
-    """Effect-size fields of a result: a distance is its own effect (its threshold decides);
-    a test gets ``measure``, computed only then, with that measure's default minimum."""
-    if res.higher_is_drift:
-        return {
-            "effect_size": res.statistic,
-            "effect_measure": res.method,
-            "effect_threshold": res.threshold,
-        }
-    return {
-        "effect_size": size(),
-        "effect_measure": measure.name,
-        "effect_threshold": measure.default_minimum,
-    }
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How every column of a comparison is evaluated: +/-inf as missing or as an error,
+    parameters per method, and the calibration of distance thresholds (None: fixed)."""
+
+    inf_as_missing: bool = False
+    params: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: _NO_PARAMS)
+    calibration: CalibrationSettings | None = None
+
+    def params_of(self, method: str) -> dict[str, Any]:
+        return dict(self.params.get(method, {}))
+
+
+@dataclass(frozen=True, slots=True)
+class _Numbers:
+    """One side of a numeric column, prepared once: its sorted finite values when they are
+    all known (raw data, or a profile whose sketch still holds every value), else its
+    profile; with its counts and summary numbers."""
+
+    n_missing: int
+    n_total: int
+    n_inf: int
+    n_finite: int
+    stats: Mapping[str, float | int | str | None]
+    values: npt.NDArray[np.float64] | None = None
+    profile: NumericProfile | None = None
+
+
+def evaluate(
+    plan: ColumnPlan, ref: ColumnData, cur: ColumnData, settings: Settings
+) -> ColumnResult:
+    """One column's row of the report; data problems become the row's error, never a crash."""
+    if not plan.tested:
+        return _untested(plan, _missing_shares(ref, cur, inf_as_missing=False), plan.error)
+    try:
+        if isinstance(ref, pa.ChunkedArray) and isinstance(cur, pa.ChunkedArray):
+            if plan.type in _NUMBERS:
+                return _numeric(
+                    plan, _from_values(ref, settings), _from_values(cur, settings), settings
+                )
+            return _counts(plan, category_counts(ref, cur), settings)
+        if isinstance(ref, CategoricalProfile) and isinstance(cur, CategoricalProfile):
+            return _counts(plan, aligned_counts(plan.name, ref, cur), settings)
+        if isinstance(ref, NumericProfile) and isinstance(cur, NumericProfile):
+            inf = settings.inf_as_missing
+            return _numeric(plan, _from_profile(ref, inf), _from_profile(cur, inf), settings)
+        raise InputError(
+            f"column {plan.name!r} is {_kind(ref)} in the reference but {_kind(cur)} in the "
+            "current data; profile both with the same schema"
+        )
+    except InputError as exc:
+        shares = _missing_shares(ref, cur, inf_as_missing=False)
+        return _untested(plan, shares, str(exc), method=plan.method)
+
+
+def _kind(data: ColumnData) -> str:
+    if isinstance(data, pa.ChunkedArray):
+        return "raw data"
+    return f"profiled as {data.column_type}"
 
 
 def _share(part: int, total: int) -> float:
     return part / total if total else 0.0
 
 
-def untested(plan: ColumnPlan, ref: pa.ChunkedArray, cur: pa.ChunkedArray) -> ColumnResult:
-    """The row of a column that is reported but not tested (id, timestamp, error, ...)."""
-    return ColumnResult(
-        name=plan.name,
-        type=plan.type,
-        role=plan.role,
-        method=None,
-        statistic=None,
-        p_value=None,
-        threshold=None,
-        higher_is_drift=None,
-        drifted=False,
-        reference_missing_share=_share(ref.null_count, len(ref)),
-        current_missing_share=_share(cur.null_count, len(cur)),
-        error=plan.error,
-        note=plan.note,
-    )
+def _missing_shares(ref: ColumnData, cur: ColumnData, *, inf_as_missing: bool) -> Summary:
+    shares = []
+    for data in (ref, cur):
+        if isinstance(data, pa.ChunkedArray):
+            shares.append(_share(data.null_count, len(data)))
+        else:
+            shares.append(_share(*missing_of(data, inf_as_missing)))
+    return Summary(reference_missing_share=shares[0], current_missing_share=shares[1])
 
 
-def _result(
-    plan: ColumnPlan,
-    method: str,
-    res: TestResult | None,
-    ref_missing: float,
-    cur_missing: float,
-    error: str | None = None,
-    **extra: Any,
+def _untested(
+    plan: ColumnPlan, summary: Summary, error: str | None, *, method: str | None = None
 ) -> ColumnResult:
-    details: Mapping[str, Any] = dict(res.details) if res is not None else {}
+    """The row of a column reported but not tested (an id, a timestamp, an error, ...)."""
     return ColumnResult(
         name=plan.name,
         type=plan.type,
         role=plan.role,
         method=method,
-        statistic=res.statistic if res is not None else None,
-        p_value=res.p_value if res is not None else None,
-        threshold=res.threshold if res is not None else None,
-        higher_is_drift=res.higher_is_drift if res is not None else None,
-        drifted=res.drifted if res is not None else False,
-        reference_missing_share=ref_missing,
-        current_missing_share=cur_missing,
+        summary=summary,
         error=error,
-        details=details,
-        **extra,
+        note=plan.note,
     )
 
 
-def evaluate_numeric(
-    plan: ColumnPlan,
-    ref: pa.ChunkedArray,
-    cur: pa.ChunkedArray,
-    *,
-    inf_as_missing: bool,
-    params: Mapping[str, Any],
-    calibration: CalibrationSettings | None = None,
-) -> ColumnResult:
-    """Sort each side once and give the sorted samples to the method and the summary."""
-    method = plan.method or "ks"
-    rs = prepare_numeric(numeric_values(ref), inf_as_missing=inf_as_missing)
-    cs = prepare_numeric(numeric_values(cur), inf_as_missing=inf_as_missing)
-    ref_missing = _share(rs.n_missing, rs.n_total)
-    cur_missing = _share(cs.n_missing, cs.n_total)
-    stats_r = numeric_stats(rs.values, rs.n_missing)
-    stats_c = numeric_stats(cs.values, cs.n_missing)
-    error = numeric_error(
-        plan.name,
-        [("reference", rs.n_inf, rs.values.size), ("current", cs.n_inf, cs.values.size)],
-        inf_as_missing=inf_as_missing,
+def _from_values(data: pa.ChunkedArray, settings: Settings) -> _Numbers:
+    sample = prepare_numeric(numeric_values(data), inf_as_missing=settings.inf_as_missing)
+    return _Numbers(
+        n_missing=sample.n_missing,
+        n_total=sample.n_total,
+        n_inf=sample.n_inf,
+        n_finite=int(sample.values.size),
+        stats=numeric_stats(sample.values, sample.n_missing),
+        values=sample.values,
     )
-    if error is not None:
-        return _result(
-            plan,
-            method,
-            None,
-            ref_missing,
-            cur_missing,
-            error,
-            reference_stats=stats_r,
-            current_stats=stats_c,
-        )
-    res, extra = test_sorted(
-        plan, method, rs.values, cs.values, params=params, calibration=calibration
-    )
-    return _result(
-        plan,
-        method,
-        res,
-        ref_missing,
-        cur_missing,
-        reference_stats=stats_r,
-        current_stats=stats_c,
-        **extra,
+
+
+def _from_profile(col: NumericProfile, inf_as_missing: bool) -> _Numbers:
+    missing, total = missing_of(col, inf_as_missing)
+    values = exact_values(col.sketch)  # a sketch that holds every value stands in for them
+    return _Numbers(
+        n_missing=missing,
+        n_total=total,
+        n_inf=col.n_inf,
+        n_finite=col.n_finite,
+        stats=numeric_stats(values, missing) if values is not None else profile_stats(col, missing),
+        values=values,
+        profile=col,
     )
 
 
@@ -161,6 +192,84 @@ def numeric_error(
         if n_values == 0:
             return f"column {name!r}: every value is missing in the {side}"
     return None
+
+
+def _numeric(plan: ColumnPlan, ref: _Numbers, cur: _Numbers, settings: Settings) -> ColumnResult:
+    method = plan.method or DEFAULT_NUMERIC_METHOD
+    summary = Summary(
+        reference_missing_share=_share(ref.n_missing, ref.n_total),
+        current_missing_share=_share(cur.n_missing, cur.n_total),
+        reference_stats=ref.stats,
+        current_stats=cur.stats,
+    )
+    error = numeric_error(
+        plan.name,
+        [("reference", ref.n_inf, ref.n_finite), ("current", cur.n_inf, cur.n_finite)],
+        inf_as_missing=settings.inf_as_missing,
+    )
+    if error is not None:
+        return _untested(plan, summary, error, method=method)
+    run: Callable[[str, float | None], Measured]
+    size: Callable[[], float]
+    distribution: Distribution | None
+    if ref.values is not None and cur.values is not None:  # exact: the sorted samples
+        r, c = ref.values, cur.values
+
+        def run(name: str, threshold: float | None) -> Measured:
+            return run_sorted(name, r, c, threshold=threshold, settings=settings)
+
+        def size() -> float:
+            return ks_distance(r, c)
+
+        distribution = numeric_distribution(r, c)
+    else:  # from what the two profiles keep
+        assert ref.profile is not None
+        assert cur.profile is not None
+        rp, cp = ref.profile, cur.profile
+
+        def run(name: str, threshold: float | None) -> Measured:
+            options = settings.params_of(name)
+            return test_profiles(
+                plan.name, name, rp, cp, options, settings.calibration, threshold=threshold
+            )
+
+        def size() -> float:
+            return sketch_ks_distance(rp, cp)
+
+        distribution = histogram_distribution(rp, cp)
+    measured = run(method, plan.threshold)
+    return ColumnResult(
+        name=plan.name,
+        type=plan.type,
+        role=plan.role,
+        method=method,
+        summary=replace(summary, distribution=distribution),
+        test=measured.result,
+        effect=_effect(measured, KS_DISTANCE, size),
+        also=run_also(plan, lambda name: run(name, None).result),
+        note=plan.note,
+    )
+
+
+def _effect(measured: Measured, measure: EffectMeasure, size: Callable[[], float]) -> Effect:
+    """A column's effect: a distance is its own effect (its fixed threshold is the minimum,
+    its calibration what chance reaches); a test gets ``measure`` with that measure's
+    default minimum, taken from the statistic when the method's statistic is that measure."""
+    res = measured.result
+    if res.higher_is_drift:
+        return Effect(
+            size=res.statistic,
+            measure=res.method,
+            minimum=measured.fixed,
+            chance=measured.chance,
+            detectable=measured.chance,
+        )
+    own = get_method(res.method).statistic_is == measure.name
+    return Effect(
+        size=res.statistic if own else size(),
+        measure=measure.name,
+        minimum=measure.default_minimum,
+    )
 
 
 def run_also(plan: ColumnPlan, run: Callable[[str], TestResult]) -> tuple[MethodResult, ...]:
@@ -181,158 +290,73 @@ def run_sorted(
     current: npt.NDArray[np.float64],
     *,
     threshold: float | None,
-    params: Mapping[str, Any],
-    calibration: CalibrationSettings | None,
-) -> TestResult:
+    settings: Settings,
+) -> Measured:
     """``method`` on two sorted samples, its threshold calibrated when it is a distance."""
-    res = get_method(method).from_sorted(
-        reference, current, threshold=threshold, **params.get(method, {})
-    )
+    params = settings.params_of(method)
+    res = get_method(method).from_sorted(reference, current, threshold=threshold, **params)
     return calibrate_result(
         res,
-        calibration,
-        dict(params.get(method, {})),
+        settings.calibration,
+        params,
         sorted_reference=reference,
         n_current=int(current.size),
     )
 
 
-def test_sorted(
-    plan: ColumnPlan,
-    method: str,
-    reference: npt.NDArray[np.float64],
-    current: npt.NDArray[np.float64],
-    *,
-    params: Mapping[str, Any],
-    calibration: CalibrationSettings | None,
-) -> tuple[TestResult, dict[str, Any]]:
-    """Run ``method`` and the plan's further methods on two sorted samples; also the row's
-    effect and chart."""
-    res = run_sorted(
-        method,
-        reference,
-        current,
-        threshold=plan.threshold,
-        params=params,
-        calibration=calibration,
-    )
-    also = run_also(
-        plan,
-        lambda m: run_sorted(
-            m, reference, current, threshold=None, params=params, calibration=calibration
-        ),
-    )
-    # ks reports D itself (as the lattice value in exact mode, which is D up to rounding)
-    effect = _effect(
-        res,
-        KS_DISTANCE,
-        lambda: res.statistic if res.method == "ks" else ks_distance(reference, current),
-    )
-    return res, {
-        "distribution": numeric_distribution(reference, current),
-        "also": also,
-        **effect,
-    }
-
-
-def evaluate_categorical(
-    plan: ColumnPlan,
-    ref: pa.ChunkedArray,
-    cur: pa.ChunkedArray,
-    *,
-    params: Mapping[str, Any],
-    calibration: CalibrationSettings | None = None,
-) -> ColumnResult:
-    """Count categories once (aligned over both sides) and test the counts."""
-    return evaluate_counts(plan, category_counts(ref, cur), params=params, calibration=calibration)
-
-
-def evaluate_counts(
-    plan: ColumnPlan,
-    counts: CategoryCounts,
-    *,
-    params: Mapping[str, Any],
-    calibration: CalibrationSettings | None = None,
-) -> ColumnResult:
+def _counts(plan: ColumnPlan, counts: CategoryCounts, settings: Settings) -> ColumnResult:
     """Test category counts aligned over both sides (from raw data or from profiles)."""
     n_labels = len(counts.labels)
     method = plan.method
     if method is None or ("categorical" not in get_method(method).kinds and n_labels > 2):
         method = DEFAULT_BINARY_METHOD if n_labels <= 2 else DEFAULT_CATEGORICAL_METHOD
-    ref_missing = _share(
-        counts.reference_missing, int(counts.reference.sum()) + counts.reference_missing
-    )
-    cur_missing = _share(counts.current_missing, int(counts.current.sum()) + counts.current_missing)
+    ref_total = int(counts.reference.sum()) + counts.reference_missing
+    cur_total = int(counts.current.sum()) + counts.current_missing
     new = (counts.reference == 0) & (counts.current > 0)
-    stats_r = category_stats(counts.labels, counts.reference, counts.reference_missing)
-    stats_c = category_stats(counts.labels, counts.current, counts.current_missing, new=new)
+    summary = Summary(
+        reference_missing_share=_share(counts.reference_missing, ref_total),
+        current_missing_share=_share(counts.current_missing, cur_total),
+        reference_stats=category_stats(counts.labels, counts.reference, counts.reference_missing),
+        current_stats=category_stats(
+            counts.labels, counts.current, counts.current_missing, new=new
+        ),
+    )
     for side, arr in (("reference", counts.reference), ("current", counts.current)):
         if arr.sum() == 0:
-            return _result(
-                plan,
-                method,
-                None,
-                ref_missing,
-                cur_missing,
-                f"column {plan.name!r}: every value is missing in the {side}",
-                reference_stats=stats_r,
-                current_stats=stats_c,
-            )
+            error = f"column {plan.name!r}: every value is missing in the {side}"
+            return _untested(plan, summary, error, method=method)
 
-    def run(name: str, threshold: float | None) -> TestResult:
+    def run(name: str, threshold: float | None) -> Measured:
+        params = settings.params_of(name)
         res = get_method(name).from_counts(
-            counts.reference, counts.current, threshold=threshold, **params.get(name, {})
+            counts.reference, counts.current, threshold=threshold, **params
         )
         return calibrate_result(
             res,
-            calibration,
-            dict(params.get(name, {})),
+            settings.calibration,
+            params,
             reference_counts=counts.reference,
             labels=counts.labels,
             n_current=int(counts.current.sum()),
         )
 
-    res = run(method, plan.threshold)
-    also = run_also(plan, lambda name: run(name, None))
+    measured = run(method, plan.threshold)
     examples = [counts.labels[i] for i in np.flatnonzero(new)[:MAX_NEW_CATEGORY_EXAMPLES]]
     if examples:
-        res = replace(res, details={**res.details, "new_category_examples": examples})
-    return _result(
-        plan,
-        method,
-        res,
-        ref_missing,
-        cur_missing,
-        distribution=category_distribution(counts.labels, counts.reference, counts.current),
-        also=also,
-        reference_stats=stats_r,
-        current_stats=stats_c,
-        **_effect(res, CRAMERS_V, lambda: cramers_v(counts.reference, counts.current)),
+        res = measured.result
+        details = MappingProxyType({**res.details, "new_category_examples": examples})
+        measured = replace(measured, result=replace(res, details=details))
+    return ColumnResult(
+        name=plan.name,
+        type=plan.type,
+        role=plan.role,
+        method=method,
+        summary=replace(
+            summary,
+            distribution=category_distribution(counts.labels, counts.reference, counts.current),
+        ),
+        test=measured.result,
+        effect=_effect(measured, CRAMERS_V, lambda: cramers_v(counts.reference, counts.current)),
+        also=run_also(plan, lambda name: run(name, None).result),
+        note=plan.note,
     )
-
-
-def evaluate(
-    plan: ColumnPlan,
-    ref: pa.ChunkedArray,
-    cur: pa.ChunkedArray,
-    *,
-    inf_as_missing: bool,
-    params: Mapping[str, Any],
-    calibration: CalibrationSettings | None = None,
-) -> ColumnResult:
-    """One column's row of the report; data problems become the row's error, never a crash."""
-    if not plan.tested:
-        return untested(plan, ref, cur)
-    try:
-        if plan.type in (ColumnType.NUMERIC, ColumnType.DATETIME):
-            return evaluate_numeric(
-                plan,
-                ref,
-                cur,
-                inf_as_missing=inf_as_missing,
-                params=params,
-                calibration=calibration,
-            )
-        return evaluate_categorical(plan, ref, cur, params=params, calibration=calibration)
-    except InputError as exc:
-        return replace(untested(plan, ref, cur), method=plan.method, error=str(exc))

@@ -16,7 +16,7 @@ from driftscope.decision import CORRECTIONS, DEFAULT_CORRECTION
 from driftscope.decision.calibration import DEFAULT_FALSE_ALARM_RATE, check_rate
 from driftscope.decision.importance import normalize_importance
 from driftscope.engine.calibration import CalibrationSettings, cache_for
-from driftscope.engine.column import evaluate
+from driftscope.engine.column import Settings, evaluate
 from driftscope.engine.decide import (
     apply_decisions,
     check_columns,
@@ -25,7 +25,7 @@ from driftscope.engine.decide import (
 )
 from driftscope.engine.importance import permutation_importance
 from driftscope.engine.plan import ColumnPlan, Methods, Side, TableSide, plan_columns
-from driftscope.engine.profiled import evaluate_profiled, is_profile_input, profile_sides
+from driftscope.engine.profiled import is_profile_input, profile_sides
 from driftscope.engine.quality import column_findings
 from driftscope.engine.verdict import dataset_verdict
 from driftscope.errors import ConfigError, InputError, param_error
@@ -187,49 +187,30 @@ def compare(
         raise ConfigError("model: permutation importance needs the target column (target=...)")
     encodings = _encodings(encoding)
     warnings: tuple[str, ...] = ()
-    run: Callable[[ColumnPlan], ColumnResult]
     ref_side: Side
     cur_side: Side
+    ref_table = None
     if is_profile_input(reference) or is_profile_input(current):
         if model is not None:
             raise ConfigError(
                 "model: permutation importance needs the raw reference data, not a profile; "
                 "pass importance=... instead"
             )
-        ref_prof, cur_prof = profile_sides(
+        ref_side, cur_side = profile_sides(
             reference, current, schema=schema, encodings=encodings, delimiter=delimiter
         )
-        ref_side, cur_side = ref_prof, cur_prof
-        ref_source = Source(ref_prof.profile.n_rows, ref_prof.source)
-        cur_source = Source(cur_prof.profile.n_rows, cur_prof.source)
-        ref_table = None
-
-        def run(plan: ColumnPlan) -> ColumnResult:
-            return evaluate_profiled(
-                plan,
-                ref_prof.profile[plan.name],
-                cur_prof.profile[plan.name],
-                inf_as_missing=inf_as_missing,
-                params=params,
-                calibration=settings,
-            )
-
+        ref_source = Source(ref_side.profile.n_rows, ref_side.source)
+        cur_source = Source(cur_side.profile.n_rows, cur_side.source)
     else:
         ref, cur = _read_both(reference, current, encodings, delimiter)
         warnings = ref.warnings + cur.warnings
         ref_side, cur_side = TableSide(ref), TableSide(cur)
         ref_source, cur_source = Source(ref.n_rows, ref.source), Source(cur.n_rows, cur.source)
         ref_table = ref.table
+    evaluation = Settings(inf_as_missing=inf_as_missing, params=params, calibration=settings)
 
-        def run(plan: ColumnPlan) -> ColumnResult:
-            return evaluate(
-                plan,
-                ref.table.column(plan.name),
-                cur.table.column(plan.name),
-                inf_as_missing=inf_as_missing,
-                params=params,
-                calibration=settings,
-            )
+    def run(plan: ColumnPlan) -> ColumnResult:
+        return evaluate(plan, ref_side.column(plan.name), cur_side.column(plan.name), evaluation)
 
     probabilities = _probabilities(probability)
     predictions = [prediction] if isinstance(prediction, str) else list(prediction or [])

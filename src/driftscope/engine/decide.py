@@ -16,7 +16,7 @@ from driftscope.decision.decide import Evidence, decide
 from driftscope.decision.power import detectable_cramers_v, detectable_ks_distance
 from driftscope.decision.severity import Tiers, default_tiers
 from driftscope.errors import ConfigError, param_error
-from driftscope.report.model import ColumnResult
+from driftscope.report.model import ColumnResult, Effect
 
 
 def resolve_min_effect(
@@ -80,43 +80,30 @@ def apply_decisions(
     adjusted = dict(zip(family, adjust_p_values(raw, correction), strict=True))
     out = list(columns)
     for i, col in enumerate(columns):
-        if not col.tested or col.threshold is None or col.statistic is None:
+        if not col.tested or col.test is None:
             continue
-        is_test = i in adjusted
-        if not is_test:  # a distance: its threshold is its minimum effect
-            minimum = col.effect_threshold
-        elif col.effect_size is not None:
-            minimum = resolve_min_effect(min_effect, col.name, col.effect_threshold or 0.0)
-        else:
-            minimum = None
-        chance = _number(col.details.get("calibrated_threshold"))
-        fixed = _number(col.details.get("fixed_threshold"))
+        res, effect, is_test = col.test, col.effect, i in adjusted
+        if is_test and effect is not None:
+            minimum = resolve_min_effect(min_effect, col.name, effect.minimum or 0.0)
+            effect = replace(effect, minimum=minimum, detectable=_detectable(col))
         evidence = Evidence(
-            statistic=col.statistic,
+            statistic=res.statistic,
             p_value=float(adjusted[i]) if is_test else None,
-            threshold=col.threshold,
-            higher_is_drift=bool(col.higher_is_drift),
-            effect_size=col.effect_size if is_test else col.statistic,
-            effect_minimum=minimum if is_test else fixed,
-            chance_threshold=chance,
-            detectable_effect=chance if not is_test else _detectable(col),
-            degenerate="note" in col.details,
+            threshold=res.threshold,
+            higher_is_drift=res.higher_is_drift,
+            effect_size=effect.size if effect is not None else None,
+            effect_minimum=effect.minimum if effect is not None else None,
+            chance_threshold=effect.chance if effect is not None else None,
+            detectable_effect=effect.detectable if effect is not None else None,
+            degenerate=res.degenerate,
         )
-        decision = decide(evidence, _tiers(col, minimum, tiers))
         out[i] = replace(
             col,
             p_value_adjusted=evidence.p_value if is_test else col.p_value_adjusted,
-            effect_threshold=minimum,
-            detectable_effect=evidence.detectable_effect,
-            drifted=decision.drifted,
-            severity=decision.severity,
-            decision=decision,
+            effect=effect,
+            decision=decide(evidence, _tiers(col, effect, tiers)),
         )
     return out
-
-
-def _number(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _detectable(col: ColumnResult) -> float | None:
@@ -134,16 +121,19 @@ def _detectable(col: ColumnResult) -> float | None:
 
 
 def _tiers(
-    col: ColumnResult, minimum: float | None, tiers: Mapping[str, tuple[float, float]] | None
+    col: ColumnResult, effect: Effect | None, tiers: Mapping[str, tuple[float, float]] | None
 ) -> Tiers | None:
-    """The column's severity limits: the user's, else the defaults of its effect measure."""
-    if col.effect_size is None:
+    """The column's severity limits: the user's, else the defaults of its effect measure
+    (for a distance, from its possibly calibrated threshold)."""
+    if effect is None:
         return None
     limits = (tiers or {}).get(col.name)
     if limits is not None:
         return Tiers(float(limits[0]), float(limits[1]))
+    is_test = col.p_value is not None and not col.higher_is_drift
+    minimum = effect.minimum if is_test else col.threshold
     return default_tiers(
-        col.effect_measure or "",
-        is_test=col.p_value is not None and not col.higher_is_drift,
+        effect.measure,
+        is_test=is_test,
         threshold=minimum if minimum is not None else 0.0,
     )

@@ -16,6 +16,7 @@ import pyarrow as pa
 from driftscope._types import ROLE_OVERRIDES, TESTED_ROLES, ColumnType, Role
 from driftscope.errors import ConfigError, SchemaError
 from driftscope.io import Dataset, infer_type, is_id_like, is_zero_one, parse_type
+from driftscope.profiling import ColumnProfile
 from driftscope.report.model import QualityIssue
 from driftscope.stats import get as get_method
 
@@ -74,6 +75,9 @@ class Side(Protocol):
     def zero_one(self, name: str) -> bool:
         """Whether the column holds integers that are all 0 or 1 (a flag written as numbers)."""
 
+    def column(self, name: str) -> pa.ChunkedArray | ColumnProfile:
+        """The column as the side holds it, for :func:`driftscope.engine.column.evaluate`."""
+
 
 @dataclass(frozen=True, slots=True)
 class TableSide:
@@ -100,6 +104,9 @@ class TableSide:
 
     def zero_one(self, name: str) -> bool:
         return is_zero_one(self.dataset.table.column(name))
+
+    def column(self, name: str) -> pa.ChunkedArray:
+        return self.dataset.table.column(name)
 
 
 Methods = str | Sequence[str] | Mapping[str, str | Sequence[str]]

@@ -53,49 +53,144 @@ class MethodResult:
 
 
 @dataclass(frozen=True, slots=True)
-class ColumnResult:
-    """One row of the report: the test applied to one column and what came out of it.
+class Summary:
+    """What a person reads about one column's two sides, whether or not it was tested:
+    missing shares, summary numbers (count, mean, ... or count, categories, ..., in the
+    order they should be shown) and the chart's distribution."""
 
-    ``statistic`` / ``p_value`` / ``threshold`` / ``higher_is_drift`` come from the method's
-    :class:`~driftscope.stats.TestResult`; they are None when the column was not tested
-    (``error`` then says why, or ``role`` is not a tested role).
-    ``reference_stats`` / ``current_stats`` are summary numbers for people (count, mean, ...
-    or count, categories, ...), in the order they should be shown.
-    ``p_value_adjusted`` is the p-value after multiple-testing correction over the report's
-    tested columns; ``effect_size`` (measured as ``effect_measure``: ``ks_distance``,
-    ``cramers_v``, or the distance itself) must reach ``effect_threshold`` for a test to count
-    as drift; ``severity`` grades the effect (``none`` / ``warning`` / ``major``);
-    ``importance`` is the feature's weight in the dataset verdict when importances were given;
-    ``also`` holds the results of further methods asked for the column, reported beside the
-    first, which alone decides. See :mod:`driftscope.decision`.
+    reference_missing_share: float = 0.0
+    current_missing_share: float = 0.0
+    reference_stats: Mapping[str, float | int | str | None] = field(default_factory=lambda: _EMPTY)
+    current_stats: Mapping[str, float | int | str | None] = field(default_factory=lambda: _EMPTY)
+    distribution: Distribution | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """How large a column's change is, measured as ``measure`` (``ks_distance``,
+    ``cramers_v``, or a distance, which is its own effect).
+
+    ``minimum``: the size that matters (the user's or the measure's default; for a distance,
+    its fixed threshold). ``chance``: what the measure reaches by chance at these sample
+    sizes, when the distance's threshold was calibrated. ``detectable``: the smallest effect
+    the test could have found at these sample sizes (see :mod:`driftscope.decision.power`).
+    """
+
+    size: float
+    measure: str
+    minimum: float | None = None
+    chance: float | None = None
+    detectable: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnResult:
+    """One row of the report: the test applied to one column and what came out of it,
+    composed of typed parts.
+
+    ``summary`` is for people (:class:`Summary`); ``test`` is the deciding method's
+    :class:`~driftscope.stats.TestResult`, None when the column was not tested (``error``
+    then says why, ``note`` says it is not tested by design, or ``role`` is not a tested
+    role); ``effect`` its effect size (:class:`Effect`); ``decision`` the verdict
+    (:class:`~driftscope.decision.decide.Decision`); ``p_value_adjusted`` the p-value after
+    multiple-testing correction over the report's tested columns; ``importance`` the
+    feature's weight in the dataset verdict when importances were given; ``also`` the results
+    of further methods asked for the column, reported beside the first, which alone decides.
+    The flat properties (``statistic``, ``drifted``, ``severity``, ``effect_size``, ...) read
+    these parts. See :mod:`driftscope.decision`.
     """
 
     name: str
     type: ColumnType
     role: Role
     method: str | None
-    statistic: float | None
-    p_value: float | None
-    threshold: float | None
-    higher_is_drift: bool | None
-    drifted: bool
-    reference_missing_share: float
-    current_missing_share: float
-    error: str | None = None
-    distribution: Distribution | None = None
-    reference_stats: Mapping[str, float | int | str | None] = field(default_factory=lambda: _EMPTY)
-    current_stats: Mapping[str, float | int | str | None] = field(default_factory=lambda: _EMPTY)
-    details: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
-    p_value_adjusted: float | None = None
-    effect_size: float | None = None
-    effect_measure: str | None = None
-    effect_threshold: float | None = None
-    severity: Severity = "none"
-    importance: float | None = None
+    summary: Summary = field(default_factory=Summary)
+    test: TestResult | None = None
+    effect: Effect | None = None
     decision: Decision | None = None
+    p_value_adjusted: float | None = None
+    error: str | None = None
     note: str | None = None
     also: tuple[MethodResult, ...] = ()
-    detectable_effect: float | None = None
+    importance: float | None = None
+
+    # -- the test's numbers ----------------------------------------------------------------
+
+    @property
+    def statistic(self) -> float | None:
+        return self.test.statistic if self.test is not None else None
+
+    @property
+    def p_value(self) -> float | None:
+        """The method's raw p-value (None for distances)."""
+        return self.test.p_value if self.test is not None else None
+
+    @property
+    def threshold(self) -> float | None:
+        """Alpha for tests; the (possibly calibrated) threshold for distances."""
+        return self.test.threshold if self.test is not None else None
+
+    @property
+    def higher_is_drift(self) -> bool | None:
+        return self.test.higher_is_drift if self.test is not None else None
+
+    @property
+    def details(self) -> Mapping[str, Any]:
+        return self.test.details if self.test is not None else _EMPTY
+
+    # -- the decision ----------------------------------------------------------------------
+
+    @property
+    def drifted(self) -> bool:
+        if self.decision is not None:
+            return self.decision.drifted
+        return self.test is not None and self.error is None and self.test.drifted
+
+    @property
+    def severity(self) -> Severity:
+        return self.decision.severity if self.decision is not None else "none"
+
+    @property
+    def effect_size(self) -> float | None:
+        return self.effect.size if self.effect is not None else None
+
+    @property
+    def effect_measure(self) -> str | None:
+        return self.effect.measure if self.effect is not None else None
+
+    @property
+    def effect_threshold(self) -> float | None:
+        """The effect a change must reach to count: a test's minimum effect size, or a
+        distance's (possibly calibrated) threshold."""
+        if self.effect is None:
+            return None
+        return self.threshold if self.higher_is_drift else self.effect.minimum
+
+    @property
+    def detectable_effect(self) -> float | None:
+        return self.effect.detectable if self.effect is not None else None
+
+    # -- the summary -----------------------------------------------------------------------
+
+    @property
+    def reference_missing_share(self) -> float:
+        return self.summary.reference_missing_share
+
+    @property
+    def current_missing_share(self) -> float:
+        return self.summary.current_missing_share
+
+    @property
+    def reference_stats(self) -> Mapping[str, float | int | str | None]:
+        return self.summary.reference_stats
+
+    @property
+    def current_stats(self) -> Mapping[str, float | int | str | None]:
+        return self.summary.current_stats
+
+    @property
+    def distribution(self) -> Distribution | None:
+        return self.summary.distribution
 
     @property
     def status(self) -> ColumnStatus:

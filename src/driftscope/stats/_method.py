@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from driftscope._plain import plain
 from driftscope.errors import ConfigError, DriftscopeError, InputError
 from driftscope.stats._inputs import (
     Moments,
@@ -77,19 +78,6 @@ MomentsKernel = Callable[..., Outcome]
 NEEDS_RAW_VALUES = "needs the raw values, which a profile does not keep"
 
 
-def _plain(value: Any) -> Any:
-    """JSON-ready plain Python: numpy scalars become Python ones, tuples become lists."""
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    raise TypeError(f"details value of type {type(value).__name__} is not JSON-serialisable")
-
-
 @dataclass(frozen=True, slots=True)
 class Method:
     """A registered two-sample drift method.
@@ -129,6 +117,10 @@ class Method:
         Fewest values each sample needs after removing missing values.
     multivariate
         Whether numeric input may be 2-D (rows are points).
+    statistic_is
+        The effect measure (see :mod:`driftscope.decision.effect_size`) that the statistic
+        itself is, when it is one: ``"ks_distance"`` for ``ks``, so that the engine does not
+        compute the column's effect size a second time.
     """
 
     name: str
@@ -144,6 +136,7 @@ class Method:
     params: Mapping[str, Param] = field(default_factory=dict, repr=False, compare=False)
     min_size: int = 1
     multivariate: bool = False
+    statistic_is: str | None = None
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier():
@@ -463,7 +456,8 @@ class Method:
             threshold=threshold,
             higher_is_drift=self.higher_is_drift,
             drifted=False,
-            details=MappingProxyType(_plain({**sizes, "note": note})),
+            details=MappingProxyType(plain({**sizes, "note": note})),
+            degenerate=True,
         )
 
     def _result(self, outcome: Outcome, threshold: float, sizes: Mapping[str, Any]) -> TestResult:
@@ -483,7 +477,7 @@ class Method:
             threshold=threshold,
             higher_is_drift=self.higher_is_drift,
             drifted=bool(drifted),
-            details=MappingProxyType(_plain({**sizes, **outcome.details})),
+            details=MappingProxyType(plain({**sizes, **outcome.details})),
         )
 
 

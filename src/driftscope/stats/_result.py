@@ -17,7 +17,9 @@ class TestResult:
     ``higher_is_drift`` says which way ``statistic``-or-``p_value`` is compared with
     ``threshold``: True for distances (drift when ``statistic >= threshold``), False for
     hypothesis tests (drift when ``p_value < threshold``, the threshold being alpha); the rule
-    is :func:`passes`, the only place it is written.
+    is :func:`passes`, the only place it is written. ``degenerate`` is True when the samples
+    could show no drift at all (both constant and equal, or one category on both sides):
+    ``details["note"]`` then says so in words.
 
     >>> r = TestResult("psi", 0.31, None, 0.2, True, True)
     >>> r.drifted, r.score
@@ -33,6 +35,7 @@ class TestResult:
     higher_is_drift: bool
     drifted: bool
     details: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+    degenerate: bool = False
 
     @property
     def score(self) -> float:

@@ -122,6 +122,7 @@ KS = register(
         summary="two-sample Kolmogorov-Smirnov test (scipy ks_2samp, two-sided, method='auto')",
         numeric_kernel=_ks_kernel,
         sketch_kernel=_ks_sketch_kernel,
+        statistic_is="ks_distance",
     )
 )
 
