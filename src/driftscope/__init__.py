@@ -20,6 +20,7 @@ from driftscope.errors import ConfigError, DriftscopeError, InputError, ProfileE
 
 if TYPE_CHECKING:
     from driftscope.engine.compare import compare
+    from driftscope.engine.options import CompareOptions
     from driftscope.profiling import Profile, profile
     from driftscope.report.model import ColumnResult, DriftReport
     from driftscope.stats._result import TestResult
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ColumnResult",
     "ColumnType",
+    "CompareOptions",
     "ConfigError",
     "DriftReport",
     "DriftscopeError",
@@ -45,6 +47,7 @@ __all__ = [
 # Imported on first use so that `import driftscope` (and the CLI's start) stays cheap.
 _LAZY = {
     "compare": ("driftscope.engine.compare", "compare"),
+    "CompareOptions": ("driftscope.engine.options", "CompareOptions"),
     "DriftReport": ("driftscope.report.model", "DriftReport"),
     "ColumnResult": ("driftscope.report.model", "ColumnResult"),
     "TestResult": ("driftscope.stats._result", "TestResult"),

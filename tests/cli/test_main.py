@@ -42,7 +42,7 @@ def test_report_help_shows_the_librarys_choices_and_defaults(capsys, monkeypatch
     import driftscope._types
     import driftscope.decision
     import driftscope.decision.calibration
-    import driftscope.engine.compare
+    import driftscope.engine.options
     import driftscope.report.model
     from driftscope._types import ColumnType
     from driftscope.decision import CRAMERS_V, KS_DISTANCE, EffectMeasure
@@ -51,7 +51,7 @@ def test_report_help_shows_the_librarys_choices_and_defaults(capsys, monkeypatch
     monkeypatch.setattr(driftscope.decision, "DEFAULT_CORRECTION", "holm")
     monkeypatch.setattr(driftscope.decision, "KS_DISTANCE", EffectMeasure(KS_DISTANCE.name, 0.041))
     monkeypatch.setattr(driftscope.decision, "CRAMERS_V", EffectMeasure(CRAMERS_V.name, 0.042))
-    monkeypatch.setattr(driftscope.engine.compare, "DEFAULT_SHARE_THRESHOLD", 0.37)
+    monkeypatch.setattr(driftscope.engine.options, "DEFAULT_SHARE_THRESHOLD", 0.37)
     monkeypatch.setattr(driftscope.decision.calibration, "DEFAULT_FALSE_ALARM_RATE", 0.013)
     monkeypatch.setattr(driftscope.report.model, "FAIL_ON", ("drift", "sometimes"))
     monkeypatch.setattr(driftscope._types, "ROLE_OVERRIDES", {"skipme": None})
@@ -68,12 +68,12 @@ def test_report_help_shows_the_librarys_choices_and_defaults(capsys, monkeypatch
 
 
 def test_report_uses_the_defaults_it_shows(monkeypatch):
-    import driftscope.engine.compare
+    import driftscope.engine.options
     from driftscope.cli import _build_parser
     from driftscope.decision import DEFAULT_CORRECTION
     from driftscope.decision.calibration import DEFAULT_FALSE_ALARM_RATE
 
-    monkeypatch.setattr(driftscope.engine.compare, "DEFAULT_SHARE_THRESHOLD", 0.37)
+    monkeypatch.setattr(driftscope.engine.options, "DEFAULT_SHARE_THRESHOLD", 0.37)
     args = _build_parser(["report"]).parse_args(["report", "a.parquet", "b.parquet"])
     assert args.share_threshold == 0.37
     assert args.correction == DEFAULT_CORRECTION

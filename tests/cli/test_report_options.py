@@ -76,7 +76,7 @@ def test_probability_keeps_its_class(capsys, tmp_path):
     )  # fmt: skip
     assert code == 1, err
     data = json.loads(js.read_text())
-    assert data["options"]["probability"] == {"p_cat": "cat"}
+    assert data["options"]["probability"] == {"cat": "p_cat"}
     p_cat = next(c for c in data["columns"] if c["name"] == "p_cat")
     assert p_cat["role"] == "prediction"
     assert data["dataset"]["model_drift"] == [

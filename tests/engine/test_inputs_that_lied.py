@@ -78,8 +78,8 @@ def test_probability_columns_are_model_outputs_with_their_class():
     col = report.column("p_cat")
     assert str(col.role) == "prediction"
     assert col.drifted
-    assert report.options["probability"] == {"p_cat": "cat"}
-    assert report.to_dict()["options"]["probability"] == {"p_cat": "cat"}
+    assert report.options["probability"] == {"cat": "p_cat"}
+    assert report.to_dict()["options"]["probability"] == {"cat": "p_cat"}
     assert report.drifted_model_columns == ["p_cat"]
     with pytest.raises(ConfigError, match="given for two classes"):
         driftscope.compare(side(0), side(0), probability={"a": "p_cat", "b": "p_cat"})

@@ -45,7 +45,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     from driftscope._types import ROLE_OVERRIDES, ColumnType
     from driftscope.decision import CORRECTIONS, CRAMERS_V, DEFAULT_CORRECTION, KS_DISTANCE
     from driftscope.decision.calibration import DEFAULT_FALSE_ALARM_RATE
-    from driftscope.engine.compare import DEFAULT_SHARE_THRESHOLD
+    from driftscope.engine.options import DEFAULT_SHARE_THRESHOLD
     from driftscope.report.model import FAIL_ON
     from driftscope.report.terminal import CORRECTION_NAMES
 

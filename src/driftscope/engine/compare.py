@@ -5,35 +5,34 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from driftscope._types import ColumnType, Role
 from driftscope._version import __version__
-from driftscope.decision import CORRECTIONS, DEFAULT_CORRECTION
-from driftscope.decision.calibration import DEFAULT_FALSE_ALARM_RATE, check_rate
+from driftscope.decision import DEFAULT_CORRECTION
+from driftscope.decision.calibration import DEFAULT_FALSE_ALARM_RATE
 from driftscope.decision.importance import normalize_importance
 from driftscope.engine.calibration import CalibrationSettings, cache_for
 from driftscope.engine.column import Settings, evaluate
-from driftscope.engine.decide import (
-    apply_decisions,
-    check_columns,
-    check_min_effect,
-    check_tiers,
-)
+from driftscope.engine.decide import apply_decisions
 from driftscope.engine.importance import permutation_importance
+from driftscope.engine.options import (
+    DEFAULT_SHARE_THRESHOLD,
+    CompareOptions,
+    check_columns,
+    encodings_of,
+)
 from driftscope.engine.plan import ColumnPlan, Methods, Side, TableSide, plan_columns
 from driftscope.engine.profiled import is_profile_input, profile_sides
 from driftscope.engine.quality import column_findings
 from driftscope.engine.verdict import dataset_verdict
-from driftscope.errors import ConfigError, InputError, param_error
+from driftscope.errors import ConfigError, InputError
 from driftscope.io import Dataset, read_dataset
 from driftscope.report.model import ColumnResult, DriftReport, QualityIssue, Source
-
-DEFAULT_SHARE_THRESHOLD = 0.5
-"""The dataset drifts when at least half of its tested features drift (Evidently's default)."""
+from driftscope.stats import get as get_method
 
 Progress = Callable[[int, int, str], None]
 """Called as ``progress(done, total, column_name)`` after each column."""
@@ -79,6 +78,7 @@ def compare(
     delimiter: str | None = None,
     n_jobs: int | None = None,
     progress: Progress | None = None,
+    options: CompareOptions | None = None,
 ) -> DriftReport:
     """Compare ``current`` data with ``reference`` data, column by column.
 
@@ -156,36 +156,58 @@ def compare(
         Columns evaluated in parallel (threads); default: the number of CPUs, at most 4.
     progress:
         Called after each column with ``(done, total, name)``.
+    options:
+        Instead of the keyword arguments above (besides ``model`` and ``progress``): all of
+        them as one :class:`~driftscope.engine.options.CompareOptions`, e.g. the ``options``
+        a report recorded (``CompareOptions.from_dict(report.options)``) or a monitoring
+        project's ``checks``. Giving both is a ConfigError.
 
     Returns
     -------
     DriftReport
         Per-column results, data-quality findings and the dataset verdict.
     """
-    if not 0.0 <= share_threshold <= 1.0:
-        raise param_error("compare", "share_threshold", "in [0, 1]", share_threshold)
-    if n_jobs is not None and n_jobs < 1:
-        raise param_error("compare", "n_jobs", "an integer >= 1", n_jobs)
-    if correction not in CORRECTIONS:
-        raise param_error("compare", "correction", f"one of {', '.join(CORRECTIONS)}", correction)
-    check_min_effect(min_effect)
-    check_tiers(tiers)
-    check_rate(false_alarm_rate)
+    keywords = {name: value for name, value in locals().items() if name in _OPTION_NAMES}
+    if options is None:
+        options = CompareOptions(**keywords)
+    else:
+        changed = [name for name, value in keywords.items() if value != _DEFAULTS[name]]
+        if changed:
+            raise ConfigError(
+                f"compare: give the options either as options=CompareOptions(...) or as "
+                f"keyword arguments, not both (got options and {changed[0]}=)"
+            )
+    return _compare(reference, current, options, model=model, progress=progress)
+
+
+_OPTION_NAMES = frozenset(item.name for item in fields(CompareOptions))
+_DEFAULTS = {item.name: item.default for item in fields(CompareOptions)}
+
+
+def _compare(
+    reference: Any,
+    current: Any,
+    o: CompareOptions,
+    *,
+    model: Any,
+    progress: Progress | None,
+) -> DriftReport:
     settings = (
-        CalibrationSettings(false_alarm_rate=false_alarm_rate, cache=cache_for(calibration_cache))
-        if calibrate
+        CalibrationSettings(
+            false_alarm_rate=o.false_alarm_rate, cache=cache_for(o.calibration_cache)
+        )
+        if o.calibrate
         else None
     )
+    importance = o.importance
     if importance is not None and model is not None:
         raise ConfigError("give either importance or model, not both")
-    params = dict(method_params or {})
+    params = dict(o.method_params or {})
     for name in params:
-        from driftscope.stats import get
-
-        get(name)
-    if model is not None and target is None:
+        get_method(name)
+    if model is not None and o.target is None:
         raise ConfigError("model: permutation importance needs the target column (target=...)")
-    encodings = _encodings(encoding)
+    encodings = encodings_of(o.encoding)
     warnings: tuple[str, ...] = ()
     ref_side: Side
     cur_side: Side
@@ -197,40 +219,41 @@ def compare(
                 "pass importance=... instead"
             )
         ref_side, cur_side = profile_sides(
-            reference, current, schema=schema, encodings=encodings, delimiter=delimiter
+            reference, current, schema=o.schema, encodings=encodings, delimiter=o.delimiter
         )
         ref_source = Source(ref_side.profile.n_rows, ref_side.source)
         cur_source = Source(cur_side.profile.n_rows, cur_side.source)
     else:
-        ref, cur = _read_both(reference, current, encodings, delimiter)
+        ref, cur = _read_both(reference, current, encodings, o.delimiter)
         warnings = ref.warnings + cur.warnings
         ref_side, cur_side = TableSide(ref), TableSide(cur)
         ref_source, cur_source = Source(ref.n_rows, ref.source), Source(cur.n_rows, cur.source)
         ref_table = ref.table
-    evaluation = Settings(inf_as_missing=inf_as_missing, params=params, calibration=settings)
+    evaluation = Settings(inf_as_missing=o.inf_as_missing, params=params, calibration=settings)
 
     def run(plan: ColumnPlan) -> ColumnResult:
         return evaluate(plan, ref_side.column(plan.name), cur_side.column(plan.name), evaluation)
 
-    probabilities = _probabilities(probability)
+    probabilities = _probabilities(o.probability)
+    prediction = o.prediction
     predictions = [prediction] if isinstance(prediction, str) else list(prediction or [])
     plans, issues = plan_columns(
         ref_side,
         cur_side,
-        schema=schema,
-        methods=methods,
-        thresholds=thresholds,
-        target=target,
+        schema=o.schema,
+        methods=o.methods,
+        thresholds=o.thresholds,
+        target=o.target,
         prediction=predictions + [p for p in probabilities if p not in predictions] or None,
-        columns=columns,
+        columns=o.columns,
     )
     if not plans:
         raise ConfigError("no columns to compare")
     compared = {plan.name for plan in plans}
-    check_columns("min_effect", min_effect, compared)
-    check_columns("tiers", tiers, compared)
+    check_columns("min_effect", o.min_effect, compared)
+    check_columns("tiers", o.tiers, compared)
 
-    workers = n_jobs or min(4, os.cpu_count() or 1)
+    workers = o.n_jobs or min(4, os.cpu_count() or 1)
     results: list[ColumnResult] = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for done, res in enumerate(pool.map(run, plans), start=1):
@@ -238,11 +261,12 @@ def compare(
             if progress is not None:
                 progress(done, len(plans), res.name)
 
-    results = apply_decisions(results, correction=correction, min_effect=min_effect, tiers=tiers)
+    policy = o.policy
+    results = apply_decisions(results, o)
     features = [c.name for c in results if c.role == Role.FEATURE and c.tested]
-    if model is not None and target is not None and ref_table is not None:
+    if model is not None and o.target is not None and ref_table is not None:
         importance = permutation_importance(
-            model, ref_table, features, target, source=ref_source.source
+            model, ref_table, features, o.target, source=ref_source.source
         )
         if not any(importance.values()):
             raise ConfigError(
@@ -254,31 +278,14 @@ def compare(
         results = [
             replace(c, importance=weights[c.name]) if c.name in weights else c for c in results
         ]
-    options = {
-        "methods": methods,
-        "thresholds": thresholds,
-        "target": target,
-        "prediction": predictions or None,
-        "probability": probabilities or None,
-        "columns": list(columns) if columns is not None else None,
-        "schema": dict(schema) if schema else None,
-        "method_params": params or None,
-        "share_threshold": share_threshold,
-        "correction": correction,
-        "min_effect": min_effect,
-        "tiers": tiers,
-        "importance": "model" if model is not None else importance,
-        "calibrate": calibrate,
-        "false_alarm_rate": false_alarm_rate,
-        "inf_as_missing": inf_as_missing,
-        "encoding": encoding,
-        "delimiter": delimiter,
-    }
+    recorded = o.to_dict()
+    if model is not None:
+        recorded["importance"] = "model"
     return DriftReport(
-        options={key: value for key, value in options.items() if value is not None},
+        options=recorded,
         reference=ref_source,
         current=cur_source,
-        dataset=dataset_verdict(results, share_threshold, correction),
+        dataset=dataset_verdict(results, policy.share_threshold, policy.correction),
         columns=tuple(results),
         created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         driftscope_version=__version__,
@@ -306,18 +313,3 @@ def _probabilities(
             out[str(column)] = str(label)
         return out
     return dict.fromkeys(probability)
-
-
-SIDES = ("reference", "current")
-
-
-def _encodings(encoding: str | Mapping[str, str]) -> tuple[str, str]:
-    """The text encoding of each side, from one for both or ``{side: encoding}``."""
-    if isinstance(encoding, str):
-        return encoding, encoding
-    unknown = [side for side in encoding if side not in SIDES]
-    if unknown:
-        raise param_error(
-            "compare", "encoding", "an encoding, or a mapping with keys reference/current", unknown
-        )
-    return encoding.get("reference", "utf-8"), encoding.get("current", "utf-8")

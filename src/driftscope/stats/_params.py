@@ -8,7 +8,7 @@ unknown names and raises the one message format of :func:`driftscope.errors.para
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import Any
@@ -75,6 +75,39 @@ def integer(default: int, *, minimum: int) -> Param:
 def open_unit_float(default: float) -> Param:
     """A float strictly between 0 and 1 (a floor such as psi's eps)."""
     return Param(default, "a number in (0, 1)", _real_between(0.0, 1.0, high_closed=False))
+
+
+def real_between(default: float, low: float, high: float, *, low_open: bool = False) -> Param:
+    """A finite number in ``[low, high]`` (``(low, high]`` with ``low_open``).
+
+    >>> rate = real_between(0.05, 0.0, 0.5, low_open=True)
+    >>> rate.constraint, rate.accepts(0.5), rate.accepts(0)
+    ('a number in (0, 0.5]', True, False)
+    """
+    opening = "(" if low_open else "["
+
+    def accepts(value: object) -> bool:
+        number = _as_real(value)
+        if number is None:
+            return False
+        return (low < number if low_open else low <= number) and number <= high
+
+    return Param(default, f"a number in {opening}{low:g}, {high:g}]", accepts)
+
+
+def one_of(default: str, choices: Collection[str]) -> Param:
+    """One of a fixed set of names.
+
+    >>> one_of("bh", ("bh", "holm")).constraint
+    'one of bh, holm'
+    """
+    allowed = tuple(choices)
+    return Param(default, f"one of {', '.join(allowed)}", lambda v: v in allowed)
+
+
+def flag(default: bool) -> Param:
+    """True or False (not 0 or 1, not a string)."""
+    return Param(default, "True or False", lambda v: isinstance(v, bool))
 
 
 def seed(default: int | None = 0) -> Param:
