@@ -1,4 +1,4 @@
-"""Column types and roles, the vocabulary shared by readers, the engine and the report."""
+"""Column types, method kinds and roles: the vocabulary of readers, the engine and the report."""
 
 from __future__ import annotations
 
@@ -14,6 +14,26 @@ class ColumnType(StrEnum):
     DATETIME = "datetime"
     TEXT = "text"
     EMBEDDING = "embedding"
+
+
+class Kind(StrEnum):
+    """What a drift method tests, in the engine's terms: numbers, categories, or a category
+    column with at most two values (a binary method). Every column type maps onto one kind
+    (:data:`KIND_OF_TYPE`); text and embeddings have none yet."""
+
+    NUMERIC = "numeric"
+    CATEGORICAL = "categorical"
+    BINARY = "binary"
+
+
+KIND_OF_TYPE = {
+    ColumnType.NUMERIC: Kind.NUMERIC,
+    ColumnType.DATETIME: Kind.NUMERIC,
+    ColumnType.CATEGORICAL: Kind.CATEGORICAL,
+    ColumnType.BOOLEAN: Kind.CATEGORICAL,
+}
+"""The kind of method that tests each column type (datetimes as numbers, booleans as
+categories); a type missing here is not tested yet."""
 
 
 class Role(StrEnum):

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from driftscope._types import ColumnType
+from driftscope._types import KIND_OF_TYPE, Kind
 from driftscope.decision import CRAMERS_V, KS_DISTANCE, EffectMeasure, cramers_v, ks_distance
 from driftscope.engine.calibration import CalibrationSettings, Measured, calibrate_result
 from driftscope.engine.plan import (
@@ -59,7 +59,6 @@ from driftscope.stats import get as get_method
 MAX_NEW_CATEGORY_EXAMPLES = 5
 ColumnData: TypeAlias = pa.ChunkedArray | ColumnProfile
 """One side's column as a side hands it over: raw values, or the column's profile."""
-_NUMBERS = (ColumnType.NUMERIC, ColumnType.DATETIME)
 _NO_PARAMS: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
 
 
@@ -99,7 +98,7 @@ def evaluate(
         return _untested(plan, _missing_shares(ref, cur, inf_as_missing=False), plan.error)
     try:
         if isinstance(ref, pa.ChunkedArray) and isinstance(cur, pa.ChunkedArray):
-            if plan.type in _NUMBERS:
+            if KIND_OF_TYPE.get(plan.type) == Kind.NUMERIC:
                 return _numeric(
                     plan, _from_values(ref, settings), _from_values(cur, settings), settings
                 )
@@ -308,7 +307,7 @@ def _counts(plan: ColumnPlan, counts: CategoryCounts, settings: Settings) -> Col
     """Test category counts aligned over both sides (from raw data or from profiles)."""
     n_labels = len(counts.labels)
     method = plan.method
-    if method is None or ("categorical" not in get_method(method).kinds and n_labels > 2):
+    if method is None or (Kind.CATEGORICAL not in get_method(method).kinds and n_labels > 2):
         method = DEFAULT_BINARY_METHOD if n_labels <= 2 else DEFAULT_CATEGORICAL_METHOD
     ref_total = int(counts.reference.sum()) + counts.reference_missing
     cur_total = int(counts.current.sum()) + counts.current_missing

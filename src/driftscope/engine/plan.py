@@ -13,7 +13,7 @@ from typing import Protocol
 
 import pyarrow as pa
 
-from driftscope._types import ROLE_OVERRIDES, TESTED_ROLES, ColumnType, Role
+from driftscope._types import KIND_OF_TYPE, ROLE_OVERRIDES, TESTED_ROLES, ColumnType, Kind, Role
 from driftscope.errors import ConfigError, SchemaError
 from driftscope.io import Dataset, infer_type, is_id_like, is_zero_one, parse_type
 from driftscope.profiling import ColumnProfile
@@ -156,12 +156,13 @@ def _normalise_thresholds(
 
 
 def _applies(method: str, ctype: ColumnType) -> bool:
+    """Whether ``method`` can test a column of type ``ctype`` (a binary method is tried on
+    any category column; one with more than two categories falls back to the default)."""
     kinds = get_method(method).kinds
-    if ctype in (ColumnType.NUMERIC, ColumnType.DATETIME):
-        return "numeric" in kinds
-    if ctype in (ColumnType.CATEGORICAL, ColumnType.BOOLEAN):
-        return "categorical" in kinds or "binary" in kinds
-    return False
+    kind = KIND_OF_TYPE.get(ctype)
+    if kind == Kind.CATEGORICAL:
+        return bool(kinds & {Kind.CATEGORICAL, Kind.BINARY})
+    return kind is not None and kind in kinds
 
 
 def plan_columns(
@@ -292,7 +293,7 @@ def plan_columns(
         note = None
         if error is None and role in TESTED_ROLES and ctype in _UNTESTED_TYPES:
             note = _UNTESTED_TYPES[ctype].format(name=name)
-        if method is None and ctype in (ColumnType.NUMERIC, ColumnType.DATETIME):
+        if method is None and KIND_OF_TYPE.get(ctype) == Kind.NUMERIC:
             method = DEFAULT_NUMERIC_METHOD
         threshold = column_thresholds.get(name, global_threshold)
         plans.append(ColumnPlan(name, ctype, role, method, threshold, error, note, chosen[1:]))
@@ -300,9 +301,10 @@ def plan_columns(
 
 
 def _kind(ctype: ColumnType) -> str:
-    """Types that can be compared with each other share a kind (boolean reads as categories)."""
-    if ctype in (ColumnType.CATEGORICAL, ColumnType.BOOLEAN):
-        return "categorical"
+    """Types that can be compared with each other: category types share their kind (a
+    boolean reads as categories); numbers and datetimes are not compared with each other."""
+    if KIND_OF_TYPE.get(ctype) == Kind.CATEGORICAL:
+        return str(Kind.CATEGORICAL)
     return str(ctype)
 
 

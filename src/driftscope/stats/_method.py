@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from driftscope._plain import plain
+from driftscope._types import Kind
 from driftscope.errors import ConfigError, DriftscopeError, InputError
 from driftscope.stats._inputs import (
     Moments,
@@ -40,9 +41,9 @@ from driftscope.stats._sample import (
     prepare_points,
 )
 
-NUMERIC = "numeric"
-CATEGORICAL = "categorical"
-BINARY = "binary"
+NUMERIC = Kind.NUMERIC
+CATEGORICAL = Kind.CATEGORICAL
+BINARY = Kind.BINARY
 KINDS = frozenset({NUMERIC, CATEGORICAL, BINARY})
 
 CONSTANT_NOTE = "both samples are constant and equal: nothing can have drifted"
