@@ -125,25 +125,34 @@ def decode_body(blocks: Blocks) -> Profile:
             n, missing, n_inf = tallies[i]
             mean, m2, low, high = moments[i]
             finite = n > n_inf
-            sketch, distinct, kinds = part.sketches[name]
+            sketches = part.sketches[name]
             columns[name] = NumericProfile(
                 ctype, n, missing, n_inf, mean if finite else None, m2,
-                low if finite else None, high if finite else None, sketch, histograms[i],
-                distinct, kinds,
+                low if finite else None, high if finite else None, sketches.quantiles,
+                histograms[i], sketches.distinct, sketches.type_counts,
             )  # fmt: skip
             continue
-        missing, exact, frequent, distinct, kinds = part.categorical[name]
+        fields = part.categorical[name]
+        exact = fields.exact
         if exact is None:
             columns[name] = CategoricalProfile(
-                ctype, MappingProxyType({}), missing, distinct, frequent, kinds
+                ctype,
+                MappingProxyType({}),
+                fields.missing,
+                fields.distinct,
+                fields.frequent,
+                fields.type_counts,
             )
             continue
-        labels = exact[0]
-        counts = dict(zip(labels, exact[1].tolist(), strict=True))
-        if len(counts) != len(labels):
+        counts = dict(zip(exact.labels, exact.counts.tolist(), strict=True))
+        if len(counts) != len(exact.labels):
             raise ValueError(f"a category of column {name!r} appears twice")
         columns[name] = categorical_profile(
-            counts, missing=missing, column_type=ctype, distinct=distinct, type_counts=kinds
+            counts,
+            missing=fields.missing,
+            column_type=ctype,
+            distinct=fields.distinct,
+            type_counts=fields.type_counts,
         )
     return Profile(part.n_rows, columns)
 
@@ -192,9 +201,9 @@ def _part(blocks: Blocks) -> Part:
             raise ValueError(f"the blocks of column {name!r} run past the end")
         kinds = _type_counts(fields.get("type_counts"))
         if types[name] in NUMERIC_TYPES:
-            sketches[name] = (*_numeric_sketches(raw, name), kinds)
+            sketches[name] = _numeric_sketches(raw, name, kinds)
         else:
-            categorical[name] = (*_categorical(fields, raw, name), kinds)
+            categorical[name] = _categorical(fields, raw, name, kinds)
     if at < end:
         raise ValueError(f"{end - at} bytes left over after the last block")
     return Part(n_rows, types, numeric, sketches, categorical)
@@ -246,22 +255,26 @@ def _check_edges(edges: np.ndarray[Any, Any], bins: tuple[BinSpec, ...]) -> None
 
 
 def _numeric_sketches(
-    raw: dict[str, memoryview], name: str
-) -> tuple[QuantileSketch, DistinctSketch | None]:
+    raw: dict[str, memoryview], name: str, kinds: Mapping[str, int] | None
+) -> NumericSketches:
     if not raw.keys() <= _NUMERIC_BLOCKS or "quantiles" not in raw:
         raise ValueError(f"numeric column {name!r} has blocks {list(raw)}")
     distinct = raw.get("distinct")
-    return (
+    return NumericSketches(
         read_sketch(QuantileSketch.from_bytes, raw["quantiles"], name),
         None if distinct is None else read_sketch(DistinctSketch.from_bytes, distinct, name),
+        kinds,
     )
 
 
 def _categorical(
-    fields: Mapping[str, Any], raw: dict[str, memoryview], name: str
-) -> tuple[int, Labels | None, FrequentItems | None, DistinctSketch | None]:
+    fields: Mapping[str, Any],
+    raw: dict[str, memoryview],
+    name: str,
+    kinds: Mapping[str, int] | None,
+) -> CategoricalFields:
     """Missing, then either the labels and their counts or (past the cap) the
-    frequent-items sketch, and the distinct sketch."""
+    frequent-items sketch, the distinct sketch and the type counts ``kinds``."""
     if not raw.keys() <= _CATEGORICAL_BLOCKS or len(raw.keys() & {"counts", "frequent"}) != 1:
         raise ValueError(f"categorical column {name!r} has blocks {list(raw)}")
     missing = count(fields["missing"])
@@ -269,7 +282,7 @@ def _categorical(
     distinct = None if block is None else read_sketch(DistinctSketch.from_bytes, block, name)
     if "frequent" in raw:
         frequent = read_sketch(FrequentItems.from_bytes, raw["frequent"], name)
-        return missing, None, frequent, distinct
+        return CategoricalFields(missing, None, frequent, distinct, kinds)
     labels = fields["labels"]
     if not isinstance(labels, list) or set(map(type, labels)) - {str}:
         raise ValueError(f"expected strings as the labels of column {name!r}")
@@ -280,7 +293,7 @@ def _categorical(
         raise ValueError(f"a count of column {name!r} is out of range")
     # A label given twice: decode_body finds it (its dict has fewer labels); merging adds
     # both counts, which is what the bytes say.
-    return missing, (labels, counts), None, distinct
+    return CategoricalFields(missing, Labels(labels, counts), None, distinct, kinds)
 
 
 def _type_counts(value: object) -> Mapping[str, int] | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -125,19 +126,50 @@ class NumericPart:
         )
 
 
-NumericSketches = tuple[QuantileSketch, DistinctSketch | None, Mapping[str, int] | None]
-"""A numeric column's quantile sketch, distinct sketch and type counts."""
-Labels = tuple[list[str], IntArray]
-"""Exact category counts as the labels and their counts (in the same order)."""
-CategoricalFields = tuple[
-    int,
-    Labels | None,
-    FrequentItems | None,
-    DistinctSketch | None,
-    Mapping[str, int] | None,
-]
-"""A categorical column's missing count, then its exact counts (:data:`Labels`) or else its
-frequent-items sketch, its distinct sketch and type counts."""
+# A part's columns travel as the three records below: NamedTuples rather than frozen
+# dataclasses, as a merge builds one per column of every part and they cost less than half
+# as much to build.
+class NumericSketches(NamedTuple):
+    """A numeric column's sketches and type counts, as a part carries them."""
+
+    quantiles: QuantileSketch
+    distinct: DistinctSketch | None
+    type_counts: Mapping[str, int] | None
+
+    @classmethod
+    def of(cls, col: NumericProfile) -> NumericSketches:
+        """The sketches and type counts of a numeric column profile."""
+        return cls(col.sketch, col.distinct, col.type_counts)
+
+
+class Labels(NamedTuple):
+    """Exact category counts: the labels and their counts, in the same order."""
+
+    labels: list[str]
+    counts: IntArray
+
+    @classmethod
+    def of(cls, counts: Mapping[str, int]) -> Labels:
+        """The labels and counts of a column profile's ``counts``."""
+        return cls(list(counts), np.fromiter(counts.values(), dtype=np.int64, count=len(counts)))
+
+
+class CategoricalFields(NamedTuple):
+    """A categorical column as a part carries it: its missing count, its ``exact`` counts
+    or else (past the cap) its ``frequent``-items sketch, its distinct sketch and type
+    counts."""
+
+    missing: int
+    exact: Labels | None
+    frequent: FrequentItems | None
+    distinct: DistinctSketch | None
+    type_counts: Mapping[str, int] | None
+
+    @classmethod
+    def of(cls, col: CategoricalProfile) -> CategoricalFields:
+        """The fields of a categorical column profile."""
+        exact = Labels.of(col.counts) if col.frequent is None else None
+        return cls(col.missing, exact, col.frequent, col.distinct, col.type_counts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,15 +191,9 @@ class Part:
             n_rows,
             {name: col.column_type for name, col in columns.items()},
             NumericPart.of(numeric),
-            {n: (c.sketch, c.distinct, c.type_counts) for n, c in numeric.items()},
+            {name: NumericSketches.of(col) for name, col in numeric.items()},
             {
-                name: (
-                    col.missing,
-                    _labels(col.counts) if col.frequent is None else None,
-                    col.frequent,
-                    col.distinct,
-                    col.type_counts,
-                )
+                name: CategoricalFields.of(col)
                 for name, col in columns.items()
                 if isinstance(col, CategoricalProfile)
             },
@@ -175,13 +201,17 @@ class Part:
 
 
 class NumericColumns:
-    """The running merge of the numbers of a profile's numeric columns, all at once.
+    """The running merge of the numbers of a profile's numeric columns, all at once (their
+    sketches merge apart, in :class:`NumericSketchUnion`).
 
     >>> from driftscope.profiling.column import numeric_profile
-    >>> merged = NumericColumns(("x",))
-    >>> merged.add(NumericPart.of({"x": numeric_profile(np.array([1.0, 2.0]))}))
-    >>> merged.add(NumericPart.of({"x": numeric_profile(np.array([3.0, np.nan]))}))
-    >>> merged.column(0)[:7]
+    >>> merged, sketches = NumericColumns(("x",)), NumericSketchUnion()
+    >>> for values in ([1.0, 2.0], [3.0, np.nan]):
+    ...     part = numeric_profile(np.array(values))
+    ...     merged.add(NumericPart.of({"x": part}))
+    ...     sketches.add(NumericSketches.of(part))
+    >>> x = merged.profile(0, ColumnType.NUMERIC, sketches.result())
+    >>> x.count, x.missing, x.n_inf, x.mean, x.m2, x.min, x.max
     (3, 1, 0, 2.0, 2.0, 1.0, 3.0)
     """
 
@@ -262,10 +292,9 @@ class NumericColumns:
             else:
                 mine[1][:] += theirs[1]
 
-    def column(
-        self, i: int
-    ) -> tuple[int, int, int, float | None, float, float | None, float | None, Histogram | None]:
-        """Column ``i``'s merged count, missing, n_inf, mean, m2, min, max and histogram."""
+    def profile(self, i: int, column_type: ColumnType, sketches: NumericSketches) -> NumericProfile:
+        """Column ``i``'s profile: its merged numbers (count, missing, n_inf, mean, m2, min,
+        max and histogram) with its merged ``sketches``."""
         count, missing, n_inf = (int(v) for v in self._counts[i])
         finite = count > n_inf
         histogram = None
@@ -275,15 +304,19 @@ class NumericColumns:
             assert spec is not None
             edges = np.frombuffer(kept[0], EDGE).tolist()
             histogram = Histogram(tuple(edges), tuple(kept[1].tolist()), spec[0])
-        return (
-            count,
-            missing,
-            n_inf,
-            float(self._mean[i]) if finite else None,
-            float(self._m2[i]),
-            float(self._low[i]) if finite else None,
-            float(self._high[i]) if finite else None,
-            histogram,
+        return NumericProfile(
+            column_type=column_type,
+            count=count,
+            missing=missing,
+            n_inf=n_inf,
+            mean=float(self._mean[i]) if finite else None,
+            m2=float(self._m2[i]),
+            min=float(self._low[i]) if finite else None,
+            max=float(self._high[i]) if finite else None,
+            sketch=sketches.quantiles,
+            histogram=histogram,
+            distinct=sketches.distinct,
+            type_counts=sketches.type_counts,
         )
 
 
@@ -297,21 +330,14 @@ class NumericSketchUnion:
         self._distinct: DistinctUnion | None = DistinctUnion()
         self._kinds: dict[str, int] | None = {}
 
-    def add(
-        self,
-        sketch: QuantileSketch,
-        distinct: DistinctSketch | None,
-        kinds: Mapping[str, int] | None,
-    ) -> None:
-        self._quantiles.add(sketch)
-        self._distinct = _add_distinct(self._distinct, distinct)
-        self._kinds = add_kinds(self._kinds, kinds)
+    def add(self, part: NumericSketches) -> None:
+        self._quantiles.add(part.quantiles)
+        self._distinct = _add_distinct(self._distinct, part.distinct)
+        self._kinds = add_kinds(self._kinds, part.type_counts)
 
-    def result(
-        self,
-    ) -> tuple[QuantileSketch, DistinctSketch | None, Mapping[str, int] | None]:
+    def result(self) -> NumericSketches:
         distinct = None if self._distinct is None else self._distinct.result()
-        return self._quantiles.result(), distinct, frozen_kinds(self._kinds)
+        return NumericSketches(self._quantiles.result(), distinct, frozen_kinds(self._kinds))
 
 
 class CategoricalMerger:
@@ -324,8 +350,8 @@ class CategoricalMerger:
     are added as arrays.
 
     >>> merger = CategoricalMerger(ColumnType.CATEGORICAL)
-    >>> merger.add(0, (["a"], np.array([2])), None, None, {})
-    >>> merger.add(1, (["a", "b"], np.array([1, 1])), None, None, {})
+    >>> merger.add(CategoricalFields(0, Labels(["a"], np.array([2])), None, None, {}))
+    >>> merger.add(CategoricalFields(1, Labels(["a", "b"], np.array([1, 1])), None, None, {}))
     >>> dict(merger.result().counts), merger.result().missing
     ({'a': 3, 'b': 1}, 1)
     """
@@ -344,41 +370,35 @@ class CategoricalMerger:
         self.column_type = column_type
         self._missing = 0
         self._counts: dict[str, int] | None = {}
-        self._batch: tuple[list[str], IntArray] | None = None  # labels, summed counts
+        self._batch: Labels | None = None  # labels, summed counts
         self._frequent: FrequentUnion | None = None
         self._distinct: DistinctUnion | None = DistinctUnion()
         self._kinds: dict[str, int] | None = {}
 
-    def add(
-        self,
-        missing: int,
-        counts: Labels | None,
-        frequent: FrequentItems | None,
-        distinct: DistinctSketch | None,
-        kinds: Mapping[str, int] | None,
-    ) -> None:
-        """Add a part: its exact ``counts`` (:data:`Labels`), or else its ``frequent``
-        sketch (:data:`CategoricalFields`)."""
-        self._missing += missing
-        if counts is not None and self._frequent is None:
-            labels, values = counts
-            if self._batch is not None and labels == self._batch[0]:
-                np.add(self._batch[1], values, out=self._batch[1])
+    def add(self, part: CategoricalFields) -> None:
+        """Add a part: its exact counts, or else its frequent-items sketch."""
+        self._missing += part.missing
+        exact = part.exact
+        if exact is not None and self._frequent is None:
+            if self._batch is not None and exact.labels == self._batch.labels:
+                np.add(self._batch.counts, exact.counts, out=self._batch.counts)
             else:
                 self._flush()
-                self._batch = (labels, values.astype(np.int64))  # a copy, to add into
-        elif counts is not None:
-            self._to_frequent().add_counts(dict(zip(counts[0], counts[1].tolist(), strict=True)))
-        elif frequent is not None:
-            self._to_frequent().add(frequent)
-        self._distinct = _add_distinct(self._distinct, distinct)
-        self._kinds = add_kinds(self._kinds, kinds)
+                # a copy, to add into
+                self._batch = Labels(exact.labels, exact.counts.astype(np.int64))
+        elif exact is not None:
+            counts = dict(zip(exact.labels, exact.counts.tolist(), strict=True))
+            self._to_frequent().add_counts(counts)
+        elif part.frequent is not None:
+            self._to_frequent().add(part.frequent)
+        self._distinct = _add_distinct(self._distinct, part.distinct)
+        self._kinds = add_kinds(self._kinds, part.type_counts)
 
     def _flush(self) -> None:
         """Move the batch's counts into the dictionary of all counts."""
         if self._batch is None:
             return
-        labels, values = self._batch
+        labels, values = self._batch.labels, self._batch.counts
         self._batch = None
         if self._counts is None:  # past the cap since the batch began
             assert self._frequent is not None
@@ -424,10 +444,6 @@ class CategoricalMerger:
             self._frequent.result(),
             kinds,
         )
-
-
-def _labels(counts: Mapping[str, int]) -> Labels:
-    return list(counts), np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
 
 
 def _add_distinct(

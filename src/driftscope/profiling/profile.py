@@ -208,10 +208,10 @@ class ProfileMerger:
             raise self._mismatch(part.types)
         self._n_rows += part.n_rows
         self._numeric.add(part.numeric.reordered(self._numeric.names))
-        for name, (sketch, distinct, kinds) in part.sketches.items():
-            self._sketches[name].add(sketch, distinct, kinds)
+        for name, sketches in part.sketches.items():
+            self._sketches[name].add(sketches)
         for name, fields in part.categorical.items():
-            self._categorical[name].add(*fields)
+            self._categorical[name].add(fields)
 
     def _mismatch(self, types: Mapping[str, ColumnType]) -> ProfileError:
         assert self._types is not None
@@ -230,14 +230,8 @@ class ProfileMerger:
         numeric = {name: i for i, name in enumerate(self._numeric.names)}
         for name, ctype in self._types.items():
             if name in numeric:
-                count, missing, n_inf, mean, m2, low, high, histogram = self._numeric.column(
-                    numeric[name]
-                )
-                sketch, distinct, kinds = self._sketches[name].result()
-                columns[name] = NumericProfile(
-                    ctype, count, missing, n_inf, mean, m2, low, high, sketch, histogram,
-                    distinct, kinds,
-                )  # fmt: skip
+                sketches = self._sketches[name].result()
+                columns[name] = self._numeric.profile(numeric[name], ctype, sketches)
             else:
                 columns[name] = self._categorical[name].result()
         return Profile(self._n_rows, columns)
