@@ -8,13 +8,13 @@ import numpy as np
 from scipy import stats as sps
 
 from driftscope.cli import main
-from driftscope.demo import credit_scenario
+from driftscope.demo import DEFAULT_ROWS, DEFAULT_SEED, credit_scenario
 
 PLANTED = {"annual_income", "credit_utilization", "application_channel", "default_probability"}
 
 
 def test_scenario_plants_the_documented_changes():
-    ref, cur = credit_scenario(rows=20_000, seed=7)
+    ref, cur = credit_scenario(rows=DEFAULT_ROWS, seed=DEFAULT_SEED)  # the demo's data
     emp_ref = ref["employment_years"].null_count / ref.num_rows
     emp_cur = cur["employment_years"].null_count / cur.num_rows
     assert emp_ref < 0.02

@@ -26,6 +26,9 @@ CHANNELS = ("branch", "web", "mobile", "broker")
 DEFAULT_ROWS = 20_000
 """Applications per period: enough for every planted change to show, quick to build."""
 DEFAULT_SEED = 7
+"""The random seed of the demo's data: the same seed, the same data and report."""
+MIN_ROWS = 100
+"""Fewer applications per period than this are refused: too few to show the planted changes."""
 DEFAULT_OUTPUT_DIR = "driftscope-demo"
 """Where ``driftscope demo`` writes its data and reports, relative to the working folder."""
 
@@ -92,7 +95,9 @@ def _period(n: int, rng: np.random.Generator, *, production: bool, start: str) -
     )
 
 
-def credit_scenario(rows: int = 20_000, seed: int = 7) -> tuple[pa.Table, pa.Table]:
+def credit_scenario(
+    rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED
+) -> tuple[pa.Table, pa.Table]:
     """The demo's reference (Q1) and production (Q3) periods, ``rows`` applications each.
 
     >>> ref, cur = credit_scenario(rows=500, seed=1)
@@ -105,7 +110,9 @@ def credit_scenario(rows: int = 20_000, seed: int = 7) -> tuple[pa.Table, pa.Tab
     return reference, current
 
 
-def run_demo(output_dir: Path, *, rows: int = 20_000, seed: int = 7, out: TextIO) -> None:
+def run_demo(
+    output_dir: Path, *, rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED, out: TextIO
+) -> None:
     """Build the scenario, compare the periods, write the data and both reports, say what
     was found."""
     import pyarrow.parquet as pq
@@ -114,8 +121,8 @@ def run_demo(output_dir: Path, *, rows: int = 20_000, seed: int = 7, out: TextIO
     from driftscope.errors import ConfigError
     from driftscope.report.terminal import format_table
 
-    if rows < 100:
-        raise ConfigError(f"demo: parameter 'rows' must be at least 100; got {rows}")
+    if rows < MIN_ROWS:
+        raise ConfigError(f"demo: parameter 'rows' must be at least {MIN_ROWS}; got {rows}")
     reference, current = credit_scenario(rows, seed)
     output_dir.mkdir(parents=True, exist_ok=True)
     ref_path = output_dir / "reference.parquet"
