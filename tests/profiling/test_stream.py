@@ -15,7 +15,7 @@ import pytest
 import driftscope as ds
 from driftscope.cli import main
 from driftscope.errors import InputError
-from driftscope.profiling import NumericProfile, profile
+from driftscope.profiling import NumericProfile, parquet, profile
 from driftscope.profiling.files import read_profile
 from driftscope.profiling.parts import profile_parts
 from driftscope.profiling.stream import profile_files
@@ -205,6 +205,18 @@ def test_parquet_row_groups_in_worker_processes_equal_one_process(tmp_path: Path
         # counts are exact on its own edges.
         assert s.histogram.total == p.histogram.total == s.n_finite
         assert s.histogram.n_bins == p.histogram.n_bins == 10
+
+
+def test_automatic_workers_are_the_cpus_up_to_the_cap_from_enough_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parquet.os, "cpu_count", lambda: 16)
+    monkeypatch.setattr(parquet, "PARALLEL_MAX_WORKERS", 3)
+    enough = parquet.PARALLEL_MIN_ROWS
+    assert parquet._pool("auto", enough, n_groups=100).workers == 3
+    assert parquet._pool("auto", enough - 1, n_groups=100).workers == 1
+    assert parquet._pool("auto", enough, n_groups=2).workers == 1  # the first group runs here
+    assert parquet._pool(8, 10, n_groups=100).workers == 8
 
 
 def test_parquet_inputs_with_different_columns_are_refused(tmp_path: Path) -> None:

@@ -138,7 +138,8 @@ class _pool:  # noqa: N801 - used as a context manager, like open()
 
     def __init__(self, n_jobs: int | Literal["auto"], rows: int, n_groups: int) -> None:
         if n_jobs == "auto":
-            wanted = min(os.cpu_count() or 1, 4) if rows >= PARALLEL_MIN_ROWS else 1
+            cores = os.cpu_count() or 1
+            wanted = min(cores, PARALLEL_MAX_WORKERS) if rows >= PARALLEL_MIN_ROWS else 1
         else:
             wanted = n_jobs
         self.workers = max(1, min(wanted, n_groups - 1))

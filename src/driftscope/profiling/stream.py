@@ -61,7 +61,8 @@ def profile_files(
     profile) gives the histogram edges, as for :func:`~driftscope.profiling.profile`; column
     types are inferred from the first chunk unless ``schema`` sets them. Parquet goes row
     group by row group and column by column, over ``n_jobs`` worker processes (``"auto"``:
-    the CPUs, at most 4, once there are 2 million rows; see
+    the CPUs, at most :data:`~driftscope.profiling.parquet.PARALLEL_MAX_WORKERS`, from
+    :data:`~driftscope.profiling.parquet.PARALLEL_MIN_ROWS` rows; see
     :mod:`driftscope.profiling.parquet`). Workers are started with ``spawn``, which imports
     the calling script again: call with ``n_jobs`` above 1 only from code under
     ``if __name__ == "__main__":`` (the ``driftscope`` command does this for you).
