@@ -22,10 +22,11 @@ from driftscope.engine.importance import permutation_importance
 from driftscope.engine.options import (
     DEFAULT_SHARE_THRESHOLD,
     CompareOptions,
+    Methods,
     check_columns,
     encodings_of,
 )
-from driftscope.engine.plan import ColumnPlan, Methods, Side, TableSide, plan_columns
+from driftscope.engine.plan import ColumnPlan, Side, TableSide, plan_columns
 from driftscope.engine.profiled import is_profile_input, profile_sides
 from driftscope.engine.quality import column_findings
 from driftscope.engine.verdict import dataset_verdict
@@ -234,19 +235,7 @@ def _compare(
     def run(plan: ColumnPlan) -> ColumnResult:
         return evaluate(plan, ref_side.column(plan.name), cur_side.column(plan.name), evaluation)
 
-    probabilities = _probabilities(o.probability)
-    prediction = o.prediction
-    predictions = [prediction] if isinstance(prediction, str) else list(prediction or [])
-    plans, issues = plan_columns(
-        ref_side,
-        cur_side,
-        schema=o.schema,
-        methods=o.methods,
-        thresholds=o.thresholds,
-        target=o.target,
-        prediction=predictions + [p for p in probabilities if p not in predictions] or None,
-        columns=o.columns,
-    )
+    plans, issues = plan_columns(ref_side, cur_side, o)
     if not plans:
         raise ConfigError("no columns to compare")
     compared = {plan.name for plan in plans}
@@ -295,21 +284,3 @@ def _compare(
             + column_findings(results)
         ),
     )
-
-
-def _probabilities(
-    probability: str | Sequence[str] | Mapping[str, str] | None,
-) -> dict[str, str | None]:
-    """Probability columns with their class (None: the positive class of a binary model)."""
-    if probability is None:
-        return {}
-    if isinstance(probability, str):
-        return {probability: None}
-    if isinstance(probability, Mapping):
-        out: dict[str, str | None] = {}
-        for label, column in probability.items():
-            if column in out:
-                raise ConfigError(f"probability: column {column!r} is given for two classes")
-            out[str(column)] = str(label)
-        return out
-    return dict.fromkeys(probability)

@@ -25,7 +25,6 @@ from driftscope._types import ColumnType
 from driftscope.decision import CORRECTIONS, DEFAULT_CORRECTION
 from driftscope.decision.calibration import DEFAULT_FALSE_ALARM_RATE
 from driftscope.decision.severity import Tiers
-from driftscope.engine.plan import Methods
 from driftscope.errors import ConfigError, param_error
 from driftscope.stats._params import Param, flag, one_of, real_between
 from driftscope.stats._params import integer as integer_param
@@ -34,6 +33,10 @@ DEFAULT_SHARE_THRESHOLD = 0.5
 """The dataset drifts when at least half of its tested features drift (Evidently's default)."""
 OWNER = "compare"
 _SIDES = ("reference", "current")
+
+Methods = str | Sequence[str] | Mapping[str, str | Sequence[str]]
+"""One method or several for every column they apply to, or per column ``{column: method
+or [methods]}``; with several, the first that applies decides and the others are reported."""
 
 _SCALARS: Mapping[str, Param] = MappingProxyType(
     {
@@ -124,6 +127,7 @@ class CompareOptions:
         _check_min_effect(self.min_effect)
         _check_tiers(self.tiers)
         _check_encoding(self.encoding)
+        self.probability_classes()  # a column given for two classes
         self._freeze()
 
     def _freeze(self) -> None:
@@ -167,6 +171,29 @@ class CompareOptions:
             min_effect=None if effect is None else float(effect),
             tiers=None if tiers is None else (float(tiers[0]), float(tiers[1])),
         )
+
+    def probability_classes(self) -> dict[str, str | None]:
+        """The probability columns with their class (None: the positive class of a binary
+        model); a column given for two classes is a ConfigError."""
+        probability = self.probability
+        if probability is None:
+            return {}
+        if isinstance(probability, str):
+            return {probability: None}
+        if isinstance(probability, Mapping):
+            out: dict[str, str | None] = {}
+            for label, column in probability.items():
+                if column in out:
+                    raise ConfigError(f"probability: column {column!r} is given for two classes")
+                out[str(column)] = str(label)
+            return out
+        return dict.fromkeys(probability)
+
+    def model_outputs(self) -> list[str]:
+        """The model's output columns: the predictions, then the probability columns."""
+        prediction = self.prediction
+        names = [prediction] if isinstance(prediction, str) else list(prediction or [])
+        return names + [p for p in self.probability_classes() if p not in names]
 
     def to_dict(self) -> dict[str, Any]:
         """The options that are set (defaults included, None left out) as plain Python,

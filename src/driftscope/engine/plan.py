@@ -14,6 +14,7 @@ from typing import Protocol
 import pyarrow as pa
 
 from driftscope._types import KIND_OF_TYPE, ROLE_OVERRIDES, TESTED_ROLES, ColumnType, Kind, Role
+from driftscope.engine.options import CompareOptions, check_columns
 from driftscope.errors import ConfigError, SchemaError
 from driftscope.io import Dataset, infer_type, is_id_like, is_zero_one, parse_type
 from driftscope.profiling import ColumnProfile
@@ -109,11 +110,6 @@ class TableSide:
         return self.dataset.table.column(name)
 
 
-Methods = str | Sequence[str] | Mapping[str, str | Sequence[str]]
-"""One method or several for every column they apply to, or per column ``{column: method
-or [methods]}``; with several, the first that applies decides and the others are reported."""
-
-
 def _method_list(value: str | Sequence[str], label: str) -> tuple[str, ...]:
     names = (value,) if isinstance(value, str) else tuple(value)
     if not names:
@@ -123,36 +119,6 @@ def _method_list(value: str | Sequence[str], label: str) -> tuple[str, ...]:
     if len(set(names)) != len(names):
         raise ConfigError(f"{label}: a method is given twice in {list(names)}")
     return names
-
-
-def _normalise_methods(
-    methods: Methods | None, names: Sequence[str]
-) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
-    if methods is None:
-        return (), {}
-    if isinstance(methods, str) or not isinstance(methods, Mapping):
-        return _method_list(methods, "methods"), {}
-    per_column: dict[str, tuple[str, ...]] = {}
-    for col, value in methods.items():
-        if col not in names:
-            raise ConfigError(f"methods: column {col!r} is not in both datasets")
-        per_column[col] = _method_list(value, f"methods[{col!r}]")
-    return (), per_column
-
-
-def _normalise_thresholds(
-    thresholds: float | Mapping[str, float] | None, names: Sequence[str]
-) -> tuple[float | None, dict[str, float]]:
-    if thresholds is None:
-        return None, {}
-    if isinstance(thresholds, int | float):
-        return float(thresholds), {}
-    out: dict[str, float] = {}
-    for col, value in thresholds.items():
-        if col not in names:
-            raise ConfigError(f"thresholds: column {col!r} is not in both datasets")
-        out[col] = float(value)
-    return None, out
 
 
 def _applies(method: str, ctype: ColumnType) -> bool:
@@ -166,65 +132,86 @@ def _applies(method: str, ctype: ColumnType) -> bool:
 
 
 def plan_columns(
-    reference: Side,
-    current: Side,
-    *,
-    schema: Mapping[str, str | ColumnType] | None = None,
-    methods: Methods | None = None,
-    thresholds: float | Mapping[str, float] | None = None,
-    target: str | None = None,
-    prediction: str | Sequence[str] | None = None,
-    columns: Sequence[str] | None = None,
+    reference: Side, current: Side, options: CompareOptions
 ) -> tuple[list[ColumnPlan], list[QualityIssue]]:
-    """Plan every column the two datasets share; return the plans and column-set findings."""
+    """Plan every column the two datasets share; return the plans and column-set findings.
+
+    In four steps, each its own function: which columns are compared (and which are missing
+    or new), what roles the options give, each column's type, then its role and methods.
+    """
+    common, issues = _column_set(reference, current, options.columns)
+    roles, types, issues = _given_roles(reference, current, options, common, issues)
+    _check_per_column(options, common)
+    plans = []
+    for name in common:
+        ctype, error = _column_type(name, reference, current, types.get(name))
+        role = roles.get(name) or _inferred_role(name, ctype, reference, overridden=name in types)
+        plans.append(_plan(name, ctype, role, error, options))
+    return plans, issues
+
+
+def _column_set(
+    reference: Side, current: Side, columns: Sequence[str] | None
+) -> tuple[list[str], list[QualityIssue]]:
+    """The columns both sides share (or those asked for), and a finding for each column
+    only one side has (when no columns were asked for)."""
     ref_names = list(reference.column_names)
     cur_names = list(current.column_names)
-    cur_set = set(cur_names)
-    ref_set = set(ref_names)
+    ref_set, cur_set = set(ref_names), set(cur_names)
     common = [n for n in ref_names if n in cur_set]
     if not common:
         raise SchemaError(
             f"no columns in common between {reference.source} ({_preview(ref_names)}) "
             f"and {current.source} ({_preview(cur_names)})"
         )
-    issues: list[QualityIssue] = []
     if columns is not None:
         for name in columns:
-            for ds, names in ((reference, ref_set), (current, cur_set)):
+            for side, names in ((reference, ref_set), (current, cur_set)):
                 if name not in names:
-                    raise SchemaError(f"{ds.source}: column {name!r} not found")
+                    raise SchemaError(f"{side.source}: column {name!r} not found")
         wanted = set(columns)
-        common = [n for n in common if n in wanted]
-    else:
-        for name in ref_names:
-            if name not in cur_set:
-                issues.append(
-                    QualityIssue(
-                        name,
-                        "missing_column",
-                        "error",
-                        f"column {name!r} is in the reference but not in {current.source}",
-                    )
-                )
-        for name in cur_names:
-            if name not in ref_set:
-                issues.append(
-                    QualityIssue(
-                        name,
-                        "new_column",
-                        "warning",
-                        f"column {name!r} is in {current.source} but not in the reference",
-                    )
-                )
+        return [n for n in common if n in wanted], []
+    missing = [
+        QualityIssue(
+            name,
+            "missing_column",
+            "error",
+            f"column {name!r} is in the reference but not in {current.source}",
+        )
+        for name in ref_names
+        if name not in cur_set
+    ]
+    new = [
+        QualityIssue(
+            name,
+            "new_column",
+            "warning",
+            f"column {name!r} is in {current.source} but not in the reference",
+        )
+        for name in cur_names
+        if name not in ref_set
+    ]
+    return common, missing + new
 
+
+def _given_roles(
+    reference: Side,
+    current: Side,
+    options: CompareOptions,
+    common: Sequence[str],
+    issues: list[QualityIssue],
+) -> tuple[dict[str, Role], dict[str, ColumnType], list[QualityIssue]]:
+    """The roles the options give (target, predictions and probabilities, schema roles),
+    the schema's type overrides, and the findings updated for a target only the reference
+    has (labels often arrive later than predictions: that is a note, not an error)."""
     roles: dict[str, Role] = {}
+    target = options.target
     if target is not None:
-        # Labels often arrive later than predictions: a target only in the reference is fine.
-        if target not in ref_set:
+        if target not in reference.column_names:
             raise ConfigError(f"target column {target!r} not found in {reference.source}")
         roles[target] = Role.TARGET
         issues = [i for i in issues if not (i.column == target and i.check == "missing_column")]
-        if target not in cur_set:
+        if target not in current.column_names:
             issues.append(
                 QualityIssue(
                     target,
@@ -234,70 +221,90 @@ def plan_columns(
                     "not tested (labels often arrive later)",
                 )
             )
-    preds = [prediction] if isinstance(prediction, str) else list(prediction or [])
-    for name in preds:
-        _require(name, common, "prediction", reference, current)
+    for name in options.model_outputs():
+        if name not in common:
+            raise ConfigError(
+                f"prediction column {name!r} must be in both {reference.source} and "
+                f"{current.source}"
+            )
         roles[name] = Role.PREDICTION
-
-    type_overrides: dict[str, ColumnType] = {}
-    for name, value in (schema or {}).items():
+    types: dict[str, ColumnType] = {}
+    for name, value in (options.schema or {}).items():
         if name not in common:
             raise ConfigError(f"schema: column {name!r} is not in both datasets")
         text = str(value)
         if text in ROLE_OVERRIDES:
             roles.setdefault(name, ROLE_OVERRIDES[text])
         else:
-            type_overrides[name] = parse_type(text)
+            types[name] = parse_type(text)
+    return roles, types, issues
 
-    global_methods, column_methods = _normalise_methods(methods, common)
-    global_threshold, column_thresholds = _normalise_thresholds(thresholds, common)
 
-    plans = []
-    for name in common:
-        error = None
-        if name in type_overrides:
-            ctype = type_overrides[name]
-        else:
-            rtype = reference.column_type(name)
-            ctype_cur = current.column_type(name)
-            ctype = rtype or ctype_cur or ColumnType.NUMERIC
-            if rtype is not None and ctype_cur is not None and _kind(rtype) != _kind(ctype_cur):
-                error = (
-                    f"column {name!r} is {rtype} in {reference.source} but {ctype_cur} in "
-                    f"{current.source}; fix the data or set its type in the schema"
-                )
-        if (
-            name not in type_overrides
-            and ctype == ColumnType.NUMERIC
-            and reference.zero_one(name)
-            and current.zero_one(name)
-        ):
-            ctype = ColumnType.BOOLEAN  # a 0/1 flag: its share is tested, not its "distribution"
-        role = roles.get(name)
-        if role is None:
-            if ctype == ColumnType.DATETIME:
-                role = Role.TIMESTAMP
-            elif name not in type_overrides and reference.looks_like_id(name):
-                role = Role.ID
-            else:
-                role = Role.FEATURE
-        chosen = column_methods.get(name)
-        for asked in chosen or ():
-            if not _applies(asked, ctype):
+def _check_per_column(options: CompareOptions, common: Sequence[str]) -> None:
+    """ConfigError for a per-column option naming a column that is not compared, or a
+    method list that is empty, repeats a method or names an unknown one."""
+    for option in ("methods", "thresholds"):
+        check_columns(option, getattr(options, option), set(common))
+    methods = options.methods
+    if isinstance(methods, Mapping):
+        for name, value in methods.items():
+            _method_list(value, f"methods[{name!r}]")
+    elif methods is not None:
+        _method_list(methods, "methods")
+
+
+def _column_type(
+    name: str, reference: Side, current: Side, override: ColumnType | None
+) -> tuple[ColumnType, str | None]:
+    """The column's type (the schema's, else inferred from the sides) and the error when
+    the two sides disagree on it."""
+    if override is not None:
+        return override, None
+    rtype, ctype = reference.column_type(name), current.column_type(name)
+    chosen = rtype or ctype or ColumnType.NUMERIC
+    if rtype is not None and ctype is not None and _kind(rtype) != _kind(ctype):
+        return chosen, (
+            f"column {name!r} is {rtype} in {reference.source} but {ctype} in "
+            f"{current.source}; fix the data or set its type in the schema"
+        )
+    if chosen == ColumnType.NUMERIC and reference.zero_one(name) and current.zero_one(name):
+        return ColumnType.BOOLEAN, None  # a 0/1 flag: its share is tested, not a distribution
+    return chosen, None
+
+
+def _inferred_role(name: str, ctype: ColumnType, reference: Side, *, overridden: bool) -> Role:
+    """A column's role when the options give none: timestamps and identifiers are reported,
+    not tested; everything else is a feature."""
+    if ctype == ColumnType.DATETIME:
+        return Role.TIMESTAMP
+    if not overridden and reference.looks_like_id(name):
+        return Role.ID
+    return Role.FEATURE
+
+
+def _plan(
+    name: str, ctype: ColumnType, role: Role, error: str | None, options: CompareOptions
+) -> ColumnPlan:
+    """The column's methods (its own, else the global ones that apply; the first decides),
+    threshold and note."""
+    asked = options.column(name)
+    per_column = isinstance(options.methods, Mapping) and name in options.methods
+    if per_column:
+        for given in asked.methods:
+            if not _applies(given, ctype):
                 raise ConfigError(
-                    f"methods: {asked!r} does not apply to column {name!r}, which is {ctype}"
+                    f"methods: {given!r} does not apply to column {name!r}, which is {ctype}"
                 )
-        if chosen is None:
-            chosen = tuple(m for m in global_methods if _applies(m, ctype))
-        method = chosen[0] if chosen else None
-        note = None
-        if error is None and role in TESTED_ROLES and ctype in _UNTESTED_TYPES:
-            note = _UNTESTED_TYPES[ctype].format(name=name)
-        if method is None and KIND_OF_TYPE.get(ctype) == Kind.NUMERIC:
-            method = DEFAULT_NUMERIC_METHOD
-        threshold = column_thresholds.get(name, global_threshold)
-        plans.append(ColumnPlan(name, ctype, role, method, threshold, error, note, chosen[1:]))
-    return plans, issues
+        chosen = asked.methods
+    else:
+        chosen = tuple(m for m in asked.methods if _applies(m, ctype))
+    method = chosen[0] if chosen else None
+    if method is None and KIND_OF_TYPE.get(ctype) == Kind.NUMERIC:
+        method = DEFAULT_NUMERIC_METHOD
+    note = None
+    if error is None and role in TESTED_ROLES and ctype in _UNTESTED_TYPES:
+        note = _UNTESTED_TYPES[ctype].format(name=name)
+    return ColumnPlan(name, ctype, role, method, asked.threshold, error, note, chosen[1:])
 
 
 def _kind(ctype: ColumnType) -> str:
@@ -306,11 +313,6 @@ def _kind(ctype: ColumnType) -> str:
     if KIND_OF_TYPE.get(ctype) == Kind.CATEGORICAL:
         return str(Kind.CATEGORICAL)
     return str(ctype)
-
-
-def _require(name: str, common: Sequence[str], label: str, ref: Side, cur: Side) -> None:
-    if name not in common:
-        raise ConfigError(f"{label} column {name!r} must be in both {ref.source} and {cur.source}")
 
 
 def _preview(names: Sequence[str], limit: int = 5) -> str:
