@@ -20,6 +20,7 @@ from driftscope.engine.column import Settings, evaluate
 from driftscope.engine.decide import apply_decisions
 from driftscope.engine.importance import permutation_importance
 from driftscope.engine.options import (
+    DEFAULT_MAX_JOBS,
     DEFAULT_SHARE_THRESHOLD,
     CompareOptions,
     Methods,
@@ -242,7 +243,7 @@ def _compare(
     check_columns("min_effect", o.min_effect, compared)
     check_columns("tiers", o.tiers, compared)
 
-    workers = o.n_jobs or min(4, os.cpu_count() or 1)
+    workers = o.n_jobs or min(DEFAULT_MAX_JOBS, os.cpu_count() or 1)
     results: list[ColumnResult] = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for done, res in enumerate(pool.map(run, plans), start=1):

@@ -31,6 +31,8 @@ from driftscope.stats._params import integer as integer_param
 
 DEFAULT_SHARE_THRESHOLD = 0.5
 """The dataset drifts when at least half of its tested features drift (Evidently's default)."""
+DEFAULT_MAX_JOBS = 4
+"""Columns evaluated in parallel by default: the number of CPUs, at most this many."""
 OWNER = "compare"
 _SIDES = ("reference", "current")
 
