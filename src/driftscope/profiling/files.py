@@ -1,4 +1,5 @@
-"""Profiles on disk: the ``.dsprof`` file is exactly :meth:`Profile.to_bytes`.
+"""Profiles on disk: the ``.dsprof`` file is exactly :meth:`Profile.to_bytes`
+(:func:`~driftscope.profiling.serialize.encode`).
 
 Writing goes through a temporary file and an atomic rename, so a crash never leaves a
 half-written profile; reading names the file in every error.
@@ -11,6 +12,7 @@ from pathlib import Path
 from driftscope.errors import InputError, ProfileError
 from driftscope.io.atomic import write_bytes_atomic
 from driftscope.profiling.profile import Profile
+from driftscope.profiling.serialize import decode, encode
 
 SUFFIX = ".dsprof"
 
@@ -25,7 +27,7 @@ def write_profile(profile: Profile, path: str | Path) -> Path:
     >>> read_profile(saved)["x"].count
     5
     """
-    return write_bytes_atomic(path, profile.to_bytes(), make_folders=True)
+    return write_bytes_atomic(path, encode(profile), make_folders=True)
 
 
 def read_profile(path: str | Path) -> Profile:
@@ -36,7 +38,7 @@ def read_profile(path: str | Path) -> Profile:
     except OSError as exc:
         raise InputError(f"{source}: cannot read profile ({exc.strerror or exc})") from None
     try:
-        return Profile.from_bytes(data)
+        return decode(data)
     except ProfileError as exc:
         raise ProfileError(f"{source}: {exc}") from None
 

@@ -38,7 +38,7 @@ from driftscope.profiling.parts import (
     sketch_bins,
 )
 from driftscope.profiling.profile import Profile
-from driftscope.profiling.serialize import merge_payloads
+from driftscope.profiling.serialize import encode, merge_payloads
 
 PARALLEL_MIN_ROWS = 2_000_000
 """With ``n_jobs="auto"``, worker processes only from this many rows: starting one (a fresh
@@ -81,7 +81,7 @@ def profile_layout(
         )
         parts = run(task, groups[1:], tick, "profiling")
         # Merged as the parts' bytes arrive: one part in memory at a time.
-        merged = merge_payloads(itertools.chain([head.to_bytes()], parts))
+        merged = merge_payloads(itertools.chain([encode(head)], parts))
         if bins is not None:
             return merged
         edges = sketch_bins(merged, n_bins)
@@ -120,7 +120,7 @@ def _profile_task(
     k: int,
     bins: Bins,
 ) -> bytes:
-    return _profile_group(group, columns, dictionary, types, k, bins, None).to_bytes()
+    return encode(_profile_group(group, columns, dictionary, types, k, bins, None))
 
 
 def _histogram_task(group: RowGroup, *, types: Types, bins: Bins) -> bytes:

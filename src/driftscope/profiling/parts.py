@@ -44,7 +44,7 @@ from driftscope.profiling.build import (
 from driftscope.profiling.column import NumericProfile
 from driftscope.profiling.histogram import Histogram
 from driftscope.profiling.profile import Profile
-from driftscope.profiling.serialize import merge_payloads
+from driftscope.profiling.serialize import encode, merge_payloads
 from driftscope.stats._binning import N_BINS
 
 Task = Callable[[pa.Table], bytes]
@@ -137,7 +137,7 @@ def add_histograms(reference: Profile, parts: Iterable[Mapping[str, Histogram]])
 
 def _profile_task(table: pa.Table, *, types: Types, k: int, bins: Bins) -> bytes:
     # bins={} in pass 1: no histograms (profile_table keeps none for columns not in bins).
-    return profile_table(table, types=types, k=k, bins=bins).to_bytes()
+    return encode(profile_table(table, types=types, k=k, bins=bins))
 
 
 def _histogram_task(table: pa.Table, *, types: Types, bins: Bins) -> bytes:

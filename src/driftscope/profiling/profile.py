@@ -140,15 +140,20 @@ class Profile:
             return NotImplemented
         return self.merge(other)
 
+    # The two conveniences below only call serialize, which imports this module: the
+    # profile itself knows no format, and driftscope's own code calls serialize directly.
+
     def to_bytes(self) -> bytes:
-        """Compact, versioned bytes; see :mod:`driftscope.profiling.serialize` for the layout."""
+        """Compact, versioned bytes: :func:`driftscope.profiling.serialize.encode` (see it for
+        the layout)."""
         from driftscope.profiling.serialize import encode
 
         return encode(self)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Profile:
-        """Read bytes written by :meth:`to_bytes` of this or any earlier driftscope.
+        """Read bytes written by :meth:`to_bytes` of this or any earlier driftscope:
+        :func:`driftscope.profiling.serialize.decode`.
 
         Raises ProfileError for bytes that are not a profile, truncated or corrupted, or
         written in a newer format version than this driftscope reads.
