@@ -9,6 +9,7 @@ import pytest
 from scipy import optimize, stats
 
 import driftscope
+from driftscope.decision import KS_DISTANCE
 from driftscope.decision.power import detectable_cramers_v, detectable_ks_distance
 
 
@@ -57,6 +58,24 @@ def test_too_few_rows_is_low_power_not_ok():
     assert note.severity == "info"
     assert "too few rows" in note.message
     assert not report.fails("quality")
+
+
+@pytest.mark.parametrize("method", ["ks", "psi", "wasserstein"])
+def test_the_low_power_note_gives_the_minimum_effect_not_the_calibrated_threshold(method):
+    rng = np.random.default_rng(4)
+    ref, cur = {"x": rng.normal(0, 1, 5_000)}, {"x": rng.normal(0, 1, 12)}
+    report = driftscope.compare(ref, cur, methods=[method])
+    col = report.column("x")
+    assert col.status == "low_power"
+    if method == "ks":
+        minimum = KS_DISTANCE.default_minimum
+    else:  # a distance: the threshold it had before 12 rows raised it by calibration
+        minimum = col.details["fixed_threshold"]
+        assert col.threshold is not None
+        assert col.threshold > minimum
+    [note] = [q for q in report.quality if q.check == "low_power"]
+    assert f"x (detects {col.effect_measure} from " in note.message
+    assert note.message.endswith(f"; minimum {minimum:.3g})")
 
 
 def test_seventy_five_rows_with_a_real_shift_are_not_called_ok():

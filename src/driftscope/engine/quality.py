@@ -70,7 +70,7 @@ def column_findings(columns: Sequence[ColumnResult]) -> list[QualityIssue]:
 def _low_power_message(columns: list[ColumnResult]) -> str:
     shown = ", ".join(
         f"{col.name} (detects {col.effect_measure or 'an effect'} from "
-        f"{col.detectable_effect:.3g}; minimum {_minimum(col):.3g})"
+        f"{col.detectable_effect:.3g}; minimum {_minimum_effect(col):.3g})"
         for col in columns[:LOW_POWER_EXAMPLES]
     )
     more = len(columns) - LOW_POWER_EXAMPLES
@@ -81,11 +81,12 @@ def _low_power_message(columns: list[ColumnResult]) -> str:
     )
 
 
-def _minimum(col: ColumnResult) -> float:
-    if col.effect_threshold is not None and col.is_test:
-        return col.effect_threshold
-    fixed = col.details.get("fixed_threshold", col.threshold)
-    return float(fixed) if isinstance(fixed, int | float) else math.nan
+def _minimum_effect(col: ColumnResult) -> float:
+    """The effect the column had too few rows to see, as its
+    :class:`~driftscope.report.model.Effect` holds it: a test's minimum effect size, a
+    distance's threshold before calibration."""
+    minimum = col.effect.minimum if col.effect is not None else None
+    return math.nan if minimum is None else minimum
 
 
 def _disjoint_integers(col: ColumnResult) -> str | None:
