@@ -10,6 +10,7 @@ import json
 import math
 from typing import Any
 
+from driftscope._plain import plain
 from driftscope.report.model import (
     SCHEMA_VERSION,
     ColumnResult,
@@ -21,27 +22,10 @@ from driftscope.report.model import (
 
 
 def _num(value: float | None) -> float | None:
+    """A number field: a float (an integer threshold too), or None where JSON has none."""
     if value is None or not math.isfinite(value):
         return None
     return float(value)
-
-
-def _plain(value: Any) -> Any:
-    """Make details JSON-safe: tuples to lists, non-finite floats to None, numpy to Python."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return _num(value)
-    item = getattr(value, "item", None)  # numpy scalars
-    if callable(item):
-        return _plain(item())
-    return str(value)
 
 
 def _source(source: Source) -> dict[str, Any]:
@@ -72,7 +56,7 @@ def column_to_dict(col: ColumnResult) -> dict[str, Any]:
         "reference_missing_share": _num(col.reference_missing_share),
         "current_missing_share": _num(col.current_missing_share),
         "error": col.error,
-        "details": _plain(dict(col.details)),
+        "details": plain(col.details, json_safe=True),
         "also": [_method_to_dict(m) for m in col.also],
     }
 
@@ -88,7 +72,7 @@ def _method_to_dict(entry: MethodResult) -> dict[str, Any]:
         "higher_is_drift": res.higher_is_drift if res else None,
         "drifted": res.drifted if res else False,
         "error": entry.error,
-        "details": _plain(dict(res.details)) if res else {},
+        "details": plain(res.details, json_safe=True) if res else {},
     }
 
 
@@ -135,7 +119,7 @@ def report_to_dict(report: DriftReport) -> dict[str, Any]:
         "columns": [column_to_dict(c) for c in report.columns],
         "quality": [quality_to_dict(q) for q in report.quality],
         "performance": None,
-        "options": _plain(dict(report.options)),
+        "options": plain(report.options, json_safe=True),
     }
 
 
