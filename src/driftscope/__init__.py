@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from driftscope.engine.compare import compare
     from driftscope.engine.options import CompareOptions
     from driftscope.profiling import Profile, profile
-    from driftscope.report.model import ColumnResult, DriftReport
+    from driftscope.result import ColumnResult, DriftReport
     from driftscope.stats._result import TestResult
 
 __all__ = [
@@ -48,8 +48,8 @@ __all__ = [
 _LAZY = {
     "compare": ("driftscope.engine.compare", "compare"),
     "CompareOptions": ("driftscope.engine.options", "CompareOptions"),
-    "DriftReport": ("driftscope.report.model", "DriftReport"),
-    "ColumnResult": ("driftscope.report.model", "ColumnResult"),
+    "DriftReport": ("driftscope.result", "DriftReport"),
+    "ColumnResult": ("driftscope.result", "ColumnResult"),
     "TestResult": ("driftscope.stats._result", "TestResult"),
     "stats": ("driftscope.stats", None),
     "profile": ("driftscope.profiling", "profile"),

@@ -43,7 +43,7 @@ def test_report_help_shows_the_librarys_choices_and_defaults(capsys, monkeypatch
     import driftscope.decision
     import driftscope.decision.calibration
     import driftscope.engine.options
-    import driftscope.report.model
+    import driftscope.result
     from driftscope._types import ColumnType
     from driftscope.decision import CRAMERS_V, KS_DISTANCE, EffectMeasure
 
@@ -53,7 +53,7 @@ def test_report_help_shows_the_librarys_choices_and_defaults(capsys, monkeypatch
     monkeypatch.setattr(driftscope.decision, "CRAMERS_V", EffectMeasure(CRAMERS_V.name, 0.042))
     monkeypatch.setattr(driftscope.engine.options, "DEFAULT_SHARE_THRESHOLD", 0.37)
     monkeypatch.setattr(driftscope.decision.calibration, "DEFAULT_FALSE_ALARM_RATE", 0.013)
-    monkeypatch.setattr(driftscope.report.model, "FAIL_ON", ("drift", "sometimes"))
+    monkeypatch.setattr(driftscope.result, "FAIL_ON", ("drift", "sometimes"))
     monkeypatch.setattr(driftscope._types, "ROLE_OVERRIDES", {"skipme": None})
 
     text = help_of(capsys, "report")

@@ -20,7 +20,7 @@ from scipy import stats
 
 from driftscope._types import ColumnType, Role
 from driftscope.decision.decide import Decision
-from driftscope.report.model import (
+from driftscope.result import (
     ColumnResult,
     DatasetVerdict,
     Distribution,

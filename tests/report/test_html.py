@@ -27,7 +27,8 @@ from driftscope._types import ColumnType, Role
 from driftscope.report._format import fmt_num, fmt_p, fmt_share, fmt_ticks
 from driftscope.report._sections import method_statistics
 from driftscope.report.html import render_html, render_notebook
-from driftscope.report.model import (
+from driftscope.report.svg import nice_ticks
+from driftscope.result import (
     ColumnResult,
     DatasetVerdict,
     Distribution,
@@ -35,7 +36,6 @@ from driftscope.report.model import (
     QualityIssue,
     Source,
 )
-from driftscope.report.svg import nice_ticks
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from driftscope.report._sections import method_statistics
-from driftscope.report.model import DriftReport
+from driftscope.result import DriftReport
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")

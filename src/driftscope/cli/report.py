@@ -46,8 +46,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     from driftscope.decision import CORRECTIONS, CRAMERS_V, DEFAULT_CORRECTION, KS_DISTANCE
     from driftscope.decision.calibration import DEFAULT_FALSE_ALARM_RATE
     from driftscope.engine.options import DEFAULT_SHARE_THRESHOLD
-    from driftscope.report.model import FAIL_ON
     from driftscope.report.terminal import CORRECTION_NAMES
+    from driftscope.result import FAIL_ON
 
     false_alarm_rate = DEFAULT_FALSE_ALARM_RATE
     correction = DEFAULT_CORRECTION

@@ -52,7 +52,7 @@ from driftscope.errors import InputError
 from driftscope.io import CategoryCounts, category_counts, numeric_values
 from driftscope.profiling import CategoricalProfile, ColumnProfile, NumericProfile
 from driftscope.profiling.sketch_stats import exact_values
-from driftscope.report.model import ColumnResult, Distribution, Effect, MethodResult, Summary
+from driftscope.result import ColumnResult, Distribution, Effect, MethodResult, Summary
 from driftscope.stats import TestResult, prepare_numeric
 from driftscope.stats import get as get_method
 

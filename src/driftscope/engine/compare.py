@@ -33,7 +33,7 @@ from driftscope.engine.quality import column_findings
 from driftscope.engine.verdict import dataset_verdict
 from driftscope.errors import ConfigError, InputError
 from driftscope.io import Dataset, read_dataset
-from driftscope.report.model import ColumnResult, DriftReport, QualityIssue, Source
+from driftscope.result import ColumnResult, DriftReport, QualityIssue, Source
 from driftscope.stats import get as get_method
 
 Progress = Callable[[int, int, str], None]

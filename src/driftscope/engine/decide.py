@@ -16,7 +16,7 @@ from driftscope.decision.decide import Evidence, decide
 from driftscope.decision.power import detectable_cramers_v, detectable_ks_distance
 from driftscope.decision.severity import Tiers, default_tiers
 from driftscope.engine.options import CompareOptions
-from driftscope.report.model import ColumnResult, Effect
+from driftscope.result import ColumnResult, Effect
 
 
 def apply_decisions(columns: Sequence[ColumnResult], options: CompareOptions) -> list[ColumnResult]:

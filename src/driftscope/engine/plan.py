@@ -18,7 +18,7 @@ from driftscope.engine.options import CompareOptions, check_columns
 from driftscope.errors import ConfigError, SchemaError
 from driftscope.io import Dataset, infer_type, is_id_like, is_zero_one, parse_type
 from driftscope.profiling import ColumnProfile
-from driftscope.report.model import QualityIssue
+from driftscope.result import QualityIssue
 from driftscope.stats import get as get_method
 
 DEFAULT_NUMERIC_METHOD = "ks"

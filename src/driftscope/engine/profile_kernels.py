@@ -39,7 +39,7 @@ from driftscope.profiling.sketch_stats import (
     ks_distance_of,
     weighted_sample,
 )
-from driftscope.report.model import Distribution
+from driftscope.result import Distribution
 from driftscope.stats import Moments, TestResult, available
 from driftscope.stats import get as get_method
 from driftscope.stats._binning import N_BINS

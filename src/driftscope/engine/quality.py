@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from driftscope.report.model import ColumnResult, QualityIssue
+from driftscope.result import ColumnResult, QualityIssue
 
 MISSING_INCREASE_ABS = 0.05
 """A missing share must grow by at least 5 points ..."""
@@ -83,7 +83,7 @@ def _low_power_message(columns: list[ColumnResult]) -> str:
 
 def _minimum_effect(col: ColumnResult) -> float:
     """The effect the column had too few rows to see, as its
-    :class:`~driftscope.report.model.Effect` holds it: a test's minimum effect size, a
+    :class:`~driftscope.result.Effect` holds it: a test's minimum effect size, a
     distance's threshold before calibration."""
     minimum = col.effect.minimum if col.effect is not None else None
     return math.nan if minimum is None else minimum

@@ -11,7 +11,7 @@ import itertools
 import numpy as np
 from numpy.typing import NDArray
 
-from driftscope.report.model import Distribution
+from driftscope.result import Distribution
 from driftscope.stats._scaling import mean_std, scale_exponent
 
 HISTOGRAM_BINS = 30

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from driftscope._types import MODEL_ROLES, Role
 from driftscope.decision.importance import weighted_drift_score
 from driftscope.decision.severity import worst
-from driftscope.report.model import ColumnResult, DatasetVerdict, ModelDrift
+from driftscope.result import ColumnResult, DatasetVerdict, ModelDrift
 
 
 def dataset_verdict(

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 
 from driftscope._types import TESTED_ROLES, Role
 from driftscope.report._format import fmt_num, fmt_p, fmt_share, scalar
-from driftscope.report.model import ColumnResult
 from driftscope.report.svg import distribution_chart, esc, shorten
+from driftscope.result import ColumnResult
 
 _MAX_DETAILS = 12  # scalar entries of ColumnResult.details shown per column
 _BIG_CHANGE = 0.1  # a count or spread that moved by this relative amount is highlighted

@@ -10,8 +10,8 @@ import math
 from driftscope._types import Role
 from driftscope.report._columns import Indexed, by_severity, result_text, severity
 from driftscope.report._format import fmt_num, fmt_share
-from driftscope.report.model import ColumnResult, DriftReport
 from driftscope.report.svg import esc, severity_axis, severity_bar
+from driftscope.result import ColumnResult, DriftReport
 
 _MAX_CHIPS = 40  # drifted columns listed by name in the summary; the rest are counted
 _SEVERITY_CAP = 5.0  # the summary chart's axis ends here; longer bars get a break mark

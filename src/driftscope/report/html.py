@@ -22,8 +22,8 @@ from string import Template
 from driftscope.report._columns import column_sections
 from driftscope.report._format import fmt_num, scalar
 from driftscope.report._sections import quality, severity_chart, summary
-from driftscope.report.model import DriftReport
 from driftscope.report.svg import CHART_DEFS, esc, shorten
+from driftscope.result import DriftReport
 
 _NOTEBOOK_HEIGHT = 720  # px: the notebook frame's height; the page scrolls inside it
 
@@ -61,7 +61,7 @@ def render_html(report: DriftReport) -> str:
     (most severe first) and one collapsible section per column with its distribution chart
     and test numbers; a filter box narrows both. It makes no network request when opened.
 
-    >>> from driftscope.report.model import DatasetVerdict, DriftReport, Source
+    >>> from driftscope.result import DatasetVerdict, DriftReport, Source
     >>> report = DriftReport(
     ...     reference=Source(rows=100, source="ref.csv"), current=Source(rows=90, source="cur.csv"),
     ...     dataset=DatasetVerdict(False, 0, 0, 0.0, 0.5), columns=(),
@@ -105,7 +105,7 @@ def render_notebook(report: DriftReport) -> str:
     an origin of its own, so neither its stylesheet nor its script can touch the notebook.
 
     >>> import html
-    >>> from driftscope.report.model import DatasetVerdict, DriftReport, Source
+    >>> from driftscope.result import DatasetVerdict, DriftReport, Source
     >>> report = DriftReport(
     ...     reference=Source(rows=100, source="ref.csv"), current=Source(rows=90, source="cur.csv"),
     ...     dataset=DatasetVerdict(False, 0, 0, 0.0, 0.5), columns=(),

@@ -11,7 +11,7 @@ import math
 from typing import Any
 
 from driftscope._plain import plain
-from driftscope.report.model import (
+from driftscope.result import (
     SCHEMA_VERSION,
     ColumnResult,
     DriftReport,

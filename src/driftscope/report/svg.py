@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Sequence
 
 from driftscope.report._format import fmt_num, fmt_share, fmt_ticks
-from driftscope.report.model import Distribution
+from driftscope.result import Distribution
 
 # Chart geometry in SVG user units; the page scales charts to the width available.
 _WIDTH = 560

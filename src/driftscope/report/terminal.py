@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from driftscope.report.model import ColumnResult, DriftReport, MethodResult
+from driftscope.result import ColumnResult, DriftReport, MethodResult
 
 MAX_NAME = 32
 CORRECTION_NAMES = {
