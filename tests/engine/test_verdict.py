@@ -201,3 +201,20 @@ def test_drifted_is_exactly_a_major_severity(severity, tables):
     ds = driftscope.compare(*tables, tiers=tiers).dataset
     assert ds.severity == severity
     assert ds.drifted == (severity == "major")
+
+
+@pytest.mark.parametrize("features", [12, 14, 30])
+@pytest.mark.parametrize("weighted", [False, True], ids=["counted", "weighted"])
+def test_exactly_half_the_features_drifting_reaches_a_share_threshold_of_half(features, weighted):
+    # 15 weights of 1/30 add up to 0.49999999999999994 in floating point; half is half.
+    rng = np.random.default_rng(5)
+    n = 2000
+    ref = {f"f{i}": rng.normal(0, 1, n) for i in range(features)}
+    cur = {f"f{i}": rng.normal(1.0 if i < features // 2 else 0.0, 1, n) for i in range(features)}
+    importance = dict.fromkeys(ref, 1.0) if weighted else None
+    mild = dict.fromkeys(ref, (0.01, 0.99))  # no feature is major on its own
+    report = driftscope.compare(ref, cur, share_threshold=0.5, tiers=mild, importance=importance)
+    ds = report.dataset
+    assert ds.drifted_columns == features // 2
+    assert ds.share_reached
+    assert ds.drifted

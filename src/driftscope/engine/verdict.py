@@ -16,12 +16,26 @@ that is real but mild and narrow. Every output (terminal, HTML, JSON, the exit c
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from driftscope._types import MODEL_ROLES, Role
-from driftscope.decision.importance import weighted_drift_score
 from driftscope.decision.severity import worst
 from driftscope.result import ColumnResult, DatasetVerdict, ModelDrift
+
+SHARE_TOLERANCE = 1e-9
+"""Shares within this of ``share_threshold`` reach it: fifteen weights of 1/30 add up to
+0.49999999999999994, and "half the features" must read as half. Far below any share that
+can be told apart (one feature in a billion)."""
+
+
+def share_reaches(score: float, share_threshold: float) -> bool:
+    """Whether a drift share (or weighted score) reaches the threshold, up to rounding.
+
+    >>> share_reaches(sum([1 / 30] * 15), 0.5), share_reaches(0.49, 0.5)
+    (True, False)
+    """
+    return score >= share_threshold - SHARE_TOLERANCE
 
 
 def dataset_verdict(
@@ -33,8 +47,10 @@ def dataset_verdict(
     weights = {c.name: (c.importance or 0.0) if weighted else 1.0 / len(features) for c in features}
     drifted = sum(1 for c in features if c.drifted)
     share = drifted / len(features) if features else 0.0
-    score = weighted_drift_score(weights, {c.name: c.drifted for c in features})
-    share_reached = drifted > 0 and score >= share_threshold
+    # Unweighted, the score is the count's share (one division, no sum of 1/n's); weighted,
+    # an exactly rounded sum.
+    score = math.fsum(weights[c.name] for c in features if c.drifted) if weighted else share
+    share_reached = drifted > 0 and share_reaches(score, share_threshold)
     # A feature the model does not use cannot raise the dataset's severity.
     relevant = [c for c in features if weights[c.name] > 0.0]
     model = [c for c in columns if c.role in MODEL_ROLES and c.tested]
