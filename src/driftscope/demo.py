@@ -13,6 +13,7 @@ Every other column is drawn from the same distribution in both periods.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TextIO
 
@@ -104,10 +105,38 @@ def credit_scenario(
     >>> ref.num_rows, cur.num_rows, ref.column_names == cur.column_names
     (500, 500, True)
     """
+    _check_arguments(rows, seed)
     ref_seed, cur_seed = np.random.SeedSequence(seed).spawn(2)
     reference = _period(rows, np.random.default_rng(ref_seed), production=False, start="2026-01-01")
     current = _period(rows, np.random.default_rng(cur_seed), production=True, start="2026-07-01")
     return reference, current
+
+
+def _check_arguments(rows: object, seed: object) -> None:
+    """ConfigError unless ``rows`` is an integer >= MIN_ROWS and ``seed`` one >= 0 (numpy's
+    seeds are non-negative)."""
+    from driftscope.errors import param_error
+
+    if isinstance(rows, bool) or not isinstance(rows, int) or rows < MIN_ROWS:
+        raise param_error("demo", "rows", f"an integer >= {MIN_ROWS}", rows)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise param_error("demo", "seed", "an integer >= 0", seed)
+
+
+def _prepare_folder(output_dir: Path) -> None:
+    """Create ``output_dir``, or an InputError naming it when it is a file or cannot be made."""
+    from driftscope.errors import InputError
+
+    if output_dir.exists() and not output_dir.is_dir():
+        raise InputError(f"{output_dir}: is not a folder; give a folder for the demo's files")
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            f"{output_dir}: cannot create the folder ({exc.strerror or exc})"
+        ) from None
+    if not os.access(output_dir, os.W_OK | os.X_OK):
+        raise InputError(f"{output_dir}: the folder is not writable")
 
 
 def run_demo(
@@ -118,13 +147,11 @@ def run_demo(
     import pyarrow.parquet as pq
 
     from driftscope.engine.compare import compare
-    from driftscope.errors import ConfigError
     from driftscope.report.terminal import format_table
 
-    if rows < MIN_ROWS:
-        raise ConfigError(f"demo: parameter 'rows' must be at least {MIN_ROWS}; got {rows}")
+    _check_arguments(rows, seed)
+    _prepare_folder(output_dir)  # before building the data: a bad folder fails fast
     reference, current = credit_scenario(rows, seed)
-    output_dir.mkdir(parents=True, exist_ok=True)
     ref_path = output_dir / "reference.parquet"
     cur_path = output_dir / "current.parquet"
     pq.write_table(reference, ref_path)

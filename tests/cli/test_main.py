@@ -82,10 +82,12 @@ def test_report_uses_the_defaults_it_shows(monkeypatch):
 
 def test_profile_help_shows_the_librarys_defaults(capsys, monkeypatch):
     import driftscope.profiling._sketch
+    import driftscope.profiling.build
     import driftscope.profiling.parquet
     import driftscope.stats._binning
 
     monkeypatch.setattr(driftscope.stats._binning, "N_BINS", 17)
+    monkeypatch.setattr(driftscope.profiling.build, "MAX_N_BINS", 5555)
     monkeypatch.setattr(driftscope.profiling._sketch, "DEFAULT_K", 333)
     monkeypatch.setattr(driftscope.profiling._sketch, "MIN_K", 9)
     monkeypatch.setattr(driftscope.profiling._sketch, "MAX_K", 4444)
@@ -93,7 +95,7 @@ def test_profile_help_shows_the_librarys_defaults(capsys, monkeypatch):
     monkeypatch.setattr(driftscope.profiling.parquet, "PARALLEL_MIN_ROWS", 3_500_000)
 
     text = help_of(capsys, "profile")
-    assert "quantile bins of a reference (default 17)" in text
+    assert "quantile bins of a reference, 2-5555 (default 17)" in text
     assert "accuracy, 9-4444 (default 333)" in text
     assert "(default: CPUs, at most 6, from 3.5M rows)" in text
 

@@ -18,6 +18,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import NoReturn
 
 from driftscope._version import __version__
 from driftscope.cli import demo, profile, report
@@ -45,10 +46,19 @@ COMMANDS: tuple[Command, ...] = (report, profile, demo)
 """The commands, in the order ``driftscope --help`` lists them."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors (a value that is not a number, a missing
+    argument) are one line in the format of every other error, not a usage block; the
+    subcommands' parsers are of this class too (argparse makes them of their parent's)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"driftscope: error: {message} (see {self.prog} --help)\n")
+
+
 def _build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The ``driftscope`` parser, with the options of the command ``argv`` names (of every
     command when ``argv`` is None); the others are listed by name and help line only."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="driftscope",
         description="Detect drift between a reference dataset and current (production) data.",
     )

@@ -37,7 +37,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Build the scenario, compare its periods, write the files and say what changed."""
-    from driftscope.demo import run_demo
+    from driftscope.demo import MIN_ROWS, run_demo
+    from driftscope.errors import ConfigError
 
+    if args.rows < MIN_ROWS:
+        raise ConfigError(f"--rows: expected an integer >= {MIN_ROWS}; got {args.rows}")
+    if args.seed < 0:
+        raise ConfigError(f"--seed: expected an integer >= 0; got {args.seed}")
     run_demo(Path(args.output_dir), rows=args.rows, seed=args.seed, out=out)
     return EXIT_OK

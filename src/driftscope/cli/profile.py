@@ -29,6 +29,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """The options of ``driftscope profile``, with the library's defaults and ranges."""
     from driftscope._types import ColumnType, Role
     from driftscope.profiling._sketch import DEFAULT_K, MAX_K, MIN_K
+    from driftscope.profiling.build import MAX_N_BINS
     from driftscope.profiling.parquet import PARALLEL_MAX_WORKERS, PARALLEL_MIN_ROWS
     from driftscope.stats._binning import N_BINS
 
@@ -59,7 +60,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--n-bins",
         type=int,
         default=N_BINS,
-        help=f"quantile bins of a reference (default {N_BINS})",
+        help=f"quantile bins of a reference, 2-{MAX_N_BINS} (default {N_BINS})",
     )
     parser.add_argument(
         "--k",
@@ -91,6 +92,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     check_output(args.output, "-o/--output")
     _check_encoding(args.encoding)
+    _check_n_bins(args.n_bins)
     _, types = pairs(args.type, "--type")
     bins = read_profile(args.bins) if args.bins else None
     merged = Profile.empty()
@@ -144,6 +146,14 @@ def _check_encoding(name: str) -> None:
         raise ConfigError(
             f"--encoding: expected a text encoding Python knows; got {name!r}"
         ) from None
+
+
+def _check_n_bins(n_bins: int) -> None:
+    """A ConfigError naming --n-bins for a count outside [2, MAX_N_BINS], before any work."""
+    from driftscope.profiling.build import MAX_N_BINS
+
+    if not 2 <= n_bins <= MAX_N_BINS:
+        raise ConfigError(f"--n-bins: expected an integer from 2 to {MAX_N_BINS}; got {n_bins}")
 
 
 def _names_a_path(message: str, inputs: Sequence[str]) -> bool:

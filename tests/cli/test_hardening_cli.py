@@ -1,0 +1,133 @@
+"""Issue 11, the command line's own mistakes: every usage error is one line, bounds are
+declared constants, and demo's arguments are checked before any work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from driftscope.cli import main
+from driftscope.profiling.build import MAX_N_BINS
+
+# Options whose value argparse converts (type=int/float): a bad value was a 17-line usage block.
+TYPED = [
+    ("report", "--share-threshold"),
+    ("report", "--false-alarm-rate"),
+    ("profile", "--n-bins"),
+    ("profile", "--k"),
+    ("profile", "--jobs"),
+    ("demo", "--rows"),
+    ("demo", "--seed"),
+]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # argparse's own errors exit
+        code = int(exc.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def assert_one_line_error(code: int, err: str, *needles: str) -> None:
+    assert code == 2, err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith("driftscope: error: "), err
+    for needle in needles:
+        assert needle in err, (needle, err)
+
+
+def positional(command: str, tmp_path: Path) -> list[str]:
+    data = str(tmp_path / "a.csv")
+    return {"report": [data, data], "profile": [data, "-o", str(tmp_path / "p.dsprof")]}.get(
+        command, []
+    )
+
+
+@pytest.mark.parametrize(("command", "option"), TYPED, ids=[f"{c}{o}" for c, o in TYPED])
+def test_a_value_that_is_not_a_number_is_one_line_naming_the_option(
+    capsys, tmp_path, command, option
+):
+    code, _, err = run(capsys, command, *positional(command, tmp_path), option, "abc")
+    assert_one_line_error(code, err, option, "'abc'")
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    case=st.sampled_from(TYPED),
+    text=st.text(st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1).filter(
+        lambda t: not t.startswith("-")
+    ),
+)
+def test_any_text_for_a_typed_option_is_a_result_or_one_line(capsys, tmp_path_factory, case, text):
+    command, option = case
+    try:
+        float(text)
+        return  # a number: parsed, then checked by the command (other tests)
+    except ValueError:
+        pass
+    tmp_path = tmp_path_factory.mktemp("typed")
+    code, _, err = run(capsys, command, *positional(command, tmp_path), option, text)
+    assert_one_line_error(code, err, option)
+
+
+def test_a_missing_argument_is_one_line(capsys):
+    code, _, err = run(capsys, "report", "only-one.csv")
+    assert_one_line_error(code, err, "current")
+
+
+def test_an_unknown_command_is_one_line(capsys):
+    code, _, err = run(capsys, "bogus")
+    assert_one_line_error(code, err, "bogus")
+
+
+@pytest.mark.parametrize("n_bins", [1, MAX_N_BINS + 1, 10**8], ids=["one", "above-max", "1e8"])
+def test_n_bins_outside_its_declared_range_is_refused_before_reading(capsys, tmp_path, n_bins):
+    # The input does not exist: the bound is checked first, so no file is read.
+    code, _, err = run(
+        capsys, "profile", "missing.csv", "-o", str(tmp_path / "p.dsprof"), "--n-bins", str(n_bins)
+    )
+    assert_one_line_error(code, err, "--n-bins", str(MAX_N_BINS))
+
+
+def test_the_library_bounds_n_bins_with_the_same_constant():
+    import numpy as np
+
+    from driftscope.errors import ConfigError
+    from driftscope.profiling import profile
+
+    with pytest.raises(ConfigError, match=str(MAX_N_BINS)):
+        profile({"x": np.arange(10.0)}, n_bins=MAX_N_BINS + 1)
+    assert profile({"x": np.arange(10.0)}, n_bins=MAX_N_BINS)["x"].count == 10
+
+
+def test_demo_output_dir_that_is_a_file_is_one_line(capsys, tmp_path):
+    a_file = tmp_path / "taken"
+    a_file.write_text("x")
+    code, _, err = run(capsys, "demo", "--output-dir", str(a_file), "--rows", "100")
+    assert_one_line_error(code, err, str(a_file), "not a folder")
+    assert a_file.read_text() == "x"
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("--seed", "-1"), ("--rows", "5")], ids=["negative-seed", "too-few-rows"]
+)
+def test_demo_arguments_out_of_range_are_one_line(capsys, tmp_path, option, value):
+    code, _, err = run(capsys, "demo", "--output-dir", str(tmp_path / "d"), option, value)
+    assert_one_line_error(code, err, option, value)
+    assert not (tmp_path / "d").exists()
+
+
+def test_the_demo_library_refuses_a_negative_seed():
+    from driftscope.demo import credit_scenario
+    from driftscope.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="'seed'"):
+        credit_scenario(rows=100, seed=-1)
