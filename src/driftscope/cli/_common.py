@@ -6,7 +6,9 @@ Light on purpose (no numpy, no pyarrow): every start of ``driftscope`` imports i
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol, TextIO
 
 from driftscope.errors import ConfigError, InputError
@@ -109,6 +111,44 @@ def check_output(path: str, option: str) -> None:
         if path:
             raise
         raise InputError(f"{option}: {exc}") from None
+
+
+def check_not_an_input(path: str, inputs: Sequence[str], option: str) -> None:
+    """Raise InputError when the output ``path`` is one of the ``inputs``: a file given, a
+    file a glob matches, or a Parquet file inside a folder given (through links too).
+
+    Writing the output would destroy the data (``driftscope profile data.csv -o data.csv``
+    replaced the CSV with its profile), so the command refuses before reading anything.
+    """
+    import glob
+
+    if not path or not os.path.lexists(path):  # a new file overwrites nothing
+        return
+    output = os.path.realpath(path)
+    for given in inputs:
+        # glob.glob, not Path.glob: the pattern may be absolute and may contain "**".
+        named = glob.glob(given, recursive=True) if glob.has_magic(given) else [given]  # noqa: PTH207
+        for candidate in named:
+            real = os.path.realpath(candidate)
+            # A folder input reads the Parquet files in it (and under it).
+            inside = (
+                output.lower().endswith((".parquet", ".pq"))
+                and os.path.isdir(real)  # noqa: PTH112
+                and output.startswith(real.rstrip(os.sep) + os.sep)
+            )
+            if real == output or inside or _same_file(real, output):
+                raise InputError(
+                    f"{option}: {path} is also an input ({given}); writing it would destroy "
+                    "the data; give another output file"
+                )
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Whether two paths name one file (hard links too); False when either is missing."""
+    try:
+        return Path(a).samefile(b)
+    except OSError:
+        return False
 
 
 def add_progress_options(parser: argparse.ArgumentParser, text: str | None = None) -> None:

@@ -8,7 +8,14 @@ import os
 from collections.abc import Sequence
 from typing import TextIO
 
-from driftscope.cli._common import EXIT_OK, ProgressBar, add_progress_options, check_output, pairs
+from driftscope.cli._common import (
+    EXIT_OK,
+    ProgressBar,
+    add_progress_options,
+    check_not_an_input,
+    check_output,
+    pairs,
+)
 from driftscope.errors import ConfigError, InputError, ProfileError
 
 NAME = "profile"
@@ -90,7 +97,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from driftscope.profiling.files import is_profile_path, read_profile, write_profile
     from driftscope.profiling.stream import profile_files
 
+    if args.output == "-":
+        raise ConfigError(
+            "-o/--output: a profile is binary; give a file name (or /dev/stdout to pipe it)"
+        )
     check_output(args.output, "-o/--output")
+    check_not_an_input(
+        args.output, [*args.data, *([args.bins] if args.bins else [])], "-o/--output"
+    )
     _check_encoding(args.encoding)
     _check_n_bins(args.n_bins)
     _, types = pairs(args.type, "--type")
@@ -119,7 +133,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     stored = (read_profile(source) for source in args.data if is_profile_path(source))
     merged = Profile.merge_all(itertools.chain([merged], stored))  # one file at a time
     path = write_profile(merged, args.output)
-    out.write(
+    # Written into a device or a pipe (/dev/stdout), the profile may be on stdout: say what
+    # was done on stderr instead, so as not to mix text into its bytes.
+    said = out if path.is_file() else err
+    said.write(
         f"profiled {merged.n_rows:,} rows, {len(merged)} columns from {len(args.data)} "
         f"input(s): {path} ({path.stat().st_size:,} bytes)\n"
     )

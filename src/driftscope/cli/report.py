@@ -14,6 +14,7 @@ from driftscope.cli._common import (
     EXIT_OK,
     ProgressBar,
     add_progress_options,
+    check_not_an_input,
     check_output,
     multi_pairs,
     numbers,
@@ -191,10 +192,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.output == "-":
         raise ConfigError("-o/--output: the HTML report needs a file name ('-' is for --json)")
+    inputs = [args.reference, args.current, *_files_among(args.importance)]
     if args.output is not None:
         check_output(args.output, "-o/--output")
+        check_not_an_input(args.output, inputs, "-o/--output")
     if args.json is not None and args.json != "-":
         check_output(args.json, "--json")
+        check_not_an_input(args.json, inputs, "--json")
     global_methods, column_methods = multi_pairs(args.method, "--method")
     methods: list[str] | dict[str, list[str]] | None = column_methods or global_methods or None
     if global_methods and column_methods:
@@ -252,6 +256,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if path:
                 out.write(f"{label} report: {path}\n")
     return EXIT_CONDITION if args.fail_on and report.fails(args.fail_on) else EXIT_OK
+
+
+def _files_among(entries: list[str]) -> list[str]:
+    """The entries of a ``COLUMN=VALUE | FILE`` option that name a file."""
+    return [entry for entry in entries if "=" not in entry]
 
 
 def _estimate_cells(path: str) -> int:

@@ -1,9 +1,16 @@
 """Writing output files (reports, profiles, caches) so that a crash never leaves a
-half-written file behind, and a bad output path is a one-line error naming it."""
+half-written file behind, and a bad output path is a one-line error naming it.
+
+A regular file is replaced atomically (a temporary file beside it, then a rename). What is
+not a regular file is written through, never replaced: a device (``--json /dev/null``, which
+the rename turned into a regular file when run as root), a named pipe, ``/dev/stdout``. A
+symbolic link keeps its link: the file it points to is the one replaced.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -49,13 +56,26 @@ def check_output_path(path: str | Path, *, make_folders: bool = False) -> Path:
 
 
 def write_bytes_atomic(path: str | Path, data: bytes, *, make_folders: bool = False) -> Path:
-    """Write ``data`` to ``path`` through a temporary file and an atomic rename.
+    """Write ``data`` to ``path`` through a temporary file and an atomic rename; return
+    ``path`` as given.
 
-    The folder must exist unless ``make_folders`` (then it is created). The file ends up
-    with the permissions of any newly created file (mkstemp's private 0600 would surprise
-    whoever serves or uploads it).
+    A symbolic link stays a link: the file it points to is replaced. A device or a named
+    pipe is written through, never replaced. The folder must exist unless ``make_folders``
+    (then it is created). The file ends up with the permissions of any newly created file
+    (mkstemp's private 0600 would surprise whoever serves or uploads it).
     """
-    target = check_output_path(path, make_folders=make_folders)
+    given = target = check_output_path(path, make_folders=make_folders)
+    try:
+        mode = target.stat().st_mode  # through any links
+    except OSError:
+        mode = None  # nothing there yet (or not reachable: the write below says why)
+    if mode is not None and not stat.S_ISREG(mode):
+        # Opened by the name given: /dev/stdout is a link to a pipe with no path of its own.
+        _write_through(target, data)
+        return given
+    if target.is_symlink():
+        # Replace the file the link points to (through links to links), not the link.
+        target = Path(os.path.realpath(target))
     directory = target.parent
     try:
         if make_folders:
@@ -71,4 +91,13 @@ def write_bytes_atomic(path: str | Path, data: bytes, *, make_folders: bool = Fa
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return target
+    return given
+
+
+def _write_through(target: Path, data: bytes) -> None:
+    """Write ``data`` into an existing non-regular file (a device, a pipe), as ``tee`` does."""
+    try:
+        with target.open("wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write the file ({exc.strerror or exc})") from exc
