@@ -5,6 +5,10 @@ A regular file is replaced atomically (a temporary file beside it, then a rename
 not a regular file is written through, never replaced: a device (``--json /dev/null``, which
 the rename turned into a regular file when run as root), a named pipe, ``/dev/stdout``. A
 symbolic link keeps its link: the file it points to is the one replaced.
+
+The small files beside the data that driftscope reads whole (profiles, importances) are read
+with :func:`read_file_capped`: only a regular file, and no more than a declared size, so a
+FIFO or ``/dev/zero`` given as one is an error instead of a hang or all of memory.
 """
 
 from __future__ import annotations
@@ -15,6 +19,44 @@ import tempfile
 from pathlib import Path
 
 from driftscope.errors import InputError
+
+_FILE_KINDS = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
+
+
+def read_file_capped(path: str | Path, limit: int, what: str) -> bytes:
+    """The bytes of the regular file ``path``, or an InputError naming it and ``what`` it
+    should hold: missing or unreadable, not a regular file (checked before opening, which
+    would block on a FIFO), or larger than ``limit`` bytes.
+
+    >>> read_file_capped("/dev/zero", 1 << 20, "a profile")
+    Traceback (most recent call last):
+    ...
+    driftscope.errors.InputError: /dev/zero: is a character device, not a file; give a profile
+    """
+    source = Path(path)
+    try:
+        mode = source.stat().st_mode
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read {what} ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(mode):
+        kind = _FILE_KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        raise InputError(f"{source}: is {kind}, not a file; give {what}")
+    try:
+        with source.open("rb") as handle:
+            data = handle.read(limit + 1)  # one byte more tells a file over the limit
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read {what} ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        raise InputError(
+            f"{source}: larger than {limit:,} bytes, more than {what} can be; is it the right file?"
+        )
+    return data
 
 
 def _default_mode() -> int:

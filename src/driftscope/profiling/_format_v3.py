@@ -37,6 +37,7 @@ import numpy as np
 
 from driftscope._types import ColumnType
 from driftscope.profiling._sketch import DistinctSketch, FrequentItems, QuantileSketch
+from driftscope.profiling._validate import check_part
 from driftscope.profiling._wire import LENGTH, Blocks, count, read_sketch
 from driftscope.profiling.column import (
     CATEGORICAL_TYPES,
@@ -206,7 +207,9 @@ def _part(blocks: Blocks) -> Part:
             categorical[name] = _categorical(fields, raw, name, kinds)
     if at < end:
         raise ValueError(f"{end - at} bytes left over after the last block")
-    return Part(n_rows, types, numeric, sketches, categorical)
+    part = Part(n_rows, types, numeric, sketches, categorical)
+    check_part(part)
+    return part
 
 
 def _bin_spec(value: object, name: str) -> BinSpec:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from driftscope.errors import InputError, ProfileError
-from driftscope.io.atomic import write_bytes_atomic
+from driftscope.errors import ProfileError
+from driftscope.io.atomic import read_file_capped, write_bytes_atomic
 from driftscope.profiling.profile import Profile
 from driftscope.profiling.serialize import decode, encode
 
 SUFFIX = ".dsprof"
+MAX_PROFILE_BYTES = 4 << 30
+"""The largest profile file read (4 GiB): far beyond a profile of thousands of columns (a few
+MB), and a bound on the memory a wrong file can take."""
 
 
 def write_profile(profile: Profile, path: str | Path) -> Path:
@@ -33,10 +36,7 @@ def write_profile(profile: Profile, path: str | Path) -> Path:
 def read_profile(path: str | Path) -> Profile:
     """Read a profile written by :func:`write_profile`; errors name the file."""
     source = Path(path)
-    try:
-        data = source.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{source}: cannot read profile ({exc.strerror or exc})") from None
+    data = read_file_capped(source, MAX_PROFILE_BYTES, "a profile (.dsprof)")
     try:
         return decode(data)
     except ProfileError as exc:

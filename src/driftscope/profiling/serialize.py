@@ -25,7 +25,9 @@ from collections.abc import Iterable
 from driftscope._version import __version__
 from driftscope.errors import ProfileError
 from driftscope.profiling import _format_v2, _format_v3
+from driftscope.profiling._validate import check_part
 from driftscope.profiling._wire import OWNER, Blocks, corrupted, first_line, truncated
+from driftscope.profiling.merging import Part
 from driftscope.profiling.profile import Profile, ProfileMerger
 
 MAGIC = b"DSPROF"
@@ -34,7 +36,16 @@ FORMAT_VERSION = 3
 
 _VERSION = struct.Struct(">H")
 _PREFIX = struct.Struct(">6sHQI")  # magic, version, body length, body CRC-32
-_MALFORMED = (KeyError, TypeError, ValueError, IndexError, AttributeError, struct.error)
+# RecursionError: a header nested thousands deep (json.loads recurses once per level).
+_MALFORMED = (
+    KeyError,
+    TypeError,
+    ValueError,
+    IndexError,
+    AttributeError,
+    RecursionError,
+    struct.error,
+)
 
 
 def encode(profile: Profile) -> bytes:
@@ -60,7 +71,7 @@ def decode(data: bytes) -> Profile:
     version, blocks = _open(data)
     try:
         if version < 3:
-            return _format_v2.decode_body(blocks)
+            return _checked(_format_v2.decode_body(blocks))
         return _format_v3.decode_body(blocks)
     except _MALFORMED as exc:
         raise corrupted(f"malformed contents: {first_line(exc)}") from None
@@ -86,7 +97,7 @@ def merge_payloads(payloads: Iterable[bytes]) -> Profile:
         try:
             version, blocks = _open(data)
             if version < 3:
-                merger.add(_format_v2.decode_body(blocks))
+                merger.add(_checked(_format_v2.decode_body(blocks)))
             else:
                 _format_v3.merge_body(blocks, merger)
         except _MALFORMED as exc:
@@ -95,6 +106,12 @@ def merge_payloads(payloads: Iterable[bytes]) -> Profile:
         except ProfileError as exc:
             raise ProfileError(f"{exc} (part {index} of the merge)") from None
     return merger.result()
+
+
+def _checked(profile: Profile) -> Profile:
+    """``profile`` (of an old format version) once its numbers are possible ones."""
+    check_part(Part.of(profile.columns, profile.n_rows))
+    return profile
 
 
 def _open(data: bytes) -> tuple[int, Blocks]:
