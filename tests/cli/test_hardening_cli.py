@@ -131,3 +131,49 @@ def test_the_demo_library_refuses_a_negative_seed():
 
     with pytest.raises(ConfigError, match="'seed'"):
         credit_scenario(rows=100, seed=-1)
+
+
+IMPORTANCE_FILES = {
+    "400-digit-integer": ('{"x": 1' + "0" * 400 + "}", "beyond any float"),
+    "5000-digit-integer": ('{"x": 1' + "0" * 5000 + "}", "not valid JSON"),
+    "nested-100k": ("[" * 100_000 + "]" * 100_000, "nested too deep"),
+    "nan": ('{"x": NaN}', "not valid JSON"),
+    "negative": ('{"x": -1}', "finite number >= 0"),
+    "not-utf8": (b'{"x": 1, "\xff": 2}', "not valid JSON"),
+}
+
+
+@pytest.fixture
+def two_columns(tmp_path: Path) -> Path:
+    path = tmp_path / "d.csv"
+    path.write_text("x,y\n" + "".join(f"{i},{i % 7}\n" for i in range(60)))
+    return path
+
+
+@pytest.mark.parametrize("case", list(IMPORTANCE_FILES), ids=list(IMPORTANCE_FILES))
+def test_an_unusable_importance_file_is_one_line_naming_it(capsys, tmp_path, two_columns, case):
+    text, needle = IMPORTANCE_FILES[case]
+    path = tmp_path / "imp.json"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text)
+    code, _, err = run(
+        capsys, "report", str(two_columns), str(two_columns), "--importance", str(path), "-q"
+    )
+    assert_one_line_error(code, err, str(path), needle)
+
+
+@pytest.mark.parametrize("which", ["fifo", "dev-zero"])
+def test_an_importance_file_that_is_not_a_file_does_not_block(capsys, tmp_path, two_columns, which):
+    import os
+
+    path = tmp_path / "imp.json"
+    if which == "fifo":
+        os.mkfifo(path)
+    else:
+        path = Path("/dev/zero")
+    code, _, err = run(
+        capsys, "report", str(two_columns), str(two_columns), "--importance", str(path), "-q"
+    )
+    assert_one_line_error(code, err, str(path), "not a file")

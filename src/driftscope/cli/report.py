@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 from pathlib import Path
 from typing import TextIO
@@ -25,6 +26,8 @@ from driftscope.errors import ConfigError, InputError
 
 NAME = "report"
 HELP = "compare CURRENT with REFERENCE and print, save or gate on the result"
+MAX_IMPORTANCE_BYTES = 64 << 20
+"""The largest --importance file read (64 MiB: a million columns' importances fit)."""
 PROGRESS_CELLS = 2_000_000
 """Show progress by default when rows x columns of the larger input reach this."""
 
@@ -297,17 +300,41 @@ def _importance(entries: list[str]) -> dict[str, float] | None:
         return {c: to_float(v, "--importance") for c, v in per_column.items()} or None
     if per_column:
         raise ConfigError("--importance: use either a JSON file or COLUMN=VALUE entries")
+    from driftscope.io.atomic import read_file_capped
+
+    raw = read_file_capped(path, MAX_IMPORTANCE_BYTES, "a JSON file of importances")
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read importances ({exc.strerror or exc})") from None
-    except ValueError as exc:
-        raise InputError(f"{path}: not valid JSON ({exc})") from None
+        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+    except RecursionError:
+        raise InputError(f"{path}: not valid JSON (nested too deep)") from None
+    except ValueError as exc:  # also bad UTF-8, and integers of thousands of digits
+        raise InputError(f"{path}: not valid JSON ({_first_line(exc)})") from None
     if not isinstance(data, dict) or not all(
         isinstance(v, int | float) and not isinstance(v, bool) for v in data.values()
     ):
         raise InputError(f"{path}: expected a JSON object mapping column names to numbers")
-    return {str(k): float(v) for k, v in data.items()}
+    importance = {}
+    for column, value in data.items():
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond any float
+            number = math.inf
+        if not math.isfinite(number) or number < 0:
+            shown = f"{value!r}" if isinstance(value, float) else "an integer beyond any float"
+            raise InputError(
+                f"{path}: the importance of {column!r} must be a finite number >= 0; got {shown}"
+            )
+        importance[str(column)] = number
+    return importance
+
+
+def _no_constant(name: str) -> float:
+    """json.loads takes NaN and Infinity, which are not JSON: refuse them."""
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def _probability(entries: list[str]) -> list[str] | dict[str, str] | None:
