@@ -25,9 +25,12 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from driftscope._types import KIND_OF_TYPE, Kind
+from driftscope._types import KIND_OF_TYPE, ColumnType, Kind
 from driftscope.decision import CRAMERS_V, KS_DISTANCE, EffectMeasure, cramers_v, ks_distance
+from driftscope.decision.autocorrelation import lag1_autocorrelation
 from driftscope.engine.calibration import CalibrationSettings, Measured, calibrate_result
+from driftscope.engine.dependence import with_dependence
+from driftscope.engine.discrete import DISCRETE_METHOD, discrete_test, value_counts
 from driftscope.engine.plan import (
     DEFAULT_BINARY_METHOD,
     DEFAULT_CATEGORICAL_METHOD,
@@ -65,11 +68,13 @@ _NO_PARAMS: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
 @dataclass(frozen=True, slots=True)
 class Settings:
     """How every column of a comparison is evaluated: +/-inf as missing or as an error,
-    parameters per method, and the calibration of distance thresholds (None: fixed)."""
+    parameters per method, the calibration of distance thresholds (None: fixed), and whether
+    test p-values use the effective sample size of autocorrelated rows."""
 
     inf_as_missing: bool = False
     params: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: _NO_PARAMS)
     calibration: CalibrationSettings | None = None
+    effective_sample_size: bool = False
 
     def params_of(self, method: str) -> dict[str, Any]:
         return dict(self.params.get(method, {}))
@@ -88,6 +93,7 @@ class _Numbers:
     stats: Mapping[str, float | int | str | None]
     values: npt.NDArray[np.float64] | None = None
     profile: NumericProfile | None = None
+    autocorrelation: float | None = None
 
 
 def evaluate(
@@ -153,7 +159,8 @@ def _untested(
 
 
 def _from_values(data: pa.ChunkedArray, settings: Settings) -> _Numbers:
-    sample = prepare_numeric(numeric_values(data), inf_as_missing=settings.inf_as_missing)
+    raw = numeric_values(data)  # in row order, which the autocorrelation needs
+    sample = prepare_numeric(raw, inf_as_missing=settings.inf_as_missing)
     return _Numbers(
         n_missing=sample.n_missing,
         n_total=sample.n_total,
@@ -161,6 +168,7 @@ def _from_values(data: pa.ChunkedArray, settings: Settings) -> _Numbers:
         n_finite=int(sample.values.size),
         stats=numeric_stats(sample.values, sample.n_missing),
         values=sample.values,
+        autocorrelation=lag1_autocorrelation(raw),
     )
 
 
@@ -194,7 +202,6 @@ def numeric_error(
 
 
 def _numeric(plan: ColumnPlan, ref: _Numbers, cur: _Numbers, settings: Settings) -> ColumnResult:
-    method = plan.method or DEFAULT_NUMERIC_METHOD
     summary = Summary(
         reference_missing_share=_share(ref.n_missing, ref.n_total),
         current_missing_share=_share(cur.n_missing, cur.n_total),
@@ -207,10 +214,11 @@ def _numeric(plan: ColumnPlan, ref: _Numbers, cur: _Numbers, settings: Settings)
         inf_as_missing=settings.inf_as_missing,
     )
     if error is not None:
-        return _untested(plan, summary, error, method=method)
+        return _untested(plan, summary, error, method=plan.method or DEFAULT_NUMERIC_METHOD)
     run: Callable[[str, float | None], Measured]
     size: Callable[[], float]
     distribution: Distribution | None
+    counts = None
     if ref.values is not None and cur.values is not None:  # exact: the sorted samples
         r, c = ref.values, cur.values
 
@@ -221,6 +229,8 @@ def _numeric(plan: ColumnPlan, ref: _Numbers, cur: _Numbers, settings: Settings)
             return ks_distance(r, c)
 
         distribution = numeric_distribution(r, c)
+        if plan.method is None and plan.type == ColumnType.NUMERIC:
+            counts = value_counts(r, c)  # few whole numbers: tested on their counts
     else:  # from what the two profiles keep
         assert ref.profile is not None
         assert cur.profile is not None
@@ -236,15 +246,23 @@ def _numeric(plan: ColumnPlan, ref: _Numbers, cur: _Numbers, settings: Settings)
             return sketch_ks_distance(rp, cp)
 
         distribution = histogram_distribution(rp, cp)
-    measured = run(method, plan.threshold)
+    if counts is not None:
+        measured = discrete_test(counts, plan.threshold, settings.params_of(DISCRETE_METHOD))
+        effect = _effect(measured, CRAMERS_V, lambda: cramers_v(counts.reference, counts.current))
+    else:
+        measured = run(plan.method or DEFAULT_NUMERIC_METHOD, plan.threshold)
+        effect = _effect(measured, KS_DISTANCE, size)
+    sizes = (ref.n_finite, cur.n_finite)
+    rhos = (ref.autocorrelation, cur.autocorrelation)
+    measured = with_dependence(measured, sizes, rhos, correct=settings.effective_sample_size)
     return ColumnResult(
         name=plan.name,
         type=plan.type,
         role=plan.role,
-        method=method,
+        method=measured.result.method,
         summary=replace(summary, distribution=distribution),
         test=measured.result,
-        effect=_effect(measured, KS_DISTANCE, size),
+        effect=effect,
         also=run_also(plan, lambda name: run(name, None).result),
         note=plan.note,
     )
@@ -303,11 +321,37 @@ def run_sorted(
     )
 
 
+def _misfit(plan: ColumnPlan, n_labels: int) -> str | None:
+    """Why options given for this column do not fit its values: a boolean (the schema's
+    type) holding more than two values, or a two-category method named for a column with
+    more categories."""
+    if plan.type == ColumnType.BOOLEAN and n_labels > 2:
+        return (
+            f"column {plan.name!r} is set to boolean but holds {n_labels} distinct values; "
+            "a flag holds at most two: set its type to categorical or numeric"
+        )
+    binary_only = plan.method is not None and Kind.CATEGORICAL not in get_method(plan.method).kinds
+    if plan.asked and binary_only and n_labels > 2:
+        return (
+            f"method {plan.method!r} tests two categories, but column {plan.name!r} "
+            f"holds {n_labels}; name a categorical method for it (such as "
+            f"{DEFAULT_CATEGORICAL_METHOD}) or leave its method to the default"
+        )
+    return None
+
+
 def _counts(plan: ColumnPlan, counts: CategoryCounts, settings: Settings) -> ColumnResult:
     """Test category counts aligned over both sides (from raw data or from profiles)."""
     n_labels = len(counts.labels)
     method = plan.method
-    if method is None or (Kind.CATEGORICAL not in get_method(method).kinds and n_labels > 2):
+    fallback = None
+    if method is not None and Kind.CATEGORICAL not in get_method(method).kinds and n_labels > 2:
+        fallback = (
+            f"{method} tests two categories and column {plan.name!r} holds {n_labels}: "
+            f"{DEFAULT_CATEGORICAL_METHOD} decides instead"
+        )
+        method = None
+    if method is None:
         method = DEFAULT_BINARY_METHOD if n_labels <= 2 else DEFAULT_CATEGORICAL_METHOD
     ref_total = int(counts.reference.sum()) + counts.reference_missing
     cur_total = int(counts.current.sum()) + counts.current_missing
@@ -324,6 +368,9 @@ def _counts(plan: ColumnPlan, counts: CategoryCounts, settings: Settings) -> Col
         if arr.sum() == 0:
             error = f"column {plan.name!r}: every value is missing in the {side}"
             return _untested(plan, summary, error, method=method)
+    misfit = _misfit(plan, n_labels)
+    if misfit is not None:
+        return _untested(plan, summary, misfit, method=plan.method or method)
 
     def run(name: str, threshold: float | None) -> Measured:
         params = settings.params_of(name)
@@ -341,9 +388,12 @@ def _counts(plan: ColumnPlan, counts: CategoryCounts, settings: Settings) -> Col
 
     measured = run(method, plan.threshold)
     examples = [counts.labels[i] for i in np.flatnonzero(new)[:MAX_NEW_CATEGORY_EXAMPLES]]
-    if examples:
+    added: dict[str, object] = {"new_category_examples": examples} if examples else {}
+    if fallback is not None:
+        added["method_fallback"] = fallback
+    if added:
         res = measured.result
-        details = MappingProxyType({**res.details, "new_category_examples": examples})
+        details = MappingProxyType({**res.details, **added})
         measured = replace(measured, result=replace(res, details=details))
     return ColumnResult(
         name=plan.name,

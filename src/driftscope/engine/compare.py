@@ -18,6 +18,7 @@ from driftscope.decision.importance import normalize_importance
 from driftscope.engine.calibration import CalibrationSettings, cache_for
 from driftscope.engine.column import Settings, evaluate
 from driftscope.engine.decide import apply_decisions
+from driftscope.engine.dependence import autocorrelation_findings
 from driftscope.engine.importance import permutation_importance
 from driftscope.engine.options import (
     DEFAULT_MAX_JOBS,
@@ -76,6 +77,7 @@ def compare(
     false_alarm_rate: float = DEFAULT_FALSE_ALARM_RATE,
     calibration_cache: str | Path | None = None,
     inf_as_missing: bool = False,
+    effective_sample_size: bool = False,
     encoding: str | Mapping[str, str] = "utf-8",
     delimiter: str | None = None,
     n_jobs: int | None = None,
@@ -147,6 +149,13 @@ def compare(
         always kept in memory for the process).
     inf_as_missing:
         Treat +/-inf as missing instead of reporting the column as an error.
+    effective_sample_size:
+        The tests assume independent rows. Time-ordered rows that repeat their neighbours
+        (lag-1 autocorrelation in row order, reported in ``details["autocorrelation"]`` and
+        as an ``autocorrelated`` quality note from 0.3) make p-values far too small; True
+        computes the p-values of numeric columns' KS and chi-square tests at the effective
+        sample size ``n (1 - rho) / (1 + rho)`` of each side (see
+        :mod:`driftscope.decision.autocorrelation`).
     encoding:
         Text encoding of CSV / JSON Lines inputs: one for both sides, or per side
         ``{"reference": "utf-8", "current": "latin-1"}`` (a side left out reads UTF-8). A file
@@ -231,7 +240,12 @@ def _compare(
         ref_side, cur_side = TableSide(ref), TableSide(cur)
         ref_source, cur_source = Source(ref.n_rows, ref.source), Source(cur.n_rows, cur.source)
         ref_table = ref.table
-    evaluation = Settings(inf_as_missing=o.inf_as_missing, params=params, calibration=settings)
+    evaluation = Settings(
+        inf_as_missing=o.inf_as_missing,
+        params=params,
+        calibration=settings,
+        effective_sample_size=o.effective_sample_size,
+    )
 
     def run(plan: ColumnPlan) -> ColumnResult:
         return evaluate(plan, ref_side.column(plan.name), cur_side.column(plan.name), evaluation)
@@ -283,5 +297,6 @@ def _compare(
             [QualityIssue(None, "encoding_mismatch", "warning", text) for text in warnings]
             + issues
             + column_findings(results)
+            + autocorrelation_findings(results, corrected=o.effective_sample_size)
         ),
     )

@@ -47,6 +47,7 @@ _SCALARS: Mapping[str, Param] = MappingProxyType(
         "calibrate": flag(True),
         "false_alarm_rate": real_between(DEFAULT_FALSE_ALARM_RATE, 0.0, 0.5, low_open=True),
         "inf_as_missing": flag(False),
+        "effective_sample_size": flag(False),
     }
 )
 _N_JOBS = integer_param(1, minimum=1)
@@ -115,6 +116,7 @@ class CompareOptions:
     false_alarm_rate: float = DEFAULT_FALSE_ALARM_RATE
     calibration_cache: str | Path | None = None
     inf_as_missing: bool = False
+    effective_sample_size: bool = False
     encoding: str | Mapping[str, str] = "utf-8"
     delimiter: str | None = None
     n_jobs: int | None = None

@@ -39,10 +39,13 @@ _UNTESTED_TYPES = {
 @dataclass(frozen=True, slots=True)
 class ColumnPlan:
     """What to do with one column. ``method`` None means the type's default, chosen once the
-    number of categories is known; ``error`` set means the column is reported, not tested
-    because something is wrong; ``note`` set means it is not tested by design (its type has
-    no drift method yet), which is not a problem with the data. ``also``: further methods,
-    reported beside ``method``, which alone decides."""
+    values are known (the number of categories; for numbers, whether they are a few whole
+    numbers, tested on their counts, or else ``ks``); ``error`` set means the column is
+    reported, not tested because something is wrong; ``note`` set means it is not tested by
+    design (its type has no drift method yet), which is not a problem with the data.
+    ``also``: further methods, reported beside ``method``, which alone decides.
+    ``asked``: the methods were named for this column, so one that does not fit its values
+    is an error rather than a fallback to the default."""
 
     name: str
     type: ColumnType
@@ -52,6 +55,7 @@ class ColumnPlan:
     error: str | None = None
     note: str | None = None
     also: tuple[str, ...] = ()
+    asked: bool = False
 
     @property
     def tested(self) -> bool:
@@ -146,6 +150,7 @@ def plan_columns(
     for name in common:
         ctype, error = _column_type(name, reference, current, types.get(name))
         role = roles.get(name) or _inferred_role(name, ctype, reference, overridden=name in types)
+        role = _role_for_methods(name, role, given=name in roles, options=options)
         plans.append(_plan(name, ctype, role, error, options))
     return plans, issues
 
@@ -259,7 +264,7 @@ def _column_type(
     """The column's type (the schema's, else inferred from the sides) and the error when
     the two sides disagree on it."""
     if override is not None:
-        return override, None
+        return override, _override_error(name, override, reference, current)
     rtype, ctype = reference.column_type(name), current.column_type(name)
     chosen = rtype or ctype or ColumnType.NUMERIC
     if rtype is not None and ctype is not None and _kind(rtype) != _kind(ctype):
@@ -270,6 +275,39 @@ def _column_type(
     if chosen == ColumnType.NUMERIC and reference.zero_one(name) and current.zero_one(name):
         return ColumnType.BOOLEAN, None  # a 0/1 flag: its share is tested, not a distribution
     return chosen, None
+
+
+def _role_for_methods(name: str, role: Role, *, given: bool, options: CompareOptions) -> Role:
+    """Methods named for a column ask for it to be tested: an inferred timestamp or
+    identifier becomes a feature; a role the options give that is not tested (``ignored``,
+    ``id``, ``timestamp``) contradicts them, a ConfigError."""
+    if role in TESTED_ROLES or not (
+        isinstance(options.methods, Mapping) and name in options.methods
+    ):
+        return role
+    if given:
+        raise ConfigError(
+            f"methods: column {name!r} is given methods {list(options.column(name).methods)} "
+            f"but its role is {role}, which is not tested; drop one of the two"
+        )
+    return Role.FEATURE
+
+
+def _override_error(name: str, override: ColumnType, *sides: Side) -> str | None:
+    """Why the schema's type does not fit the values: a datetime must hold dates or times
+    (Arrow timestamps or dates, or ISO-8601 strings) on both sides. (A boolean holding more
+    than two values is found when the values are counted.)"""
+    if override != ColumnType.DATETIME:
+        return None
+    for side in sides:
+        found = side.column_type(name)
+        if found not in (ColumnType.DATETIME, None):
+            return (
+                f"column {name!r} is set to datetime but its values in {side.source} are "
+                f"{found}, not dates or times (Arrow timestamps or dates, or ISO-8601 text); "
+                "fix the data or its type in the schema"
+            )
+    return None
 
 
 def _inferred_role(name: str, ctype: ColumnType, reference: Side, *, overridden: bool) -> Role:
@@ -299,12 +337,12 @@ def _plan(
     else:
         chosen = tuple(m for m in asked.methods if _applies(m, ctype))
     method = chosen[0] if chosen else None
-    if method is None and KIND_OF_TYPE.get(ctype) == Kind.NUMERIC:
-        method = DEFAULT_NUMERIC_METHOD
     note = None
     if error is None and role in TESTED_ROLES and ctype in _UNTESTED_TYPES:
         note = _UNTESTED_TYPES[ctype].format(name=name)
-    return ColumnPlan(name, ctype, role, method, asked.threshold, error, note, chosen[1:])
+    return ColumnPlan(
+        name, ctype, role, method, asked.threshold, error, note, chosen[1:], asked=per_column
+    )
 
 
 def _kind(ctype: ColumnType) -> str:

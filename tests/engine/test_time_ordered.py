@@ -1,0 +1,102 @@
+"""Time-ordered rows: the tests assume independent rows, so strong autocorrelation is said,
+and an opt-in effective sample size corrects the p-values (issue 11, decision 6)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import driftscope
+from driftscope.decision.autocorrelation import (
+    STRONG_AUTOCORRELATION,
+    effective_size,
+    lag1_autocorrelation,
+)
+from driftscope.engine.options import CompareOptions
+
+
+def _ar1(rng: np.random.Generator, n: int, phi: float) -> np.ndarray:
+    noise = rng.normal(0, 1, n)
+    x = np.empty(n)
+    x[0] = noise[0] / np.sqrt(1 - phi**2)  # stationary from the first step
+    for t in range(1, n):
+        x[t] = phi * x[t - 1] + noise[t]
+    return x
+
+
+def _sides(seed: int, phi: float = 0.9, n: int = 2000) -> tuple[dict, dict]:
+    x = _ar1(np.random.default_rng(seed), 2 * n, phi)
+    return {"x": x[:n]}, {"x": x[n:]}
+
+
+def test_strong_autocorrelation_is_a_note_and_in_the_details():
+    report = driftscope.compare(*_sides(0))
+    [note] = [q for q in report.quality if q.check == "autocorrelated"]
+    assert note.severity == "info"
+    assert "x (0.9" in note.message
+    assert "effective_sample_size=True" in note.message
+    assert report.column("x").details["autocorrelation"]["reference"] > STRONG_AUTOCORRELATION
+    assert not report.fails("quality")
+
+
+def test_independent_rows_get_no_note():
+    rng = np.random.default_rng(0)
+    report = driftscope.compare({"x": rng.normal(size=2000)}, {"x": rng.normal(size=2000)})
+    assert not [q for q in report.quality if q.check == "autocorrelated"]
+
+
+def test_the_effective_sample_size_brings_false_alarms_on_one_process_down():
+    runs = 20
+    plain = corrected = 0
+    for seed in range(runs):
+        ref, cur = _sides(seed)
+        plain += driftscope.compare(ref, cur).column("x").drifted
+        col = driftscope.compare(ref, cur, effective_sample_size=True).column("x")
+        corrected += col.drifted
+        assert col.details["p_value_independent"] <= col.p_value
+    assert (
+        plain >= runs // 2
+    )  # a stationary process "drifts" in most runs when rows count as independent
+    assert corrected <= 2
+
+
+def test_a_real_shift_is_still_found_with_the_correction():
+    ref, cur = _sides(3, n=3000)
+    shifted = {"x": cur["x"] + 3.0}
+    assert driftscope.compare(ref, shifted, effective_sample_size=True).column("x").drifted
+
+
+def test_the_correction_reaches_a_discrete_chi_square():
+    rng = np.random.default_rng(1)
+    x = (_ar1(rng, 6000, 0.95) > 0).astype(float)  # a flag that stays on for long stretches
+    ref, cur = {"x": x[:3000]}, {"x": x[3000:]}
+    col = driftscope.compare(ref, cur, effective_sample_size=True).column("x")
+    assert col.method == "chi2"
+    assert col.p_value > col.details["p_value_independent"]
+
+
+def test_the_option_is_recorded_and_read_back():
+    report = driftscope.compare(*_sides(0, n=300), effective_sample_size=True)
+    assert report.options["effective_sample_size"] is True
+    assert CompareOptions.from_dict(report.options).effective_sample_size is True
+    with pytest.raises(driftscope.ConfigError, match="effective_sample_size"):
+        CompareOptions(effective_sample_size="yes")  # type: ignore[arg-type]
+
+
+@given(st.integers(1, 10**7), st.floats(-1.0, 1.0), st.floats(-1.0, 1.0))
+def test_the_effective_size_shrinks_as_the_autocorrelation_grows(n, a, b):
+    low, high = sorted((a, b))
+    assert 1 <= effective_size(n, high) <= effective_size(n, low) <= n
+
+
+@given(st.lists(st.floats(-1e300, 1e300), min_size=100, max_size=300), st.integers(-10, 10))
+def test_the_autocorrelation_is_finite_bounded_and_scale_free(values, power):
+    x = np.array(values)
+    rho = lag1_autocorrelation(x)
+    if rho is None:
+        return
+    assert -1.0 - 1e-9 <= rho <= 1.0 + 1e-9
+    if np.all((x == 0) | (np.abs(x) > 1e-290)):  # scaling by 2**power is then exact
+        assert lag1_autocorrelation(np.ldexp(x, power)) == pytest.approx(rho, abs=1e-12)
