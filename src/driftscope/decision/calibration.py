@@ -2,20 +2,32 @@
 
 A fixed PSI threshold of 0.2 means different things at 200 rows (sampling noise alone often
 crosses it) and at a million (noise never comes near it). Calibration asks the reference how
-far a current sample of the same size drifts *by chance*: it draws ``draws`` samples of
-``n_current`` rows from the reference (the null hypothesis: nothing changed), measures the
-distance of each to the reference, and takes the ``1 - false_alarm_rate`` quantile of those
-distances as the threshold. The engine then uses the larger of that and the fixed threshold,
-so a column drifts only when the change is both beyond chance and large enough to matter.
+far two samples drift apart *by chance*: under the null hypothesis (nothing changed) the
+reference and the current data are two independent samples of one population, so each of
+``draws`` null draws makes *both* a reference-sized and a current-sized sample from the
+reference's estimate of that population and measures their distance; the ``1 -
+false_alarm_rate`` quantile of those distances is the threshold. (Comparing the fixed
+reference with draws of the current size alone, as before, ignored the reference's own
+sampling noise: with equal sizes the null spread was about twice what it assumed.) The engine
+uses the larger of that and the fixed threshold, so a column drifts only when the change is
+both beyond chance and large enough to matter.
 
 * binned distances (psi, jensen_shannon, hellinger, kl, tvd, l_infinity) and every distance on
-  categories depend on the counts per bin only, so each draw is one multinomial draw of
-  ``n_current`` over the reference's bin shares: exact and cheap at any size;
+  categories depend on the counts per bin only, so each draw is two multinomial draws, of
+  ``n_reference`` and ``n_current``, over the reference's shares; for categories, values the
+  reference did not happen to see get the Good-Turing share (the reference's singletons, one
+  new category per singleton, each as likely as a singleton): exact and cheap at any size;
 * wasserstein and energy compare two samples drawn with replacement from the reference, of
   ``min(n_reference, MAX_SAMPLE)`` and ``min(n_current, MAX_SAMPLE)`` values; where a side
   was capped, the quantile is scaled by ``sqrt((1/n_r + 1/n_c) / (1/m_r + 1/m_c))``, the rate
   at which both shrink under the null (an approximation, flagged in the result as
   ``scaled``).
+
+The null draws also give a **null model**: a gamma distribution fitted by its mean and
+variance to the draws raised to :data:`NULL_POWER` (1 for the distances that grow like a
+chi-square, psi, kl and energy; 2 for those that grow like its square root). It gives the
+threshold at rates far below ``1 / draws`` (:meth:`Calibration.threshold_at`), which the
+engine needs to hold the false-alarm rate over many columns.
 """
 
 from __future__ import annotations
@@ -31,6 +43,8 @@ from numpy.typing import NDArray
 from driftscope.errors import param_error
 from driftscope.stats import get
 from driftscope.stats._binning import N_BINS, bin_counts, reference_edges
+from driftscope.stats._params import resolve
+from driftscope.stats._pvalues import gamma_q
 
 FloatArray = NDArray[np.float64]
 Counts = NDArray[np.int64]
@@ -42,6 +56,57 @@ DRAWS = 200
 MAX_SAMPLE = 5_000
 """Largest sample drawn for wasserstein / energy; beyond it the quantile is rescaled."""
 SAMPLED = frozenset({"wasserstein", "energy"})
+NULL_POWER = {"psi": 1.0, "kl": 1.0, "energy": 1.0}
+"""The power of a distance that the null model fits a gamma to: 1 for the distances that
+grow like a chi-square under the null, 2 (the default) for those that grow like its root."""
+
+
+@dataclass(frozen=True, slots=True)
+class NullModel:
+    """The null distribution of a distance: ``statistic ** power`` is gamma(shape, scale),
+    fitted to the null draws by their mean and variance."""
+
+    shape: float
+    scale: float
+    power: float
+
+    def sf(self, statistic: float) -> float:
+        """``P(distance >= statistic)`` under the null.
+
+        >>> round(NullModel(1.0, 2.0, 1.0).sf(2.0), 6)  # exponential of mean 2
+        0.367879
+        """
+        if statistic <= 0.0:
+            return 1.0
+        return float(gamma_q(self.shape, statistic**self.power / self.scale))
+
+    def quantile(self, rate: float) -> float:
+        """The distance exceeded with probability ``rate`` under the null.
+
+        >>> round(NullModel(1.0, 2.0, 1.0).quantile(math.exp(-1.0)), 6)
+        2.0
+        """
+        low, high = 0.0, max(self.shape * self.scale, 1e-300)
+        while self.sf(high ** (1.0 / self.power)) > rate:
+            low, high = high, 2.0 * high
+        for _ in range(200):  # bisection on statistic ** power
+            mid = 0.5 * (low + high)
+            if self.sf(mid ** (1.0 / self.power)) > rate:
+                low = mid
+            else:
+                high = mid
+            if high - low <= 1e-12 * high:
+                break
+        return float(high ** (1.0 / self.power))
+
+
+def fit_null(values: FloatArray, power: float) -> NullModel | None:
+    """The gamma null model of some null draws (None when they do not vary)."""
+    moved = np.asarray(values, dtype=np.float64) ** power
+    mean, var = float(moved.mean()), float(moved.var(ddof=1)) if moved.size > 1 else 0.0
+    if not (mean > 0.0 and var > 0.0 and math.isfinite(mean) and math.isfinite(var)):
+        return None
+    return NullModel(shape=mean * mean / var, scale=var / mean, power=power)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +118,21 @@ class Calibration:
     draws: int
     n_current: int
     scaled: bool = False
+    null: NullModel | None = None
+
+    def threshold_at(self, rate: float) -> float:
+        """The calibrated threshold at a lower false-alarm ``rate`` (one column's share of a
+        report's rate): the null model's quantile, never below the threshold at this
+        calibration's own rate (the empirical quantile of the draws).
+
+        >>> ref = np.array([400, 300, 200, 100])
+        >>> cal = calibrate_counts("tvd", ref, 1000, seed=1)
+        >>> cal.threshold_at(0.05) == cal.threshold < cal.threshold_at(0.001)
+        True
+        """
+        if rate >= self.false_alarm_rate or self.null is None:
+            return self.threshold
+        return max(self.threshold, self.null.quantile(rate))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values, for a column's details and for the cache."""
@@ -62,6 +142,9 @@ class Calibration:
             "calibration_draws": self.draws,
             "calibration_n_current": self.n_current,
             "calibration_scaled": self.scaled,
+            "null_model": None
+            if self.null is None
+            else {"shape": self.null.shape, "scale": self.null.scale, "power": self.null.power},
         }
 
 
@@ -102,15 +185,21 @@ def calibrate_sorted(
             sample = np.sort(reference[rng.integers(0, n_reference, m_c)])
             return scorer.from_sorted(base, sample, **options).statistic
 
-        value = _quantile(draw, draws, false_alarm_rate)
+        values = _draw(draw, draws)
         # Both distances shrink like sqrt(1/n_r + 1/n_c) under the null.
         scaled = (m_r, m_c) != (n_reference, n_current)
         scale = math.sqrt((1 / n_reference + 1 / n_current) / (1 / m_r + 1 / m_c))
-        return Calibration(value * scale, false_alarm_rate, draws, n_current, scaled)
+        return Calibration(
+            _quantile(values, false_alarm_rate) * scale,
+            false_alarm_rate,
+            draws,
+            n_current,
+            scaled,
+            fit_null(values * scale, NULL_POWER.get(method, 2.0)),
+        )
     edges = reference_edges(reference, int(options.pop("n_bins", N_BINS)))
-    return _calibrate_counts(
-        method, bin_counts(reference, edges), n_current, options, false_alarm_rate, draws, rng
-    )
+    counts = bin_counts(reference, edges)
+    return _calibrate_counts(method, counts, n_current, options, false_alarm_rate, draws, rng)
 
 
 def calibrate_counts(
@@ -123,7 +212,8 @@ def calibrate_counts(
     draws: int = DRAWS,
     seed: int = 0,
 ) -> Calibration:
-    """Calibrate a distance for a categorical column from its reference category counts.
+    """Calibrate a distance for a categorical column from its reference category counts
+    (aligned over both sides: categories only the current data holds count 0 here).
 
     >>> calibrate_counts("tvd", np.array([500, 300, 200]), 100).threshold > 0.05
     True
@@ -144,16 +234,53 @@ def _calibrate_counts(
     rng: np.random.Generator,
 ) -> Calibration:
     scorer = get(method)
-    shares = reference / reference.sum()
+    kernel = scorer.counts_kernel
+    if kernel is None:  # a distance on counts has one; from_counts names the problem
+        scorer.from_counts(reference, reference, **options)
+        raise AssertionError("unreachable")  # pragma: no cover
+    values = resolve(method, scorer.params, options)
+    seen = reference[reference > 0].astype(np.float64)
+    n_reference = int(seen.sum())
+    shares = _population(seen)
+    both = rng.multinomial([n_reference, n_current], shares, size=(draws, 2)).astype(np.int64)
 
-    def draw() -> float:
-        counts = rng.multinomial(n_current, shares).astype(np.int64)
-        return scorer.from_counts(reference, counts, **options).statistic
+    def statistic(pair: Counts) -> float:
+        present = (pair[0] + pair[1]) > 0  # a category neither sample drew is not a bin
+        if np.count_nonzero(present) < 2:
+            return 0.0
+        # the kernel itself: the wrapper's checks hold for counts drawn here
+        return float(kernel(pair[0][present], pair[1][present], **values).statistic)
 
-    return Calibration(_quantile(draw, draws, false_alarm_rate), false_alarm_rate, draws, n_current)
+    null = np.fromiter((statistic(pair) for pair in both), dtype=np.float64, count=draws)
+    return Calibration(
+        _quantile(null, false_alarm_rate),
+        false_alarm_rate,
+        draws,
+        n_current,
+        null=fit_null(null, NULL_POWER.get(method, 2.0)),
+    )
 
 
-def _quantile(draw: Callable[[], float], draws: int, false_alarm_rate: float) -> float:
-    values = np.fromiter((draw() for _ in range(draws)), dtype=np.float64, count=draws)
+def _population(seen: FloatArray) -> FloatArray:
+    """The population's shares as the reference's counts suggest them, values it never saw
+    included. Good-Turing gives the unseen values as much mass as the values seen once
+    (``f1 / n``); they are simulated as one unseen value per singleton, each as likely as a
+    singleton. (Spreading that mass over Chao1's larger count of unseen values, or smoothing
+    every count, held the false-alarm rate worse on sparse references.)
+
+    >>> _population(np.array([5.0, 5.0])).tolist()
+    [0.5, 0.5]
+    >>> _population(np.array([2.0, 1.0, 1.0])).round(3).tolist()
+    [0.333, 0.167, 0.167, 0.167, 0.167]
+    """
+    unseen = int(np.count_nonzero(seen == 1))
+    return np.concatenate((seen, np.ones(unseen))) / (float(seen.sum()) + unseen)
+
+
+def _draw(draw: Callable[[], float], draws: int) -> FloatArray:
+    return np.fromiter((draw() for _ in range(draws)), dtype=np.float64, count=draws)
+
+
+def _quantile(values: FloatArray, false_alarm_rate: float) -> float:
     # 'higher': an observed value of the null sample, never an interpolation below it
     return float(np.quantile(values, 1.0 - false_alarm_rate, method="higher"))

@@ -25,6 +25,7 @@ from driftscope.decision.calibration import (
     DEFAULT_FALSE_ALARM_RATE,
     DRAWS,
     Calibration,
+    NullModel,
     calibrate_counts,
     calibrate_sorted,
 )
@@ -32,7 +33,7 @@ from driftscope.io.atomic import write_text_atomic
 from driftscope.stats import TestResult
 from driftscope.stats._result import passes
 
-CACHE_VERSION = 1  # bump when the calibration procedure changes: old files stop matching
+CACHE_VERSION = 2  # bump when the calibration procedure changes: old files stop matching
 
 
 @dataclass(slots=True)
@@ -51,12 +52,14 @@ class CalibrationCache:
             return None
         try:
             data = json.loads((self.directory / f"{key}.json").read_text(encoding="utf-8"))
+            null = data["null"]
             found = Calibration(
                 threshold=float(data["threshold"]),
                 false_alarm_rate=float(data["false_alarm_rate"]),
                 draws=int(data["draws"]),
                 n_current=int(data["n_current"]),
                 scaled=bool(data["scaled"]),
+                null=None if null is None else NullModel(*(float(null[k]) for k in _NULL_FIELDS)),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None  # missing or unreadable: calibrate again and overwrite
@@ -74,10 +77,14 @@ class CalibrationCache:
                 "draws": calibration.draws,
                 "n_current": calibration.n_current,
                 "scaled": calibration.scaled,
+                "null": None
+                if calibration.null is None
+                else {k: getattr(calibration.null, k) for k in _NULL_FIELDS},
             }
             write_text_atomic(self.directory / f"{key}.json", json.dumps(record), make_folders=True)
 
 
+_NULL_FIELDS = ("shape", "scale", "power")
 _CACHES: dict[Path | None, CalibrationCache] = {}
 _CACHES_LOCK = threading.Lock()
 
