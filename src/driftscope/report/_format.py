@@ -111,15 +111,27 @@ def fmt_ticks(ticks: Sequence[float]) -> list[str]:
     ['1,000', '1,500', '2,000']
     >>> fmt_ticks([0.0, 2e-06, 4e-06])
     ['0e+00', '2e-06', '4e-06']
+    >>> fmt_ticks([0.0, 2.5e9, 5e9])
+    ['0.0e+00', '2.5e+09', '5.0e+09']
+    >>> fmt_ticks([-1e308, 0.0, 1e308]), fmt_ticks([0.0, 5e-324])
+    (['-1e+308', '0e+00', '1e+308'], ['0.0', '5e-324'])
     """
     if len(ticks) < 2:
         return [fmt_num(float(t)) for t in ticks]
-    step = abs(ticks[1] - ticks[0])
+    step = abs(ticks[1] / 2 - ticks[0] / 2) * 2  # halved: the difference may pass 1.8e308
     top = max(abs(t) for t in ticks)
-    decimals = next(d for d in range(16) if abs(round(step, d) - step) <= step * 1e-6)
+    decimals = next((d for d in range(16) if abs(round(step, d) - step) <= step * 1e-6), None)
+    if not (math.isfinite(step) and step > 0) or decimals is None:
+        # No decimal step (subnormal spacing, the ends of the float range): the shortest
+        # text that reads back as each tick, which tells any two floats apart.
+        return [repr(float(t) + 0.0) for t in ticks]
     if 1e-4 <= top < 1e9:
         return [f"{t + 0.0:,.{decimals}f}" for t in ticks]  # + 0.0 turns -0.0 into 0.0
-    digits = max(0, math.floor(math.log10(top)) + decimals)
+    # E-notation: the mantissa digits from the top tick's exponent down to the step's last one.
+    step_exponent = math.floor(math.log10(step))
+    mantissa = step / 10.0**step_exponent
+    extra = next((d for d in range(4) if abs(round(mantissa, d) - mantissa) <= 1e-6), 3)
+    digits = max(0, math.floor(math.log10(top)) - step_exponent + extra)
     return [f"{t + 0.0:.{digits}e}" for t in ticks]
 
 

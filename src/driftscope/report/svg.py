@@ -51,23 +51,41 @@ def shorten(text: str, limit: int) -> str:
 
 
 def nice_ticks(low: float, high: float, target: int = 5) -> list[float]:
-    """Round tick positions (1, 2, 2.5 or 5 times a power of ten) inside [low, high].
+    """Round tick positions (1, 2, 2.5 or 5 times a power of ten) inside [low, high],
+    increasing; any finite range works, from subnormal widths to the float limit (where no
+    round tick fits, the ends themselves).
 
     >>> nice_ticks(0.0, 0.23)
     [0.0, 0.05, 0.1, 0.15, 0.2]
     >>> nice_ticks(3.0, 3.0)
     [3.0]
+    >>> nice_ticks(-1.7e308, 1.7e308)
+    [-1e+308, 0.0, 1e+308]
+    >>> nice_ticks(0.0, 5e-324)
+    [0.0, 5e-324]
     """
     if not high > low:
         return [low]
-    raw = (high - low) / target
+    ends = [low, high]
+    raw = high / target - low / target  # not (high - low) / target: that overflows at 1e308
+    if not (math.isfinite(raw) and raw > 0):
+        return ends
     magnitude = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * magnitude >= raw)
+    if not magnitude > 0:  # below the smallest subnormal: no round tick
+        return ends
+    steps = (m * magnitude for m in (1.0, 2.0, 2.5, 5.0, 10.0))
+    step = next((s for s in steps if s >= raw), math.inf)
+    if not math.isfinite(step):  # a round step past the float limit
+        return ends
     first = math.ceil(low / step - 1e-9)
     last = math.floor(high / step + 1e-9)
+    if not 0 <= last - first <= 4 * target:  # rounding noise at the last digits of a float
+        return ends
     # Rounding at the step's precision removes the float noise of n * step (0.15000000000000002).
     digits = 2 - math.floor(math.log10(step))
-    return [round(n * step, digits) + 0.0 for n in range(first, last + 1)]
+    ticks = sorted({round(n * step, digits) + 0.0 for n in range(first, last + 1)})
+    ticks = [t for t in ticks if math.isfinite(t)]
+    return ticks if ticks else ends
 
 
 def severity_bar(severity: float, scale: float, drifted: bool) -> str:
@@ -205,14 +223,17 @@ def _histogram(
     edges = [float(e) for e in bin_edges]
     low, high = edges[0], edges[-1]
     if not high > low:  # a single value: give it a unit-wide range around itself
-        low, high = low - 0.5, high + 0.5
-        edges = [low + (high - low) * i / (len(edges) - 1) for i in range(len(edges))]
+        # (or wider than its float spacing: 1e17 - 0.5 is 1e17)
+        half = max(0.5, abs(low) * 1e-6)
+        low, high = low - half, high + half
+        edges = [low + (high / 2 - low / 2) * 2 * i / (len(edges) - 1) for i in range(len(edges))]
     ref, cur = _clean(dist.reference), _clean(dist.current)
     top, y_ticks = _share_axis(max(ref + cur))
     base = _TOP + plot_h
 
     def x(v: float) -> float:
-        return left + (v - low) / (high - low) * plot_w
+        # Halved before subtracting: (high - low) overflows for a range across 1e308.
+        return left + (v / 2 - low / 2) / (high / 2 - low / 2) * plot_w
 
     def y(s: float) -> float:
         return base - s / top * plot_h
