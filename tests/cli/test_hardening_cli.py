@@ -177,3 +177,122 @@ def test_an_importance_file_that_is_not_a_file_does_not_block(capsys, tmp_path, 
         capsys, "report", str(two_columns), str(two_columns), "--importance", str(path), "-q"
     )
     assert_one_line_error(code, err, str(path), "not a file")
+
+
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [("a,a,b", "'a'"), ("x,y,x,y", "'x'")],
+    ids=["first-twice", "two-pairs"],
+)
+def test_profile_refuses_a_csv_with_a_column_name_twice(capsys, tmp_path, header, name):
+    path = tmp_path / "dup.csv"
+    path.write_text(header + "\n" + ",".join("1" * len(header.split(","))) + "\n")
+    code, _, err = run(capsys, "profile", str(path), "-o", str(tmp_path / "p.dsprof"))
+    assert_one_line_error(code, err, str(path), "duplicate column name", name)
+
+
+def test_profile_refuses_a_later_input_with_a_column_name_twice(capsys, tmp_path):
+    good, bad = tmp_path / "a.csv", tmp_path / "b.csv"
+    good.write_text("a,b\n1,2\n")
+    bad.write_text("a,b,a\n1,2,3\n")
+    code, _, err = run(capsys, "profile", str(good), str(bad), "-o", str(tmp_path / "p.dsprof"))
+    assert_one_line_error(code, err, str(bad), "duplicate column name 'a'")
+
+
+def test_profile_refuses_parquet_with_a_column_name_twice(capsys, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "dup.parquet"
+    pq.write_table(pa.table([pa.array([1.0, 2.0]), pa.array([3.0, 4.0])], names=["a", "a"]), path)
+    code, _, err = run(capsys, "profile", str(path), "-o", str(tmp_path / "p.dsprof"))
+    assert_one_line_error(code, err, str(path), "duplicate column name 'a'")
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(names=st.lists(st.sampled_from(["a", "b", "c", "d"]), min_size=1, max_size=6))
+def test_any_header_profiles_or_names_the_repeated_column(capsys, tmp_path_factory, names):
+    folder = tmp_path_factory.mktemp("header")
+    path = folder / "h.csv"
+    path.write_text(",".join(names) + "\n" + ",".join(str(i) for i in range(len(names))) + "\n")
+    code, out, err = run(capsys, "profile", str(path), "-o", str(folder / "p.dsprof"))
+    if len(set(names)) == len(names):
+        assert code == 0, err
+        assert f"{len(names)} columns" in out
+    else:
+        assert_one_line_error(code, err, "duplicate column name")
+
+
+@pytest.mark.parametrize("text", ["a,b\n", ""], ids=["header-only", "empty"])
+def test_profile_of_no_rows_is_one_line_instead_of_an_empty_profile(capsys, tmp_path, text):
+    path = tmp_path / "h.csv"
+    path.write_text(text)
+    out = tmp_path / "p.dsprof"
+    code, _, err = run(capsys, "profile", str(path), "-o", str(out))
+    assert_one_line_error(code, err, str(path))
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("encoding", ["rot13", "base64", "zlib", "no-such-codec"])
+def test_profile_refuses_an_encoding_that_is_not_text_naming_the_option(
+    capsys, tmp_path, two_columns, encoding
+):
+    code, _, err = run(
+        capsys,
+        "profile",
+        str(two_columns),
+        "-o",
+        str(tmp_path / "p.dsprof"),
+        "--encoding",
+        encoding,
+    )
+    assert_one_line_error(code, err, "--encoding", repr(encoding))
+
+
+def test_an_unusable_calibration_cache_is_an_error_up_front(capsys, tmp_path, two_columns):
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    for folder in (a_file, a_file / "sub", ""):
+        code, _, err = run(
+            capsys,
+            "report",
+            str(two_columns),
+            str(two_columns),
+            "--calibration-cache",
+            str(folder),
+            "-q",
+        )
+        assert_one_line_error(code, err, "--calibration-cache")
+
+
+def test_an_unwritable_calibration_cache_is_an_error_up_front(
+    capsys, tmp_path, two_columns, monkeypatch
+):
+    import os
+
+    monkeypatch.setattr(os, "access", lambda *_args, **_kwargs: False)  # as a non-root user
+    code, _, err = run(
+        capsys,
+        "report",
+        str(two_columns),
+        str(two_columns),
+        "--calibration-cache",
+        str(tmp_path),
+        "-q",
+    )
+    assert_one_line_error(code, err, "--calibration-cache", "not writable")
+
+
+def test_a_calibration_cache_folder_still_to_make_is_accepted(capsys, tmp_path, two_columns):
+    code, _, err = run(
+        capsys,
+        "report",
+        str(two_columns),
+        str(two_columns),
+        "--calibration-cache",
+        str(tmp_path / "new" / "cache"),
+        "-q",
+    )
+    assert code == 0, err

@@ -16,7 +16,7 @@ from driftscope.cli._common import (
     check_output,
     pairs,
 )
-from driftscope.errors import ConfigError, InputError, ProfileError
+from driftscope.errors import ConfigError, InputError, ProfileError, SchemaError
 
 NAME = "profile"
 HELP = "summarise datasets into one mergeable profile (.dsprof)"
@@ -126,10 +126,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 progress=ProgressBar(err, unit="rows") if show else None,
                 n_jobs="auto" if args.jobs is None else args.jobs,
             )
-        except (InputError, ProfileError) as exc:
+        except (InputError, ProfileError, SchemaError) as exc:
             if _names_a_path(str(exc), raw):
                 raise
             raise type(exc)(f"{_label(raw)}: {exc}") from exc
+        if merged.n_rows == 0 and not any(is_profile_path(s) for s in args.data):
+            # A profile of no rows has no columns either (no type can be told from no
+            # values): writing one would only fail later, as a reference with no rows.
+            raise InputError(f"{_label(raw)}: no rows to profile (only a header line, or empty)")
     stored = (read_profile(source) for source in args.data if is_profile_path(source))
     merged = Profile.merge_all(itertools.chain([merged], stored))  # one file at a time
     path = write_profile(merged, args.output)

@@ -202,6 +202,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.json is not None and args.json != "-":
         check_output(args.json, "--json")
         check_not_an_input(args.json, inputs, "--json")
+    if args.calibration_cache is not None:
+        _check_cache_folder(args.calibration_cache)
     global_methods, column_methods = multi_pairs(args.method, "--method")
     methods: list[str] | dict[str, list[str]] | None = column_methods or global_methods or None
     if global_methods and column_methods:
@@ -259,6 +261,26 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if path:
                 out.write(f"{label} report: {path}\n")
     return EXIT_CONDITION if args.fail_on and report.fails(args.fail_on) else EXIT_OK
+
+
+def _check_cache_folder(path: str) -> None:
+    """A ConfigError naming --calibration-cache unless ``path`` is a writable folder, or one
+    that can be created: an unusable cache was ignored silently, and every run calibrated
+    again."""
+    option = "--calibration-cache"
+    if not path:
+        raise ConfigError(f"{option}: the folder name is empty")
+    folder = Path(path)
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        if existing.is_symlink():  # a dangling link: mkdir would fail on it
+            raise ConfigError(f"{option}: {existing} is a broken link")
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ConfigError(f"{option}: {existing} is not a folder; give a folder for the cache")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        what = "is not writable" if existing == folder else f"cannot be created in {existing}"
+        raise ConfigError(f"{option}: {folder} {what}")
 
 
 def _files_among(entries: list[str]) -> list[str]:

@@ -80,6 +80,7 @@ def profile_files(
         raise param_error("profile", "n_jobs", "an integer >= 1 or 'auto'", n_jobs)
     layout = _parquet(paths)
     if layout is not None:
+        _check_names(layout.columns, str(paths[0]) if len(paths) == 1 else "the inputs")
         done: dict[str, int] = {}
 
         def report(n: int, stage: str) -> None:
@@ -153,7 +154,24 @@ def _open(
     ]
     counts = [c.total_rows for c in opened]
     total = None if None in counts else sum(c or 0 for c in counts)
-    return total, itertools.chain.from_iterable(c.tables for c in opened)
+    return total, itertools.chain.from_iterable(_named(c.source, c.tables) for c in opened)
+
+
+def _named(source: str, tables: Iterator[pa.Table]) -> Iterator[pa.Table]:
+    """``tables``, each checked for a column name given twice (a CSV header may repeat one)."""
+    for table in tables:
+        _check_names(table.column_names, source)
+        yield table
+
+
+def _check_names(names: Sequence[str], source: str) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise SchemaError(
+                f"{source}: duplicate column name {name!r}; give every column its own name"
+            )
+        seen.add(name)
 
 
 def _counted(
