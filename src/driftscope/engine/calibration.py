@@ -5,14 +5,20 @@ sample size and the target false-alarm rate, and on nothing else; its key hashes
 those (the reference by the SHA-256 of its sorted values or its category counts and labels).
 Calibrations are kept in memory for the process and, given a folder, as one small JSON file
 each, so monitoring runs against the same reference do not redo them.
+
+Each column is calibrated at the report's false-alarm rate; once every column is measured,
+:func:`at_column_rate` raises the thresholds of the report's calibrated distances so that the
+rate holds for the report (Šidák over the ``m`` distances, from the calibration's null model),
+as Benjamini-Hochberg does for the report's tests.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -84,7 +90,7 @@ class CalibrationCache:
             write_text_atomic(self.directory / f"{key}.json", json.dumps(record), make_folders=True)
 
 
-_NULL_FIELDS = ("shape", "scale", "power")
+_NULL_FIELDS = ("start", "rate", "excess")
 _CACHES: dict[Path | None, CalibrationCache] = {}
 _CACHES_LOCK = threading.Lock()
 
@@ -178,3 +184,48 @@ def calibrate_result(
         details=MappingProxyType(details),
     )
     return Measured(calibrated, res.threshold, calibration.threshold)
+
+
+def column_rate(false_alarm_rate: float, columns: int) -> float:
+    """Each of ``columns`` calibrated distances' false-alarm rate so that the report's is
+    ``false_alarm_rate`` (Šidák: ``1 - (1 - rate)^(1/m)``; exact for independent columns,
+    conservative otherwise).
+
+    >>> round(column_rate(0.05, 30), 6), column_rate(0.05, 1)
+    (0.001708, 0.05)
+    """
+    if columns <= 1:
+        return false_alarm_rate
+    return -math.expm1(math.log1p(-false_alarm_rate) / columns)
+
+
+def at_column_rate(res: TestResult, columns: int) -> tuple[TestResult, float] | None:
+    """A calibrated distance's result with its threshold raised to hold the report's
+    false-alarm rate over ``columns`` calibrated distances, and its new chance threshold;
+    None when ``res`` was not calibrated (its details hold no calibration)."""
+    details = res.details
+    rate, chance = details.get("false_alarm_rate"), details.get("calibrated_threshold")
+    fixed, fitted = details.get("fixed_threshold"), details.get("null_model")
+    if not isinstance(rate, float) or not isinstance(chance, float):
+        return None
+    if not isinstance(fixed, int | float):
+        return None
+    null = None
+    if isinstance(fitted, Mapping):
+        null = NullModel(*(float(fitted[k]) for k in _NULL_FIELDS))
+    calibration = Calibration(chance, rate, 0, 0, null=null)
+    per_column = column_rate(rate, columns)
+    raised = calibration.threshold_at(per_column)
+    threshold = max(float(fixed), raised)
+    adjusted = {
+        **details,
+        "calibrated_threshold": raised,
+        "column_false_alarm_rate": per_column,
+        "calibrated_columns": columns,
+    }
+    return replace(
+        res,
+        threshold=threshold,
+        drifted=passes(res.statistic, None, threshold, higher_is_drift=True),
+        details=MappingProxyType(adjusted),
+    ), raised

@@ -3,7 +3,9 @@
 A column tested by a p-value method drifts when its p-value, adjusted over the family of all
 such columns of the report, is below its alpha *and* its effect size reaches its minimum.
 A column measured by a distance drifts when the distance reaches its threshold (the distance
-is its own effect size). See :mod:`driftscope.decision`.
+is its own effect size); calibrated thresholds are first raised so that the report's
+false-alarm rate holds over all its calibrated distances (Šidák), as BH holds it over the
+tests. See :mod:`driftscope.decision`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from driftscope.decision import CRAMERS_V, KS_DISTANCE, adjust_p_values
 from driftscope.decision.decide import Evidence, decide
 from driftscope.decision.power import detectable_cramers_v, detectable_ks_distance
 from driftscope.decision.severity import Tiers, default_tiers
+from driftscope.engine.calibration import at_column_rate
 from driftscope.engine.options import CompareOptions
 from driftscope.result import ColumnResult, Effect
 
@@ -22,6 +25,7 @@ from driftscope.result import ColumnResult, Effect
 def apply_decisions(columns: Sequence[ColumnResult], options: CompareOptions) -> list[ColumnResult]:
     """Columns with ``p_value_adjusted``, ``effect_threshold`` and their :class:`Decision`
     (``drifted``, ``severity`` and the one-word status), all from :func:`decide`."""
+    columns = _distances_at_column_rate(columns)
     family = [i for i, col in enumerate(columns) if col.tested and col.p_value is not None]
     raw = [columns[i].p_value or 0.0 for i in family]
     adjusted = dict(zip(family, adjust_p_values(raw, options.correction), strict=True))
@@ -51,6 +55,32 @@ def apply_decisions(columns: Sequence[ColumnResult], options: CompareOptions) ->
             effect=effect,
             decision=decide(evidence, _tiers(col, effect, asked.tiers)),
         )
+    return out
+
+
+def _distances_at_column_rate(columns: Sequence[ColumnResult]) -> list[ColumnResult]:
+    """Columns whose calibrated distance thresholds hold the report's false-alarm rate over
+    all of the report's calibrated distances together (see
+    :func:`driftscope.engine.calibration.at_column_rate`)."""
+    out = list(columns)
+    calibrated = {
+        i: col.test
+        for i, col in enumerate(columns)
+        if col.tested
+        and col.test is not None
+        and col.test.higher_is_drift
+        and "calibrated_threshold" in col.test.details
+    }
+    for i, test in calibrated.items():
+        raised = at_column_rate(test, len(calibrated))
+        if raised is None:
+            continue
+        col = columns[i]
+        res, chance = raised
+        effect = col.effect
+        if effect is not None and effect.chance is not None:
+            effect = replace(effect, chance=chance, detectable=chance)
+        out[i] = replace(col, test=res, effect=effect)
     return out
 
 
