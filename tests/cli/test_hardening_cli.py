@@ -296,3 +296,47 @@ def test_a_calibration_cache_folder_still_to_make_is_accepted(capsys, tmp_path, 
         "-q",
     )
     assert code == 0, err
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**400), 10**400)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    value=json_values | st.dictionaries(st.sampled_from(["x", "y", "z"]), json_values, max_size=3)
+)
+def test_any_json_as_importances_is_a_report_or_one_line(capsys, tmp_path_factory, value):
+    import json
+
+    folder = tmp_path_factory.mktemp("imp")
+    data = folder / "d.csv"
+    data.write_text("x,y\n" + "".join(f"{i},{i % 7}\n" for i in range(60)))
+    path = folder / "imp.json"
+    path.write_text(json.dumps(value))
+    code, _, err = run(capsys, "report", str(data), str(data), "--importance", str(path), "-q")
+    if code != 0:
+        assert_one_line_error(code, err)
+
+
+@given(n_bins=st.integers(-(10**12), 10**12))
+def test_n_bins_is_accepted_exactly_within_its_declared_range(n_bins):
+    from driftscope.errors import ConfigError
+    from driftscope.profiling.build import check_n_bins
+
+    if 2 <= n_bins <= MAX_N_BINS:
+        check_n_bins(n_bins)
+    else:
+        with pytest.raises(ConfigError, match="n_bins"):
+            check_n_bins(n_bins)
