@@ -100,3 +100,19 @@ def test_the_autocorrelation_is_finite_bounded_and_scale_free(values, power):
     assert -1.0 - 1e-9 <= rho <= 1.0 + 1e-9
     if np.all((x == 0) | (np.abs(x) > 1e-290)):  # scaling by 2**power is then exact
         assert lag1_autocorrelation(np.ldexp(x, power)) == pytest.approx(rho, abs=1e-12)
+
+
+def test_rows_are_put_in_the_order_of_the_timestamp_column_first():
+    ref, cur = _sides(0)
+    rng = np.random.default_rng(9)
+    sides = []
+    for side, start in ((ref, "2026-01-01"), (cur, "2026-03-01")):
+        times = np.datetime64(start) + np.arange(side["x"].size).astype("timedelta64[s]")
+        shuffled = rng.permutation(side["x"].size)  # the file came in another order
+        sides.append({"at": times[shuffled], "x": side["x"][shuffled]})
+    report = driftscope.compare(*sides)
+    [note] = [q for q in report.quality if q.check == "autocorrelated"]
+    assert "the order of 'at'" in note.message
+    assert report.column("x").details["autocorrelation"]["reference"] > 0.8
+    shuffled_only = driftscope.compare({"x": sides[0]["x"]}, {"x": sides[1]["x"]})
+    assert not [q for q in shuffled_only.quality if q.check == "autocorrelated"]

@@ -3,9 +3,9 @@
 Every two-sample test assumes independent rows. Time-ordered data (sensor readings, daily
 aggregates, an AR(1) process) violates that: neighbouring rows repeat each other, the sample
 holds less information than its size says, and the p-values come out far too small (30 AR(1)
-columns with phi 0.9, no change at all: drift in 97% of runs). The row order is the only
-order a column carries, so the autocorrelation is measured in row order; a file sorted by
-value shows it too, which is why the correction is opt-in.
+columns with phi 0.9, no change at all: drift in 97% of runs). The engine hands the values
+over in time order (a timestamp column's, else the rows' own); a file sorted by value shows
+autocorrelation too, which is one reason the correction is opt-in.
 
 For an AR(1) process with lag-1 autocorrelation rho, the variance of a mean over n rows is
 that of ``n (1 - rho) / (1 + rho)`` independent rows (the usual effective sample size); the

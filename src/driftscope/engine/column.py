@@ -62,19 +62,23 @@ from driftscope.stats import get as get_method
 MAX_NEW_CATEGORY_EXAMPLES = 5
 ColumnData: TypeAlias = pa.ChunkedArray | ColumnProfile
 """One side's column as a side hands it over: raw values, or the column's profile."""
+RowOrder: TypeAlias = npt.NDArray[np.intp] | None
+"""The rows of one side in time order (indices), or None for the order they come in."""
 _NO_PARAMS: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
     """How every column of a comparison is evaluated: +/-inf as missing or as an error,
-    parameters per method, the calibration of distance thresholds (None: fixed), and whether
-    test p-values use the effective sample size of autocorrelated rows."""
+    parameters per method, the calibration of distance thresholds (None: fixed), whether
+    test p-values use the effective sample size of autocorrelated rows, and the order of each
+    side's rows for the autocorrelation (a timestamp column's; None: as the rows come)."""
 
     inf_as_missing: bool = False
     params: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: _NO_PARAMS)
     calibration: CalibrationSettings | None = None
     effective_sample_size: bool = False
+    row_order: tuple[RowOrder, RowOrder] = (None, None)
 
     def params_of(self, method: str) -> dict[str, Any]:
         return dict(self.params.get(method, {}))
@@ -106,7 +110,10 @@ def evaluate(
         if isinstance(ref, pa.ChunkedArray) and isinstance(cur, pa.ChunkedArray):
             if KIND_OF_TYPE.get(plan.type) == Kind.NUMERIC:
                 return _numeric(
-                    plan, _from_values(ref, settings), _from_values(cur, settings), settings
+                    plan,
+                    _from_values(ref, settings, settings.row_order[0]),
+                    _from_values(cur, settings, settings.row_order[1]),
+                    settings,
                 )
             return _counts(plan, category_counts(ref, cur), settings)
         if isinstance(ref, CategoricalProfile) and isinstance(cur, CategoricalProfile):
@@ -158,7 +165,7 @@ def _untested(
     )
 
 
-def _from_values(data: pa.ChunkedArray, settings: Settings) -> _Numbers:
+def _from_values(data: pa.ChunkedArray, settings: Settings, order: RowOrder) -> _Numbers:
     raw = numeric_values(data)  # in row order, which the autocorrelation needs
     sample = prepare_numeric(raw, inf_as_missing=settings.inf_as_missing)
     return _Numbers(
@@ -168,7 +175,7 @@ def _from_values(data: pa.ChunkedArray, settings: Settings) -> _Numbers:
         n_finite=int(sample.values.size),
         stats=numeric_stats(sample.values, sample.n_missing),
         values=sample.values,
-        autocorrelation=lag1_autocorrelation(raw),
+        autocorrelation=lag1_autocorrelation(raw if order is None else raw[order]),
     )
 
 

@@ -18,7 +18,7 @@ from driftscope.decision.importance import normalize_importance
 from driftscope.engine.calibration import CalibrationSettings, cache_for
 from driftscope.engine.column import Settings, evaluate
 from driftscope.engine.decide import apply_decisions
-from driftscope.engine.dependence import autocorrelation_findings
+from driftscope.engine.dependence import autocorrelation_findings, time_column, time_order
 from driftscope.engine.importance import permutation_importance
 from driftscope.engine.options import (
     DEFAULT_MAX_JOBS,
@@ -151,7 +151,8 @@ def compare(
         Treat +/-inf as missing instead of reporting the column as an error.
     effective_sample_size:
         The tests assume independent rows. Time-ordered rows that repeat their neighbours
-        (lag-1 autocorrelation in row order, reported in ``details["autocorrelation"]`` and
+        (lag-1 autocorrelation in the order of the one timestamp column, else of the rows,
+        reported in ``details["autocorrelation"]`` and
         as an ``autocorrelated`` quality note from 0.3) make p-values far too small; True
         computes the p-values of numeric columns' KS and chi-square tests at the effective
         sample size ``n (1 - rho) / (1 + rho)`` of each side (see
@@ -240,17 +241,19 @@ def _compare(
         ref_side, cur_side = TableSide(ref), TableSide(cur)
         ref_source, cur_source = Source(ref.n_rows, ref.source), Source(cur.n_rows, cur.source)
         ref_table = ref.table
+    plans, issues = plan_columns(ref_side, cur_side, o)
+    clock = time_column(plans)
     evaluation = Settings(
         inf_as_missing=o.inf_as_missing,
         params=params,
         calibration=settings,
         effective_sample_size=o.effective_sample_size,
+        row_order=(time_order(ref_side, clock), time_order(cur_side, clock)),
     )
 
     def run(plan: ColumnPlan) -> ColumnResult:
         return evaluate(plan, ref_side.column(plan.name), cur_side.column(plan.name), evaluation)
 
-    plans, issues = plan_columns(ref_side, cur_side, o)
     if not plans:
         raise ConfigError("no columns to compare")
     compared = {plan.name for plan in plans}
@@ -297,6 +300,6 @@ def _compare(
             [QualityIssue(None, "encoding_mismatch", "warning", text) for text in warnings]
             + issues
             + column_findings(results)
-            + autocorrelation_findings(results, corrected=o.effective_sample_size)
+            + autocorrelation_findings(results, corrected=o.effective_sample_size, clock=clock)
         ),
     )

@@ -15,6 +15,10 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
+from driftscope._types import Role
 from driftscope.decision import KS_DISTANCE
 from driftscope.decision.autocorrelation import (
     STRONG_AUTOCORRELATION,
@@ -22,6 +26,9 @@ from driftscope.decision.autocorrelation import (
     size_factor,
 )
 from driftscope.engine.calibration import Measured
+from driftscope.engine.plan import ColumnPlan, TableSide
+from driftscope.errors import DriftscopeError
+from driftscope.io import numeric_values
 from driftscope.result import ColumnResult, QualityIssue
 from driftscope.stats import get as get_method
 from driftscope.stats._pvalues import chi2_sf, ks_asymp_pvalue
@@ -78,8 +85,30 @@ def _p_value_at(
     return None
 
 
+def time_column(plans: Sequence[ColumnPlan]) -> str | None:
+    """The column that orders the rows in time: the one timestamp column of the comparison
+    (a datetime column, or one the schema calls a timestamp); None when there is none or
+    more than one (the rows' own order is then used)."""
+    clocks = [plan.name for plan in plans if plan.role == Role.TIMESTAMP and plan.error is None]
+    return clocks[0] if len(clocks) == 1 else None
+
+
+def time_order(side: object, clock: str | None) -> npt.NDArray[np.intp] | None:
+    """The rows of a side read into a table, in the order of its ``clock`` column (stable;
+    missing times last); None without a clock or for a profile, which keeps no rows."""
+    if clock is None or not isinstance(side, TableSide):
+        return None
+    try:
+        times = numeric_values(side.column(clock), name=clock)
+    except DriftscopeError:  # times that are not numbers after all: keep the rows' order
+        return None
+    if times.size and bool(np.all(times[1:] >= times[:-1])):
+        return None  # already in time order
+    return np.argsort(times, kind="stable")
+
+
 def autocorrelation_findings(
-    results: Sequence[ColumnResult], *, corrected: bool
+    results: Sequence[ColumnResult], *, corrected: bool, clock: str | None = None
 ) -> list[QualityIssue]:
     """One ``autocorrelated`` note (severity info) naming the tested columns whose reference
     rows have a lag-1 autocorrelation of :data:`STRONG_AUTOCORRELATION` or more."""
@@ -97,12 +126,13 @@ def autocorrelation_findings(
         else "drift may be overstated; effective_sample_size=True computes the tests' "
         "p-values at the effective sample size"
     )
+    order = "row order" if clock is None else f"the order of {clock!r}"
     return [
         QualityIssue(
             None,
             "autocorrelated",
             "info",
-            f"rows are not independent in row order (lag-1 autocorrelation of the reference): "
+            f"rows are not independent in {order} (lag-1 autocorrelation of the reference): "
             f"{', '.join(strong)}; the tests assume independent rows, so {then}",
         )
     ]
