@@ -127,9 +127,9 @@ def _prepare_folder(output_dir: Path) -> None:
     """Create ``output_dir``, or an InputError naming it when it is a file or cannot be made."""
     from driftscope.errors import InputError
 
-    if output_dir.exists() and not output_dir.is_dir():
-        raise InputError(f"{output_dir}: is not a folder; give a folder for the demo's files")
     try:
+        if output_dir.exists() and not output_dir.is_dir():
+            raise InputError(f"{output_dir}: is not a folder; give a folder for the demo's files")
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(

@@ -176,3 +176,23 @@ def test_report_dash_html_output_is_a_clear_error(capsys, data_csv, tmp_path, mo
     code, _, err = run(capsys, "report", str(data_csv), str(data_csv), "-o", "-")
     assert_one_line_error(code, err, "-o/--output")
     assert not (tmp_path / "-").exists()
+
+
+LONG = "x" * 300  # a path component over the 255 bytes file systems allow
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["profile", "{data}", "-o", "{tmp}/" + LONG + ".dsprof"], "File name too long"),
+        (["report", "{data}", "{data}", "--json", "{tmp}/" + LONG + ".json"], "too long"),
+        (["report", "{data}", "{data}", "-o", "{tmp}/" + LONG + ".html"], "too long"),
+        (["report", "{data}", "{data}", "--calibration-cache", "{tmp}/" + LONG], "too long"),
+        (["demo", "--output-dir", "{tmp}/" + LONG, "--rows", "100"], "too long"),
+    ],
+    ids=["profile-output", "json", "html", "calibration-cache", "demo-folder"],
+)
+def test_an_output_name_over_255_characters_is_one_line(capsys, data_csv, tmp_path, argv, needle):
+    words = [w.format(data=data_csv, tmp=tmp_path) for w in argv]
+    code, _, err = run(capsys, *words)
+    assert_one_line_error(code, err, needle)

@@ -272,10 +272,13 @@ def _check_cache_folder(path: str) -> None:
         raise ConfigError(f"{option}: the folder name is empty")
     folder = Path(path)
     existing = folder
-    while not existing.exists() and existing != existing.parent:
-        if existing.is_symlink():  # a dangling link: mkdir would fail on it
-            raise ConfigError(f"{option}: {existing} is a broken link")
-        existing = existing.parent
+    try:
+        while not existing.exists() and existing != existing.parent:
+            if existing.is_symlink():  # a dangling link: mkdir would fail on it
+                raise ConfigError(f"{option}: {existing} is a broken link")
+            existing = existing.parent
+    except OSError as exc:  # a name over 255 characters, a loop of links
+        raise ConfigError(f"{option}: {folder}: {exc.strerror or exc}") from None
     if not existing.is_dir():
         raise ConfigError(f"{option}: {existing} is not a folder; give a folder for the cache")
     if not os.access(existing, os.W_OK | os.X_OK):

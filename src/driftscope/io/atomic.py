@@ -88,12 +88,15 @@ def check_output_path(path: str | Path, *, make_folders: bool = False) -> Path:
     if not str(path):
         raise InputError("the output path is empty; give a file name")
     target = Path(path)
-    if target.is_dir():
-        raise InputError(f"{target}: is a folder; give a file name for the output")
-    directory = target.parent
-    if not make_folders and not directory.is_dir():
-        what = "is not a folder" if directory.exists() else "does not exist"
-        raise InputError(f"{target}: the folder {directory} {what}; create it first")
+    try:
+        if target.is_dir():
+            raise InputError(f"{target}: is a folder; give a file name for the output")
+        directory = target.parent
+        if not make_folders and not directory.is_dir():
+            what = "is not a folder" if directory.exists() else "does not exist"
+            raise InputError(f"{target}: the folder {directory} {what}; create it first")
+    except OSError as exc:  # a name over 255 characters, a loop of links, no permission
+        raise InputError(f"{target}: cannot write the file ({exc.strerror or exc})") from None
     return target
 
 
