@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from driftscope._types import KIND_OF_TYPE, ColumnType, Kind
 from driftscope.decision import CRAMERS_V, KS_DISTANCE, EffectMeasure, cramers_v, ks_distance
-from driftscope.decision.autocorrelation import lag1_autocorrelation
+from driftscope.decision.autocorrelation import MAX_ROWS, lag1_autocorrelation
 from driftscope.engine.calibration import CalibrationSettings, Measured, calibrate_result
 from driftscope.engine.dependence import with_dependence
 from driftscope.engine.discrete import DISCRETE_METHOD, discrete_test, value_counts
@@ -175,7 +175,7 @@ def _from_values(data: pa.ChunkedArray, settings: Settings, order: RowOrder) -> 
         n_finite=int(sample.values.size),
         stats=numeric_stats(sample.values, sample.n_missing),
         values=sample.values,
-        autocorrelation=lag1_autocorrelation(raw if order is None else raw[order]),
+        autocorrelation=lag1_autocorrelation(raw if order is None else raw[order[:MAX_ROWS]]),
     )
 
 
