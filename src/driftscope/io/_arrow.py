@@ -69,6 +69,40 @@ def is_number(t: pa.DataType) -> bool:
     return bool(pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t))
 
 
+def float64_values(values: pa.Array) -> pa.Array:
+    """Numbers as float64, each the float nearest its exact value: decimals go through their
+    exact decimal text, since Arrow's direct decimal-to-float cast can be one unit in the last
+    place off (``0.1`` as decimal128 would not equal the float ``0.1``).
+
+    >>> import decimal
+    >>> d = pa.array([decimal.Decimal("0.000001")], pa.decimal128(18, 6))
+    >>> float64_values(d).to_pylist() == [0.000001]
+    True
+    """
+    if pa.types.is_decimal(values.type):
+        values = pc.cast(values, pa.large_string())
+    return pc.cast(values, pa.float64(), safe=False)
+
+
+FLOAT_EXACT_INTEGERS = 2**53
+"""Integers up to this magnitude convert to float64 exactly; beyond it neighbours merge."""
+
+
+def beyond_float(column: pa.ChunkedArray) -> bool:
+    """True for an integer column with a value beyond +/-2**53, where float64 (and so any
+    numeric test) can no longer tell neighbouring integers apart.
+
+    >>> beyond_float(pa.chunked_array([[2**60 + 1, 3]])), beyond_float(pa.chunked_array([[7]]))
+    (True, False)
+    """
+    if not pa.types.is_integer(column.type) or column.type.bit_width < 64:
+        return False
+    if len(column) == column.null_count:
+        return False
+    low, high = (v.as_py() for v in pc.min_max(column).values())
+    return bool(high > FLOAT_EXACT_INTEGERS or low < -FLOAT_EXACT_INTEGERS)
+
+
 def is_embedding(t: pa.DataType) -> bool:
     """A list (fixed or variable size) of integers or floats: one vector per row."""
     if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):

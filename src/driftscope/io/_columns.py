@@ -14,6 +14,7 @@ from driftscope.errors import SchemaError
 from driftscope.io._arrow import (
     as_chunked,
     describe,
+    float64_values,
     is_number,
     is_string_like,
     parse_iso_datetimes,
@@ -82,14 +83,17 @@ def _chunk_values(chunk: pa.Array, name: str | None) -> npt.NDArray[np.float64]:
     if pa.types.is_float64(t):
         return _float_array(chunk)
     if is_number(t) or pa.types.is_boolean(t):
-        # safe=False: int64 beyond 2**53 loses low digits, as any float conversion must.
-        return _float_array(pc.cast(chunk, pa.float64(), safe=False))
+        # int64 beyond 2**53 loses low digits, as any float conversion must (type inference
+        # makes such columns categorical); decimals convert exactly.
+        return _float_array(float64_values(chunk))
     if pa.types.is_date32(t):
         return _float_array(chunk.cast(pa.int32()).cast(pa.float64())) * 86_400.0
     if pa.types.is_date64(t):
         return _float_array(chunk.cast(pa.int64()).cast(pa.float64(), safe=False)) / 1e3
     if pa.types.is_timestamp(t) or pa.types.is_duration(t) or pa.types.is_time(t):
-        ticks = chunk.cast(pa.int64()).cast(pa.float64(), safe=False)
+        # Arrow casts time32 only to int32 (and time64 to int64); both widen exactly.
+        storage = pa.int32() if pa.types.is_time32(t) else pa.int64()
+        ticks = chunk.cast(storage).cast(pa.float64(), safe=False)
         return _float_array(ticks) / _SECONDS_PER_UNIT[t.unit]
     if is_string_like(t):
         return _chunk_values(_parsed_dates(chunk, name), name)
@@ -178,7 +182,7 @@ def category_counts(
     else:
         if pa.types.is_float16(common):
             common = pa.float32()  # exact, and arithmetic kernels exist for it
-        ref_values, cur_values = ref.values.cast(common), cur.values.cast(common)
+        ref_values, cur_values = _cast(ref.values, common), _cast(cur.values, common)
         if pa.types.is_floating(common):
             # -0.0 + 0.0 is 0.0: one category for zero, however it was signed (_place adds
             # up the counts of values that land on the same category).
@@ -207,10 +211,15 @@ def _common_type(a: pa.DataType, b: pa.DataType) -> pa.DataType | None:
     if is_string_like(a) and is_string_like(b):
         return pa.large_string()
     if pa.types.is_integer(a) and pa.types.is_integer(b):
-        return pa.int64()
+        # uint64 beyond 2**63 does not fit int64: such sides meet as labels, exactly
+        return None if pa.types.is_uint64(a) or pa.types.is_uint64(b) else pa.int64()
     if is_number(a) and is_number(b):
         return pa.float64()
     return None
+
+
+def _cast(values: pa.Array, target: pa.DataType) -> pa.Array:
+    return float64_values(values) if pa.types.is_float64(target) else values.cast(target)
 
 
 def _as_labels(values: pa.Array) -> pa.Array:

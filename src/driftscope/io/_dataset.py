@@ -77,7 +77,8 @@ def read_dataset(
         Text encoding of CSV and JSON Lines files (ignored for other inputs).
     delimiter
         Field separator of CSV files (one character; default: a tab for ``.tsv`` names, else
-        a comma).
+        whichever of comma, semicolon, tab and ``|`` splits the header and the first rows
+        into the same number of fields, the most of them; a comma when none does).
 
     Returns
     -------
@@ -87,8 +88,10 @@ def read_dataset(
     Raises
     ------
     InputError
-        Missing or unreadable file, unknown extension, no columns, a value that cannot be
-        converted. :class:`~driftscope.errors.SchemaError` (a subclass) for duplicate column
+        Missing or unreadable file (a FIFO or device, a truncated ``.gz``, a path the file
+        system refuses), unknown extension, no columns, a value that cannot be converted, a
+        JSON Lines line that is not an object or nests too deep.
+        :class:`~driftscope.errors.SchemaError` (a subclass) for duplicate column
         names and Parquet files that disagree on their schema.
 
     Examples

@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 
 from driftscope.errors import InputError, SchemaError
 from driftscope.io._arrow import first_line, is_string_like
+from driftscope.io._paths import locate
 from driftscope.io._text import read_csv, read_jsonl
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -26,10 +27,10 @@ _GLOB_CHARS = re.compile(r"[*?\[]")
 
 def read_path(path: str, *, encoding: str, delimiter: str | None = None) -> pa.Table:
     """Read a file, a folder of Parquet files or a glob of Parquet files into one table."""
-    location = Path(path)
-    if location.is_dir():
-        return read_parquet_files(path, _parquet_in_folder(location, path))
-    if location.is_file():
+    where = locate(path)
+    if where == "folder":
+        return read_parquet_files(path, _parquet_in_folder(Path(path), path))
+    if where == "file":
         kind = file_kind(path)
         if kind == "parquet":
             return read_parquet_files(path, [path])

@@ -5,8 +5,12 @@ Rules, in order, for :func:`infer_type` (thresholds are the module constants bel
 - null type (a column with no values at all): categorical; the engine then finds it all missing.
 - booleans (also dictionary-encoded): boolean.
 - integers: numeric, unless :func:`is_id_like` (then categorical, so that nobody runs a
-  distribution test on row numbers by accident).
-- floats, decimals, durations and times of day: numeric.
+  distribution test on row numbers by accident) or holding a value beyond +/-2**53 (then
+  categorical: float64 cannot tell such neighbours apart, so a numeric test would compare
+  rounded values, 2**60 + 1 and 2**60 + 2 as one; integers that large are ids, hashes or bit
+  patterns far more often than quantities, and their exact values are counted).
+- floats, decimals, durations and times of day: numeric (a time of day as seconds since
+  midnight: its order and distances mean something, unlike the labels of a category).
 - timestamps and dates: datetime.
 - lists of numbers (fixed or variable size): embedding.
 - dictionary-encoded non-strings (a pandas Categorical of numbers): categorical.
@@ -34,6 +38,7 @@ import pyarrow.compute as pc
 from driftscope._types import ColumnType
 from driftscope.io._arrow import (
     as_chunked,
+    beyond_float,
     is_embedding,
     is_number,
     is_string_like,
@@ -117,7 +122,9 @@ def infer_type(name: str, column: pa.ChunkedArray) -> ColumnType:
     if pa.types.is_dictionary(t) and not is_string_like(values):
         return ColumnType.CATEGORICAL
     if pa.types.is_integer(t):
-        return ColumnType.CATEGORICAL if is_id_like(name, column) else ColumnType.NUMERIC
+        if is_id_like(name, column) or beyond_float(column):
+            return ColumnType.CATEGORICAL
+        return ColumnType.NUMERIC
     if is_number(t) or pa.types.is_duration(t) or pa.types.is_time(t):
         return ColumnType.NUMERIC
     if pa.types.is_timestamp(t) or pa.types.is_date(t):

@@ -27,7 +27,8 @@ from driftscope.io._files import (
     _parquet_schema,
     file_kind,
 )
-from driftscope.io._text import check_delimiter, check_encoding, csv_delimiter, read_csv, read_jsonl
+from driftscope.io._paths import locate
+from driftscope.io._text import check_delimiter, check_encoding, csv_layout, read_csv, read_jsonl
 
 CHUNK_ROWS = 500_000
 """Rows per chunk: about 4 MB per numeric column, so tens of columns stay well under 1 GB."""
@@ -76,10 +77,10 @@ def read_chunks(
 
 def _parquet_files(label: str) -> list[str] | None:
     """The Parquet files a path names (file, folder or glob); None for another existing file."""
-    location = Path(label)
-    if location.is_dir():
-        return _parquet_in_folder(location, label)
-    if location.is_file():
+    where = locate(label)
+    if where == "folder":
+        return _parquet_in_folder(Path(label), label)
+    if where == "file":
         return [label] if file_kind(label) == "parquet" else None
     if _GLOB_CHARS.search(label):
         return _parquet_in_glob(label)
@@ -111,10 +112,9 @@ def _csv_chunks(
 ) -> Iterator[pa.Table]:
     # Arrow's streaming reader fixes each column's type from the first block; a later block
     # that does not fit is reported as such. Blocks are sized in bytes, ~100 bytes a row.
-    read_options = pcsv.ReadOptions(block_size=max(rows * 100, 1 << 20), encoding=encoding)
-    parse_options = pcsv.ParseOptions(
-        delimiter=csv_delimiter(path, delimiter), newlines_in_values=True
-    )
+    header_block, separator = csv_layout(path, encoding, delimiter)
+    read_options = pcsv.ReadOptions(block_size=max(rows * 100, header_block), encoding=encoding)
+    parse_options = pcsv.ParseOptions(delimiter=separator, newlines_in_values=True)
     convert_options = pcsv.ConvertOptions(strings_can_be_null=True, include_columns=columns)
     try:
         reader = pcsv.open_csv(path, read_options, parse_options, convert_options)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import bz2
 import codecs
-import gzip
 import io
 import re
-from pathlib import Path
-from typing import IO, Any, cast
+from collections.abc import Iterator
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pcsv
@@ -16,6 +14,14 @@ import pyarrow.json as pj
 
 from driftscope.errors import InputError, param_error
 from driftscope.io._arrow import first_line
+from driftscope.io._head import (
+    DECOMPRESSION_ERRORS,
+    compression_error,
+    open_binary,
+    read_head,
+    sniff_delimiter,
+)
+from driftscope.io._jsonl_scan import check_json_lines
 
 _FIELD_COUNT = re.compile(r"Expected (\d+) columns, got (\d+)")
 _CSV_ROW = re.compile(r"Row #(\d+)")
@@ -25,17 +31,43 @@ _MAX_BLOCK = 2**31 - 1  # Arrow's JSON block size is a 32-bit integer
 _UTF8_HINT = "re-encode the file, or give its encoding (--encoding latin-1, encoding='latin-1')"
 UTF8_CHECK_BYTES = 16 << 20
 """How much of a file :func:`reads_as_utf8` looks at."""
+_MIN_BLOCK = 1 << 20  # Arrow's default CSV block size
+_MAX_CSV_BLOCK = 64 << 20
+BLOCK_ROWS = 512
+"""Rows (of the header's length) per block Arrow's CSV reader parses, from 1 to 64 MiB."""
+_SCAN_BLOCK = 8 << 20
 
 
 def check_encoding(encoding: str, owner: str) -> None:
     """ConfigError for a name that is not a text encoding Python knows (``rot13`` and
-    ``base64`` are codecs, but not text encodings)."""
+    ``base64`` are codecs, but not text encodings; ``punycode`` is one that cannot decode
+    the buffers Arrow hands over)."""
     try:
         known = codecs.lookup(encoding)
     except (LookupError, TypeError):
         known = None
-    if known is None or not known._is_text_encoding:
+    if known is None or not known._is_text_encoding or not _decodes_buffers(encoding):
         raise param_error(owner, "encoding", "a text encoding Python knows", encoding) from None
+
+
+_NOT_FOR_FILES = frozenset({"idna", "punycode"})
+"""Text encodings of host names, which cannot decode a file's bytes in pieces."""
+
+
+def _decodes_buffers(encoding: str) -> bool:
+    """Whether the encoding's incremental decoder takes a buffer of bytes with
+    ``errors="replace"``, as Arrow's transcoding and the delimiter sniffing use it (a
+    complaint about the bytes, such as a missing UTF-16 byte order mark, is fine)."""
+    if codecs.lookup(encoding).name in _NOT_FOR_FILES:
+        return False
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    try:
+        decoder.decode(pa.py_buffer(b"a,b\n1,2\n"), final=True)
+    except UnicodeError:
+        return True
+    except Exception:  # whatever else it raises, Arrow would raise mid-read
+        return False
+    return True
 
 
 def check_delimiter(delimiter: str | None, owner: str) -> None:
@@ -64,11 +96,28 @@ def header_utf8_error(path: str) -> InputError:
 # --- CSV -----------------------------------------------------------------------------------
 
 
-def csv_delimiter(path: str, delimiter: str | None) -> str:
-    """The field separator: the one given, else a tab for ``.tsv`` names and a comma."""
+def csv_delimiter(path: str, delimiter: str | None, sample: str = "") -> str:
+    """The field separator: the one given, else a tab for ``.tsv`` names, else the one
+    :func:`~driftscope.io._head.sniff_delimiter` finds in ``sample`` (the header and a few
+    rows), so that a semicolon-separated file is not read as one column."""
     if delimiter is not None:
         return delimiter
-    return "\t" if path.lower().endswith((".tsv", ".tsv.gz", ".tsv.bz2")) else ","
+    if path.lower().endswith((".tsv", ".tsv.gz", ".tsv.bz2")):
+        return "\t"
+    return sniff_delimiter(sample)
+
+
+def csv_layout(path: str, encoding: str, delimiter: str | None) -> tuple[int, str]:
+    """Arrow's block size for this file (the header line must fit in the first block, or
+    Arrow reports the file as empty) and the field separator."""
+    header_bytes, sample = read_head(path, encoding)
+    if header_bytes == 0:
+        raise InputError(f"{path}: file is empty (no header line)")
+    # Arrow's work per block grows with the number of columns, and a block of a wide file
+    # holds few rows: with 1 MiB blocks, 20,000 columns cost (rows x columns^2); blocks of
+    # about BLOCK_ROWS header-lengths keep it linear.
+    block = max(4 * header_bytes, min(max(_MIN_BLOCK, BLOCK_ROWS * header_bytes), _MAX_CSV_BLOCK))
+    return block, csv_delimiter(path, delimiter, sample)
 
 
 def read_csv(path: str, *, encoding: str, delimiter: str | None = None) -> pa.Table:
@@ -78,16 +127,16 @@ def read_csv(path: str, *, encoding: str, delimiter: str | None = None) -> pa.Ta
     Empty fields and the usual null spellings (``NA``, ``null``, ...) become nulls, in string
     columns too. Quoted values may span lines.
     """
+    check_encoding(encoding, "read_csv")
     utf8 = is_utf8(encoding)
-    read_options = pcsv.ReadOptions() if utf8 else pcsv.ReadOptions(encoding=encoding)
-    parse_options = pcsv.ParseOptions(
-        delimiter=csv_delimiter(path, delimiter), newlines_in_values=True
-    )
+    block, separator = csv_layout(path, encoding, delimiter)
+    read_options = pcsv.ReadOptions(block_size=block, encoding="utf8" if utf8 else encoding)
+    parse_options = pcsv.ParseOptions(delimiter=separator, newlines_in_values=True)
     convert_options = pcsv.ConvertOptions(strings_can_be_null=True)
     try:
         table = pcsv.read_csv(path, read_options, parse_options, convert_options)
     except pa.ArrowInvalid as exc:
-        raise _csv_error(path, exc, encoding, parse_options, convert_options) from None
+        raise _csv_error(path, exc, read_options, parse_options, convert_options) from None
     except UnicodeError as exc:
         raise InputError(f"{path}: not valid {encoding} text ({first_line(exc)})") from None
     except OSError as exc:
@@ -108,7 +157,7 @@ def read_csv(path: str, *, encoding: str, delimiter: str | None = None) -> pa.Ta
 
 
 def _csv_error(
-    path: str, exc: pa.ArrowInvalid, encoding: str, parse_options: Any, convert_options: Any
+    path: str, exc: pa.ArrowInvalid, read_options: Any, parse_options: Any, convert_options: Any
 ) -> InputError:
     message = str(exc)
     if "Empty CSV file" in message:
@@ -120,7 +169,9 @@ def _csv_error(
     if row is None:
         # Arrow only knows row numbers when it parses on one thread; do that on this error
         # path alone rather than slowing down every read.
-        single = pcsv.ReadOptions(use_threads=False, encoding=encoding)
+        single = pcsv.ReadOptions(
+            use_threads=False, encoding=read_options.encoding, block_size=read_options.block_size
+        )
         try:
             pcsv.read_csv(path, single, parse_options, convert_options)
         except pa.ArrowInvalid as again:
@@ -133,10 +184,20 @@ def _csv_error(
 
 
 def read_jsonl(path: str, *, encoding: str) -> pa.Table:
-    """Read a JSON Lines file: one JSON object per line; blank lines are skipped."""
-    _reject_json_array(path)
+    """Read a JSON Lines file: one JSON object per line; blank lines are skipped.
+
+    The text is scanned first (:func:`~driftscope.io._jsonl_scan.check_json_lines`): a line
+    that is not an object, or that nests too deep, is refused before Arrow's reader sees it.
+    """
+    check_encoding(encoding, "read_jsonl")
     utf8 = is_utf8(encoding)
-    source: str | io.BytesIO = path if utf8 else io.BytesIO(_utf8_bytes(path, encoding))
+    if utf8:
+        check_json_lines(path, _blocks(path))
+        source: str | io.BytesIO = path
+    else:
+        content = _utf8_bytes(path, encoding)
+        check_json_lines(path, [content])
+        source = io.BytesIO(content)
     try:
         table = pj.read_json(source)
     except pa.ArrowInvalid as exc:
@@ -165,9 +226,9 @@ def reads_as_utf8(path: str) -> bool:
     some non-ASCII text: read with a one-byte encoding (latin-1, cp1252), its accents would
     come out garbled (``é`` as ``Ã©``) and the categories would drift that never changed."""
     try:
-        with _open(path) as handle:
+        with open_binary(path) as handle:
             head = handle.read(UTF8_CHECK_BYTES)
-    except (OSError, EOFError):
+    except DECOMPRESSION_ERRORS:
         return False
     if head.isascii():
         return False
@@ -178,25 +239,19 @@ def reads_as_utf8(path: str) -> bool:
     return True
 
 
-def _open(path: str) -> IO[bytes]:
-    lower = path.lower()
-    if lower.endswith(".gz"):
-        return cast(IO[bytes], gzip.open(path, "rb"))
-    if lower.endswith(".bz2"):
-        return bz2.open(path, "rb")
-    return Path(path).open("rb")
-
-
-def _reject_json_array(path: str) -> None:
-    with _open(path) as handle:
-        head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"["):
-        raise InputError(f"{path}: holds a JSON array; expected JSON Lines (one object per line)")
+def _blocks(path: str) -> Iterator[bytes]:
+    """The file's bytes (decompressed) in pieces; a truncated or corrupt compressed file
+    is an InputError naming it."""
+    try:
+        with open_binary(path) as handle:
+            while block := handle.read(_SCAN_BLOCK):
+                yield block
+    except DECOMPRESSION_ERRORS as exc:
+        raise compression_error(path, exc) from None
 
 
 def _utf8_bytes(path: str, encoding: str) -> bytes:
-    with _open(path) as handle:
-        raw = handle.read()
+    raw = b"".join(_blocks(path))
     try:
         return raw.decode(encoding).encode("utf-8")
     except UnicodeError as exc:

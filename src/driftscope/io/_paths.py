@@ -1,0 +1,84 @@
+"""What a path names, found with one ``os.stat`` before anything is opened.
+
+Opening a FIFO blocks until a writer comes, and a device such as ``/dev/zero`` never ends, so
+a reader must know that a path is a regular file (or a folder) before it opens it; and the
+operating system's own complaints (a name component longer than the file system allows, a
+folder that cannot be searched) must become one line naming the path.
+"""
+
+from __future__ import annotations
+
+import errno
+import stat
+from pathlib import Path
+from typing import Literal
+
+from driftscope.errors import InputError
+
+_SPECIAL = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def locate(path: str) -> Literal["file", "folder", "missing"]:
+    """``"file"`` for a regular file, ``"folder"`` for a directory, ``"missing"`` when nothing
+    is there (symbolic links are followed).
+
+    Raises InputError for anything else that is there (a FIFO, a device, a socket) and for a
+    path the operating system refuses to look up (a component longer than the file system
+    allows, a folder without search permission, a loop of links).
+
+    >>> locate("/")
+    'folder'
+    """
+    try:
+        mode = Path(path).stat().st_mode
+    except FileNotFoundError:
+        return "missing"
+    except NotADirectoryError:
+        return "missing"  # a component of the path is a file: nothing can be there
+    except OSError as exc:
+        raise InputError(f"{path}: {_reason(exc)}") from None
+    except ValueError:  # an embedded NUL byte
+        raise InputError(f"{path!r}: not a valid path (it holds a NUL character)") from None
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    for test, kind in _SPECIAL:
+        if test(mode):
+            return _refuse(path, kind)
+    return _refuse(path, "a special file")
+
+
+def regular_file(path: str) -> None:
+    """InputError unless ``path`` is a regular file (what a reader may open and read to its
+    end): names a missing file, a folder, a FIFO or a device as such.
+
+    >>> regular_file("/")
+    Traceback (most recent call last):
+    ...
+    driftscope.errors.InputError: /: is a folder, not a regular file
+    """
+    kind = locate(path)
+    if kind == "missing":
+        raise InputError(f"{path}: file not found")
+    if kind == "folder":
+        raise InputError(f"{path}: is a folder, not a regular file")
+
+
+def _refuse(path: str, kind: str) -> Literal["file"]:
+    raise InputError(f"{path}: is {kind}, not a regular file; driftscope reads only files")
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the path or a part of it is too long for the file system (255 bytes a part)"
+    if exc.errno == errno.EACCES:
+        return "permission denied"
+    if exc.errno == errno.ELOOP:
+        return "too many levels of symbolic links"
+    return f"cannot look it up ({exc.strerror or type(exc).__name__})"
