@@ -22,8 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from driftscope._types import ColumnType
-from driftscope.errors import ConfigError, DriftscopeError, InputError
+from driftscope.errors import ConfigError, DriftscopeError, InputError, SchemaError
 from driftscope.io import (
+    _head,
     category_counts,
     infer_type,
     numeric_values,
@@ -433,6 +434,19 @@ def test_a_header_line_over_a_megabyte_is_read(tmp_path: Path) -> None:
     assert [t.num_columns for t in read_chunks(path).tables] == [2_000]
 
 
+def test_a_header_without_a_line_end_is_read_only_up_to_the_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_head, "MAX_HEADER_BYTES", 1_000)
+    monkeypatch.setattr(_head, "_PIECE", 512)
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"a" * 5_000)
+    assert _fails(path) == (
+        f"{path}: the header line is longer than 1,000 bytes without a line end; is this a "
+        "CSV file?"
+    )
+
+
 def test_an_empty_csv_is_still_called_empty(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_text("")
@@ -476,3 +490,9 @@ def test_every_codec_python_knows_reads_or_fails_with_one_line(
     for read in (read_dataset, lambda p, **k: list(read_chunks(p, **k).tables)):
         message = _outcome(lambda read=read: read(path, encoding=encoding), DriftscopeError)
         assert message is None or "\n" not in message
+
+
+def test_reading_a_csv_in_chunks_refuses_duplicate_column_names(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("a,b,a\n1,2,3\n")
+    assert _chunks_fail(path, SchemaError) == f"{path}: duplicate column name 'a'"

@@ -77,8 +77,8 @@ def read_head(path: str, encoding: str) -> tuple[int, str]:
                         header_bytes = end + 1 if end >= 0 else len(raw)
                     elif len(raw) > MAX_HEADER_BYTES:
                         raise InputError(
-                            f"{path}: the header line is longer than {MAX_HEADER_BYTES >> 20} "
-                            "MiB without a line end; is this a CSV file?"
+                            f"{path}: the header line is longer than {MAX_HEADER_BYTES:,} "
+                            "bytes without a line end; is this a CSV file?"
                         )
                 if not piece or (header_bytes >= 0 and len(raw) >= header_bytes + SNIFF_BYTES):
                     break

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
-from driftscope.errors import InputError
+from driftscope.errors import InputError, SchemaError
 from driftscope.io._arrow import first_line, is_string_like
 from driftscope.io._files import (
     _GLOB_CHARS,
@@ -123,6 +123,10 @@ def _csv_chunks(
         table = read_csv(path, encoding=encoding, delimiter=delimiter)
         yield table if columns is None else table.select(columns)
         return
+    names = reader.schema.names
+    if len(set(names)) < len(names):
+        repeated = next(n for n in names if names.count(n) > 1)
+        raise SchemaError(f"{path}: duplicate column name {repeated!r}")
     while True:
         try:
             batch = reader.read_next_batch()
