@@ -59,8 +59,11 @@ def test_a_meaningful_shift_in_a_small_sample_drifts():
 def test_categorical_effect_is_cramers_v(tables):
     col = driftscope.compare(*tables).column("plan")
     assert col.effect_measure == "cramers_v"
-    # chi2 = N V^2 for a 2 x k table
-    assert col.statistic == pytest.approx(6000 * col.effect_size**2, rel=1e-9)
+    # bias-corrected (Bergsma 2013): chi2 / N = V^2 (1 - 1/(N-1)) + (k-1)/(N-1) for a 2 x k
+    # table whose effect is past chance
+    n, k = 6000, col.details["n_categories"]
+    phi2 = col.effect_size**2 * (1 - 1 / (n - 1)) + (k - 1) / (n - 1)
+    assert col.statistic / n == pytest.approx(phi2, rel=1e-9)
 
 
 def test_distance_methods_are_their_own_effect_size(tables):

@@ -1,6 +1,7 @@
 """First data-quality findings drawn from what the drift pass already measured.
 
-A missing-value spike, categories never seen in the reference, a whole-number column whose
+A missing-value spike, categories never seen in the reference (beyond what sampling alone
+leaves unseen), a whole-number column whose
 current values all lie outside the reference's range (a year: it cannot help drifting), columns
 that could not be tested (errors) and columns not tested by design (``info``: a type with no
 drift method yet). The data-quality checks of a later release build on this list.
@@ -9,7 +10,7 @@ drift method yet). The data-quality checks of a later release build on this list
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from driftscope.result import ColumnResult, QualityIssue
 
@@ -18,7 +19,10 @@ MISSING_INCREASE_ABS = 0.05
 MISSING_INCREASE_RATIO = 2.0
 """... and at least double, to be reported."""
 NEW_CATEGORY_SHARE = 0.01
-"""New categories are reported once they cover at least 1% of current rows."""
+"""New categories are reported once they cover at least 1% of current rows ..."""
+NEW_CATEGORY_Z = 3.0
+"""... and more than sampling alone leaves on values the reference did not see, by this many
+standard errors of the current share."""
 LOW_POWER_EXAMPLES = 5
 """Columns named in the low-power note; the rest are counted."""
 
@@ -40,7 +44,7 @@ def column_findings(columns: Sequence[ColumnResult]) -> list[QualityIssue]:
                 )
             )
         share = col.current_stats.get("new_category_share")
-        if isinstance(share, float) and share >= NEW_CATEGORY_SHARE:
+        if isinstance(share, float) and share >= _new_category_limit(col):
             examples = col.details.get("new_category_examples", [])
             shown = ", ".join(repr(e) for e in examples)
             issues.append(
@@ -65,6 +69,36 @@ def column_findings(columns: Sequence[ColumnResult]) -> list[QualityIssue]:
     if blind:
         issues.append(QualityIssue(None, "low_power", "info", _low_power_message(blind)))
     return issues
+
+
+def unseen_share(reference_stats: Mapping[str, object]) -> float | None:
+    """The share of a same-population sample expected on values a reference did not see:
+    Good-Turing's ``f1 / n`` (the reference's values seen once over its rows). Without the
+    count of singletons, every distinct value may be one, so ``distinct / n`` bounds it.
+
+    >>> unseen_share({"count": 1000, "categories": 900, "singletons": 800})
+    0.8
+    >>> unseen_share({"count": 1000, "categories": 4})
+    0.004
+    """
+    rows = reference_stats.get("count")
+    singles = reference_stats.get("singletons", reference_stats.get("categories"))
+    if not isinstance(rows, int) or not isinstance(singles, int) or rows <= 0:
+        return None
+    return min(singles / rows, 1.0)
+
+
+def _new_category_limit(col: ColumnResult) -> float:
+    """The new-category share past which a column's new values are more than chance: at
+    least :data:`NEW_CATEGORY_SHARE`, and past the unseen share sampling alone leaves (a
+    column of thousands of values leaves 3-24% of current rows on values the reference did
+    not happen to draw) by :data:`NEW_CATEGORY_Z` standard errors."""
+    expected = unseen_share(col.reference_stats)
+    n_current = col.current_stats.get("count")
+    if expected is None or not isinstance(n_current, int) or n_current <= 0:
+        return NEW_CATEGORY_SHARE
+    scatter = math.sqrt(expected * (1.0 - expected) / n_current)
+    return max(NEW_CATEGORY_SHARE, expected + NEW_CATEGORY_Z * scatter)
 
 
 def _low_power_message(columns: list[ColumnResult]) -> str:

@@ -1,0 +1,43 @@
+"""New categories are judged against what sampling alone leaves unseen."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import driftscope
+from driftscope.engine.quality import unseen_share
+
+
+def _zipf_labels(rng: np.random.Generator, values: int, rows: int) -> list[str]:
+    weights = 1.0 / np.arange(1, values + 1) ** 0.9
+    return [f"v{i}" for i in rng.choice(values, rows, p=weights / weights.sum())]
+
+
+def _new_category_issues(report: driftscope.DriftReport) -> list[str]:
+    return [i.column for i in report.quality_issues if i.check == "new_categories"]
+
+
+def test_a_column_of_thousands_of_values_raises_no_new_category_alarm_by_chance():
+    rng = np.random.default_rng(3)
+    for _ in range(3):
+        ref = {"city": _zipf_labels(rng, 5_000, 10_000)}
+        cur = {"city": _zipf_labels(rng, 5_000, 10_000)}
+        report = driftscope.compare(ref, cur)
+        # sampling alone leaves a tenth or more of the current rows on unseen values
+        assert report.column("city").current_stats["new_category_share"] > 0.05
+        assert _new_category_issues(report) == []
+        assert report.column("city").severity != "major"
+
+
+def test_a_real_new_category_is_still_reported():
+    rng = np.random.default_rng(4)
+    ref = {"plan": rng.choice(["a", "b", "c", "d", "e"], 5_000).tolist()}
+    cur = rng.choice(["a", "b", "c", "d", "e"], 5_000).tolist()
+    cur[:250] = ["new"] * 250  # 5% of the current rows on a value the reference never had
+    assert _new_category_issues(driftscope.compare(ref, {"plan": cur})) == ["plan"]
+
+
+def test_unseen_share_is_good_turing_when_singletons_are_known():
+    assert unseen_share({"count": 200, "categories": 50, "singletons": 20}) == 0.1
+    assert unseen_share({"count": 200, "categories": 50}) == 0.25
+    assert unseen_share({"count": 0, "categories": 0}) is None
