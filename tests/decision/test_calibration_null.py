@@ -82,7 +82,7 @@ def test_numeric_calibration_holds_its_rate_on_the_two_sample_null(method):
     assert_holds(numeric_alarms(method, 1_000, 1_000, trials), trials)
 
 
-SIZES = [(100, 100), (1_000, 1_000), (10_000, 10_000), (1_000, 100), (10_000, 1_000)]
+SIZES = [(100, 100), (1_000, 1_000), (10_000, 10_000), (10_000, 1_000)]
 
 
 def _sparse(n_r: int, n_c: int, k: int) -> bool:
@@ -93,17 +93,17 @@ def _sparse(n_r: int, n_c: int, k: int) -> bool:
 @pytest.mark.slow
 @pytest.mark.parametrize("k", [2, 10, 50])
 @pytest.mark.parametrize(("n_r", "n_c"), SIZES, ids=[f"{r}-{c}" for r, c in SIZES])
-@pytest.mark.parametrize("method", ["jensen_shannon", "psi", "tvd", "l_infinity"])
+@pytest.mark.parametrize("method", ["jensen_shannon", "tvd"])
 def test_calibration_holds_its_rate_across_sizes_and_cardinalities(method, n_r, n_c, k):
     if _sparse(n_r, n_c, k):
         pytest.skip("a side of about 2 rows per category: see the sparse-side test")
-    trials = 200
+    trials = 150
     assert_holds(categorical_alarms(method, n_r, n_c, k, trials), trials)
 
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=False, reason="known limit: a side with about 2 rows per category")
-@pytest.mark.parametrize(("n_r", "n_c"), [(100, 100), (1_000, 100), (100, 1_000)])
+@pytest.mark.parametrize(("n_r", "n_c"), [(100, 100), (1_000, 100)])
 def test_a_side_with_two_rows_per_category_is_held_too(n_r, n_c):
     # 100 rows over 50 Zipf categories see about 30 of them; the reference's estimate of the
     # population is then too concentrated, or the current side too sparse, and the rate is
