@@ -59,6 +59,10 @@ def _is_integer_valued(a: NDArray[np.float64]) -> bool:
     return bool(np.all(a == np.floor(a)))
 
 
+_HALF_STEPS = 2.0**52
+"""Below this magnitude a float can hold every half step, so whole numbers get a bar each."""
+
+
 def numeric_distribution(
     reference: NDArray[np.float64], current: NDArray[np.float64]
 ) -> Distribution:
@@ -82,6 +86,7 @@ def numeric_distribution(
     integer = (
         not exponent
         and hi - lo <= MAX_INTEGER_BINS
+        and max(abs(lo), abs(hi)) < _HALF_STEPS  # past it, x +- 0.5 rounds back to x
         and _is_integer_valued(reference)
         and _is_integer_valued(current)
     )
@@ -94,8 +99,9 @@ def numeric_distribution(
         names = [_fmt(e + 0.5) for e in edges[:-1]]
         first, last = f"≤ {names[0]}", f"≥ {names[-1]}"
     else:
-        if not hi > lo:
-            lo, hi = lo - 0.5, hi + 0.5
+        if not hi > lo:  # one value: a unit around it, or a relative one where 0.5 rounds away
+            pad = max(0.5, abs(lo) * 1e-9)
+            lo, hi = lo - pad, hi + pad
         edges = np.ldexp(np.linspace(lo, hi, HISTOGRAM_BINS + 1), exponent)
         names = [f"[{_fmt(a)}, {_fmt(b)})" for a, b in itertools.pairwise(edges)]
         first, last = f"< {_fmt(edges[1])}", f"≥ {_fmt(edges[-2])}"
