@@ -182,7 +182,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--delimiter",
         metavar="CHAR",
-        help="field separator of CSV inputs (default: tab for .tsv, else comma)",
+        help=(
+            "field separator of CSV inputs (default: tab for .tsv, else detected among "
+            "comma, semicolon, tab and pipe from the first lines; comma when unsure)"
+        ),
     )
     add_progress_options(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="print no table")
