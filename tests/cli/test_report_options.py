@@ -111,3 +111,31 @@ def test_profile_takes_a_delimiter(capsys, tmp_path):
     code, out, err = run(capsys, "profile", str(path), "--delimiter", ";", "-o", str(out_path))
     assert code == 0, err
     assert "2 columns" in out
+
+
+def test_effective_sample_size_flag_reaches_the_comparison(capsys, tmp_path):
+    rng = np.random.default_rng(3)
+    n = 4000
+
+    def ar1(start: float) -> np.ndarray:
+        x = np.empty(n)
+        x[0] = start
+        for i in range(1, n):
+            x[i] = 0.95 * x[i - 1] + rng.normal()
+        return x
+
+    for side, start in (("ref", 0.0), ("cur", 5.0)):
+        pq.write_table(pa.table({"x": ar1(start)}), tmp_path / f"{side}.parquet")
+    paths = [str(tmp_path / "ref.parquet"), str(tmp_path / "cur.parquet")]
+    plain_json, corrected_json = tmp_path / "plain.json", tmp_path / "corrected.json"
+    run(capsys, "report", *paths, "--json", str(plain_json))
+    code, _, err = run(
+        capsys, "report", *paths, "--effective-sample-size", "--json", str(corrected_json)
+    )
+    assert code == 0, err
+    plain = json.loads(plain_json.read_text())
+    corrected = json.loads(corrected_json.read_text())
+    assert corrected["options"]["effective_sample_size"] is True
+    x_plain = next(c for c in plain["columns"] if c["name"] == "x")
+    x_corrected = next(c for c in corrected["columns"] if c["name"] == "x")
+    assert x_corrected["p_value"] > x_plain["p_value"]

@@ -172,6 +172,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--inf-as-missing", action="store_true", help="treat +/-inf as missing")
     parser.add_argument(
+        "--effective-sample-size",
+        action="store_true",
+        help=(
+            "rows are time-ordered and autocorrelated: compute KS and chi-square p-values at "
+            "each side's effective size n(1-rho)/(1+rho) (see the autocorrelated note)"
+        ),
+    )
+    parser.add_argument(
         "--encoding",
         action="append",
         default=[],
@@ -247,6 +255,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         false_alarm_rate=args.false_alarm_rate,
         calibration_cache=args.calibration_cache,
         inf_as_missing=args.inf_as_missing,
+        effective_sample_size=args.effective_sample_size,
         encoding=_encoding(args.encoding),
         delimiter=args.delimiter,
         progress=ProgressBar(err) if show_progress else None,

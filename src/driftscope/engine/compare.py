@@ -163,7 +163,8 @@ def compare(
         read with a one-byte encoding that is valid UTF-8 with accents is reported as an
         ``encoding_mismatch`` quality warning: its categories would drift for nothing.
     delimiter:
-        Field separator of CSV inputs (default: a tab for ``.tsv`` names, else a comma).
+        Field separator of CSV inputs (default: a tab for ``.tsv`` names, else detected among
+        comma, semicolon, tab and pipe from the first lines; a comma when unsure).
     n_jobs:
         Columns evaluated in parallel (threads); default: the number of CPUs, at most 4.
     progress:
