@@ -15,12 +15,23 @@ from typing import Literal
 
 from driftscope.errors import InputError
 
-_SPECIAL = (
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
+_KINDS = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
+
+
+def kind_of(mode: int) -> str:
+    """What a file of ``mode`` (``os.stat``'s ``st_mode``) is, in words, for messages.
+
+    >>> import os
+    >>> kind_of(os.stat("/").st_mode)
+    'a folder'
+    """
+    return _KINDS.get(stat.S_IFMT(mode), "a special file")
 
 
 def locate(path: str) -> Literal["file", "folder", "missing"]:
@@ -48,10 +59,7 @@ def locate(path: str) -> Literal["file", "folder", "missing"]:
         return "file"
     if stat.S_ISDIR(mode):
         return "folder"
-    for test, kind in _SPECIAL:
-        if test(mode):
-            return _refuse(path, kind)
-    return _refuse(path, "a special file")
+    return _refuse(path, kind_of(mode))
 
 
 def regular_file(path: str) -> None:

@@ -19,14 +19,7 @@ import tempfile
 from pathlib import Path
 
 from driftscope.errors import InputError
-
-_FILE_KINDS = {
-    stat.S_IFIFO: "a named pipe (FIFO)",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-    stat.S_IFSOCK: "a socket",
-    stat.S_IFDIR: "a folder",
-}
+from driftscope.io._paths import kind_of
 
 
 def read_file_capped(path: str | Path, limit: int, what: str) -> bytes:
@@ -45,8 +38,7 @@ def read_file_capped(path: str | Path, limit: int, what: str) -> bytes:
     except OSError as exc:
         raise InputError(f"{source}: cannot read {what} ({exc.strerror or exc})") from None
     if not stat.S_ISREG(mode):
-        kind = _FILE_KINDS.get(stat.S_IFMT(mode), "not a regular file")
-        raise InputError(f"{source}: is {kind}, not a file; give {what}")
+        raise InputError(f"{source}: is {kind_of(mode)}, not a file; give {what}")
     try:
         with source.open("rb") as handle:
             data = handle.read(limit + 1)  # one byte more tells a file over the limit
