@@ -105,7 +105,7 @@ def evaluate(
 ) -> ColumnResult:
     """One column's row of the report; data problems become the row's error, never a crash."""
     if not plan.tested:
-        return _untested(plan, _missing_shares(ref, cur, inf_as_missing=False), plan.error)
+        return _untested(plan, _missing_shares(ref, cur), plan.error)
     try:
         if isinstance(ref, pa.ChunkedArray) and isinstance(cur, pa.ChunkedArray):
             if KIND_OF_TYPE.get(plan.type) == Kind.NUMERIC:
@@ -126,7 +126,7 @@ def evaluate(
             "current data; profile both with the same schema"
         )
     except InputError as exc:
-        shares = _missing_shares(ref, cur, inf_as_missing=False)
+        shares = _missing_shares(ref, cur)
         return _untested(plan, shares, str(exc), method=plan.method)
 
 
@@ -140,13 +140,14 @@ def _share(part: int, total: int) -> float:
     return part / total if total else 0.0
 
 
-def _missing_shares(ref: ColumnData, cur: ColumnData, *, inf_as_missing: bool) -> Summary:
+def _missing_shares(ref: ColumnData, cur: ColumnData) -> Summary:
+    """Missing shares as the data holds them (+/-inf not counted), for rows not tested."""
     shares = []
     for data in (ref, cur):
         if isinstance(data, pa.ChunkedArray):
             shares.append(_share(data.null_count, len(data)))
         else:
-            shares.append(_share(*missing_of(data, inf_as_missing)))
+            shares.append(_share(*missing_of(data, False)))
     return Summary(reference_missing_share=shares[0], current_missing_share=shares[1])
 
 
@@ -271,7 +272,6 @@ def _numeric(plan: ColumnPlan, ref: _Numbers, cur: _Numbers, settings: Settings)
         test=measured.result,
         effect=effect,
         also=run_also(plan, lambda name: run(name, None).result),
-        note=plan.note,
     )
 
 
@@ -414,5 +414,4 @@ def _counts(plan: ColumnPlan, counts: CategoryCounts, settings: Settings) -> Col
         test=measured.result,
         effect=_effect(measured, CRAMERS_V, lambda: cramers_v(counts.reference, counts.current)),
         also=run_also(plan, lambda name: run(name, None).result),
-        note=plan.note,
     )
