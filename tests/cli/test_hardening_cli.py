@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from driftscope.cli import main
 from driftscope.profiling.build import MAX_N_BINS
+from tests.cli._helpers import run
 
 # Options whose value argparse converts (type=int/float): a bad value was a 17-line usage block.
 TYPED = [
@@ -22,15 +22,6 @@ TYPED = [
     ("demo", "--rows"),
     ("demo", "--seed"),
 ]
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:  # argparse's own errors exit
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def assert_one_line_error(code: int, err: str, *needles: str) -> None:

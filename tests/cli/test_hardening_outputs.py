@@ -12,14 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from driftscope.cli import main
 from driftscope.io.atomic import write_bytes_atomic
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+from tests.cli._helpers import run
 
 
 def assert_one_line_error(code: int, err: str, *needles: str) -> None:
