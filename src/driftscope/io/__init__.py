@@ -19,7 +19,6 @@ from driftscope.io._stream import (
     RowGroup,
     parquet_layout,
     read_chunks,
-    read_group_columns,
 )
 from driftscope.io.schema import parse_role, parse_type
 
@@ -40,6 +39,5 @@ __all__ = [
     "parse_type",
     "read_chunks",
     "read_dataset",
-    "read_group_columns",
     "value_kind",
 ]

@@ -62,22 +62,6 @@ def locate(path: str) -> Literal["file", "folder", "missing"]:
     return _refuse(path, kind_of(mode))
 
 
-def regular_file(path: str) -> None:
-    """InputError unless ``path`` is a regular file (what a reader may open and read to its
-    end): names a missing file, a folder, a FIFO or a device as such.
-
-    >>> regular_file("/")
-    Traceback (most recent call last):
-    ...
-    driftscope.errors.InputError: /: is a folder, not a regular file
-    """
-    kind = locate(path)
-    if kind == "missing":
-        raise InputError(f"{path}: file not found")
-    if kind == "folder":
-        raise InputError(f"{path}: is a folder, not a regular file")
-
-
 def _refuse(path: str, kind: str) -> Literal["file"]:
     raise InputError(f"{path}: is {kind}, not a regular file; driftscope reads only files")
 

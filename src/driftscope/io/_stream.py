@@ -185,18 +185,3 @@ def _layout(files: list[str]) -> ParquetLayout:
             raise InputError(f"{f}: not a readable Parquet file ({first_line(exc)})") from None
         groups += [RowGroup(f, i, meta.row_group(i).num_rows) for i in range(meta.num_row_groups)]
     return ParquetLayout(names, dictionary, tuple(groups))
-
-
-def read_group_columns(
-    group: RowGroup, columns: Sequence[str], dictionary: Sequence[str] = ()
-) -> Iterator[pa.Table]:
-    """Each of ``columns`` of one row group, as a one-column table, one at a time: memory
-    holds a single column of a single row group."""
-    wanted = [c for c in dictionary if c in columns]
-    try:
-        with pq.ParquetFile(group.path, read_dictionary=wanted or None) as parquet:
-            for name in columns:
-                table = parquet.read_row_group(group.index, columns=[name])
-                yield table.replace_schema_metadata(None)
-    except (pa.ArrowException, OSError) as exc:
-        raise InputError(f"{group.path}: not a readable Parquet file ({first_line(exc)})") from None
