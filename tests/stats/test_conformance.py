@@ -15,6 +15,7 @@ from driftscope.stats.registry import BINARY, CATEGORICAL, NUMERIC, Moments, Wei
 from driftscope.testing import CHECKS, check_method
 from driftscope.testing.checks import (
     check_binned_counts_match_sorted,
+    check_counts_batch_matches_kernel,
     check_from_moments_matches_sorted,
     check_from_sketches_matches_sorted,
     check_identical_samples_never_drift,
@@ -148,3 +149,25 @@ def test_checks_catch_a_binned_method_whose_numbers_use_other_bins() -> None:
     )
     with pytest.raises(AssertionError, match="halves: from_counts on its bins differs"):
         check_binned_counts_match_sorted(method)
+
+
+def test_checks_catch_a_counts_batch_that_pools_the_rows() -> None:
+    def first_share_gap(r: np.ndarray, c: np.ndarray) -> Outcome:
+        return Outcome(float(abs(r[0] / r.sum() - c[0] / c.sum())))
+
+    def pooled(r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        # wrong on purpose: divides each row by the total of all rows
+        r, c = np.broadcast_arrays(r, c)
+        return np.abs(r[..., 0] / r.sum() - c[..., 0] / c.sum())
+
+    method = Method(
+        "share_gap",
+        frozenset({CATEGORICAL}),
+        True,
+        0.1,
+        "",
+        counts_kernel=first_share_gap,
+        counts_batch=pooled,
+    )
+    with pytest.raises(AssertionError, match="share_gap: counts_batch row 0 differs"):
+        check_counts_batch_matches_kernel(method)

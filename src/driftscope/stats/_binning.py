@@ -27,8 +27,10 @@ from driftscope.stats.registry import BINARY, CATEGORICAL, NUMERIC, Method, Outc
 
 FloatArray = NDArray[np.float64]
 Counts = NDArray[np.int64]
-Distance = Callable[..., float]
-"""``distance(reference_counts, current_counts, **params) -> float`` over the same bins."""
+Distance = Callable[..., FloatArray]
+"""``distance(reference_counts, current_counts, **params)`` over the same bins (the last
+axis), one value per row: rows of counts (either side may be one row, broadcast) give a row of
+distances, and a bin empty on both sides adds nothing."""
 
 N_BINS = 10
 EPS = 1e-4
@@ -62,12 +64,17 @@ def bin_counts(sorted_values: FloatArray, edges: FloatArray) -> Counts:
 
 
 def shares(reference: Counts, current: Counts) -> tuple[FloatArray, FloatArray]:
-    """(p, q): current and reference shares per bin.
+    """(p, q): current and reference shares per bin (the last axis), broadcast to one shape:
+    rows of counts give rows of shares.
 
     >>> shares(np.array([1, 3]), np.array([2, 2]))
     (array([0.5, 0.5]), array([0.25, 0.75]))
+    >>> shares(np.array([1, 3]), np.array([[2, 2], [4, 0]]))[1].tolist()
+    [[0.25, 0.75], [0.25, 0.75]]
     """
-    return current / current.sum(), reference / reference.sum()
+    reference, current = np.broadcast_arrays(reference, current)
+    p = current / current.sum(axis=-1, keepdims=True)
+    return p, reference / reference.sum(axis=-1, keepdims=True)
 
 
 def _numeric_kernel(distance: Distance) -> Callable[..., Outcome]:
@@ -76,7 +83,7 @@ def _numeric_kernel(distance: Distance) -> Callable[..., Outcome]:
     ) -> Outcome:
         edges = reference_edges(reference, n_bins)
         value = distance(bin_counts(reference, edges), bin_counts(current, edges), **params)
-        return Outcome(value, None, {"bins": int(edges.size + 1)})
+        return Outcome(float(value), None, {"bins": int(edges.size + 1)})
 
     return kernel
 
@@ -84,9 +91,18 @@ def _numeric_kernel(distance: Distance) -> Callable[..., Outcome]:
 def _counts_kernel(distance: Distance) -> Callable[..., Outcome]:
     def kernel(reference: Counts, current: Counts, *, n_bins: int, **params: float) -> Outcome:
         del n_bins  # categories are the bins
-        return Outcome(distance(reference, current, **params), None, {"bins": int(reference.size)})
+        value = float(distance(reference, current, **params))
+        return Outcome(value, None, {"bins": int(reference.size)})
 
     return kernel
+
+
+def _counts_batch(distance: Distance) -> Callable[..., FloatArray]:
+    def batch(reference: Counts, current: Counts, *, n_bins: int, **params: float) -> FloatArray:
+        del n_bins
+        return np.asarray(distance(reference, current, **params), dtype=np.float64)
+
+    return batch
 
 
 def binned_method(
@@ -107,6 +123,7 @@ def binned_method(
         summary=summary,
         numeric_kernel=_numeric_kernel(distance),
         counts_kernel=_counts_kernel(distance),
+        counts_batch=_counts_batch(distance),
         binned=True,
         params=params,
     )

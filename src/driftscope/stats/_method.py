@@ -72,6 +72,13 @@ SketchKernel = Callable[..., Outcome]
 standing for at least ``min_size`` values, not both one and the same single value. Its
 details say how approximate the result is (``approximate``, ``error_bound``)."""
 
+CountsBatch = Callable[..., NDArray[np.float64]]
+"""``batch(reference_counts, current_counts, **params)``: the counts kernel's statistic for
+many pairs of counts at once, one per row (shape ``(rows, categories)``; either side may be a
+single row, broadcast). Rows are not checked: a category empty on both sides of a row must
+add nothing to that row's statistic, and a row whose categories are all empty but one gives
+0. Optional: calibration draws thousands of null pairs through it."""
+
 MomentsKernel = Callable[..., Outcome]
 """``kernel(reference, current, **params)``: two checked :class:`Moments`, each of at least
 ``min_size`` values with a finite ``m2``, not both constant and equal."""
@@ -105,6 +112,9 @@ class Method:
         The computations (see :data:`NumericKernel`, :data:`CountsKernel`); a method has the
         first exactly when it tests numeric columns and the second exactly when it tests
         categorical or binary ones.
+    counts_batch
+        Optional: the counts kernel's statistic over many rows of counts in one call (see
+        :data:`CountsBatch`), for calibrated thresholds.
     sketch_kernel, moments_kernel
         Optional computations for numeric columns from two weighted samples (see
         :data:`SketchKernel`) or two sets of moments (:data:`MomentsKernel`).
@@ -138,6 +148,7 @@ class Method:
     min_size: int = 1
     multivariate: bool = False
     statistic_is: str | None = None
+    counts_batch: CountsBatch | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier():
@@ -154,6 +165,8 @@ class Method:
             raise ConfigError(
                 f"{self.name}: a counts_kernel is needed exactly for 'categorical'/'binary'"
             )
+        if self.counts_batch is not None and self.counts_kernel is None:
+            raise ConfigError(f"{self.name}: a counts_batch needs a counts_kernel")
         numeric_only = {
             "sketch_kernel": self.sketch_kernel is not None,
             "moments_kernel": self.moments_kernel is not None,

@@ -6,28 +6,28 @@ in [0, 1]. A distance: drift when ``statistic >= threshold`` (0.1).
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
-from driftscope.stats._binning import N_BINS, Counts, binned_method, shares
+from driftscope.stats._binning import N_BINS, Counts, FloatArray, binned_method, shares
 from driftscope.stats._result import TestResult
 from driftscope.stats.registry import register
 
 
-def hellinger_value(reference: Counts, current: Counts) -> float:
+def hellinger_value(reference: Counts, current: Counts) -> FloatArray:
     """Hellinger distance sqrt(1 - sum sqrt(p q)), in [0, 1].
 
     Computed as sqrt(sum (sqrt p - sqrt q)^2 / 2), the same number when the shares sum to 1,
     without the cancellation of ``1 - (nearly 1)`` that leaves ~1e-8 instead of 0 for
-    identical samples.
+    identical samples. Per row of counts.
 
-    >>> hellinger_value(np.array([1, 0]), np.array([0, 1]))
+    >>> float(hellinger_value(np.array([1, 0]), np.array([0, 1])))
     1.0
     """
     p, q = shares(reference, current)
-    return math.sqrt(min(float(np.sum((np.sqrt(p) - np.sqrt(q)) ** 2)) / 2.0, 1.0))
+    squared = np.sum((np.sqrt(p) - np.sqrt(q)) ** 2, axis=-1)
+    return np.asarray(np.sqrt(np.minimum(squared / 2.0, 1.0)), dtype=np.float64)
 
 
 HELLINGER = register(

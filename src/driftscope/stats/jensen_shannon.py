@@ -9,7 +9,6 @@ entropy of each to their mixture, in [0, 1]. A distance: drift when
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -27,20 +26,21 @@ def _relative_entropy_terms(x: FloatArray, m: FloatArray) -> FloatArray:
     return terms
 
 
-def jensen_shannon_value(reference: Counts, current: Counts) -> float:
-    """Jensen-Shannon distance in base 2 (scipy.spatial.distance.jensenshannon), in [0, 1].
+def jensen_shannon_value(reference: Counts, current: Counts) -> FloatArray:
+    """Jensen-Shannon distance in base 2 (scipy.spatial.distance.jensenshannon), in [0, 1]
+    (per row of counts).
 
-    >>> jensen_shannon_value(np.array([1, 0]), np.array([0, 1]))
+    >>> float(jensen_shannon_value(np.array([1, 0]), np.array([0, 1])))
     1.0
     """
     p, q = shares(reference, current)
     # Same steps as scipy: renormalise, mix, two relative entropies, base change.
-    p, q = p / np.sum(p), q / np.sum(q)
+    p, q = p / np.sum(p, axis=-1, keepdims=True), q / np.sum(q, axis=-1, keepdims=True)
     m = (p + q) / 2.0
-    js = np.sum(_relative_entropy_terms(p, m)) + np.sum(_relative_entropy_terms(q, m))
-    js /= np.log(2.0)
+    js = np.sum(_relative_entropy_terms(p, m), axis=-1)
+    js = (js + np.sum(_relative_entropy_terms(q, m), axis=-1)) / np.log(2.0)
     # Rounding can leave a hair below zero when p == q.
-    return math.sqrt(max(float(js) / 2.0, 0.0))
+    return np.asarray(np.sqrt(np.maximum(js / 2.0, 0.0)), dtype=np.float64)
 
 
 JENSEN_SHANNON = register(

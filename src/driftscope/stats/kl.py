@@ -12,20 +12,21 @@ from typing import Any
 
 import numpy as np
 
-from driftscope.stats._binning import EPS, N_BINS, Counts, binned_method, shares
+from driftscope.stats._binning import EPS, N_BINS, Counts, FloatArray, binned_method, shares
 from driftscope.stats._result import TestResult
 from driftscope.stats.registry import register
 
 
-def kl_value(reference: Counts, current: Counts, *, eps: float = EPS) -> float:
-    """KL(current || reference) = sum p ln(p / q), shares clipped below at eps.
+def kl_value(reference: Counts, current: Counts, *, eps: float = EPS) -> FloatArray:
+    """KL(current || reference) = sum p ln(p / q), shares clipped below at eps (per row of
+    counts).
 
-    >>> round(kl_value(np.array([2, 2]), np.array([3, 1])), 6)
+    >>> round(float(kl_value(np.array([2, 2]), np.array([3, 1]))), 6)
     0.130812
     """
     p, q = shares(reference, current)
     p, q = np.maximum(p, eps), np.maximum(q, eps)
-    return float(np.sum(p * np.log(p / q)))
+    return np.asarray(np.sum(p * np.log(p / q), axis=-1), dtype=np.float64)
 
 
 KL = register(

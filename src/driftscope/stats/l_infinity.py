@@ -10,19 +10,19 @@ from typing import Any
 
 import numpy as np
 
-from driftscope.stats._binning import N_BINS, Counts, binned_method, shares
+from driftscope.stats._binning import N_BINS, Counts, FloatArray, binned_method, shares
 from driftscope.stats._result import TestResult
 from driftscope.stats.registry import register
 
 
-def l_infinity_value(reference: Counts, current: Counts) -> float:
-    """Largest difference of shares in one bin, max |p - q|, in [0, 1].
+def l_infinity_value(reference: Counts, current: Counts) -> FloatArray:
+    """Largest difference of shares in one bin, max |p - q|, in [0, 1] (per row of counts).
 
-    >>> l_infinity_value(np.array([1, 1, 2]), np.array([2, 1, 1]))
+    >>> float(l_infinity_value(np.array([1, 1, 2]), np.array([2, 1, 1])))
     0.25
     """
     p, q = shares(reference, current)
-    return float(np.max(np.abs(p - q)))
+    return np.asarray(np.max(np.abs(p - q), axis=-1), dtype=np.float64)
 
 
 L_INFINITY = register(

@@ -12,20 +12,21 @@ from typing import Any
 
 import numpy as np
 
-from driftscope.stats._binning import EPS, N_BINS, Counts, binned_method, shares
+from driftscope.stats._binning import EPS, N_BINS, Counts, FloatArray, binned_method, shares
 from driftscope.stats._result import TestResult
 from driftscope.stats.registry import register
 
 
-def psi_value(reference: Counts, current: Counts, *, eps: float = EPS) -> float:
-    """Population stability index: sum (p - q) ln(p / q), shares clipped below at eps.
+def psi_value(reference: Counts, current: Counts, *, eps: float = EPS) -> FloatArray:
+    """Population stability index: sum (p - q) ln(p / q), shares clipped below at eps (per
+    row of counts).
 
-    >>> round(psi_value(np.array([50, 50]), np.array([40, 60])), 6)
+    >>> round(float(psi_value(np.array([50, 50]), np.array([40, 60]))), 6)
     0.040547
     """
     p, q = shares(reference, current)
     p, q = np.maximum(p, eps), np.maximum(q, eps)
-    return float(np.sum((p - q) * np.log(p / q)))
+    return np.asarray(np.sum((p - q) * np.log(p / q), axis=-1), dtype=np.float64)
 
 
 PSI = register(

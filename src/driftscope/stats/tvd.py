@@ -12,19 +12,19 @@ from typing import Any
 
 import numpy as np
 
-from driftscope.stats._binning import N_BINS, Counts, binned_method, shares
+from driftscope.stats._binning import N_BINS, Counts, FloatArray, binned_method, shares
 from driftscope.stats._result import TestResult
 from driftscope.stats.registry import register
 
 
-def tvd_value(reference: Counts, current: Counts) -> float:
-    """Total variation distance 0.5 * sum |p - q|, in [0, 1].
+def tvd_value(reference: Counts, current: Counts) -> FloatArray:
+    """Total variation distance 0.5 * sum |p - q|, in [0, 1] (per row of counts).
 
-    >>> tvd_value(np.array([2, 2]), np.array([3, 1]))
+    >>> float(tvd_value(np.array([2, 2]), np.array([3, 1])))
     0.25
     """
     p, q = shares(reference, current)
-    return float(0.5 * np.sum(np.abs(p - q)))
+    return np.asarray(0.5 * np.sum(np.abs(p - q), axis=-1), dtype=np.float64)
 
 
 TVD = register(binned_method("tvd", tvd_value, 0.1, "total variation distance", eps=False))

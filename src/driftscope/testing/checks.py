@@ -31,6 +31,7 @@ from driftscope.errors import ConfigError, InputError
 from driftscope.stats import Method, Moments, TestResult, WeightedSample
 from driftscope.stats._binning import bin_counts, reference_edges
 from driftscope.stats._method import NEEDS_RAW_VALUES
+from driftscope.stats._params import resolve
 from driftscope.stats._result import passes
 from driftscope.stats.registry import BINARY, CATEGORICAL, NUMERIC
 
@@ -190,6 +191,28 @@ def check_from_counts_matches_call(method: Method) -> None:
     counted = method.from_counts(ref_counts, cur_counts)
     _expect(direct.statistic == counted.statistic, method, "from_counts statistic differs")
     _expect(direct.p_value == counted.p_value, method, "from_counts p-value differs")
+
+
+def check_counts_batch_matches_kernel(method: Method) -> None:
+    """``counts_batch`` (when the method has one) gives, row by row, the statistic of
+    ``from_counts`` on that row with the categories empty on both sides left out."""
+    batch = method.counts_batch
+    if batch is None:
+        return
+    rng = np.random.default_rng(0)
+    reference = rng.multinomial(200, np.full(6, 1 / 6), size=8).astype(np.int64)
+    current = rng.multinomial(150, [0.3, 0.3, 0.2, 0.2, 0.0, 0.0], size=8).astype(np.int64)
+    reference[:, 5] = 0  # the last category is empty on both sides in every row
+    values = resolve(method.name, method.params, {})
+    got = np.asarray(batch(reference, current, **values), dtype=np.float64)
+    _expect(got.shape == (8,), method, f"counts_batch gave shape {got.shape} for 8 rows")
+    for row, value in enumerate(got):
+        keep = (reference[row] + current[row]) > 0
+        one = method.from_counts(reference[row][keep], current[row][keep]).statistic
+        _expect(_close(float(value), one, 1e-12), method, f"counts_batch row {row} differs")
+    broadcast = np.asarray(batch(reference[0], current, **values), dtype=np.float64)
+    single = np.asarray(batch(reference[:1].repeat(8, axis=0), current, **values))
+    _expect(np.allclose(broadcast, single, rtol=1e-12, atol=0.0), method, "one reference row")
 
 
 def check_missing_values_are_dropped(method: Method) -> None:
@@ -357,6 +380,7 @@ CHECKS: tuple[Callable[[Method], None], ...] = (
     check_order_does_not_matter,
     check_from_sorted_matches_call,
     check_from_counts_matches_call,
+    check_counts_batch_matches_kernel,
     check_missing_values_are_dropped,
     check_empty_sample_is_an_input_error,
     check_constant_equal_samples_do_not_drift,
