@@ -58,12 +58,16 @@ def test_same_inputs_give_the_same_threshold() -> None:
     assert calibrate_sorted("psi", ref, 500, seed=9) == calibrate_sorted("psi", ref, 500, seed=9)
 
 
-def test_categorical_calibration_matches_binned_numeric_on_the_same_counts() -> None:
+def test_counts_in_quantile_bins_calibrate_as_the_values_do() -> None:
+    # what a profile keeps (counts in the reference's quantile bins) calibrates exactly as the
+    # sorted values do; the same counts read as categories get the categories' null instead
     ref = np.sort(np.random.default_rng(15).normal(size=10_000))
     counts = bin_counts(ref, reference_edges(ref, 10))
-    by_counts = calibrate_counts("jensen_shannon", counts, 700, seed=4).threshold
-    by_values = calibrate_sorted("jensen_shannon", ref, 700, seed=4).threshold
+    by_counts = calibrate_counts("jensen_shannon", counts, 700, seed=4, quantile_bins=True)
+    by_values = calibrate_sorted("jensen_shannon", ref, 700, seed=4)
     assert by_counts == by_values
+    as_categories = calibrate_counts("jensen_shannon", counts, 700, seed=4)
+    assert as_categories.threshold != by_values.threshold
 
 
 def test_scaled_calibration_says_so() -> None:

@@ -29,7 +29,6 @@ from numpy.typing import NDArray
 
 from driftscope.decision.calibration import (
     DEFAULT_FALSE_ALARM_RATE,
-    DRAWS,
     Calibration,
     NullModel,
     calibrate_counts,
@@ -39,7 +38,7 @@ from driftscope.io.atomic import write_text_atomic
 from driftscope.stats import TestResult
 from driftscope.stats._result import passes
 
-CACHE_VERSION = 2  # bump when the calibration procedure changes: old files stop matching
+CACHE_VERSION = 3  # bump when the calibration procedure changes: old files stop matching
 
 
 @dataclass(slots=True)
@@ -65,7 +64,7 @@ class CalibrationCache:
                 draws=int(data["draws"]),
                 n_current=int(data["n_current"]),
                 scaled=bool(data["scaled"]),
-                null=None if null is None else NullModel(*(float(null[k]) for k in _NULL_FIELDS)),
+                null=None if null is None else NullModel.from_dict(null),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None  # missing or unreadable: calibrate again and overwrite
@@ -83,14 +82,11 @@ class CalibrationCache:
                 "draws": calibration.draws,
                 "n_current": calibration.n_current,
                 "scaled": calibration.scaled,
-                "null": None
-                if calibration.null is None
-                else {k: getattr(calibration.null, k) for k in _NULL_FIELDS},
+                "null": None if calibration.null is None else calibration.null.to_dict(),
             }
             write_text_atomic(self.directory / f"{key}.json", json.dumps(record), make_folders=True)
 
 
-_NULL_FIELDS = ("start", "rate", "excess")
 _CACHES: dict[Path | None, CalibrationCache] = {}
 _CACHES_LOCK = threading.Lock()
 
@@ -109,7 +105,8 @@ class CalibrationSettings:
     """How the engine calibrates distance thresholds (``None`` settings: fixed thresholds)."""
 
     false_alarm_rate: float = DEFAULT_FALSE_ALARM_RATE
-    draws: int = DRAWS
+    draws: int | None = None
+    """Null draws per calibration; None: as many as the method's kernels allow."""
     cache: CalibrationCache = field(default_factory=CalibrationCache)
 
 
@@ -138,11 +135,14 @@ def calibrate_result(
     sorted_reference: NDArray[np.float64] | None = None,
     reference_counts: NDArray[np.int64] | None = None,
     labels: tuple[str, ...] = (),
+    quantile_bins: bool = False,
     n_current: int,
 ) -> Measured:
     """``res`` of a distance with its threshold raised to the calibrated one where that is
     larger, as :class:`Measured`; the calibration is in ``details`` too. Tests, degenerate
-    results (equal constant samples) and ``settings=None`` come back unchanged."""
+    results (equal constant samples) and ``settings=None`` come back unchanged.
+    ``quantile_bins``: ``reference_counts`` are a numeric column's counts in bins its
+    reference's quantiles fix (from profiles), not category counts."""
     unchanged = Measured(res, res.threshold)
     if settings is None or not res.higher_is_drift or res.degenerate:
         return unchanged
@@ -165,11 +165,15 @@ def calibrate_result(
         fingerprint = np.ascontiguousarray(counts).tobytes() + names
 
         def run(seed: int) -> Calibration:
-            return calibrate_counts(res.method, counts, n_current, seed=seed, **options)
+            return calibrate_counts(
+                res.method, counts, n_current, seed=seed, quantile_bins=quantile_bins, **options
+            )
 
     else:
         return unchanged
     parts = [res.method, sorted(params.items()), n_current, settings.false_alarm_rate]
+    if quantile_bins:
+        parts.append("quantile bins")
     key = _key([*parts, settings.draws], fingerprint)
     calibration = settings.cache.get(key)
     if calibration is None:
@@ -199,10 +203,12 @@ def column_rate(false_alarm_rate: float, columns: int) -> float:
     return -math.expm1(math.log1p(-false_alarm_rate) / columns)
 
 
-def at_column_rate(res: TestResult, columns: int) -> tuple[TestResult, float] | None:
-    """A calibrated distance's result with its threshold raised to hold the report's
-    false-alarm rate over ``columns`` calibrated distances, and its new chance threshold;
-    None when ``res`` was not calibrated (its details hold no calibration)."""
+def at_column_rate(
+    res: TestResult, columns: int, *, share: float = 1.0
+) -> tuple[TestResult, float] | None:
+    """A calibrated distance's result with its threshold raised to hold ``share`` of the
+    report's false-alarm rate over ``columns`` calibrated distances, and its new chance
+    threshold; None when ``res`` was not calibrated (its details hold no calibration)."""
     details = res.details
     rate, chance = details.get("false_alarm_rate"), details.get("calibrated_threshold")
     fixed, fitted = details.get("fixed_threshold"), details.get("null_model")
@@ -210,11 +216,9 @@ def at_column_rate(res: TestResult, columns: int) -> tuple[TestResult, float] | 
         return None
     if not isinstance(fixed, int | float):
         return None
-    null = None
-    if isinstance(fitted, Mapping):
-        null = NullModel(*(float(fitted[k]) for k in _NULL_FIELDS))
+    null = NullModel.from_dict(fitted) if isinstance(fitted, Mapping) else None
     calibration = Calibration(chance, rate, 0, 0, null=null)
-    per_column = column_rate(rate, columns)
+    per_column = column_rate(rate * share, columns)
     raised = calibration.threshold_at(per_column)
     threshold = max(float(fixed), raised)
     adjusted = {
