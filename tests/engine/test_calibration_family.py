@@ -46,3 +46,42 @@ def test_unchanged_columns_rarely_flag_any_column(method, columns, rows, runs):
         for s in range(runs)
     )
     assert flagged <= 5, flagged
+
+
+def _mixed(seed: int) -> tuple[dict, dict]:
+    rng = np.random.default_rng(seed)
+    sides = []
+    for _ in range(2):
+        side = {f"n{i}": rng.normal(size=500) for i in range(6)}
+        side.update({f"k{i}": rng.choice(list("abcd"), 500) for i in range(3)})
+        sides.append(side)
+    return sides[0], sides[1]
+
+
+def test_tests_and_distances_share_the_reports_rate():
+    # 6 calibrated distances and 3 tests: the distances hold 6/9 of the 5%, the tests 3/9
+    ref, cur = _mixed(1)
+    methods = {f"n{i}": "jensen_shannon" for i in range(6)}
+    report = driftscope.compare(ref, cur, methods=methods)
+    tests_alone = driftscope.compare(
+        {k: v for k, v in ref.items() if k.startswith("k")},
+        {k: v for k, v in cur.items() if k.startswith("k")},
+    )
+    for i in range(6):
+        details = report.column(f"n{i}").details
+        assert details["column_false_alarm_rate"] == pytest.approx(column_rate(0.05 * 6 / 9, 6))
+        assert details["calibrated_columns"] == 6
+    for i in range(3):
+        alone = tests_alone.column(f"k{i}").p_value_adjusted
+        assert report.column(f"k{i}").p_value_adjusted == pytest.approx(min(1.0, alone * 3))
+
+
+def test_no_correction_leaves_each_column_at_the_rate():
+    ref, cur = _mixed(2)
+    methods = {f"n{i}": "jensen_shannon" for i in range(6)}
+    report = driftscope.compare(ref, cur, methods=methods, correction="none")
+    for i in range(6):
+        assert report.column(f"n{i}").details["column_false_alarm_rate"] == 0.05
+    for i in range(3):
+        col = report.column(f"k{i}")
+        assert col.p_value_adjusted == col.p_value

@@ -68,6 +68,26 @@ def test_a_real_shift_is_still_found_with_the_correction():
     assert driftscope.compare(ref, shifted, effective_sample_size=True).column("x").drifted
 
 
+def test_the_detectable_effect_is_that_of_the_effective_sizes():
+    # 2,000 rows at phi 0.9 are worth about 105 independent ones: the smallest KS distance the
+    # test can find grows accordingly, and a column that finds nothing is then low_power
+    from driftscope.decision.power import detectable_ks_distance
+
+    plain = driftscope.compare(*_sides(4)).column("x")
+    corrected = driftscope.compare(*_sides(4), effective_sample_size=True).column("x")
+    e_r, e_c = corrected.details["effective_sample_size"]
+    assert max(e_r, e_c) < 200
+    expected = detectable_ks_distance(e_r, e_c, alpha=0.05)
+    assert corrected.detectable_effect == pytest.approx(expected)
+    assert plain.detectable_effect == pytest.approx(detectable_ks_distance(2000, 2000, alpha=0.05))
+    assert corrected.detectable_effect > 3 * plain.detectable_effect
+
+
+def test_a_distance_says_the_correction_was_not_applied():
+    col = driftscope.compare(*_sides(5), methods="psi", effective_sample_size=True).column("x")
+    assert col.details["effective_sample_size"].startswith("not applied: psi is a distance")
+
+
 def test_the_correction_reaches_a_discrete_chi_square():
     rng = np.random.default_rng(1)
     x = (_ar1(rng, 6000, 0.95) > 0).astype(float)  # a flag that stays on for long stretches

@@ -5,7 +5,10 @@ such columns of the report, is below its alpha *and* its effect size reaches its
 A column measured by a distance drifts when the distance reaches its threshold (the distance
 is its own effect size); calibrated thresholds are first raised so that the report's
 false-alarm rate holds over all its calibrated distances (Šidák), as BH holds it over the
-tests. See :mod:`driftscope.decision`.
+tests. A report with both shares its rate between the two families in proportion to their
+sizes (with 20 tests and 10 calibrated distances, the tests get two thirds of it and the
+distances one third), so that together they hold it (a union bound; unless ``correction`` is
+``none``, which asks for no control across columns). See :mod:`driftscope.decision`.
 """
 
 from __future__ import annotations
@@ -25,10 +28,24 @@ from driftscope.result import ColumnResult, Effect
 def apply_decisions(columns: Sequence[ColumnResult], options: CompareOptions) -> list[ColumnResult]:
     """Columns with ``p_value_adjusted``, ``effect_threshold`` and their :class:`Decision`
     (``drifted``, ``severity`` and the one-word status), all from :func:`decide`."""
-    columns = _distances_at_column_rate(columns)
     family = [i for i, col in enumerate(columns) if col.tested and col.p_value is not None]
+    calibrated = [i for i, col in enumerate(columns) if _calibrated(col)]
+    controlled = options.correction != "none"
+    both = controlled and bool(family) and bool(calibrated)
+    whole = len(family) + len(calibrated)
+    columns = _distances_at_column_rate(
+        columns,
+        calibrated,
+        family=len(calibrated) if controlled else 1,
+        share=len(calibrated) / whole if both else 1.0,
+    )
     raw = [columns[i].p_value or 0.0 for i in family]
-    adjusted = dict(zip(family, adjust_p_values(raw, options.correction), strict=True))
+    # The tests' share of the report's rate: BH at alpha * share is BH's p-values / share.
+    scale = whole / len(family) if both else 1.0
+    adjusted = {
+        i: min(1.0, p * scale)
+        for i, p in zip(family, adjust_p_values(raw, options.correction), strict=True)
+    }
     out = list(columns)
     for i, col in enumerate(columns):
         if not col.tested or col.test is None:
@@ -58,24 +75,29 @@ def apply_decisions(columns: Sequence[ColumnResult], options: CompareOptions) ->
     return out
 
 
-def _distances_at_column_rate(columns: Sequence[ColumnResult]) -> list[ColumnResult]:
-    """Columns whose calibrated distance thresholds hold the report's false-alarm rate over
-    all of the report's calibrated distances together (see
-    :func:`driftscope.engine.calibration.at_column_rate`)."""
+def _calibrated(col: ColumnResult) -> bool:
+    """Whether the column is decided by a calibrated distance."""
+    test = col.test
+    return (
+        col.tested
+        and test is not None
+        and test.higher_is_drift
+        and "calibrated_threshold" in test.details
+    )
+
+
+def _distances_at_column_rate(
+    columns: Sequence[ColumnResult], calibrated: Sequence[int], *, family: int, share: float
+) -> list[ColumnResult]:
+    """Columns whose calibrated distance thresholds (the columns at the indices
+    ``calibrated``) hold ``share`` of the report's false-alarm rate over a ``family`` of that
+    many distances (see :func:`driftscope.engine.calibration.at_column_rate`)."""
     out = list(columns)
-    calibrated = {
-        i: col.test
-        for i, col in enumerate(columns)
-        if col.tested
-        and col.test is not None
-        and col.test.higher_is_drift
-        and "calibrated_threshold" in col.test.details
-    }
-    for i, test in calibrated.items():
-        raised = at_column_rate(test, len(calibrated))
+    for i in calibrated:
+        col = columns[i]
+        raised = None if col.test is None else at_column_rate(col.test, family, share=share)
         if raised is None:
             continue
-        col = columns[i]
         res, chance = raised
         effect = col.effect
         if effect is not None and effect.chance is not None:
@@ -85,9 +107,13 @@ def _distances_at_column_rate(columns: Sequence[ColumnResult]) -> list[ColumnRes
 
 
 def _detectable(col: ColumnResult) -> float | None:
-    """The smallest effect the column's test could have found at its sample sizes, on its
-    effect measure, at its alpha (see :mod:`driftscope.decision.power`)."""
+    """The smallest effect the column's test could have found at its sample sizes (the
+    effective ones when its p-value used them), on its effect measure, at its alpha (see
+    :mod:`driftscope.decision.power`)."""
     n_ref, n_cur = col.details.get("n_reference"), col.details.get("n_current")
+    effective = col.details.get("effective_sample_size")
+    if isinstance(effective, list | tuple) and all(isinstance(n, int) for n in effective):
+        n_ref, n_cur = effective
     if not isinstance(n_ref, int) or not isinstance(n_cur, int) or col.threshold is None:
         return None
     if col.effect_measure == KS_DISTANCE.name:

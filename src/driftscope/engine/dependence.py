@@ -4,8 +4,8 @@ The lag-1 autocorrelation of each side (row order) is kept in ``details["autocor
 whatever the options; with ``effective_sample_size=True`` a test whose p-value is computed
 from the sample sizes is recomputed at :func:`~driftscope.decision.autocorrelation.effective_size`:
 a KS distance through the asymptotic Kolmogorov distribution, a chi-square statistic (one
-with ``dof`` in its details) scaled by the sizes' factor. Other methods keep their p-value
-and ``details["effective_sample_size"]`` says it was not applied.
+with ``dof`` in its details) scaled by the sizes' factor. Other tests keep their p-value and
+distances their threshold, and ``details["effective_sample_size"]`` says it was not applied.
 """
 
 from __future__ import annotations
@@ -51,7 +51,11 @@ def with_dependence(
         **res.details,
         "autocorrelation": {"reference": rhos[0], "current": rhos[1]},
     }
-    if correct and not res.higher_is_drift and res.p_value is not None and not res.degenerate:
+    if correct and res.higher_is_drift and not res.degenerate:
+        details["effective_sample_size"] = (
+            f"not applied: {res.method} is a distance, and its threshold assumes independent rows"
+        )
+    elif correct and res.p_value is not None and not res.degenerate:
         n_r, n_c = sizes
         e_r, e_c = effective_size(n_r, rhos[0]), effective_size(n_c, rhos[1])
         p_value = _p_value_at(res.method, res.statistic, res.details, sizes, (e_r, e_c))
