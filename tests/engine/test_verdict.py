@@ -14,7 +14,8 @@ import pytest
 import driftscope
 from driftscope.cli import main
 from driftscope.demo import credit_scenario
-from driftscope.report.terminal import status_word
+from driftscope.report.html import render_html
+from driftscope.report.terminal import format_table, status_word
 from tests.report.test_html import Page, sections
 
 
@@ -218,3 +219,18 @@ def test_exactly_half_the_features_drifting_reaches_a_share_threshold_of_half(fe
     assert ds.drifted_columns == features // 2
     assert ds.share_reached
     assert ds.drifted
+
+
+def test_a_low_power_column_says_low_power_in_every_output(tmp_path):
+    # 20 rows a side cannot find a KS distance of 0.03: the column is low_power, and the
+    # terminal table, the HTML pill and the JSON all print that one word
+    rng = np.random.default_rng(0)
+    report = driftscope.compare({"x": rng.normal(size=20)}, {"x": rng.normal(size=20)})
+    col = report.column("x")
+    assert col.status == "low_power"
+    (row,) = [ln for ln in format_table(report).splitlines() if ln.startswith("x ")]
+    assert row.split()[-1] == "low_power"
+    page = Page(render_html(report))
+    (index,) = sections(page).values()
+    (pill,) = page.find("span", "pill", within=index)
+    assert page.text_of(pill) == "low_power"

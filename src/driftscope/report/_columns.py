@@ -59,7 +59,7 @@ _STATUS = {
     "ok": ("ok", "ok"),
     "error": ("err", "error"),
     "untested": ("skip", "not tested"),
-    "low_power": ("small", "low power"),
+    "low_power": ("small", "low_power"),
 }
 
 

@@ -35,7 +35,7 @@ STATUS_WORDS = {
     "drift": "DRIFT",
     "small": "small",
     "ok": "ok",
-    "low_power": "low-power",
+    "low_power": "low_power",
     "error": "error",
 }
 
