@@ -184,6 +184,18 @@ def ar1(rng: np.random.Generator) -> tuple[Data, Data]:
     return ref, cur
 
 
+def mixed(rng: np.random.Generator) -> tuple[Data, Data]:
+    """15 normal and 15 ten-category columns, 1,000 rows a side, no change."""
+    sides: list[Data] = []
+    for _ in range(2):
+        side = {f"n{i:02d}": rng.normal(0, 1, 1000) for i in range(15)}
+        side.update({f"k{i:02d}": zipf_labels(rng, 10, 0.9, 1000) for i in range(15)})
+        sides.append(side)
+    return sides[0], sides[1]
+
+
+MIXED_METHODS = {f"n{i:02d}": "psi" for i in range(15)}
+
 SCENARIOS = [
     Scenario(
         "jensen_shannon, one 50-category Zipf 0.9 column, 1,000 rows, no change",
@@ -199,6 +211,11 @@ SCENARIOS = [
         "psi, 30 normal columns, 100 rows, no change",
         "false alarms", "dataset drift (major)",
         normals(100), dataset_drift(methods="psi"), plain_any, 103,
+    ),
+    Scenario(
+        "psi on 15 normal columns, chi2 on 15 ten-category columns, 1,000 rows, no change",
+        "false alarms", "some column drifts",
+        mixed, any_drift(methods=MIXED_METHODS), plain_any, 111,
     ),
     Scenario(
         "wasserstein, 30 normal columns, 1,000 rows, no change",
