@@ -37,6 +37,16 @@ def test_a_real_new_category_is_still_reported():
     assert _new_category_issues(driftscope.compare(ref, {"plan": cur})) == ["plan"]
 
 
+def test_a_reference_without_singletons_leaves_no_room_for_chance():
+    # 400 values seen 5 times each: Good-Turing expects no unseen values (distinct / n, the
+    # old bound, allowed 20%), so 10% of current rows on a new value is reported
+    ref = {"sku": [f"s{i}" for i in range(400)] * 5}
+    cur = {"sku": [f"s{i}" for i in range(400)] * 4 + ["new"] * 200 + ["s0"] * 200}
+    report = driftscope.compare(ref, cur)
+    assert report.column("sku").reference_stats["singletons"] == 0
+    assert _new_category_issues(report) == ["sku"]
+
+
 def test_unseen_share_is_good_turing_when_singletons_are_known():
     assert unseen_share({"count": 200, "categories": 50, "singletons": 20}) == 0.1
     assert unseen_share({"count": 200, "categories": 50}) == 0.25
