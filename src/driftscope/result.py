@@ -251,6 +251,18 @@ class ColumnResult:
 
 
 @dataclass(frozen=True, slots=True)
+class MetricValue:
+    """One model performance metric on one side: its value (None where it is undefined, such
+    as ROC AUC when one class is absent), a 95% bootstrap confidence interval, and whether it
+    was estimated without labels rather than measured."""
+
+    value: float | None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    estimated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class QualityIssue:
     """A data-quality finding about one column (or the dataset when ``column`` is None).
 
