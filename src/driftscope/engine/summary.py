@@ -183,15 +183,16 @@ def category_stats(
     *,
     new: NDArray[np.bool_] | None = None,
 ) -> Stats:
-    """Count, missing, number of categories, those seen once (``singletons``: Good-Turing's
-    share of unseen values is theirs over the count), most frequent one; for current, the new
-    categories."""
+    """Count, missing, number of categories, those seen once and twice (``singletons``,
+    ``doubletons``: Good-Turing's share of unseen values and its spread), most frequent one;
+    for current, the new categories."""
     present = counts > 0
     out: Stats = {
         "count": int(counts.sum()),
         "missing": int(n_missing),
         "categories": int(present.sum()),
         "singletons": int(np.count_nonzero(counts == 1)),
+        "doubletons": int(np.count_nonzero(counts == 2)),
         "most_frequent": labels[int(np.argmax(counts))] if counts.size and counts.sum() else None,
     }
     if new is not None:
