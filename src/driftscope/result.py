@@ -263,6 +263,22 @@ class MetricValue:
 
 
 @dataclass(frozen=True, slots=True)
+class Performance:
+    """The model's performance on each side (the report's ``performance`` section): each
+    metric of the task (``binary_classification``, ``multiclass_classification`` or
+    ``regression``), measured where the side has labels. ``rows`` are the labelled rows used
+    per side; ``classes`` a classifier's classes in code order (a binary model's positive
+    class last); ``notes`` what was left out and why."""
+
+    task: str
+    reference: Mapping[str, MetricValue] = field(default_factory=lambda: _EMPTY)
+    current: Mapping[str, MetricValue] = field(default_factory=lambda: _EMPTY)
+    rows: tuple[int, int] = (0, 0)
+    classes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class QualityIssue:
     """A data-quality finding about one column (or the dataset when ``column`` is None).
 
@@ -359,6 +375,7 @@ class DriftReport:
     driftscope_version: str
     quality: tuple[QualityIssue, ...] = ()
     options: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+    performance: Performance | None = None
 
     @property
     def drifted_columns(self) -> list[str]:

@@ -122,7 +122,7 @@ def _probabilities(values: ArrayLike, size: int, classes: int) -> FloatArray:
     if bad.any():
         row = int(np.argmax(bad.any(axis=1)))
         raise InputError(
-            f"performance: probability row {row} holds {array[bad][0]!r}, outside [0, 1]"
+            f"performance: probability row {row} holds {float(array[bad][0])!r}, outside [0, 1]"
         )
     if classes > 2:
         sums = array.sum(axis=1)

@@ -11,7 +11,7 @@ from driftscope._types import Role
 from driftscope.report._columns import Indexed, by_severity, result_text, severity
 from driftscope.report._format import fmt_num, fmt_share
 from driftscope.report.svg import esc, severity_axis, severity_bar
-from driftscope.result import ColumnResult, DriftReport
+from driftscope.result import ColumnResult, DriftReport, MetricValue
 
 _MAX_CHIPS = 40  # drifted columns listed by name in the summary; the rest are counted
 _SEVERITY_CAP = 5.0  # the summary chart's axis ends here; longer bars get a break mark
@@ -113,6 +113,64 @@ def quality(report: DriftReport, columns: list[Indexed]) -> str:
         f"<h2>{title}</h2>"
         f'<ul class="quality-list">{"".join(items)}</ul></section>'
     )
+
+
+LOWER_IS_BETTER = frozenset({"log_loss", "calibration_error", "mae", "rmse", "mape"})
+"""Performance metrics where a smaller value is better (errors and losses)."""
+
+
+def performance(report: DriftReport) -> str:
+    """The model's performance on both sides: each metric with its 95% interval, the change,
+    marked when the intervals do not overlap and the model got worse."""
+    perf = report.performance
+    if perf is None:
+        return ""
+    names = list(dict.fromkeys([*perf.reference, *perf.current]))
+    rows = []
+    for name in names:
+        ref, cur = perf.reference.get(name), perf.current.get(name)
+        change, worse = "", False
+        if ref is not None and cur is not None and ref.value is not None and cur.value is not None:
+            delta = cur.value - ref.value
+            change = f"{delta:+.4g}"
+            apart = (
+                ref.ci_low is not None
+                and cur.ci_low is not None
+                and ref.ci_high is not None
+                and cur.ci_high is not None
+                and (cur.ci_high < ref.ci_low or cur.ci_low > ref.ci_high)
+            )
+            worse = apart and (delta > 0 if name in LOWER_IS_BETTER else delta < 0)
+        cls = ' class="worse"' if worse else ""
+        rows.append(
+            f"<tr{cls}><th>{esc(name)}</th>{_metric_cell(ref)}{_metric_cell(cur)}"
+            f'<td class="num">{esc(change)}</td></tr>'
+        )
+    task = perf.task.replace("_", " ")
+    notes = "".join(f"<li>{esc(note)}</li>" for note in perf.notes)
+    return (
+        '<section class="card performance" aria-label="model performance">'
+        f"<h2>Model performance ({esc(task)})</h2>"
+        '<p class="hint">Each metric with its 95% bootstrap interval, on '
+        f"{perf.rows[0]:,} labelled reference and {perf.rows[1]:,} labelled current rows. "
+        "A row is marked when the intervals do not overlap and the model got worse.</p>"
+        '<table class="stats perf"><thead><tr><th>metric</th><th class="num">reference</th>'
+        '<th class="num">current</th><th class="num">change</th></tr></thead><tbody>'
+        + "".join(rows)
+        + "</tbody></table>"
+        + (f'<ul class="reasons">{notes}</ul>' if notes else "")
+        + "</section>"
+    )
+
+
+def _metric_cell(metric: MetricValue | None) -> str:
+    if metric is None or metric.value is None:
+        return '<td class="num">–</td>'
+    interval = ""
+    if metric.ci_low is not None and metric.ci_high is not None:
+        interval = f" <small>[{fmt_num(metric.ci_low)}, {fmt_num(metric.ci_high)}]</small>"
+    estimated = " <small>(estimated)</small>" if metric.estimated else ""
+    return f'<td class="num">{esc(fmt_num(metric.value))}{interval}{estimated}</td>'
 
 
 def method_statistics(col: ColumnResult) -> dict[str, float]:

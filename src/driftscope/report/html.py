@@ -21,7 +21,7 @@ from string import Template
 
 from driftscope.report._columns import column_sections
 from driftscope.report._format import fmt_num, scalar
-from driftscope.report._sections import quality, severity_chart, summary
+from driftscope.report._sections import performance, quality, severity_chart, summary
 from driftscope.report.svg import CHART_DEFS, esc, shorten
 from driftscope.result import DriftReport
 
@@ -78,6 +78,7 @@ def render_html(report: DriftReport) -> str:
             _header(report),
             "<main>",
             summary(report, columns),
+            performance(report),
             quality(report, columns),
             _toolbar(),
             severity_chart(columns),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from driftscope._plain import plain
@@ -16,6 +17,8 @@ from driftscope.result import (
     ColumnResult,
     DriftReport,
     MethodResult,
+    MetricValue,
+    Performance,
     QualityIssue,
     Source,
 )
@@ -88,6 +91,32 @@ def quality_to_dict(issue: QualityIssue) -> dict[str, Any]:
     }
 
 
+def performance_to_dict(performance: Performance | None) -> dict[str, Any] | None:
+    """The ``performance`` section: each side's metrics with their intervals."""
+    if performance is None:
+        return None
+
+    def side(metrics: Mapping[str, MetricValue]) -> dict[str, Any]:
+        return {
+            name: {
+                "value": _num(m.value),
+                "ci_low": _num(m.ci_low),
+                "ci_high": _num(m.ci_high),
+                "estimated": m.estimated,
+            }
+            for name, m in metrics.items()
+        }
+
+    return {
+        "task": performance.task,
+        "reference": side(performance.reference),
+        "current": side(performance.current),
+        "rows": {"reference": performance.rows[0], "current": performance.rows[1]},
+        "classes": list(performance.classes),
+        "notes": list(performance.notes),
+    }
+
+
 def report_to_dict(report: DriftReport) -> dict[str, Any]:
     """The whole report as plain Python objects, in SPEC order."""
     ds = report.dataset
@@ -118,7 +147,7 @@ def report_to_dict(report: DriftReport) -> dict[str, Any]:
         },
         "columns": [column_to_dict(c) for c in report.columns],
         "quality": [quality_to_dict(q) for q in report.quality],
-        "performance": None,
+        "performance": performance_to_dict(report.performance),
         "options": plain(report.options, json_safe=True),
     }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from driftscope.result import ColumnResult, DriftReport, MethodResult
+from driftscope.result import ColumnResult, DriftReport, MethodResult, MetricValue
 
 MAX_NAME = 32
 CORRECTION_NAMES = {
@@ -113,6 +113,7 @@ def format_table(report: DriftReport, *, color: bool = False) -> str:
         )
     if any(c.status == "small" for c in report.columns):
         lines.append("'small': significant, but the effect is below its minimum")
+    lines.extend(_performance_lines(report))
     issues = report.quality_issues
     if issues:
         lines.append(f"Data quality: {len(issues)} issue(s)")
@@ -126,6 +127,28 @@ def format_table(report: DriftReport, *, color: bool = False) -> str:
         if len(notes) > 10:
             lines.append(f"  ... and {len(notes) - 10} more (see the JSON report)")
     return "\n".join(lines)
+
+
+def _performance_lines(report: DriftReport) -> list[str]:
+    """The model's performance, a metric per line: reference -> current, with intervals."""
+    perf = report.performance
+    if perf is None:
+        return []
+    lines = [f"Model performance ({perf.task.replace('_', ' ')}): reference -> current"]
+    for name in dict.fromkeys([*perf.reference, *perf.current]):
+        sides = [_metric_text(perf.reference.get(name)), _metric_text(perf.current.get(name))]
+        lines.append(f"  {name}: {sides[0]} -> {sides[1]}")
+    lines.extend(f"  - {_clean(note)}" for note in perf.notes)
+    return lines
+
+
+def _metric_text(metric: MetricValue | None) -> str:
+    if metric is None or metric.value is None:
+        return "-"
+    text = fmt_number(metric.value)
+    if metric.ci_low is not None and metric.ci_high is not None:
+        text += f" [{fmt_number(metric.ci_low)}, {fmt_number(metric.ci_high)}]"
+    return text + (" (estimated)" if metric.estimated else "")
 
 
 def _clean(text: str) -> str:

@@ -1,0 +1,229 @@
+"""A report's model performance: its target and output columns mapped onto the metrics of
+:mod:`driftscope.performance`, for each side that has labels.
+
+The task follows from the columns: probability columns make a classifier (one column: a
+binary model's positive-class probability; ``{CLASS: COLUMN}``: one column per class); a
+prediction alone makes a regression when the target holds numbers with more than
+:data:`MAX_CLASSES` distinct values, and a classifier otherwise. A binary model's positive
+class is the larger of the two labels in sort order (1, True, "yes" over "no") unless the
+probability column is given for a class. Rows missing the target or an output are left out
+and counted in the notes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from numpy.typing import NDArray
+
+from driftscope.engine.options import CompareOptions
+from driftscope.errors import InputError
+from driftscope.performance import classification_performance, regression_performance
+from driftscope.result import MetricValue, Performance
+
+MAX_CLASSES = 20
+"""A target with more distinct numbers than this, predicted without probabilities, is a
+regression target."""
+
+
+def measure_performance(
+    reference: pa.Table | None, current: pa.Table | None, options: CompareOptions
+) -> Performance | None:
+    """The report's ``performance`` section, or None when no target and model output are
+    given (or the sides are profiles, which keep no rows)."""
+    target = options.target
+    probabilities = options.probability_classes()
+    prediction = _prediction(options)
+    if target is None or (prediction is None and not probabilities):
+        return None
+    if reference is None or current is None:
+        return None
+    outputs = [*([prediction] if prediction else []), *probabilities]
+    notes: list[str] = []
+    sides: dict[str, pa.Table] = {}
+    for side, table in (("reference", reference), ("current", current)):
+        missing = [name for name in (target, *outputs) if name not in table.column_names]
+        if missing:
+            what = "labels" if missing[0] == target else f"column {missing[0]!r}"
+            notes.append(f"the {side} data has no {what}: its performance is not measured")
+            continue
+        sides[side] = table.select([target, *outputs])
+    if "reference" not in sides and "current" not in sides:
+        return Performance(task=_task(None, probabilities, None), notes=tuple(notes))
+    task = _task(sides.get("reference", sides.get("current")), probabilities, target)
+    classes = (
+        _Classes(()) if task == "regression" else _classes(sides, target, prediction, probabilities)
+    )
+    measured: dict[str, dict[str, MetricValue]] = {"reference": {}, "current": {}}
+    rows = {"reference": 0, "current": 0}
+    for side, table in sides.items():
+        kept, dropped = _complete(table)
+        rows[side] = kept.num_rows
+        if dropped:
+            notes.append(f"{side}: {dropped} row(s) without the target or an output left out")
+        if kept.num_rows == 0:
+            notes.append(f"{side}: no row has both the target and the outputs")
+            continue
+        if task == "regression" and prediction is not None:  # predicted values, no classes
+            measured[side] = regression_performance(
+                _floats(kept, target, side), _floats(kept, prediction, side)
+            )
+            continue
+        codes, unknown = classes.codes(kept.column(target))
+        if unknown:
+            notes.append(
+                f"{side}: {unknown} row(s) with a label the model has no class for left out"
+            )
+        keep = codes >= 0
+        probs = _probability_matrix(kept, probabilities, classes, side)
+        guess = None
+        if prediction is not None:
+            guess, _ = classes.codes(kept.column(prediction))
+            keep &= guess >= 0
+        if not keep.any():
+            continue
+        try:
+            measured[side] = classification_performance(
+                codes[keep],
+                probabilities=None if probs is None else probs[keep],
+                predicted=None if guess is None else guess[keep],
+                classes=max(2, len(classes.names)),
+            )
+        except InputError as exc:
+            raise InputError(f"{exc} (the {side} data)") from None
+    return Performance(
+        task=task,
+        reference=measured["reference"],
+        current=measured["current"],
+        rows=(rows["reference"], rows["current"]),
+        classes=classes.names,
+        notes=tuple(notes),
+    )
+
+
+def _prediction(options: CompareOptions) -> str | None:
+    prediction = options.prediction
+    if isinstance(prediction, str):
+        return prediction
+    return prediction[0] if prediction else None
+
+
+def _task(table: pa.Table | None, probabilities: dict[str, str | None], target: str | None) -> str:
+    if probabilities:
+        return "binary_classification" if len(probabilities) <= 2 else "multiclass_classification"
+    if table is None or target is None:
+        return "regression"
+    column = table.column(target)
+    numeric = pa.types.is_integer(column.type) or pa.types.is_floating(column.type)
+    if numeric and len(pc.unique(column.drop_null())) > MAX_CLASSES:
+        return "regression"
+    labels = len(pc.unique(column.drop_null()))
+    return "binary_classification" if labels <= 2 else "multiclass_classification"
+
+
+@dataclass(frozen=True, slots=True)
+class _Classes:
+    """A classifier's classes in code order. ``positive``: a binary model given by one
+    probability column, whose every other label is the negative class (code 0)."""
+
+    names: tuple[str, ...]
+    positive: str | None = None
+
+    def codes(self, column: pa.ChunkedArray) -> tuple[NDArray[np.int64], int]:
+        """Class codes of a label column (-1 where the label is not a class), and how many
+        labels are not."""
+        labels = [_label(v) for v in column.to_pylist()]
+        if self.positive is not None:
+            codes = np.array([int(v == self.positive) for v in labels], dtype=np.int64)
+            return codes, 0
+        index = {name: i for i, name in enumerate(self.names)}
+        codes = np.array([index.get(v, -1) for v in labels], dtype=np.int64)
+        return codes, int(np.count_nonzero(codes < 0))
+
+
+def _label(value: Any) -> str:
+    """A label as text, a whole float as its integer (1.0 predicts the label 1)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _classes(
+    sides: dict[str, pa.Table],
+    target: str,
+    prediction: str | None,
+    probabilities: dict[str, str | None],
+) -> _Classes:
+    """The classes: the probability columns' (one per class), else the labels seen in the
+    target and prediction, sorted (a binary model's positive class last)."""
+    if len(probabilities) > 1:
+        return _Classes(tuple(str(c) for c in probabilities.values()))
+    seen: set[Any] = set()
+    for table in sides.values():
+        for name in (target, prediction):
+            if name is not None:
+                seen.update(table.column(name).drop_null().to_pylist())
+    try:
+        ordered = sorted(seen)
+    except TypeError:  # mixed types: by their text
+        ordered = sorted(seen, key=str)
+    names = tuple(dict.fromkeys(_label(v) for v in ordered))
+    if probabilities:
+        (positive,) = probabilities.values()
+        if positive is None and len(names) > 2:
+            raise InputError(
+                f"performance: the target {target!r} holds {len(names)} classes but one "
+                "probability column was given; give --probability CLASS=COLUMN per class"
+            )
+        positive = positive if positive is not None else (names[-1] if names else "1")
+        negative = next((n for n in names if n != positive), "(other)")
+        return _Classes((negative, positive), positive)
+    return _Classes(names)
+
+
+def _complete(table: pa.Table) -> tuple[pa.Table, int]:
+    """The rows where every column is present (and a float is not NaN), and how many were
+    dropped."""
+    mask = None
+    for column in table.columns:
+        present = pc.is_valid(column)
+        if pa.types.is_floating(column.type):
+            present = pc.and_(present, pc.invert(pc.is_nan(column)))
+        mask = present if mask is None else pc.and_(mask, present)
+    kept = table.filter(mask)
+    return kept, table.num_rows - kept.num_rows
+
+
+def _probability_matrix(
+    table: pa.Table, probabilities: dict[str, str | None], classes: _Classes, side: str
+) -> NDArray[np.float64] | None:
+    if not probabilities:
+        return None
+    columns = {name: _floats(table, name, side) for name in probabilities}
+    for name, values in columns.items():
+        bad = (values < 0.0) | (values > 1.0)
+        if bad.any():
+            row = int(np.argmax(bad))
+            raise InputError(
+                f"performance: column {name!r} ({side}) row {row} holds {float(values[row])!r}, "
+                "which is not a probability in [0, 1]"
+            )
+    if len(probabilities) == 1:
+        return next(iter(columns.values()))
+    by_class = {str(c): name for name, c in probabilities.items()}
+    return np.column_stack([columns[by_class[c]] for c in classes.names])
+
+
+def _floats(table: pa.Table, name: str, side: str) -> NDArray[np.float64]:
+    column = table.column(name)
+    if not (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
+        raise InputError(f"performance: column {name!r} ({side}) holds {column.type}, not numbers")
+    values = np.asarray(column.to_numpy(), dtype=np.float64)
+    if not np.isfinite(values).all():
+        row = int(np.argmax(~np.isfinite(values)))
+        raise InputError(f"performance: column {name!r} ({side}) row {row} is not finite")
+    return values

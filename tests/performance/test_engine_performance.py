@@ -1,0 +1,116 @@
+"""A report's columns mapped onto the performance metrics (engine/performance.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from sklearn import metrics as skm
+
+from driftscope.engine.options import CompareOptions
+from driftscope.engine.performance import measure_performance
+from driftscope.errors import InputError
+
+
+def _binary(seed: int, n: int = 2_000, labels=(0, 1)) -> pa.Table:
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    score = np.clip(0.3 * y + rng.uniform(0, 0.7, n), 0, 1)
+    return pa.table({"x": rng.normal(size=n), "y": [labels[v] for v in y], "score": score})
+
+
+def test_a_binary_classifier_is_measured_on_both_sides():
+    ref, cur = _binary(1), _binary(2)
+    perf = measure_performance(ref, cur, CompareOptions(target="y", probability="score"))
+    assert perf is not None
+    assert perf.task == "binary_classification"
+    assert perf.rows == (2_000, 2_000)
+    y, p = np.array(cur.column("y")), np.array(cur.column("score"))
+    assert perf.current["roc_auc"].value == pytest.approx(skm.roc_auc_score(y, p))
+    assert perf.reference["accuracy"].ci_low < perf.reference["accuracy"].value
+    assert perf.classes == ("0", "1")
+
+
+def test_the_positive_class_is_the_larger_label_or_the_named_one():
+    ref, cur = _binary(3, labels=("no", "yes")), _binary(4, labels=("no", "yes"))
+    perf = measure_performance(ref, cur, CompareOptions(target="y", probability="score"))
+    assert perf is not None
+    assert perf.classes == ("no", "yes")
+    y = np.array(cur.column("y")) == "yes"
+    assert perf.current["roc_auc"].value == pytest.approx(
+        skm.roc_auc_score(y, np.array(cur.column("score")))
+    )
+    named = measure_performance(ref, cur, CompareOptions(target="y", probability={"no": "score"}))
+    assert named is not None
+    assert named.classes == ("yes", "no")  # the score is read as P(no) now
+    assert named.current["roc_auc"].value == pytest.approx(1 - perf.current["roc_auc"].value)
+
+
+def test_a_multiclass_model_with_one_column_per_class():
+    rng = np.random.default_rng(5)
+    n, k = 1_500, 3
+    tables = []
+    for _ in range(2):
+        y = rng.integers(0, k, n)
+        logits = rng.normal(size=(n, k)) + 1.5 * np.eye(k)[y]
+        probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        cols = {f"p_{c}": probs[:, i] for i, c in enumerate("abc")}
+        tables.append(pa.table({"y": [str("abc"[v]) for v in y], **cols}))
+    options = CompareOptions(target="y", probability={c: f"p_{c}" for c in "abc"})
+    perf = measure_performance(*tables, options)
+    assert perf is not None
+    assert perf.task == "multiclass_classification"
+    y = np.array([ord(v) - ord("a") for v in tables[1].column("y").to_pylist()])
+    probs = np.column_stack([np.array(tables[1].column(f"p_{c}")) for c in "abc"])
+    assert perf.current["log_loss"].value == pytest.approx(skm.log_loss(y, probs))
+
+
+def test_a_numeric_prediction_of_a_numeric_target_is_a_regression():
+    rng = np.random.default_rng(6)
+    tables = []
+    for _ in range(2):
+        y = rng.normal(10, 3, 800)
+        tables.append(pa.table({"y": y, "yhat": y + rng.normal(0, 1, y.size)}))
+    perf = measure_performance(*tables, CompareOptions(target="y", prediction="yhat"))
+    assert perf is not None
+    assert perf.task == "regression"
+    y, g = np.array(tables[0].column("y")), np.array(tables[0].column("yhat"))
+    assert perf.reference["rmse"].value == pytest.approx(np.sqrt(skm.mean_squared_error(y, g)))
+
+
+def test_missing_labels_are_counted_and_a_side_without_any_is_said():
+    ref = _binary(7)
+    cur = _binary(8).drop_columns(["y"])
+    perf = measure_performance(ref, cur, CompareOptions(target="y", probability="score"))
+    assert perf is not None
+    assert perf.current == {}
+    assert any("current data has no labels" in note for note in perf.notes)
+    holes = _binary(9).to_pydict()
+    holes["y"][:10] = [None] * 10
+    perf = measure_performance(
+        ref, pa.table(holes), CompareOptions(target="y", probability="score")
+    )
+    assert perf is not None
+    assert perf.rows == (2_000, 1_990)
+    assert any("10 row(s)" in note for note in perf.notes)
+
+
+def test_no_target_or_no_output_means_no_section():
+    ref = _binary(10)
+    assert measure_performance(ref, ref, CompareOptions(probability="score")) is None
+    assert measure_performance(ref, ref, CompareOptions(target="y")) is None
+
+
+def test_a_probability_outside_the_unit_interval_names_the_column():
+    bad = _binary(11).to_pydict()
+    bad["score"][3] = 1.7
+    with pytest.raises(InputError, match=r"column 'score' \(current\) row 3 holds 1.7"):
+        measure_performance(
+            _binary(12), pa.table(bad), CompareOptions(target="y", probability="score")
+        )
+
+
+def test_one_probability_column_for_three_classes_is_an_error():
+    table = pa.table({"y": ["a", "b", "c", "a"], "score": [0.1, 0.2, 0.3, 0.4]})
+    with pytest.raises(InputError, match="holds 3 classes but one probability column"):
+        measure_performance(table, table, CompareOptions(target="y", probability="score"))

@@ -1,0 +1,72 @@
+"""The performance section in the JSON, the HTML and the terminal."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pyarrow as pa
+from tests.report.test_html import Page, report_of
+
+from driftscope.engine.options import CompareOptions
+from driftscope.engine.performance import measure_performance
+from driftscope.report.html import render_html
+from driftscope.report.json_format import report_to_json
+from driftscope.report.terminal import format_table
+from driftscope.result import MetricValue, Performance
+
+
+def _tables(shift: float) -> tuple[pa.Table, pa.Table]:
+    rng = np.random.default_rng(0)
+    out = []
+    for noise in (0.0, shift):
+        y = rng.integers(0, 2, 3_000)
+        score = np.clip(0.4 * y + rng.uniform(0, 0.6, y.size) + rng.normal(0, noise, y.size), 0, 1)
+        out.append(pa.table({"y": y, "score": score}))
+    return out[0], out[1]
+
+
+def _report(shift: float = 0.3):
+    perf = measure_performance(*_tables(shift), CompareOptions(target="y", probability="score"))
+    return replace(report_of([]), performance=perf)
+
+
+def test_the_json_section_follows_the_spec():
+    data = json.loads(report_to_json(_report()))["performance"]
+    assert data["task"] == "binary_classification"
+    auc = data["current"]["roc_auc"]
+    assert set(auc) == {"value", "ci_low", "ci_high", "estimated"}
+    assert auc["ci_low"] <= auc["value"] <= auc["ci_high"]
+    assert auc["estimated"] is False
+    assert data["rows"] == {"reference": 3_000, "current": 3_000}
+    assert json.loads(report_to_json(report_of([])))["performance"] is None
+
+
+def test_the_html_marks_a_metric_that_got_worse_beyond_its_intervals():
+    page = Page(render_html(_report()))
+    (section,) = page.find("section", "performance")
+    worse = [page.text_of(i) for i in page.find("tr", "worse", within=section)]
+    assert any(text.startswith("roc_auc") for text in worse)
+    steady = Page(render_html(_report(shift=0.0)))
+    (section,) = steady.find("section", "performance")
+    assert steady.find("tr", "worse", within=section) == []
+
+
+def test_notes_and_names_are_escaped():
+    perf = Performance(
+        task="binary_classification",
+        reference={"<b>acc</b>": MetricValue(0.9, 0.8, 0.95)},
+        notes=("<script>alert(1)</script> rows left out",),
+    )
+    page = render_html(replace(report_of([]), performance=perf))
+    assert "<script>alert(1)" not in page
+    assert "&lt;b&gt;acc&lt;/b&gt;" in page
+
+
+def test_the_terminal_prints_each_metric_from_reference_to_current():
+    text = format_table(_report())
+    assert "Model performance (binary classification): reference -> current" in text
+    line = next(ln for ln in text.splitlines() if ln.strip().startswith("roc_auc:"))
+    assert "->" in line
+    assert "[" in line
