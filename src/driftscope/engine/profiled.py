@@ -111,8 +111,10 @@ def _profile_raw(
         return ProfileSide(profiled, path)
     dataset = read_dataset(data, encoding=encoding, delimiter=delimiter)
     table = dataset.table
-    known = {name: value for name, value in types.items() if name in table.column_names}
-    resolved = overrides(known, table.column_names)
+    names = table.column_names
+    present = set(names)
+    known = {name: value for name, value in types.items() if name in present}
+    resolved = overrides(known, names)
     if bins is None:
         return ProfileSide(profile_table(table, types=resolved, n_bins=N_BINS), dataset.source)
     return ProfileSide(profile_table(table, types=resolved, bins=bins_of(bins)), dataset.source)

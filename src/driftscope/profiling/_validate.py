@@ -34,9 +34,10 @@ def check_part(part: Part) -> None:
         _check_kinds(name, sketches.type_counts, n)
         if finite:
             _check_moments(name, *moments[i])
-    for spec, segment, name in zip(numbers.bins, numbers.segments(), numbers.names, strict=True):
+    rows = zip(numbers.bins, numbers.segments(), numbers.names, strict=True)
+    for i, (spec, segment, name) in enumerate(rows):
         if spec is not None and segment is not None:
-            n, _, n_inf = numbers.counts[numbers.names.index(name)].tolist()
+            n, _, n_inf = numbers.counts[i].tolist()
             if int(segment[1].sum()) != n - n_inf:
                 raise ValueError(
                     f"column {name!r}: its histogram counts {int(segment[1].sum())} values, "

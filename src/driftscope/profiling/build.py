@@ -160,8 +160,7 @@ def profile_table(
     ``n_bins``, on each column's own quantile edges; else none.
     """
     columns: dict[str, ColumnProfile] = {}
-    for name in table.column_names:
-        column = table.column(name)
+    for name, column in zip(table.column_names, table.columns, strict=True):
         if name not in types and is_id_like(name, column):
             continue  # identifiers are not profiled, as compare() does not test them
         ctype = types[name] if name in types else infer_type(name, column)
