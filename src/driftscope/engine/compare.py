@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields, replace
 from datetime import UTC, datetime
@@ -193,6 +193,30 @@ def compare(
     return _compare(reference, current, options, model=model, progress=progress)
 
 
+def _evaluated(
+    run: Callable[[ColumnPlan], ColumnResult], plans: Sequence[ColumnPlan], workers: int
+) -> Iterator[ColumnResult]:
+    """``run(plan)`` for every plan, in order, over ``workers`` threads.
+
+    The threads take the columns in batches: a column of a few hundred rows takes well
+    under a millisecond, and a task per column spent about as long again on its future and
+    its locks (20,000 columns made 20,000 tasks). One worker runs here, without a pool.
+    """
+    if workers <= 1 or len(plans) <= 1:
+        yield from map(run, plans)
+        return
+    size = max(1, min(MAX_BATCH, len(plans) // (workers * BATCHES_PER_WORKER)))
+    batches = [plans[i : i + size] for i in range(0, len(plans), size)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for batch in pool.map(lambda batch: [run(plan) for plan in batch], batches):
+            yield from batch
+
+
+MAX_BATCH = 64
+"""The most columns one thread takes at a time."""
+BATCHES_PER_WORKER = 8
+"""Batches per thread at least (while there are enough columns), so that the threads
+finish together even when some columns take far longer than others."""
 _OPTION_NAMES = frozenset(item.name for item in fields(CompareOptions))
 _DEFAULTS = {item.name: item.default for item in fields(CompareOptions)}
 
@@ -263,11 +287,10 @@ def _compare(
 
     workers = o.n_jobs or min(DEFAULT_MAX_JOBS, os.cpu_count() or 1)
     results: list[ColumnResult] = []
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for done, res in enumerate(pool.map(run, plans), start=1):
-            results.append(res)
-            if progress is not None:
-                progress(done, len(plans), res.name)
+    for res in _evaluated(run, plans, workers):
+        results.append(res)
+        if progress is not None:
+            progress(len(results), len(plans), res.name)
 
     policy = o.policy
     results = apply_decisions(results, o)
