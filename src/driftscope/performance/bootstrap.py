@@ -13,7 +13,7 @@ a skewed resampling leaves it out, to hold the value itself.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 from numpy.typing import NDArray
@@ -82,13 +82,29 @@ def with_intervals(
         weights = np.bincount(rng.integers(0, size, size), minlength=size).astype(np.float64)
         for name, value in scorer(weights).items():
             draws[name].append(value)
+    return intervals(point, base, draws, scale=scale, replicates=replicates)
+
+
+def intervals(
+    point: Mapping[str, float],
+    base: Mapping[str, float],
+    draws: Mapping[str, list[float]],
+    *,
+    scale: float,
+    replicates: int,
+    estimated: bool = False,
+) -> dict[str, MetricValue]:
+    """Each metric's value with the percentile interval of its replicate ``draws``, shifted
+    from ``base`` (the value the replicates were drawn around) to the value and scaled by
+    ``scale`` (1 when they were drawn from all the rows); no interval where fewer than
+    :data:`MIN_DEFINED` of the replicates defined the metric."""
     tail = (1.0 - CONFIDENCE) / 2.0
     out = {}
     for name, value in point.items():
-        found = np.array(draws[name])
+        found = np.array(draws.get(name, []))
         found = found[np.isfinite(found)]
         if not math.isfinite(value) or found.size < MIN_DEFINED * replicates:
-            out[name] = _value(value, None, None)
+            out[name] = _value(value, None, None, estimated)
             continue
         low, high = np.quantile(found, [tail, 1.0 - tail])
         floor, ceiling = RANGES.get(name, (-math.inf, math.inf))
@@ -96,9 +112,12 @@ def with_intervals(
             value,
             min(value, max(floor, value + (float(low) - base[name]) * scale)),
             max(value, min(ceiling, value + (float(high) - base[name]) * scale)),
+            estimated,
         )
     return out
 
 
-def _value(value: float, low: float | None, high: float | None) -> MetricValue:
-    return MetricValue(value if math.isfinite(value) else None, low, high)
+def _value(
+    value: float, low: float | None, high: float | None, estimated: bool = False
+) -> MetricValue:
+    return MetricValue(value if math.isfinite(value) else None, low, high, estimated)

@@ -38,19 +38,19 @@ NAN = float("nan")
 
 class _Ranked:
     """One score column sorted once, with its groups of tied scores, for weighted ROC AUC and
-    average precision of ``positive`` rows."""
+    average precision."""
 
-    def __init__(self, scores: FloatArray, positive: NDArray[np.bool_]) -> None:
+    def __init__(self, scores: FloatArray) -> None:
         self.order = np.argsort(scores, kind="stable")
         ranked = scores[self.order]
         starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
         self.starts = None if starts.size == ranked.size else starts  # None: no ties
-        self.positive = positive[self.order].astype(np.float64)
 
-    def areas(self, weights: FloatArray | None) -> tuple[float, float]:
-        """(ROC AUC, average precision) at these row weights (NaN without both classes)."""
+    def areas(self, positive: FloatArray, weights: FloatArray | None) -> tuple[float, float]:
+        """(ROC AUC, average precision) of rows that are ``positive`` (1/0, or a row's
+        probability of being positive) at these row weights (NaN without both classes)."""
         w = np.ones(self.order.size) if weights is None else weights[self.order]
-        pos = w * self.positive
+        pos = w * positive[self.order]
         neg = w - pos
         if self.starts is not None:  # sums over each group of tied scores
             pos, neg = np.add.reduceat(pos, self.starts), np.add.reduceat(neg, self.starts)
@@ -87,45 +87,65 @@ def _safe(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0.0 else 0.0
 
 
+class BinaryModel:
+    """A binary classifier's outputs on some rows, prepared once (sorted by score): the
+    positive class's ``probabilities`` and/or ``predicted`` 0/1 labels (from
+    ``probabilities >= 0.5`` when absent). :meth:`scorer` scores it against any truth, the
+    observed labels or, for an estimate without labels, each row's probability of being
+    positive."""
+
+    def __init__(self, probabilities: FloatArray | None, predicted: IntArray | None) -> None:
+        if predicted is None:
+            if probabilities is None:
+                raise ValueError("a classifier needs probabilities or predicted labels")
+            predicted = (probabilities >= 0.5).astype(np.int64)
+        self.probabilities = probabilities
+        self.flagged = (predicted == 1).astype(np.float64)
+        self.ranked = None if probabilities is None else _Ranked(probabilities)
+        self.clipped = None if probabilities is None else np.clip(probabilities, EPS, 1.0 - EPS)
+
+    def scorer(self, truth: FloatArray) -> Scorer:
+        """Every metric against ``truth``: 1/0 labels, or the rows' probabilities of being
+        positive (each metric then counts a row as that share of a positive), at any weights.
+
+        >>> model = BinaryModel(np.array([0.1, 0.6, 0.4, 0.9]), None)
+        >>> scores = model.scorer(np.array([0.0, 0.0, 1.0, 1.0]))(None)
+        >>> {k: round(v, 4) for k, v in scores.items() if k in ("accuracy", "roc_auc")}
+        {'accuracy': 0.5, 'roc_auc': 0.75}
+        """
+        flagged, ranked, clipped = self.flagged, self.ranked, self.clipped
+        hits = (truth * flagged, (1.0 - truth) * flagged, truth * (1.0 - flagged))
+        loss = None
+        calibration = None
+        if clipped is not None and self.probabilities is not None:
+            loss = -(truth * np.log(clipped) + (1.0 - truth) * np.log1p(-clipped))
+            calibration = _calibration(truth, self.probabilities)
+
+        def score(weights: FloatArray | None) -> Scores:
+            w = np.ones(truth.size) if weights is None else weights
+            total = float(w.sum())
+            tp, fp, fn = (_dot(w, h) for h in hits)
+            out = {
+                "accuracy": _safe(total - fp - fn, total),
+                "precision": _safe(tp, tp + fp),
+                "recall": _safe(tp, tp + fn),
+                "f1": _safe(2.0 * tp, 2.0 * tp + fp + fn),
+            }
+            if ranked is not None and loss is not None and calibration is not None:
+                out["roc_auc"], out["pr_auc"] = ranked.areas(truth, weights)
+                out["log_loss"] = _dot(w, loss) / total
+                out["calibration_error"] = calibration(w)
+            return out
+
+        return score
+
+
 def binary_scorer(
     labels: IntArray, probabilities: FloatArray | None, predicted: IntArray | None
 ) -> Scorer:
-    """The scorer of a binary classifier: ``labels`` 0/1, the positive class's
-    ``probabilities`` and/or ``predicted`` 0/1 labels (from ``probabilities >= 0.5`` when
-    absent).
-
-    >>> score = binary_scorer(np.array([0, 0, 1, 1]), np.array([0.1, 0.6, 0.4, 0.9]), None)
-    >>> {k: round(v, 4) for k, v in score(None).items() if k in ("accuracy", "roc_auc")}
-    {'accuracy': 0.5, 'roc_auc': 0.75}
-    """
-    if predicted is None:
-        if probabilities is None:
-            raise ValueError("a classifier needs probabilities or predicted labels")
-        predicted = (probabilities >= 0.5).astype(np.int64)
-    cell = labels * 2 + predicted  # 0 tn, 1 fp, 2 fn, 3 tp
-    ranked = None if probabilities is None else _Ranked(probabilities, labels == 1)
-    clipped = None if probabilities is None else np.clip(probabilities, EPS, 1.0 - EPS)
-    loss = None if clipped is None else -np.where(labels == 1, np.log(clipped), np.log1p(-clipped))
-    calibration = (
-        None if probabilities is None else _calibration(labels.astype(np.float64), probabilities)
-    )
-
-    def score(weights: FloatArray | None) -> Scores:
-        w = np.ones(labels.size) if weights is None else weights
-        tn, fp, fn, tp = (float(c) for c in np.bincount(cell, weights=w, minlength=4))
-        out = {
-            "accuracy": _safe(tp + tn, tn + fp + fn + tp),
-            "precision": _safe(tp, tp + fp),
-            "recall": _safe(tp, tp + fn),
-            "f1": _safe(2.0 * tp, 2.0 * tp + fp + fn),
-        }
-        if ranked is not None and loss is not None and calibration is not None:
-            out["roc_auc"], out["pr_auc"] = ranked.areas(weights)
-            out["log_loss"] = float(_dot(w, loss) / w.sum())
-            out["calibration_error"] = calibration(w)
-        return out
-
-    return score
+    """The scorer of a binary classifier's outputs against its 0/1 ``labels`` (see
+    :class:`BinaryModel`)."""
+    return BinaryModel(probabilities, predicted).scorer(labels.astype(np.float64))
 
 
 def multiclass_scorer(
@@ -151,7 +171,9 @@ def multiclass_scorer(
     ranked = (
         None
         if probabilities is None
-        else [_Ranked(probabilities[:, c], labels == c) for c in range(classes)]
+        else [
+            (_Ranked(probabilities[:, c]), (labels == c).astype(np.float64)) for c in range(classes)
+        ]
     )
     loss = None
     calibration = None
@@ -177,7 +199,7 @@ def multiclass_scorer(
             "f1": float(f1.mean()),
         }
         if ranked is not None and loss is not None and calibration is not None:
-            areas = np.array([r.areas(weights) for r in ranked])
+            areas = np.array([r.areas(positive, weights) for r, positive in ranked])
             out["roc_auc"], out["pr_auc"] = (float(np.mean(areas[:, i])) for i in (0, 1))
             out["log_loss"] = float(_dot(w, loss) / w.sum())
             out["calibration_error"] = calibration(w)

@@ -1,0 +1,129 @@
+"""Confidence-based performance estimation (CBPE) for a binary classifier without labels.
+
+A model whose probabilities are calibrated tells how often it is right: a row scored 0.8 is
+positive with probability 0.8. CBPE first calibrates the model's probabilities on the
+labelled reference (isotonic regression of the labels on the scores,
+``scipy.optimize.isotonic_regression``, interpolated linearly between the reference's scores
+and clipped at its ends), then scores the current outputs against those calibrated
+probabilities as soft labels: each row counts as that share of a positive in the confusion
+matrix, ROC and precision-recall curves, log loss and calibration error
+(:class:`~driftscope.performance.classification.BinaryModel`).
+
+It accounts for covariate shift (the rows the model now sees) but assumes that ``P(y | score)``
+did not change: the gap between this estimate and the performance measured once labels
+arrive is the evidence of concept drift.
+
+The interval is that of the performance the labels will show: each replicate refits the
+calibration on a bootstrap resample of the reference (the calibration's own error), draws
+every current row's label from its calibrated probability and measures the metrics against
+the draw (above ``BOOTSTRAP_ROWS`` current rows on a subsample, rescaled as in
+:mod:`driftscope.performance.bootstrap`). Without the first step, the realised ROC AUC fell
+inside the 95% interval in 85% of samples.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import isotonic_regression
+
+from driftscope.errors import InputError
+from driftscope.performance.bootstrap import BOOTSTRAP_REPLICATES, BOOTSTRAP_ROWS, intervals
+from driftscope.performance.classification import BinaryModel, FloatArray, IntArray
+from driftscope.result import MetricValue
+
+Calibrator = Callable[[FloatArray], FloatArray]
+
+
+class _Reference:
+    """The labelled reference's scores pooled by value once, so that the calibration can be
+    refitted under any row weights (a bootstrap resample of the reference)."""
+
+    def __init__(self, scores: FloatArray, labels: IntArray) -> None:
+        self.points, self.inverse = np.unique(scores, return_inverse=True)
+        self.labels = labels.astype(np.float64)
+        self.size = int(labels.size)
+
+    def fit(self, weights: FloatArray | None = None) -> Calibrator:
+        """The isotonic calibration at these row weights (None: each row once)."""
+        counts = np.bincount(self.inverse, weights=weights, minlength=self.points.size)
+        positives = self.labels if weights is None else self.labels * weights
+        hits = np.bincount(self.inverse, weights=positives, minlength=self.points.size)
+        kept = counts > 0
+        points = self.points[kept]
+        fitted = isotonic_regression(hits[kept] / counts[kept], weights=counts[kept]).x
+
+        def calibrate(values: FloatArray) -> FloatArray:
+            return np.asarray(np.clip(np.interp(values, points, fitted), 0.0, 1.0), np.float64)
+
+        return calibrate
+
+
+def fit_calibrator(scores: FloatArray, labels: IntArray) -> Calibrator:
+    """The isotonic map from a model's scores to the share of positives, fitted on labelled
+    rows (tied scores pooled first).
+
+    >>> calibrate = fit_calibrator(np.array([0.1, 0.2, 0.7, 0.9]), np.array([0, 1, 0, 1]))
+    >>> calibrate(np.array([0.0, 0.45, 1.0])).tolist()
+    [0.0, 0.5, 1.0]
+    """
+    return _Reference(scores, labels).fit()
+
+
+def estimate_binary(
+    reference_labels: IntArray,
+    reference_probabilities: FloatArray,
+    current_probabilities: FloatArray,
+    *,
+    current_predicted: IntArray | None = None,
+    replicates: int = BOOTSTRAP_REPLICATES,
+    seed: int = 0,
+) -> dict[str, MetricValue]:
+    """The current performance of a binary classifier estimated without labels, each metric
+    marked ``estimated`` with the interval of the performance its labels would show.
+
+    >>> rng = np.random.default_rng(0)
+    >>> score = rng.uniform(size=20_000)
+    >>> labels = (rng.uniform(size=score.size) < score).astype(np.int64)  # calibrated
+    >>> shifted = rng.beta(4, 2, 20_000)  # the current rows score higher
+    >>> auc = estimate_binary(labels, score, shifted)["roc_auc"]
+    >>> auc.estimated, round(auc.value, 2), auc.ci_low < auc.value < auc.ci_high
+    (True, 0.73, True)
+    """
+    if reference_labels.size == 0 or current_probabilities.size == 0:
+        raise InputError("performance: estimation needs labelled reference rows and current rows")
+    if np.unique(reference_labels).size < 2:
+        raise InputError(
+            "performance: the reference labels hold one class only, so the model's "
+            "probabilities cannot be calibrated for an estimate"
+        )
+    reference = _Reference(reference_probabilities, reference_labels)
+    truth = reference.fit()(current_probabilities)
+    point = BinaryModel(current_probabilities, current_predicted).scorer(truth)(None)
+    if replicates <= 0:
+        return intervals(point, point, {}, scale=1.0, replicates=1, estimated=True)
+    rng = np.random.default_rng(seed)
+    n = int(truth.size)
+    rows: NDArray[np.intp] | slice = slice(None)
+    scale, base = 1.0, point
+    if n > BOOTSTRAP_ROWS:
+        rows = np.sort(rng.choice(n, BOOTSTRAP_ROWS, replace=False))
+        scale = math.sqrt(BOOTSTRAP_ROWS / n)
+    sub_scores = current_probabilities[rows]
+    predicted = None if current_predicted is None else current_predicted[rows]
+    model = BinaryModel(sub_scores, predicted)
+    if n > BOOTSTRAP_ROWS:
+        base = model.scorer(truth[rows])(None)
+    draws: dict[str, list[float]] = {name: [] for name in point}
+    size = reference.size
+    for _ in range(replicates):
+        # the calibration's own error (a resampled reference), then the labels' chance
+        weights = np.bincount(rng.integers(0, size, size), minlength=size).astype(np.float64)
+        chance = reference.fit(weights)(sub_scores)
+        labels = (rng.random(chance.size) < chance).astype(np.float64)
+        for name, value in model.scorer(labels)(None).items():
+            draws[name].append(value)
+    return intervals(point, base, draws, scale=scale, replicates=replicates, estimated=True)
