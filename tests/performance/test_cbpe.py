@@ -13,7 +13,7 @@ from sklearn.metrics import roc_auc_score
 
 from driftscope.errors import InputError
 from driftscope.performance import classification_performance
-from driftscope.performance.estimation import estimate_binary
+from driftscope.performance.estimation import estimate_binary, estimate_multiclass
 from driftscope.performance.estimation.cbpe import fit_calibrator
 
 
@@ -127,3 +127,30 @@ def test_on_nannymls_car_loan_data_the_estimate_follows_the_fall_after_the_shift
     assert max(errors) <= 0.01, errors
     assert np.mean(errors) <= 0.5 * np.mean(naive_errors), (errors, naive_errors)
     assert np.mean(estimates[:5]) - np.mean(estimates[5:]) > 0.005  # the fall is seen
+
+
+def _multiclass(rng: np.random.Generator, n: int, shift: float) -> tuple[np.ndarray, np.ndarray]:
+    logits = rng.normal(size=(n, 3)) * 1.5 + np.array([0.0, shift, 0.0])
+    probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    labels = (probs.cumsum(axis=1) < rng.uniform(size=(n, 1))).sum(axis=1)
+    return np.minimum(labels, 2).astype(np.int64), probs
+
+
+def test_a_multiclass_estimate_follows_the_realised_performance_under_covariate_shift():
+    rng = np.random.default_rng(3)
+    ref_labels, ref_probs = _multiclass(rng, 20_000, 0.0)
+    cur_labels, cur_probs = _multiclass(rng, 10_000, 1.5)  # more rows the model is sure of
+    estimate = estimate_multiclass(ref_labels, ref_probs, cur_probs, seed=1)
+    realised = classification_performance(
+        cur_labels, probabilities=cur_probs, classes=3, replicates=0
+    )
+    before = classification_performance(
+        ref_labels, probabilities=ref_probs, classes=3, replicates=0
+    )
+    for name in ("accuracy", "f1", "roc_auc", "log_loss"):
+        est, real = estimate[name], realised[name].value
+        assert est.estimated
+        assert est.ci_low <= real <= est.ci_high, (name, est, real)
+    # the shift changed the performance, and the estimate saw it
+    assert abs(realised["accuracy"].value - before["accuracy"].value) > 0.02
+    assert abs(estimate["accuracy"].value - realised["accuracy"].value) < 0.01

@@ -148,61 +148,78 @@ def binary_scorer(
     return BinaryModel(probabilities, predicted).scorer(labels.astype(np.float64))
 
 
+class MulticlassModel:
+    """A classifier's outputs over ``classes`` classes, prepared once: ``probabilities`` one
+    column per class (rows summing to 1) and/or ``predicted`` codes (the most probable class
+    when absent). :meth:`scorer` scores it against any truth: a row per class share, one-hot
+    for observed labels, or each row's probabilities of each class for an estimate."""
+
+    def __init__(
+        self, probabilities: FloatArray | None, predicted: IntArray | None, classes: int
+    ) -> None:
+        if predicted is None:
+            if probabilities is None:
+                raise ValueError("a classifier needs probabilities or predicted labels")
+            predicted = np.argmax(probabilities, axis=1).astype(np.int64)
+        self.probabilities, self.predicted, self.classes = probabilities, predicted, classes
+        self.ranked = (
+            None
+            if probabilities is None
+            else [_Ranked(probabilities[:, c]) for c in range(classes)]
+        )
+
+    def scorer(self, truth: FloatArray) -> Scorer:
+        """Every metric against ``truth`` (rows of class shares). Precision, recall and F1
+        are macro averages over the classes the truth or the predictions hold; ROC AUC and
+        average precision one-vs-rest macro averages over every class."""
+        k, predicted, probs, ranked = self.classes, self.predicted, self.probabilities, self.ranked
+        seen = np.flatnonzero((truth.sum(axis=0) > 0) | (np.bincount(predicted, minlength=k) > 0))
+        loss = None
+        calibration = None
+        if probs is not None:
+            logs = np.log(np.clip(probs, EPS, 1.0 - EPS))
+            loss = -np.einsum("ij,ij->i", truth, logs)
+            rows = np.arange(predicted.size)
+            calibration = _calibration(truth[rows, predicted], probs[rows, predicted])
+
+        def score(weights: FloatArray | None) -> Scores:
+            w = np.ones(predicted.size) if weights is None else weights
+            weighted = truth * w[:, None]
+            # table[i, j]: the weight of rows of true class i predicted as j
+            table = np.stack(
+                [np.bincount(predicted, weights=weighted[:, i], minlength=k) for i in range(k)]
+            )[np.ix_(seen, seen)]
+            hits, actual, guessed = np.diag(table), table.sum(axis=1), table.sum(axis=0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                precision = np.where(guessed > 0, hits / guessed, 0.0)
+                recall = np.where(actual > 0, hits / actual, 0.0)
+                f1 = np.where(actual + guessed > 0, 2.0 * hits / (actual + guessed), 0.0)
+            out = {
+                "accuracy": _safe(float(hits.sum()), float(w.sum())),
+                "precision": float(precision.mean()),
+                "recall": float(recall.mean()),
+                "f1": float(f1.mean()),
+            }
+            if ranked is not None and loss is not None and calibration is not None:
+                areas = np.array([r.areas(truth[:, c], weights) for c, r in enumerate(ranked)])
+                out["roc_auc"], out["pr_auc"] = (float(np.mean(areas[:, i])) for i in (0, 1))
+                out["log_loss"] = _dot(w, loss) / float(w.sum())
+                out["calibration_error"] = calibration(w)
+            return out
+
+        return score
+
+
 def multiclass_scorer(
     labels: IntArray, probabilities: FloatArray | None, predicted: IntArray | None, classes: int
 ) -> Scorer:
-    """The scorer of a classifier over ``classes`` classes: ``labels`` and ``predicted``
-    codes in ``[0, classes)``, ``probabilities`` one column per class (rows summing to 1);
-    predictions are the most probable class when not given. Precision, recall and F1 are
-    macro averages over the classes present in the labels or the predictions; ROC AUC and
-    average precision one-vs-rest macro averages over every class.
+    """The scorer of a classifier over ``classes`` classes against its label codes (see
+    :class:`MulticlassModel`).
 
     >>> labels = np.array([0, 1, 2, 2])
     >>> probs = np.array([[.8, .1, .1], [.2, .7, .1], [.1, .2, .7], [.5, .2, .3]])
     >>> round(multiclass_scorer(labels, probs, None, 3)(None)["accuracy"], 4)
     0.75
     """
-    if predicted is None:
-        if probabilities is None:
-            raise ValueError("a classifier needs probabilities or predicted labels")
-        predicted = np.argmax(probabilities, axis=1).astype(np.int64)
-    seen = np.union1d(labels, predicted)
-    cell = labels * classes + predicted
-    ranked = (
-        None
-        if probabilities is None
-        else [
-            (_Ranked(probabilities[:, c]), (labels == c).astype(np.float64)) for c in range(classes)
-        ]
-    )
-    loss = None
-    calibration = None
-    if probabilities is not None:
-        picked = probabilities[np.arange(labels.size), labels]
-        loss = -np.log(np.clip(picked, EPS, 1.0 - EPS))
-        confidence = probabilities[np.arange(labels.size), predicted]
-        calibration = _calibration((predicted == labels).astype(np.float64), confidence)
-
-    def score(weights: FloatArray | None) -> Scores:
-        w = np.ones(labels.size) if weights is None else weights
-        table = np.bincount(cell, weights=w, minlength=classes * classes)
-        table = table.reshape(classes, classes)[np.ix_(seen, seen)]
-        hits, truth, guessed = np.diag(table), table.sum(axis=1), table.sum(axis=0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            precision = np.where(guessed > 0, hits / guessed, 0.0)
-            recall = np.where(truth > 0, hits / truth, 0.0)
-            f1 = np.where(truth + guessed > 0, 2.0 * hits / (truth + guessed), 0.0)
-        out = {
-            "accuracy": _safe(float(hits.sum()), float(table.sum())),
-            "precision": float(precision.mean()),
-            "recall": float(recall.mean()),
-            "f1": float(f1.mean()),
-        }
-        if ranked is not None and loss is not None and calibration is not None:
-            areas = np.array([r.areas(positive, weights) for r, positive in ranked])
-            out["roc_auc"], out["pr_auc"] = (float(np.mean(areas[:, i])) for i in (0, 1))
-            out["log_loss"] = float(_dot(w, loss) / w.sum())
-            out["calibration_error"] = calibration(w)
-        return out
-
-    return score
+    onehot = np.eye(classes)[labels]
+    return MulticlassModel(probabilities, predicted, classes).scorer(onehot)

@@ -32,7 +32,12 @@ from scipy.optimize import isotonic_regression
 
 from driftscope.errors import InputError
 from driftscope.performance.bootstrap import BOOTSTRAP_REPLICATES, BOOTSTRAP_ROWS, intervals
-from driftscope.performance.classification import BinaryModel, FloatArray, IntArray
+from driftscope.performance.classification import (
+    BinaryModel,
+    FloatArray,
+    IntArray,
+    MulticlassModel,
+)
 from driftscope.result import MetricValue
 
 Calibrator = Callable[[FloatArray], FloatArray]
@@ -73,6 +78,60 @@ def fit_calibrator(scores: FloatArray, labels: IntArray) -> Calibrator:
     return _Reference(scores, labels).fit()
 
 
+Rows = NDArray[np.intp] | slice
+
+
+def _check(reference_labels: IntArray, current_rows: int) -> None:
+    if reference_labels.size == 0 or current_rows == 0:
+        raise InputError("performance: estimation needs labelled reference rows and current rows")
+    if np.unique(reference_labels).size < 2:
+        raise InputError(
+            "performance: the reference labels hold one class only, so the model's "
+            "probabilities cannot be calibrated for an estimate"
+        )
+
+
+class _Estimator:
+    """What an estimate needs of its task: the calibrated truth of current rows under a
+    weighting of the reference, the model on some current rows, and labels drawn from a
+    truth."""
+
+    def __init__(
+        self,
+        truth: Callable[[FloatArray | None, Rows], FloatArray],
+        model: Callable[[Rows], BinaryModel | MulticlassModel],
+        draw: Callable[[np.random.Generator, FloatArray], FloatArray],
+    ) -> None:
+        self.truth, self.model, self.draw = truth, model, draw
+
+
+def _estimate(
+    task: _Estimator, n: int, reference_size: int, replicates: int, seed: int
+) -> dict[str, MetricValue]:
+    everything = slice(None)
+    point = task.model(everything).scorer(task.truth(None, everything))(None)
+    if replicates <= 0:
+        return intervals(point, point, {}, scale=1.0, replicates=1, estimated=True)
+    rng = np.random.default_rng(seed)
+    rows: Rows = everything
+    scale, base = 1.0, point
+    if n > BOOTSTRAP_ROWS:
+        rows = np.sort(rng.choice(n, BOOTSTRAP_ROWS, replace=False))
+        scale = math.sqrt(BOOTSTRAP_ROWS / n)
+    model = task.model(rows)
+    if n > BOOTSTRAP_ROWS:
+        base = model.scorer(task.truth(None, rows))(None)
+    draws: dict[str, list[float]] = {name: [] for name in point}
+    for _ in range(replicates):
+        # the calibration's own error (a resampled reference), then the labels' chance
+        picks = rng.integers(0, reference_size, reference_size)
+        weights = np.bincount(picks, minlength=reference_size).astype(np.float64)
+        labels = task.draw(rng, task.truth(weights, rows))
+        for name, value in model.scorer(labels)(None).items():
+            draws[name].append(value)
+    return intervals(point, base, draws, scale=scale, replicates=replicates, estimated=True)
+
+
 def estimate_binary(
     reference_labels: IntArray,
     reference_probabilities: FloatArray,
@@ -93,37 +152,70 @@ def estimate_binary(
     >>> auc.estimated, round(auc.value, 2), auc.ci_low < auc.value < auc.ci_high
     (True, 0.73, True)
     """
-    if reference_labels.size == 0 or current_probabilities.size == 0:
-        raise InputError("performance: estimation needs labelled reference rows and current rows")
-    if np.unique(reference_labels).size < 2:
-        raise InputError(
-            "performance: the reference labels hold one class only, so the model's "
-            "probabilities cannot be calibrated for an estimate"
-        )
+    _check(reference_labels, current_probabilities.size)
     reference = _Reference(reference_probabilities, reference_labels)
-    truth = reference.fit()(current_probabilities)
-    point = BinaryModel(current_probabilities, current_predicted).scorer(truth)(None)
-    if replicates <= 0:
-        return intervals(point, point, {}, scale=1.0, replicates=1, estimated=True)
-    rng = np.random.default_rng(seed)
-    n = int(truth.size)
-    rows: NDArray[np.intp] | slice = slice(None)
-    scale, base = 1.0, point
-    if n > BOOTSTRAP_ROWS:
-        rows = np.sort(rng.choice(n, BOOTSTRAP_ROWS, replace=False))
-        scale = math.sqrt(BOOTSTRAP_ROWS / n)
-    sub_scores = current_probabilities[rows]
-    predicted = None if current_predicted is None else current_predicted[rows]
-    model = BinaryModel(sub_scores, predicted)
-    if n > BOOTSTRAP_ROWS:
-        base = model.scorer(truth[rows])(None)
-    draws: dict[str, list[float]] = {name: [] for name in point}
-    size = reference.size
-    for _ in range(replicates):
-        # the calibration's own error (a resampled reference), then the labels' chance
-        weights = np.bincount(rng.integers(0, size, size), minlength=size).astype(np.float64)
-        chance = reference.fit(weights)(sub_scores)
-        labels = (rng.random(chance.size) < chance).astype(np.float64)
-        for name, value in model.scorer(labels)(None).items():
-            draws[name].append(value)
-    return intervals(point, base, draws, scale=scale, replicates=replicates, estimated=True)
+
+    def truth(weights: FloatArray | None, rows: Rows) -> FloatArray:
+        return reference.fit(weights)(current_probabilities[rows])
+
+    def model(rows: Rows) -> BinaryModel:
+        predicted = None if current_predicted is None else current_predicted[rows]
+        return BinaryModel(current_probabilities[rows], predicted)
+
+    def draw(rng: np.random.Generator, chance: FloatArray) -> FloatArray:
+        return (rng.random(chance.size) < chance).astype(np.float64)
+
+    task = _Estimator(truth, model, draw)
+    return _estimate(task, current_probabilities.size, reference.size, replicates, seed)
+
+
+def estimate_multiclass(
+    reference_labels: IntArray,
+    reference_probabilities: FloatArray,
+    current_probabilities: FloatArray,
+    *,
+    current_predicted: IntArray | None = None,
+    replicates: int = BOOTSTRAP_REPLICATES,
+    seed: int = 0,
+) -> dict[str, MetricValue]:
+    """The current performance of a classifier over several classes estimated without
+    labels: each class's probability calibrated one-vs-rest on the reference (isotonic),
+    the rows renormalised to sum to 1, and the outputs scored against them
+    (:class:`~driftscope.performance.classification.MulticlassModel`).
+
+    >>> rng = np.random.default_rng(1)
+    >>> def sample(n, shift):
+    ...     logits = rng.normal(size=(n, 3)) + [0.0, shift, 0.0]
+    ...     probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    ...     labels = (probs.cumsum(axis=1) < rng.uniform(size=(n, 1))).sum(axis=1)
+    ...     return np.minimum(labels, 2), probs
+    >>> ref_labels, ref_probs = sample(20_000, 0.0)
+    >>> _, cur_probs = sample(10_000, 1.0)
+    >>> acc = estimate_multiclass(ref_labels, ref_probs, cur_probs)["accuracy"]
+    >>> acc.estimated, acc.ci_low < acc.value < acc.ci_high
+    (True, True)
+    """
+    classes = reference_probabilities.shape[1]
+    _check(reference_labels, current_probabilities.shape[0])
+    references = [
+        _Reference(reference_probabilities[:, c], (reference_labels == c).astype(np.int64))
+        for c in range(classes)
+    ]
+
+    def truth(weights: FloatArray | None, rows: Rows) -> FloatArray:
+        scores = current_probabilities[rows]
+        fitted = np.column_stack([r.fit(weights)(scores[:, c]) for c, r in enumerate(references)])
+        sums = fitted.sum(axis=1, keepdims=True)
+        return np.where(sums > 0, fitted / np.where(sums > 0, sums, 1.0), 1.0 / classes)
+
+    def model(rows: Rows) -> MulticlassModel:
+        predicted = None if current_predicted is None else current_predicted[rows]
+        return MulticlassModel(current_probabilities[rows], predicted, classes)
+
+    def draw(rng: np.random.Generator, chance: FloatArray) -> FloatArray:
+        codes = (chance.cumsum(axis=1) < rng.random((chance.shape[0], 1))).sum(axis=1)
+        return np.asarray(np.eye(classes)[np.minimum(codes, classes - 1)], dtype=np.float64)
+
+    task = _Estimator(truth, model, draw)
+    size = references[0].size
+    return _estimate(task, current_probabilities.shape[0], size, replicates, seed)
