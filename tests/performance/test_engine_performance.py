@@ -79,12 +79,12 @@ def test_a_numeric_prediction_of_a_numeric_target_is_a_regression():
 
 
 def test_missing_labels_are_counted_and_a_side_without_any_is_said():
-    ref = _binary(7)
-    cur = _binary(8).drop_columns(["y"])
-    perf = measure_performance(ref, cur, CompareOptions(target="y", probability="score"))
+    ref = _binary(7).drop_columns(["y"])
+    perf = measure_performance(ref, _binary(8), CompareOptions(target="y", probability="score"))
     assert perf is not None
-    assert perf.current == {}
-    assert any("current data has no labels" in note for note in perf.notes)
+    assert perf.reference == {}
+    assert any("reference data has no labels" in note for note in perf.notes)
+    ref = _binary(7)
     holes = _binary(9).to_pydict()
     holes["y"][:10] = [None] * 10
     perf = measure_performance(
@@ -114,3 +114,48 @@ def test_one_probability_column_for_three_classes_is_an_error():
     table = pa.table({"y": ["a", "b", "c", "a"], "score": [0.1, 0.2, 0.3, 0.4]})
     with pytest.raises(InputError, match="holds 3 classes but one probability column"):
         measure_performance(table, table, CompareOptions(target="y", probability="score"))
+
+
+def test_a_current_side_without_labels_is_estimated():
+    rng = np.random.default_rng(13)
+    ref_score = rng.uniform(size=5_000)
+    ref = pa.table({"y": (rng.uniform(size=5_000) < ref_score).astype(int), "score": ref_score})
+    cur_score = rng.beta(4, 2, 4_000)
+    cur = pa.table({"x": rng.normal(size=4_000), "score": cur_score})
+    perf = measure_performance(ref, cur, CompareOptions(target="y", probability="score"))
+    assert perf is not None
+    assert perf.current["roc_auc"].estimated
+    assert not perf.reference["roc_auc"].estimated
+    assert perf.rows == (5_000, 0)
+    assert any("estimated" in note and "CBPE" in note for note in perf.notes)
+    realised = skm.roc_auc_score(rng.uniform(size=4_000) < cur_score, cur_score)
+    assert (
+        perf.current["roc_auc"].ci_low - 0.02 <= realised <= perf.current["roc_auc"].ci_high + 0.02
+    )
+
+
+def test_a_binary_model_given_a_column_per_class_is_measured_as_binary():
+    ref, cur = _binary(14), _binary(15)
+    two = [t.append_column("p0", pa.array(1 - np.array(t.column("score")))) for t in (ref, cur)]
+    options = CompareOptions(target="y", probability={"0": "p0", "1": "score"})
+    perf = measure_performance(*two, options)
+    single = measure_performance(ref, cur, CompareOptions(target="y", probability="score"))
+    assert perf is not None
+    assert single is not None
+    assert perf.task == "binary_classification"
+    assert perf.current["roc_auc"].value == pytest.approx(single.current["roc_auc"].value)
+    unlabelled = two[1].drop_columns(["y"])
+    estimated = measure_performance(two[0], unlabelled, options)
+    assert estimated is not None
+    assert estimated.current["roc_auc"].estimated
+
+
+def test_a_regression_without_current_labels_says_it_is_not_estimated_yet():
+    rng = np.random.default_rng(16)
+    y = rng.normal(size=500)
+    ref = pa.table({"y": y, "yhat": y + rng.normal(size=500)})
+    cur = pa.table({"yhat": rng.normal(size=500)})
+    perf = measure_performance(ref, cur, CompareOptions(target="y", prediction="yhat"))
+    assert perf is not None
+    assert perf.current == {}
+    assert any("estimated only for classifiers" in note for note in perf.notes)

@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from driftscope.engine.options import CompareOptions
 from driftscope.errors import InputError
 from driftscope.performance import classification_performance, regression_performance
+from driftscope.performance.estimation import estimate_binary, estimate_multiclass
 from driftscope.result import MetricValue, Performance
 
 MAX_CLASSES = 20
@@ -30,11 +31,22 @@ MAX_CLASSES = 20
 regression target."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Labelled:
+    """A classifier's side, encoded: label codes (None without labels), probabilities (one
+    column per class) and predicted codes, over the rows kept."""
+
+    labels: NDArray[np.int64] | None
+    probabilities: NDArray[np.float64] | None
+    predicted: NDArray[np.int64] | None
+
+
 def measure_performance(
     reference: pa.Table | None, current: pa.Table | None, options: CompareOptions
 ) -> Performance | None:
     """The report's ``performance`` section, or None when no target and model output are
-    given (or the sides are profiles, which keep no rows)."""
+    given (or the sides are profiles, which keep no rows). A current side without labels is
+    estimated (CBPE) when the model gives probabilities and the reference has labels."""
     target = options.target
     probabilities = options.probability_classes()
     prediction = _prediction(options)
@@ -45,21 +57,27 @@ def measure_performance(
     outputs = [*([prediction] if prediction else []), *probabilities]
     notes: list[str] = []
     sides: dict[str, pa.Table] = {}
+    unlabelled: pa.Table | None = None
     for side, table in (("reference", reference), ("current", current)):
         missing = [name for name in (target, *outputs) if name not in table.column_names]
+        if missing == [target] and side == "current":
+            unlabelled = table.select(outputs)
+            continue
         if missing:
             what = "labels" if missing[0] == target else f"column {missing[0]!r}"
             notes.append(f"the {side} data has no {what}: its performance is not measured")
             continue
         sides[side] = table.select([target, *outputs])
-    if "reference" not in sides and "current" not in sides:
+    labelled = sides.get("reference", sides.get("current"))
+    if labelled is None:
         return Performance(task=_task(None, probabilities, None), notes=tuple(notes))
-    task = _task(sides.get("reference", sides.get("current")), probabilities, target)
+    task = _task(labelled, probabilities, target)
     classes = (
         _Classes(()) if task == "regression" else _classes(sides, target, prediction, probabilities)
     )
     measured: dict[str, dict[str, MetricValue]] = {"reference": {}, "current": {}}
     rows = {"reference": 0, "current": 0}
+    encoded: dict[str, _Labelled] = {}
     for side, table in sides.items():
         kept, dropped = _complete(table)
         rows[side] = kept.num_rows
@@ -73,28 +91,13 @@ def measure_performance(
                 _floats(kept, target, side), _floats(kept, prediction, side)
             )
             continue
-        codes, unknown = classes.codes(kept.column(target))
-        if unknown:
-            notes.append(
-                f"{side}: {unknown} row(s) with a label the model has no class for left out"
-            )
-        keep = codes >= 0
-        probs = _probability_matrix(kept, probabilities, classes, side)
-        guess = None
-        if prediction is not None:
-            guess, _ = classes.codes(kept.column(prediction))
-            keep &= guess >= 0
-        if not keep.any():
-            continue
-        try:
-            measured[side] = classification_performance(
-                codes[keep],
-                probabilities=None if probs is None else probs[keep],
-                predicted=None if guess is None else guess[keep],
-                classes=max(2, len(classes.names)),
-            )
-        except InputError as exc:
-            raise InputError(f"{exc} (the {side} data)") from None
+        encoded[side] = _encode(kept, target, prediction, probabilities, classes, side, notes)
+        measured[side] = _measure(encoded[side], classes, side)
+    if unlabelled is not None:
+        measured["current"] = _estimate(
+            unlabelled, encoded.get("reference"), task, prediction, probabilities, classes, notes
+        )
+        rows["current"] = 0
     return Performance(
         task=task,
         reference=measured["reference"],
@@ -102,6 +105,96 @@ def measure_performance(
         rows=(rows["reference"], rows["current"]),
         classes=classes.names,
         notes=tuple(notes),
+    )
+
+
+def _encode(
+    table: pa.Table,
+    target: str | None,
+    prediction: str | None,
+    probabilities: dict[str, str | None],
+    classes: _Classes,
+    side: str,
+    notes: list[str],
+) -> _Labelled:
+    """A classifier's side as codes and probabilities, rows whose label or prediction is
+    not a class left out (and counted in the notes)."""
+    keep = np.ones(table.num_rows, dtype=bool)
+    labels = None
+    if target is not None:
+        labels, unknown = classes.codes(table.column(target))
+        if unknown:
+            notes.append(
+                f"{side}: {unknown} row(s) with a label the model has no class for left out"
+            )
+        keep &= labels >= 0
+    probs = _probability_matrix(table, probabilities, classes, side)
+    guess = None
+    if prediction is not None:
+        guess, _ = classes.codes(table.column(prediction))
+        keep &= guess >= 0
+    return _Labelled(
+        None if labels is None else labels[keep],
+        None if probs is None else probs[keep],
+        None if guess is None else guess[keep],
+    )
+
+
+def _measure(side: _Labelled, classes: _Classes, name: str) -> dict[str, MetricValue]:
+    if side.labels is None or side.labels.size == 0:
+        return {}
+    try:
+        return classification_performance(
+            side.labels,
+            probabilities=side.probabilities,
+            predicted=side.predicted,
+            classes=max(2, len(classes.names)),
+        )
+    except InputError as exc:
+        raise InputError(f"{exc} (the {name} data)") from None
+
+
+def _estimate(
+    table: pa.Table,
+    reference: _Labelled | None,
+    task: str,
+    prediction: str | None,
+    probabilities: dict[str, str | None],
+    classes: _Classes,
+    notes: list[str],
+) -> dict[str, MetricValue]:
+    """The current performance estimated without labels (CBPE), or nothing, with a note."""
+    if task == "regression" or not probabilities:
+        notes.append(
+            "the current data has no labels: its performance is estimated only for "
+            "classifiers that give probabilities"
+        )
+        return {}
+    if reference is None or reference.labels is None or reference.probabilities is None:
+        notes.append("the current data has no labels, and the reference none to estimate from")
+        return {}
+    kept, dropped = _complete(table)
+    if dropped:
+        notes.append(f"current: {dropped} row(s) without an output left out")
+    current = _encode(kept, None, prediction, probabilities, classes, "current", notes)
+    if current.probabilities is None or current.probabilities.shape[0] == 0:
+        return {}
+    notes.append(
+        "the current data has no labels: its performance is estimated from the model's "
+        "probabilities, calibrated on the reference (CBPE)"
+    )
+    if reference.probabilities.ndim == 1:
+        return estimate_binary(
+            reference.labels,
+            reference.probabilities,
+            current.probabilities,
+            current_predicted=current.predicted,
+        )
+    return estimate_multiclass(
+        reference.labels,
+        reference.probabilities,
+        current.probabilities,
+        current_predicted=current.predicted,
     )
 
 
@@ -201,6 +294,7 @@ def _complete(table: pa.Table) -> tuple[pa.Table, int]:
 def _probability_matrix(
     table: pa.Table, probabilities: dict[str, str | None], classes: _Classes, side: str
 ) -> NDArray[np.float64] | None:
+    """One column per class, or a binary model's positive-class column alone."""
     if not probabilities:
         return None
     columns = {name: _floats(table, name, side) for name in probabilities}
@@ -215,6 +309,8 @@ def _probability_matrix(
     if len(probabilities) == 1:
         return next(iter(columns.values()))
     by_class = {str(c): name for name, c in probabilities.items()}
+    if len(classes.names) == 2:  # a binary model given a column per class: the positive one
+        return columns[by_class[classes.names[1]]]
     return np.column_stack([columns[by_class[c]] for c in classes.names])
 
 
