@@ -29,6 +29,7 @@ from driftscope.io._files import (
 )
 from driftscope.io._paths import locate
 from driftscope.io._text import check_delimiter, check_encoding, csv_layout, read_csv, read_jsonl
+from driftscope.io._time_of_day import as_times_of_day, with_times_of_day
 
 CHUNK_ROWS = 500_000
 """Rows per chunk: about 4 MB per numeric column, so tens of columns stay well under 1 GB."""
@@ -127,6 +128,7 @@ def _csv_chunks(
     if len(set(names)) < len(names):
         repeated = next(n for n in names if names.count(n) > 1)
         raise SchemaError(f"{path}: duplicate column name {repeated!r}")
+    times: tuple[str, ...] | None = None  # the columns of times of day, from the first block
     while True:
         try:
             batch = reader.read_next_batch()
@@ -137,7 +139,12 @@ def _csv_chunks(
                 f"{path}: cannot read it in blocks ({first_line(exc)}); a column's type "
                 "changes after the first block: fix the values or convert the file to Parquet"
             ) from None
-        yield pa.Table.from_batches([batch])
+        table = pa.Table.from_batches([batch])
+        if times is None:
+            table, times = with_times_of_day(table)
+        else:
+            table = as_times_of_day(table, times, path)
+        yield table
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from driftscope.io._head import (
     sniff_delimiter,
 )
 from driftscope.io._jsonl_scan import check_json_lines
+from driftscope.io._time_of_day import with_times_of_day
 
 _FIELD_COUNT = re.compile(r"Expected (\d+) columns, got (\d+)")
 _CSV_ROW = re.compile(r"Row #(\d+)")
@@ -125,7 +126,9 @@ def read_csv(path: str, *, encoding: str, delimiter: str | None = None) -> pa.Ta
     ``delimiter`` (one character) overrides the separator.
 
     Empty fields and the usual null spellings (``NA``, ``null``, ...) become nulls, in string
-    columns too. Quoted values may span lines.
+    columns too. Quoted values may span lines. A column of times of day is read as times
+    however its hour is written (``8:05`` as ``08:05``; see
+    :mod:`~driftscope.io._time_of_day`).
     """
     check_encoding(encoding, "read_csv")
     utf8 = is_utf8(encoding)
@@ -158,7 +161,7 @@ def read_csv(path: str, *, encoding: str, delimiter: str | None = None) -> pa.Ta
         for field in table.schema:
             if pa.types.is_binary(field.type) or pa.types.is_large_binary(field.type):
                 raise utf8_error(path, field.name)
-    return table
+    return with_times_of_day(table)[0]
 
 
 def _csv_error(
