@@ -34,10 +34,13 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 from _proc import Series, rev_code, run_process, src_changes
 
+# Blocks of 64 MiB on one thread, as driftscope reads a wide file: with Arrow's defaults
+# (1 MiB blocks, threads) reading these two files takes about 60 s instead of 5.
 FLOOR = """\
 import sys
 import pyarrow.csv as pcsv
-rows = sum(pcsv.read_csv(path).num_rows for path in sys.argv[1:])
+options = pcsv.ReadOptions(block_size=64 << 20, use_threads=False)
+rows = sum(pcsv.read_csv(path, options).num_rows for path in sys.argv[1:])
 print(f"rows: {rows}")
 """
 LABELS = ("alpha", "beta", "gamma", "delta")
