@@ -263,6 +263,51 @@ class MetricValue:
 
 
 @dataclass(frozen=True, slots=True)
+class FeatureRelation:
+    """How one feature's relation to the label moved (concept drift): the chi-square of the
+    moved mean residuals over its bins, its p-value (and adjusted over the features), and
+    the largest move of the mean residual in a bin (``shift``, in probability points)."""
+
+    name: str
+    statistic: float
+    p_value: float
+    p_value_adjusted: float
+    shift: float
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationTest:
+    """The current labels against the reference's calibration of the model's probabilities
+    (Hosmer-Lemeshow over the current score deciles)."""
+
+    statistic: float
+    p_value: float
+    bins: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptGap:
+    """One metric realised on the current labels against its estimate without them."""
+
+    realised: float | None
+    estimated: MetricValue
+    beyond: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptDrift:
+    """Whether the relation between the model's inputs and the labels changed (see
+    :mod:`driftscope.performance.concept`): ``changed`` when the calibration test rejects at
+    ``alpha``."""
+
+    changed: bool
+    alpha: float
+    calibration: CalibrationTest
+    gaps: Mapping[str, ConceptGap] = field(default_factory=lambda: _EMPTY)
+    features: tuple[FeatureRelation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Performance:
     """The model's performance on each side (the report's ``performance`` section): each
     metric of the task (``binary_classification``, ``multiclass_classification`` or
@@ -276,6 +321,7 @@ class Performance:
     rows: tuple[int, int] = (0, 0)
     classes: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    concept: ConceptDrift | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,7 +74,7 @@ def test_a_changed_relation_between_scores_and_labels_is_outside_the_estimate():
 
 def test_the_calibrator_is_monotone_and_pools_ties():
     scores = np.array([0.2, 0.2, 0.5, 0.5, 0.9])
-    calibrate = fit_calibrator(scores, np.array([0, 1, 1, 0, 1]))
+    calibrate = fit_calibrator(scores, np.array([0, 1, 1, 0, 1]), recalibrate=True)
     assert calibrate(np.array([0.2, 0.5, 0.9])).tolist() == [0.5, 0.5, 1.0]
     grid = calibrate(np.linspace(-1, 2, 50))
     assert np.all(np.diff(grid) >= 0)

@@ -70,3 +70,31 @@ def test_the_terminal_prints_each_metric_from_reference_to_current():
     line = next(ln for ln in text.splitlines() if ln.strip().startswith("roc_auc:"))
     assert "->" in line
     assert "[" in line
+
+
+def _concept_report(flip: bool):
+    rng = np.random.default_rng(5)
+    tables = []
+    for flipped in (False, flip):
+        a, b = rng.normal(size=4_000), rng.normal(size=4_000)
+        score = 1 / (1 + np.exp(-(1.5 * a + b)))
+        truth = 1 / (1 + np.exp(-(1.5 * a - b))) if flipped else score
+        y = (rng.uniform(size=a.size) < truth).astype(int)
+        tables.append(pa.table({"a": a, "b": b, "y": y, "score": score}))
+    perf = measure_performance(*tables, CompareOptions(target="y", probability="score"))
+    return replace(report_of([]), performance=perf)
+
+
+def test_concept_drift_is_in_every_output():
+    report = _concept_report(flip=True)
+    data = json.loads(report_to_json(report))["performance"]["concept"]
+    assert data["changed"] is True
+    assert data["features"][0]["name"] == "b"
+    assert data["gaps"]["roc_auc"]["beyond"] is True
+    page = Page(render_html(report))
+    (para,) = page.find("p", "concept")
+    assert "Concept drift" in page.text_of(para)
+    assert "input-label relation: CHANGED" in format_table(report)
+    steady = _concept_report(flip=False)
+    assert json.loads(report_to_json(steady))["performance"]["concept"]["changed"] is False
+    assert "input-label relation: unchanged" in format_table(steady)

@@ -12,6 +12,7 @@ and counted in the notes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,9 +24,18 @@ from numpy.typing import NDArray
 from driftscope.engine.options import CompareOptions
 from driftscope.errors import InputError
 from driftscope.performance import classification_performance, regression_performance
+from driftscope.performance.concept import (
+    calibration_test,
+    feature_relations,
+    gap_beyond,
+    residuals,
+)
 from driftscope.performance.estimation import estimate_binary, estimate_multiclass
-from driftscope.result import MetricValue, Performance
+from driftscope.performance.estimation.cbpe import fit_calibrator
+from driftscope.result import ConceptDrift, ConceptGap, MetricValue, Performance
 
+CONCEPT_ALPHA = 0.05
+"""The calibration test's level for ``concept.changed``."""
 MAX_CLASSES = 20
 """A target with more distinct numbers than this, predicted without probabilities, is a
 regression target."""
@@ -39,6 +49,8 @@ class _Labelled:
     labels: NDArray[np.int64] | None
     probabilities: NDArray[np.float64] | None
     predicted: NDArray[np.int64] | None
+    table: pa.Table
+    """The side's rows kept, every column (for the features)."""
 
 
 def measure_performance(
@@ -61,13 +73,13 @@ def measure_performance(
     for side, table in (("reference", reference), ("current", current)):
         missing = [name for name in (target, *outputs) if name not in table.column_names]
         if missing == [target] and side == "current":
-            unlabelled = table.select(outputs)
+            unlabelled = table
             continue
         if missing:
             what = "labels" if missing[0] == target else f"column {missing[0]!r}"
             notes.append(f"the {side} data has no {what}: its performance is not measured")
             continue
-        sides[side] = table.select([target, *outputs])
+        sides[side] = table
     labelled = sides.get("reference", sides.get("current"))
     if labelled is None:
         return Performance(task=_task(None, probabilities, None), notes=tuple(notes))
@@ -79,7 +91,7 @@ def measure_performance(
     rows = {"reference": 0, "current": 0}
     encoded: dict[str, _Labelled] = {}
     for side, table in sides.items():
-        kept, dropped = _complete(table)
+        kept, dropped = _complete(table, [target, *outputs])
         rows[side] = kept.num_rows
         if dropped:
             notes.append(f"{side}: {dropped} row(s) without the target or an output left out")
@@ -95,9 +107,23 @@ def measure_performance(
         measured[side] = _measure(encoded[side], classes, side)
     if unlabelled is not None:
         measured["current"] = _estimate(
-            unlabelled, encoded.get("reference"), task, prediction, probabilities, classes, notes
+            unlabelled.select(outputs),
+            encoded.get("reference"),
+            task,
+            prediction,
+            probabilities,
+            classes,
+            notes,
         )
         rows["current"] = 0
+    concept = None
+    if "reference" in encoded and "current" in encoded:
+        concept = concept_drift(
+            encoded["reference"],
+            encoded["current"],
+            measured["current"],
+            [c for c in options.model_outputs() if c != target] + [target],
+        )
     return Performance(
         task=task,
         reference=measured["reference"],
@@ -105,6 +131,7 @@ def measure_performance(
         rows=(rows["reference"], rows["current"]),
         classes=classes.names,
         notes=tuple(notes),
+        concept=concept,
     )
 
 
@@ -137,6 +164,7 @@ def _encode(
         None if labels is None else labels[keep],
         None if probs is None else probs[keep],
         None if guess is None else guess[keep],
+        table.filter(pa.array(keep)),
     )
 
 
@@ -173,7 +201,7 @@ def _estimate(
     if reference is None or reference.labels is None or reference.probabilities is None:
         notes.append("the current data has no labels, and the reference none to estimate from")
         return {}
-    kept, dropped = _complete(table)
+    kept, dropped = _complete(table, table.column_names)
     if dropped:
         notes.append(f"current: {dropped} row(s) without an output left out")
     current = _encode(kept, None, prediction, probabilities, classes, "current", notes)
@@ -196,6 +224,60 @@ def _estimate(
         current.probabilities,
         current_predicted=current.predicted,
     )
+
+
+def concept_drift(
+    reference: _Labelled,
+    current: _Labelled,
+    realised: Mapping[str, MetricValue],
+    model_columns: list[str],
+) -> ConceptDrift | None:
+    """Concept drift of a binary classifier whose both sides have labels and probabilities
+    (see :mod:`driftscope.performance.concept`); None for other models."""
+    ref_p, cur_p = reference.probabilities, current.probabilities
+    if reference.labels is None or current.labels is None or ref_p is None or cur_p is None:
+        return None
+    if ref_p.ndim != 1 or np.unique(reference.labels).size < 2 or cur_p.size == 0:
+        return None
+    estimate = estimate_binary(reference.labels, ref_p, cur_p, current_predicted=current.predicted)
+    calibrate = fit_calibrator(ref_p, reference.labels)
+    expected_ref, expected_cur = calibrate(ref_p), calibrate(cur_p)
+    calibration = calibration_test(current.labels, expected_cur)
+    gaps = {}
+    for name, est in estimate.items():
+        value = realised.get(name)
+        real = None if value is None else value.value
+        gaps[name] = ConceptGap(real, est, gap_beyond(real, est.ci_low, est.ci_high))
+    features = {
+        name: (_numbers(reference.table, name), _numbers(current.table, name))
+        for name in reference.table.column_names
+        if name not in model_columns
+        and name in current.table.column_names
+        and _is_number(reference.table, name)
+        and _is_number(current.table, name)
+    }
+    relations = feature_relations(
+        features,
+        residuals(reference.labels, expected_ref),
+        residuals(current.labels, expected_cur),
+    )
+    return ConceptDrift(
+        changed=calibration.p_value < CONCEPT_ALPHA,
+        alpha=CONCEPT_ALPHA,
+        calibration=calibration,
+        gaps=gaps,
+        features=tuple(relations),
+    )
+
+
+def _is_number(table: pa.Table, name: str) -> bool:
+    kind = table.schema.field(name).type
+    return bool(pa.types.is_integer(kind) or pa.types.is_floating(kind))
+
+
+def _numbers(table: pa.Table, name: str) -> NDArray[np.float64]:
+    column = table.column(name).cast(pa.float64())
+    return np.asarray(column.fill_null(float("nan")).to_numpy(), dtype=np.float64)
 
 
 def _prediction(options: CompareOptions) -> str | None:
@@ -278,11 +360,11 @@ def _classes(
     return _Classes(names)
 
 
-def _complete(table: pa.Table) -> tuple[pa.Table, int]:
-    """The rows where every column is present (and a float is not NaN), and how many were
-    dropped."""
+def _complete(table: pa.Table, names: list[str]) -> tuple[pa.Table, int]:
+    """The rows where every column of ``names`` is present (and a float is not NaN), and
+    how many were dropped."""
     mask = None
-    for column in table.columns:
+    for column in (table.column(name) for name in names):
         present = pc.is_valid(column)
         if pa.types.is_floating(column.type):
             present = pc.and_(present, pc.invert(pc.is_nan(column)))

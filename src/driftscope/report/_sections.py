@@ -9,9 +9,9 @@ import math
 
 from driftscope._types import Role
 from driftscope.report._columns import Indexed, by_severity, result_text, severity
-from driftscope.report._format import fmt_num, fmt_share
+from driftscope.report._format import fmt_num, fmt_p, fmt_share
 from driftscope.report.svg import esc, severity_axis, severity_bar
-from driftscope.result import ColumnResult, DriftReport, MetricValue
+from driftscope.result import ColumnResult, ConceptDrift, DriftReport, MetricValue
 
 _MAX_CHIPS = 40  # drifted columns listed by name in the summary; the rest are counted
 _SEVERITY_CAP = 5.0  # the summary chart's axis ends here; longer bars get a break mark
@@ -158,9 +158,43 @@ def performance(report: DriftReport) -> str:
         '<th class="num">current</th><th class="num">change</th></tr></thead><tbody>'
         + "".join(rows)
         + "</tbody></table>"
+        + _concept(perf.concept)
         + (f'<ul class="reasons">{notes}</ul>' if notes else "")
         + "</section>"
     )
+
+
+_CONCEPT_FEATURES = 5  # features named in the concept-drift paragraph
+
+
+def _concept(concept: ConceptDrift | None) -> str:
+    """A paragraph on concept drift: whether the labels still follow the reference's
+    calibration, and the features whose relation to the label moved most."""
+    if concept is None:
+        return ""
+    test = concept.calibration
+    p_text = "p < 1e-15" if test.p_value < 1e-15 else f"p = {fmt_p(test.p_value)}"
+    moved = [f for f in concept.features if f.p_value_adjusted < concept.alpha]
+    if concept.changed:
+        head = (
+            "<strong>Concept drift:</strong> the current labels no longer follow the "
+            f"model's calibration on the reference ({esc(p_text)}), so "
+            "the relation between the inputs and the labels changed, not only the inputs."
+        )
+    else:
+        head = (
+            "No concept drift found: the current labels follow the model's calibration on "
+            f"the reference ({esc(p_text)})."
+        )
+    where = ""
+    if moved:
+        named = ", ".join(
+            f"{esc(f.name)} (residual shift {esc(fmt_num(f.shift))})"
+            for f in moved[:_CONCEPT_FEATURES]
+        )
+        where = f" Features whose relation to the label moved most: {named}."
+    kind = "drift" if concept.changed else "ok"
+    return f'<p class="concept {kind}">{head}{where}</p>'
 
 
 def _metric_cell(metric: MetricValue | None) -> str:

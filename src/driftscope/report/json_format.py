@@ -15,6 +15,7 @@ from driftscope._plain import plain
 from driftscope.result import (
     SCHEMA_VERSION,
     ColumnResult,
+    ConceptDrift,
     DriftReport,
     MethodResult,
     MetricValue,
@@ -114,6 +115,41 @@ def performance_to_dict(performance: Performance | None) -> dict[str, Any] | Non
         "rows": {"reference": performance.rows[0], "current": performance.rows[1]},
         "classes": list(performance.classes),
         "notes": list(performance.notes),
+        "concept": _concept(performance.concept),
+    }
+
+
+def _concept(concept: ConceptDrift | None) -> dict[str, Any] | None:
+    if concept is None:
+        return None
+    return {
+        "changed": concept.changed,
+        "alpha": concept.alpha,
+        "calibration": {
+            "statistic": _num(concept.calibration.statistic),
+            "p_value": _num(concept.calibration.p_value),
+            "bins": concept.calibration.bins,
+        },
+        "gaps": {
+            name: {
+                "realised": _num(gap.realised),
+                "estimated": _num(gap.estimated.value),
+                "ci_low": _num(gap.estimated.ci_low),
+                "ci_high": _num(gap.estimated.ci_high),
+                "beyond": gap.beyond,
+            }
+            for name, gap in concept.gaps.items()
+        },
+        "features": [
+            {
+                "name": f.name,
+                "statistic": _num(f.statistic),
+                "p_value": _num(f.p_value),
+                "p_value_adjusted": _num(f.p_value_adjusted),
+                "shift": _num(f.shift),
+            }
+            for f in concept.features
+        ],
     }
 
 

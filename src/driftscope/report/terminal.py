@@ -138,6 +138,15 @@ def _performance_lines(report: DriftReport) -> list[str]:
     for name in dict.fromkeys([*perf.reference, *perf.current]):
         sides = [_metric_text(perf.reference.get(name)), _metric_text(perf.current.get(name))]
         lines.append(f"  {name}: {sides[0]} -> {sides[1]}")
+    concept = perf.concept
+    if concept is not None:
+        verdict = "CHANGED" if concept.changed else "unchanged"
+        p_value = concept.calibration.p_value
+        p_text = "p < 1e-15" if p_value < 1e-15 else f"p = {fmt_number(p_value)}"
+        lines.append(f"  input-label relation: {verdict} (calibration test {p_text})")
+        moved = [f.name for f in concept.features if f.p_value_adjusted < concept.alpha]
+        if moved:
+            lines.append(f"  features whose relation moved: {_clean(', '.join(moved[:5]))}")
     lines.extend(f"  - {_clean(note)}" for note in perf.notes)
     return lines
 

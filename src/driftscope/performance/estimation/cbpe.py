@@ -1,13 +1,13 @@
 """Confidence-based performance estimation (CBPE) for a binary classifier without labels.
 
 A model whose probabilities are calibrated tells how often it is right: a row scored 0.8 is
-positive with probability 0.8. CBPE first calibrates the model's probabilities on the
-labelled reference (isotonic regression of the labels on the scores,
-``scipy.optimize.isotonic_regression``, interpolated linearly between the reference's scores
-and clipped at its ends), then scores the current outputs against those calibrated
-probabilities as soft labels: each row counts as that share of a positive in the confusion
-matrix, ROC and precision-recall curves, log loss and calibration error
-(:class:`~driftscope.performance.classification.BinaryModel`).
+positive with probability 0.8. CBPE first checks the model's calibration on the labelled
+reference (:data:`CALIBRATED_LEVEL`) and, where it fails, recalibrates (isotonic regression
+of the labels on the scores, ``scipy.optimize.isotonic_regression``, interpolated linearly
+between the reference's scores and clipped at its ends), then scores the current outputs
+against those calibrated probabilities as soft labels: each row counts as that share of a
+positive in the confusion matrix, ROC and precision-recall curves, log loss and calibration
+error (:class:`~driftscope.performance.classification.BinaryModel`).
 
 It accounts for covariate shift (the rows the model now sees) but assumes that ``P(y | score)``
 did not change: the gap between this estimate and the performance measured once labels
@@ -38,22 +38,37 @@ from driftscope.performance.classification import (
     IntArray,
     MulticlassModel,
 )
+from driftscope.performance.concept import calibration_test
 from driftscope.result import MetricValue
 
 Calibrator = Callable[[FloatArray], FloatArray]
+CALIBRATED_LEVEL = 0.01
+"""A model whose probabilities the reference's labels do not reject as calibrated at this
+level (Hosmer-Lemeshow over score deciles) is taken as it is; otherwise it is recalibrated.
+(Isotonic steps are biased where the reference has few rows: an input shift towards the
+extreme scores then looked like concept drift in 2 of 8 unchanged samples.)"""
 
 
 class _Reference:
     """The labelled reference's scores pooled by value once, so that the calibration can be
     refitted under any row weights (a bootstrap resample of the reference)."""
 
-    def __init__(self, scores: FloatArray, labels: IntArray) -> None:
+    def __init__(
+        self, scores: FloatArray, labels: IntArray, recalibrate: bool | None = None
+    ) -> None:
         self.points, self.inverse = np.unique(scores, return_inverse=True)
         self.labels = labels.astype(np.float64)
         self.size = int(labels.size)
+        if recalibrate is None:
+            test = calibration_test(labels, np.clip(scores, 0.0, 1.0))
+            recalibrate = test.p_value < CALIBRATED_LEVEL
+        self.calibrated = not recalibrate
 
     def fit(self, weights: FloatArray | None = None) -> Calibrator:
-        """The isotonic calibration at these row weights (None: each row once)."""
+        """The calibration at these row weights (None: each row once): the scores as they
+        are when the reference finds them calibrated, else the isotonic fit."""
+        if self.calibrated:
+            return _as_is
         counts = np.bincount(self.inverse, weights=weights, minlength=self.points.size)
         positives = self.labels if weights is None else self.labels * weights
         hits = np.bincount(self.inverse, weights=positives, minlength=self.points.size)
@@ -67,15 +82,22 @@ class _Reference:
         return calibrate
 
 
-def fit_calibrator(scores: FloatArray, labels: IntArray) -> Calibrator:
-    """The isotonic map from a model's scores to the share of positives, fitted on labelled
-    rows (tied scores pooled first).
+def _as_is(values: FloatArray) -> FloatArray:
+    return np.asarray(np.clip(values, 0.0, 1.0), dtype=np.float64)
 
-    >>> calibrate = fit_calibrator(np.array([0.1, 0.2, 0.7, 0.9]), np.array([0, 1, 0, 1]))
-    >>> calibrate(np.array([0.0, 0.45, 1.0])).tolist()
+
+def fit_calibrator(
+    scores: FloatArray, labels: IntArray, *, recalibrate: bool | None = None
+) -> Calibrator:
+    """The map from a model's scores to the share of positives, fitted on labelled rows:
+    the scores as they are when the labels find them calibrated (``recalibrate=None``) or
+    when told (``False``), else the isotonic fit (tied scores pooled first).
+
+    >>> scores, labels = np.array([0.1, 0.2, 0.7, 0.9]), np.array([0, 1, 0, 1])
+    >>> fit_calibrator(scores, labels, recalibrate=True)(np.array([0.0, 0.45, 1.0])).tolist()
     [0.0, 0.5, 1.0]
     """
-    return _Reference(scores, labels).fit()
+    return _Reference(scores, labels, recalibrate).fit()
 
 
 Rows = NDArray[np.intp] | slice

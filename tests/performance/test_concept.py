@@ -1,0 +1,66 @@
+"""Concept drift: told apart from covariate shift on data where only P(x) changes and on
+data where only P(y | x) changes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from driftscope.engine.options import CompareOptions
+from driftscope.engine.performance import measure_performance
+
+
+def _side(
+    rng: np.random.Generator, n: int, x_shift: float = 0.0, flipped_b: bool = False
+) -> pa.Table:
+    # two features; the label depends on both; the model's score is the true probability
+    a = rng.normal(x_shift, 1.0, n)
+    b = rng.normal(0.0, 1.0, n)
+    c = rng.normal(0.0, 1.0, n)  # noise, unrelated to the label
+    truth = 1.0 / (1.0 + np.exp(-(1.5 * a + 1.0 * b)))
+    score = truth.copy()
+    if flipped_b:  # the relation of b to the label reversed; the model does not know
+        truth = 1.0 / (1.0 + np.exp(-(1.5 * a - 1.0 * b)))
+    y = (rng.uniform(size=n) < truth).astype(np.int64)
+    return pa.table({"a": a, "b": b, "c": c, "y": y, "score": score})
+
+
+OPTIONS = CompareOptions(target="y", probability="score")
+
+
+def test_only_the_inputs_shift_no_concept_drift():
+    changed = beyond = 0
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        perf = measure_performance(_side(rng, 4_000), _side(rng, 4_000, x_shift=0.8), OPTIONS)
+        assert perf is not None
+        assert perf.concept is not None
+        changed += perf.concept.changed
+        beyond += perf.concept.gaps["roc_auc"].beyond
+    # each at 5%: at most 3 of 20 (binomial 99%)
+    assert changed <= 3, changed
+    assert beyond <= 3, beyond
+
+
+def test_only_the_relation_changes_it_is_found_and_located():
+    rng = np.random.default_rng(1)
+    perf = measure_performance(_side(rng, 4_000), _side(rng, 4_000, flipped_b=True), OPTIONS)
+    assert perf is not None
+    concept = perf.concept
+    assert concept is not None
+    assert concept.changed
+    assert concept.calibration.p_value < 1e-6
+    assert concept.gaps["roc_auc"].beyond
+    assert concept.gaps["roc_auc"].realised < concept.gaps["roc_auc"].estimated.value
+    assert concept.features[0].name == "b"
+    assert concept.features[0].p_value_adjusted < 1e-6
+    noise = next(f for f in concept.features if f.name == "c")
+    assert noise.p_value_adjusted > 0.01
+
+
+def test_no_current_labels_means_no_concept_section():
+    rng = np.random.default_rng(2)
+    cur = _side(rng, 2_000).drop_columns(["y"])
+    perf = measure_performance(_side(rng, 2_000), cur, OPTIONS)
+    assert perf is not None
+    assert perf.concept is None
