@@ -191,7 +191,7 @@ def fmt(value: float | None, unit: str = " s") -> str:
 def table(contenders: list[Contender], series: dict[str, Series]) -> str:
     """The markdown table: median wall and CPU time, peak RSS, ratio to the revision."""
     lines = [
-        "| command | wall (median) | CPU (median) | peak RSS | vs commit | note |",
+        "| command | wall (median) | CPU (median) | peak RSS | speed-up over the commit | note |",
         "|---|---:|---:|---:|---:|---|",
     ]
     for c in contenders:
@@ -200,7 +200,7 @@ def table(contenders: list[Contender], series: dict[str, Series]) -> str:
         wall = s.median_seconds()
         base = series.get(f"{c.key}_rev")
         base_wall = base.median_seconds() if base is not None else None
-        ratio = f"{base_wall / wall:.1f}x faster" if wall and base_wall else ""
+        ratio = f"{base_wall / wall:.2f}x" if wall and base_wall else ""
         peak = s.max_peak_bytes()
         lines.append(
             f"| {c.label} | {fmt(wall)} | {fmt(s.median_cpu_seconds())} | "

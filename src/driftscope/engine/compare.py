@@ -39,6 +39,11 @@ from driftscope.stats import get as get_method
 
 Progress = Callable[[int, int, str], None]
 """Called as ``progress(done, total, column_name)`` after each column."""
+MAX_BATCH = 64
+"""The most columns one thread takes at a time."""
+BATCHES_PER_WORKER = 8
+"""Batches per thread at least (while there are enough columns), so that the threads
+finish together even when some columns take far longer than others."""
 
 
 def _read_both(
@@ -212,11 +217,6 @@ def _evaluated(
             yield from batch
 
 
-MAX_BATCH = 64
-"""The most columns one thread takes at a time."""
-BATCHES_PER_WORKER = 8
-"""Batches per thread at least (while there are enough columns), so that the threads
-finish together even when some columns take far longer than others."""
 _OPTION_NAMES = frozenset(item.name for item in fields(CompareOptions))
 _DEFAULTS = {item.name: item.default for item in fields(CompareOptions)}
 
