@@ -172,6 +172,7 @@ def _binned(
         options,
         reference_counts=ref_counts,
         labels=labels,
+        quantile_bins=True,  # the bins are the reference's quantiles
         n_current=int(cur_counts.sum()),
     )
 
