@@ -12,6 +12,7 @@ import driftscope
 from driftscope.decision.autocorrelation import (
     STRONG_AUTOCORRELATION,
     effective_size,
+    lag1_agreement,
     lag1_autocorrelation,
 )
 from driftscope.engine.options import CompareOptions
@@ -122,6 +123,24 @@ def test_the_autocorrelation_is_finite_bounded_and_scale_free(values, power):
         assert lag1_autocorrelation(np.ldexp(x, power)) == pytest.approx(rho, abs=1e-12)
 
 
+@given(st.lists(st.integers(-1, 5), min_size=100, max_size=400), st.permutations(range(6)))
+def test_the_categorical_autocorrelation_is_bounded_and_ignores_the_labels(codes, relabel):
+    x = np.array(codes)
+    rho = lag1_agreement(x)
+    if rho is None:
+        return
+    assert np.isfinite(rho)
+    assert rho <= 1.0 + 1e-12
+    renamed = np.where(x >= 0, np.array(relabel)[np.maximum(x, 0)], -1)
+    assert lag1_agreement(renamed) == pytest.approx(rho, abs=1e-12)
+
+
+def test_the_categorical_autocorrelation_of_two_categories_is_the_indicators():
+    rng = np.random.default_rng(3)
+    x = (_ar1(rng, 3000, 0.8) > 0.5).astype(np.int64)
+    assert lag1_agreement(x) == pytest.approx(lag1_autocorrelation(x.astype(float)), abs=1e-3)
+
+
 def test_rows_are_put_in_the_order_of_the_timestamp_column_first():
     ref, cur = _sides(0)
     rng = np.random.default_rng(9)
@@ -136,3 +155,29 @@ def test_rows_are_put_in_the_order_of_the_timestamp_column_first():
     assert report.column("x").details["autocorrelation"]["reference"] > 0.8
     shuffled_only = driftscope.compare({"x": sides[0]["x"]}, {"x": sides[1]["x"]})
     assert not [q for q in shuffled_only.quality if q.check == "autocorrelated"]
+
+
+def _sticky(rng: np.random.Generator, n: int, keep: float = 0.9) -> np.ndarray:
+    """A category chain that keeps its last value with probability ``keep``."""
+    x = rng.integers(0, 4, n)
+    stay = rng.uniform(size=n) < keep
+    for t in range(1, n):
+        if stay[t]:
+            x[t] = x[t - 1]
+    return np.array(list("abcd"))[x]
+
+
+def test_categorical_rows_in_time_order_are_said_and_corrected_too():
+    rng = np.random.default_rng(8)
+    alarms = corrected = 0
+    for _ in range(10):
+        ref = {f"c{i}": _sticky(rng, 3_000) for i in range(5)}
+        cur = {f"c{i}": _sticky(rng, 3_000) for i in range(5)}
+        report = driftscope.compare(ref, cur)
+        alarms += report.dataset.drifted
+        corrected += driftscope.compare(ref, cur, effective_sample_size=True).dataset.drifted
+    col = report.column("c0")
+    assert col.details["autocorrelation"]["reference"] == pytest.approx(0.9, abs=0.05)
+    assert any(q.check == "autocorrelated" for q in report.quality)
+    assert alarms >= 8  # one unchanged process "drifts" without the correction
+    assert corrected <= 2

@@ -69,6 +69,44 @@ def lag1_autocorrelation(values: npt.NDArray[np.float64]) -> float | None:
     return float(np.einsum("i,i->", centred[1:], centred[:-1]) / denominator)
 
 
+def lag1_agreement(codes: npt.NDArray[np.integer]) -> float | None:
+    """The lag-1 autocorrelation of a categorical sequence: how much more often a row repeats
+    the previous row's category than independent rows would, ``(a - e) / (1 - e)`` with ``a``
+    the share of neighbouring pairs that agree and ``e = sum p_k^2`` their chance agreement
+    (Cohen's kappa of each row with the next). For two categories it is the lag-1
+    autocorrelation of the 0/1 indicator, and for a chain that keeps its category with
+    probability ``rho`` and otherwise draws afresh it is ``rho``, so the same effective sample
+    size applies.
+
+    ``codes``: category codes in time order, negative for a missing value (pairs with one
+    are left out); the first :data:`MAX_ROWS`. None with fewer than :data:`MIN_ROWS`
+    present values or a single category.
+
+    >>> rng = np.random.default_rng(0)
+    >>> abs(lag1_agreement(rng.integers(0, 4, 5_000))) < 0.05
+    True
+    >>> x = rng.integers(0, 4, 5_000)
+    >>> keep = rng.random(x.size) < 0.8
+    >>> for t in range(1, x.size):
+    ...     x[t] = x[t - 1] if keep[t] else x[t]
+    >>> round(lag1_agreement(x), 1)
+    0.8
+    """
+    window = np.asarray(codes[:MAX_ROWS], dtype=np.int64)
+    present = window >= 0
+    if np.count_nonzero(present) < MIN_ROWS:
+        return None
+    shares = np.bincount(window[present]) / np.count_nonzero(present)
+    chance = float(np.einsum("i,i->", shares, shares))
+    if chance >= 1.0:
+        return None
+    pairs = present[1:] & present[:-1]
+    if not pairs.any():
+        return None
+    agree = float(np.count_nonzero(window[1:][pairs] == window[:-1][pairs]) / pairs.sum())
+    return (agree - chance) / (1.0 - chance)
+
+
 def effective_size(n: int, rho: float | None) -> int:
     """The effective number of independent rows of ``n`` rows with lag-1 autocorrelation
     ``rho``: ``n (1 - rho) / (1 + rho)``, at least 1; ``n`` when ``rho`` is None or not

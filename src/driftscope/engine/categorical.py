@@ -7,10 +7,15 @@ from dataclasses import replace
 from types import MappingProxyType
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from numpy.typing import NDArray
 
 from driftscope._types import ColumnType, Kind
 from driftscope.decision import CRAMERS_V, cramers_v
+from driftscope.decision.autocorrelation import MAX_ROWS, lag1_agreement
 from driftscope.engine.calibration import Measured, calibrate_result
+from driftscope.engine.dependence import with_dependence
 from driftscope.engine.plan import DEFAULT_BINARY_METHOD, DEFAULT_CATEGORICAL_METHOD, ColumnPlan
 from driftscope.engine.rows import effect_of, run_also, share, untested
 from driftscope.engine.settings import Settings
@@ -41,8 +46,14 @@ def _misfit(plan: ColumnPlan, n_labels: int) -> str | None:
     return None
 
 
-def counts_row(plan: ColumnPlan, counts: CategoryCounts, settings: Settings) -> ColumnResult:
-    """Test category counts aligned over both sides (from raw data or from profiles)."""
+def counts_row(
+    plan: ColumnPlan,
+    counts: CategoryCounts,
+    settings: Settings,
+    rhos: tuple[float | None, float | None] = (None, None),
+) -> ColumnResult:
+    """Test category counts aligned over both sides (from raw data or from profiles);
+    ``rhos``: each side's lag-1 autocorrelation in time order, when its rows are known."""
     n_labels = len(counts.labels)
     method = plan.method
     fallback = None
@@ -88,6 +99,8 @@ def counts_row(plan: ColumnPlan, counts: CategoryCounts, settings: Settings) -> 
         )
 
     measured = run(method, plan.threshold)
+    sizes = (int(counts.reference.sum()), int(counts.current.sum()))
+    measured = with_dependence(measured, sizes, rhos, correct=settings.effective_sample_size)
     examples = [counts.labels[i] for i in np.flatnonzero(new)[:MAX_NEW_CATEGORY_EXAMPLES]]
     added: dict[str, object] = {"new_category_examples": examples} if examples else {}
     if fallback is not None:
@@ -109,3 +122,11 @@ def counts_row(plan: ColumnPlan, counts: CategoryCounts, settings: Settings) -> 
         effect=effect_of(measured, CRAMERS_V, lambda: cramers_v(counts.reference, counts.current)),
         also=run_also(plan, lambda name: run(name, None).result),
     )
+
+
+def agreement(data: pa.ChunkedArray, order: NDArray[np.intp] | None) -> float | None:
+    """A category column's lag-1 autocorrelation in time order (``order``: its rows in time
+    order; None: as they are), from its values' codes (missing values left out)."""
+    codes = pc.dictionary_encode(data.combine_chunks()).indices
+    values = np.asarray(codes.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return lag1_agreement(values if order is None else values[order[:MAX_ROWS]])

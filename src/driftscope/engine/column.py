@@ -26,7 +26,7 @@ from typing import TypeAlias
 import pyarrow as pa
 
 from driftscope._types import KIND_OF_TYPE, Kind
-from driftscope.engine.categorical import counts_row
+from driftscope.engine.categorical import agreement, counts_row
 from driftscope.engine.numeric import numeric_row
 from driftscope.engine.plan import ColumnPlan
 from driftscope.engine.prepared import from_profile, from_values
@@ -59,7 +59,11 @@ def evaluate(
                     from_values(cur, settings, settings.row_order[1]),
                     settings,
                 )
-            return counts_row(plan, category_counts(ref, cur), settings)
+            rhos = (
+                agreement(ref, settings.row_order[0]),
+                agreement(cur, settings.row_order[1]),
+            )
+            return counts_row(plan, category_counts(ref, cur), settings, rhos)
         if isinstance(ref, CategoricalProfile) and isinstance(cur, CategoricalProfile):
             return counts_row(plan, aligned_counts(plan.name, ref, cur), settings)
         if isinstance(ref, NumericProfile) and isinstance(cur, NumericProfile):
