@@ -9,8 +9,8 @@ used is in ``details["mode"]``).
 The asymptotic p-value, the one large inputs get, comes from :mod:`driftscope.stats._pvalues`
 and needs no scipy import (``import scipy.stats`` alone costs more than testing 100,000 rows).
 The exact p-value counts lattice paths between two diagonals (Hodges 1958); for those small
-samples we call ``scipy.stats.ks_2samp`` itself, whose compiled count is fast and is the
-reference definition.
+samples we call scipy's own count, the reference definition, without ``ks_2samp``'s
+argument handling (four fifths of its time).
 
 From two quantile sketches (:meth:`~driftscope.stats.Method.from_sketches`), D is that of the
 two sketch CDFs, within the sum of their CDF errors of the raw D, with the asymptotic p-value;
@@ -19,6 +19,7 @@ the details give the range of both.
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -77,21 +78,49 @@ def ks_statistic(reference: NDArray[np.float64], current: NDArray[np.float64]) -
 
 def _ks_kernel(reference: NDArray[np.float64], current: NDArray[np.float64]) -> Outcome:
     n_r, n_c = int(reference.size), int(current.size)
-    if max(n_r, n_c) <= EXACT_MAX_N:
-        from scipy.stats import ks_2samp
-
-        with warnings.catch_warnings(record=True) as caught:
-            # scipy falls back to the asymptotic p-value, with a warning, when its exact
-            # count fails numerically; we record that in the mode instead.
-            warnings.simplefilter("always")
-            exact = ks_2samp(reference, current)
-        mode = "asymp" if any("Switching" in str(w.message) for w in caught) else "exact"
-        return Outcome(float(exact.statistic), float(exact.pvalue), {"mode": mode})
-
     from driftscope.stats._pvalues import ks_asymp_pvalue
 
     d = ks_statistic(reference, current)
+    if max(n_r, n_c) <= EXACT_MAX_N:
+        exact = _exact(d, n_r, n_c)
+        if exact is None:
+            return _through_scipy(reference, current)
+        success, snapped, p_value = exact
+        if success:
+            return Outcome(snapped, min(1.0, max(0.0, p_value)), {"mode": "exact"})
+        # scipy falls back to the asymptotic p-value when its exact count fails numerically
+        d = snapped
     return Outcome(d, ks_asymp_pvalue(d, n_r, n_c), {"mode": "asymp"})
+
+
+def _exact(d: float, n_r: int, n_c: int) -> tuple[bool, float, float] | None:
+    """scipy's exact two-sided count for D (snapped to the lattice ``h / lcm(n_r, n_c)``):
+    ``(success, D, p)``; None where this scipy does not have it.
+
+    ``ks_2samp`` spends most of its 0.46 ms per call in its argument handling, around a
+    0.09 ms count: a 20,000-column report took twice as long for it. We call the count
+    itself (a private function of scipy, so its absence falls back to ``ks_2samp``)."""
+    try:
+        from scipy.stats._stats_py import _attempt_exact_2kssamp
+    except ImportError:  # pragma: no cover - a scipy without it
+        return None
+    with np.errstate(all="ignore"):
+        success, snapped, p_value = _attempt_exact_2kssamp(
+            n_r, n_c, math.gcd(n_r, n_c), d, "two-sided"
+        )
+    return bool(success), float(snapped), float(p_value)
+
+
+def _through_scipy(reference: NDArray[np.float64], current: NDArray[np.float64]) -> Outcome:
+    from scipy.stats import ks_2samp
+
+    with warnings.catch_warnings(record=True) as caught:
+        # scipy falls back to the asymptotic p-value, with a warning, when its exact count
+        # fails numerically; we record that in the mode instead.
+        warnings.simplefilter("always")
+        exact = ks_2samp(reference, current)
+    mode = "asymp" if any("Switching" in str(w.message) for w in caught) else "exact"
+    return Outcome(float(exact.statistic), float(exact.pvalue), {"mode": mode})
 
 
 def _ks_sketch_kernel(reference: WeightedSample, current: WeightedSample) -> Outcome:
