@@ -145,8 +145,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="[CLASS=]COL",
         help="a predicted-probability column: COL for a binary model's positive class, "
-        "CLASS=COL per class (repeatable); tested for drift like --prediction",
+        "CLASS=COL per class (repeatable); tested for drift like --prediction; with --target, "
+        "the model's performance is measured, or estimated where the current data has no labels",
     )
+    parser.add_argument(
+        "--labels",
+        metavar="FILE",
+        help="labels that arrived later: a file holding the --id column and the --target, "
+        "joined onto the current data",
+    )
+    parser.add_argument("--id", metavar="COL", help="the id column that --labels joins on")
     parser.add_argument("--columns", metavar="COL,COL", help="only these columns")
     parser.add_argument(
         "--type",
@@ -245,6 +253,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         target=args.target,
         prediction=list(args.prediction) or None,
         probability=probability,
+        labels=args.labels,
+        id_column=args.id,
         columns=columns,
         share_threshold=args.share_threshold,
         correction=args.correction,

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from driftscope.engine.column import Settings, evaluate
 from driftscope.engine.decide import apply_decisions
 from driftscope.engine.dependence import autocorrelation_findings, time_column, time_order
 from driftscope.engine.importance import permutation_importance
+from driftscope.engine.labels import join_labels
 from driftscope.engine.options import (
     DEFAULT_MAX_JOBS,
     DEFAULT_SHARE_THRESHOLD,
@@ -28,6 +30,7 @@ from driftscope.engine.options import (
     check_columns,
     encodings_of,
 )
+from driftscope.engine.performance import measure_performance
 from driftscope.engine.plan import ColumnPlan, Side, TableSide, plan_columns
 from driftscope.engine.profiled import is_profile_input, profile_sides
 from driftscope.engine.quality import column_findings
@@ -44,6 +47,18 @@ MAX_BATCH = 64
 BATCHES_PER_WORKER = 8
 """Batches per thread at least (while there are enough columns), so that the threads
 finish together even when some columns take far longer than others."""
+
+
+def _with_labels(
+    current: Dataset, labels: str | Path, id_column: str, target: str, *, read: Any
+) -> tuple[Dataset, tuple[str, ...]]:
+    """The current data with its late labels joined on (see :mod:`driftscope.engine.labels`);
+    ``read(path)`` reads the labels file as the inputs are read."""
+    found = read(labels)
+    joined = join_labels(
+        current.table, found.table, id_column=id_column, target=target, source=found.source
+    )
+    return replace(current, table=joined.table), joined.notes
 
 
 def _read_both(
@@ -69,6 +84,8 @@ def compare(
     target: str | None = None,
     prediction: str | Sequence[str] | None = None,
     probability: str | Sequence[str] | Mapping[str, str] | None = None,
+    labels: str | Path | None = None,
+    id_column: str | None = None,
     thresholds: float | Mapping[str, float] | None = None,
     columns: Sequence[str] | None = None,
     method_params: Mapping[str, Mapping[str, Any]] | None = None,
@@ -115,7 +132,14 @@ def compare(
     probability:
         The model's predicted-probability columns (tested like predictions): one column or a
         list (a binary classifier's positive class), or a mapping class -> column for
-        several classes; the classes are kept in ``report.options``.
+        several classes; the classes are kept in ``report.options``. With ``target`` and a
+        prediction or probabilities, ``report.performance`` holds the model's performance on
+        each side: measured where the side has labels, estimated (CBPE) for a classifier's
+        current side without them, with concept drift when both have labels (see
+        ``docs/performance.md``).
+    labels, id_column:
+        Labels that arrived after the predictions: a file (any dataset input) holding
+        ``id_column`` and the ``target``, joined onto the current data by ``id_column``.
     thresholds:
         One threshold for every column, or per column (alpha for tests, the distance for
         distances). Default: each method's own.
@@ -248,8 +272,15 @@ def _compare(
     warnings: tuple[str, ...] = ()
     ref_side: Side
     cur_side: Side
-    ref_table = None
+    ref_table = cur_table = None
+    label_notes: tuple[str, ...] = ()
+    if (o.labels is None) != (o.id_column is None):
+        raise ConfigError("labels and id_column go together: the labels file and its id column")
+    if o.labels is not None and o.target is None:
+        raise ConfigError("labels: a labels file needs the target column (target=...)")
     if is_profile_input(reference) or is_profile_input(current):
+        if o.labels is not None:
+            raise ConfigError("labels: late labels are joined onto raw current data, not a profile")
         if model is not None:
             raise ConfigError(
                 "model: permutation importance needs the raw reference data, not a profile; "
@@ -263,9 +294,17 @@ def _compare(
     else:
         ref, cur = _read_both(reference, current, encodings, o.delimiter)
         warnings = ref.warnings + cur.warnings
+        if o.labels is not None and o.id_column is not None and o.target is not None:
+            cur, label_notes = _with_labels(
+                cur,
+                o.labels,
+                o.id_column,
+                o.target,
+                read=partial(read_dataset, encoding=encodings[1], delimiter=o.delimiter),
+            )
         ref_side, cur_side = TableSide(ref), TableSide(cur)
         ref_source, cur_source = Source(ref.n_rows, ref.source), Source(cur.n_rows, cur.source)
-        ref_table = ref.table
+        ref_table, cur_table = ref.table, cur.table
     plans, issues = plan_columns(ref_side, cur_side, o)
     clock = time_column(plans)
     evaluation = Settings(
@@ -312,7 +351,11 @@ def _compare(
     recorded = o.to_dict()
     if model is not None:
         recorded["importance"] = "model"
+    performance = measure_performance(ref_table, cur_table, o)
+    if performance is not None and label_notes:
+        performance = replace(performance, notes=label_notes + performance.notes)
     return DriftReport(
+        performance=performance,
         options=recorded,
         reference=ref_source,
         current=cur_source,

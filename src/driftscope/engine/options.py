@@ -104,6 +104,8 @@ class CompareOptions:
     target: str | None = None
     prediction: str | Sequence[str] | None = None
     probability: str | Sequence[str] | Mapping[str, str] | None = None
+    labels: str | Path | None = None
+    id_column: str | None = None
     thresholds: float | Mapping[str, float] | None = None
     columns: Sequence[str] | None = None
     method_params: Mapping[str, Mapping[str, Any]] | None = None
