@@ -48,3 +48,12 @@ def test_demo_writes_reports_and_finds_the_planted_drift(tmp_path, capsys):
     assert roles["default_probability"] == "prediction"
     assert "What changed:" in out
     assert "annual_income" in out
+    # late labels: the production file has no outcomes, labels.csv 60% of them
+    assert (out_dir / "labels.csv").is_file()
+    perf = data["performance"]
+    assert perf["task"] == "binary_classification"
+    assert perf["rows"] == {"reference": DEFAULT_ROWS, "current": int(DEFAULT_ROWS * 0.6)}
+    assert 0.6 < perf["current"]["roc_auc"]["value"] < 0.9
+    assert perf["concept"]["changed"] is False  # only the inputs moved
+    assert not any(q["column"] == "defaulted" for q in data["quality"])
+    assert "Model performance (binary classification)" in out

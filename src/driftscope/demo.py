@@ -9,6 +9,12 @@ What changes in production (and what the report should find):
 - ``loan_purpose`` gets a new category, ``bnpl_refinance``;
 - ``default_probability``, the model's output, follows the inputs.
 Every other column is drawn from the same distribution in both periods.
+
+Outcomes (``defaulted``) come late: the production file holds none, and ``labels.csv`` holds
+those of its earliest :data:`LABELLED_SHARE` of applications, joined on ``applicant_id``. The
+report measures the model's performance on both periods (production on the labelled rows),
+estimates it without labels (CBPE) and checks that the relation between the inputs and the
+outcome did not change (it did not: only the inputs moved).
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ CHANNELS = ("branch", "web", "mobile", "broker")
 
 DEFAULT_ROWS = 20_000
 """Applications per period: enough for every planted change to show, quick to build."""
+LABELLED_SHARE = 0.6
+"""The share of production applications whose outcome is known when the demo runs."""
 DEFAULT_SEED = 7
 """The random seed of the demo's data: the same seed, the same data and report."""
 MIN_ROWS = 100
@@ -144,6 +152,7 @@ def run_demo(
 ) -> None:
     """Build the scenario, compare the periods, write the data and both reports, say what
     was found."""
+    import pyarrow.csv as pa_csv
     import pyarrow.parquet as pq
 
     from driftscope.engine.compare import compare
@@ -154,10 +163,18 @@ def run_demo(
     reference, current = credit_scenario(rows, seed)
     ref_path = output_dir / "reference.parquet"
     cur_path = output_dir / "current.parquet"
+    labels_path = output_dir / "labels.csv"
     pq.write_table(reference, ref_path)
-    pq.write_table(current, cur_path)
+    pq.write_table(current.drop_columns(["defaulted"]), cur_path)
+    known = current.select(["applicant_id", "defaulted"]).slice(0, int(rows * LABELLED_SHARE))
+    pa_csv.write_csv(known, labels_path)
     report = compare(
-        str(ref_path), str(cur_path), target="defaulted", prediction="default_probability"
+        str(ref_path),
+        str(cur_path),
+        target="defaulted",
+        probability="default_probability",
+        labels=str(labels_path),
+        id_column="applicant_id",
     )
     html = report.save_html(output_dir / "report.html")
     js = report.save_json(output_dir / "report.json")
@@ -174,5 +191,6 @@ def run_demo(
     out.write(f"HTML report: {html.resolve()}\nJSON report: {js.resolve()}\n")
     out.write(
         f"Try it on the data yourself: driftscope report {ref_path} {cur_path} "
-        "--target defaulted --prediction default_probability --fail-on drift\n"
+        f"--target defaulted --probability default_probability --labels {labels_path} "
+        "--id applicant_id --fail-on drift\n"
     )

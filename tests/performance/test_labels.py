@@ -34,6 +34,15 @@ def test_the_join_is_a_lookup(current_ids, label_ids):
     assert joined.unmatched_labels == len(set(label_ids) - set(current_ids))
 
 
+def test_dictionary_encoded_ids_match_plain_ones():
+    # Parquet hands strings back dictionary-encoded; a CSV of labels holds them plain
+    ids = pa.array(["a1", "a2", "a3"]).dictionary_encode()
+    cur = pa.table({"id": ids})
+    labels = pa.table({"id": ["a3", "a1"], "y": [1, 0]})
+    joined = join_labels(cur, labels, id_column="id", target="y", source="l")
+    assert joined.table.column("y").to_pylist() == [0, None, 1]
+
+
 def test_ids_of_another_width_are_cast():
     cur = pa.table({"id": pa.array([1, 2], pa.int64())})
     labels = pa.table({"id": pa.array([2], pa.int32()), "y": [1]})
