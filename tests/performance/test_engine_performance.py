@@ -159,3 +159,27 @@ def test_a_regression_without_current_labels_says_it_is_not_estimated_yet():
     assert perf is not None
     assert perf.current == {}
     assert any("estimated only for classifiers" in note for note in perf.notes)
+
+
+def test_a_prediction_of_probabilities_is_not_taken_for_classes():
+    # a score column given as the prediction: its values are not the target's classes, so
+    # nothing is measured from them and the notes say where such a column goes
+    rng = np.random.default_rng(17)
+    tables = []
+    for _ in range(2):
+        score = rng.uniform(size=5_000)
+        tables.append(pa.table({"y": rng.uniform(size=5_000) < score, "score": score}))
+    perf = measure_performance(*tables, CompareOptions(target="y", prediction="score"))
+    assert perf is not None
+    assert perf.classes == ("False", "True")
+    assert perf.reference == {}
+    assert any("probability=" in note for note in perf.notes)
+
+
+def test_too_many_classes_are_said_not_measured():
+    labels = [f"c{i}" for i in range(150)] * 4
+    table = pa.table({"y": labels, "yhat": labels})
+    perf = measure_performance(table, table, CompareOptions(target="y", prediction="yhat"))
+    assert perf is not None
+    assert perf.reference == {}
+    assert any("150 classes" in note for note in perf.notes)

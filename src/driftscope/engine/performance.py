@@ -36,6 +36,9 @@ from driftscope.result import ConceptDrift, ConceptGap, MetricValue, Performance
 
 CONCEPT_ALPHA = 0.05
 """The calibration test's level for ``concept.changed``."""
+MAX_MEASURED_CLASSES = 100
+"""Most classes a classifier's performance is measured over (each metric keeps a row per
+class and row)."""
 MAX_CLASSES = 20
 """A target with more distinct numbers than this, predicted without probabilities, is a
 regression target."""
@@ -87,6 +90,12 @@ def measure_performance(
     classes = (
         _Classes(()) if task == "regression" else _classes(sides, target, prediction, probabilities)
     )
+    if len(classes.names) > MAX_MEASURED_CLASSES:
+        notes.append(
+            f"the target {target!r} holds {len(classes.names):,} classes, more than the "
+            f"{MAX_MEASURED_CLASSES} a classifier's performance is measured over"
+        )
+        return Performance(task=task, classes=(), notes=tuple(notes))
     measured: dict[str, dict[str, MetricValue]] = {"reference": {}, "current": {}}
     rows = {"reference": 0, "current": 0}
     encoded: dict[str, _Labelled] = {}
@@ -158,7 +167,13 @@ def _encode(
     probs = _probability_matrix(table, probabilities, classes, side)
     guess = None
     if prediction is not None:
-        guess, _ = classes.codes(table.column(prediction))
+        guess, strange = classes.codes(table.column(prediction))
+        if strange:
+            notes.append(
+                f"{side}: {strange} prediction(s) in {prediction!r} are not one of the "
+                "target's classes and were left out; a column of probabilities goes in "
+                "probability=... (--probability)"
+            )
         keep &= guess >= 0
     return _Labelled(
         None if labels is None else labels[keep],
@@ -309,15 +324,22 @@ class _Classes:
     positive: str | None = None
 
     def codes(self, column: pa.ChunkedArray) -> tuple[NDArray[np.int64], int]:
-        """Class codes of a label column (-1 where the label is not a class), and how many
-        labels are not."""
-        labels = [_label(v) for v in column.to_pylist()]
-        if self.positive is not None:
-            codes = np.array([int(v == self.positive) for v in labels], dtype=np.int64)
-            return codes, 0
+        """Class codes of a label column (-1 where the label is not a class, or missing),
+        and how many present labels are not a class."""
+        column = column.combine_chunks()
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        uniques = pc.unique(column.drop_null())
         index = {name: i for i, name in enumerate(self.names)}
-        codes = np.array([index.get(v, -1) for v in labels], dtype=np.int64)
-        return codes, int(np.count_nonzero(codes < 0))
+        if self.positive is not None:
+            lookup = [int(_label(v) == self.positive) for v in uniques.to_pylist()]
+        else:
+            lookup = [index.get(_label(v), -1) for v in uniques.to_pylist()]
+        mapping = np.array([*lookup, -1], dtype=np.int64)  # the last: a missing label
+        where = pc.index_in(column, value_set=uniques).fill_null(len(lookup))
+        codes = mapping[np.asarray(where.to_numpy(zero_copy_only=False), dtype=np.int64)]
+        unknown = int(np.count_nonzero(codes < 0)) - column.null_count
+        return codes, unknown
 
 
 def _label(value: Any) -> str:
@@ -333,15 +355,14 @@ def _classes(
     prediction: str | None,
     probabilities: dict[str, str | None],
 ) -> _Classes:
-    """The classes: the probability columns' (one per class), else the labels seen in the
-    target and prediction, sorted (a binary model's positive class last)."""
+    """The classes: the probability columns' (one per class), else the labels the target
+    holds on either side, sorted (a binary model's positive class last)."""
+    del prediction  # a prediction that is not one of the target's labels is not a class
     if len(probabilities) > 1:
         return _Classes(tuple(str(c) for c in probabilities.values()))
     seen: set[Any] = set()
     for table in sides.values():
-        for name in (target, prediction):
-            if name is not None:
-                seen.update(table.column(name).drop_null().to_pylist())
+        seen.update(pc.unique(table.column(target).drop_null()).to_pylist())
     try:
         ordered = sorted(seen)
     except TypeError:  # mixed types: by their text
