@@ -78,3 +78,22 @@ def test_labels_without_an_id_column_is_one_line(tmp_path, capsys):
     assert code == 2
     assert err.strip().count("\n") == 0
     assert "labels and id_column go together" in err
+
+
+def test_performance_keeps_pandas_out_of_the_process(tmp_path):
+    import subprocess
+    import sys
+
+    paths = _write(tmp_path, seed=2)
+    script = (
+        "import sys\n"
+        "from driftscope.cli import main\n"
+        f"code = main(['report', {str(paths['ref'])!r}, {str(paths['cur'])!r}, '--target', "
+        f"'y', '--probability', 'score', '--labels', {str(paths['labels'])!r}, '--id', 'rid', "
+        f"'--json', {str(tmp_path / 'r.json')!r}])\n"
+        "print(code, 'pandas' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], check=False, capture_output=True, text=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "0 False", result.stdout + result.stderr

@@ -21,6 +21,7 @@ from driftscope.engine.rows import effect_of, run_also, share, untested
 from driftscope.engine.settings import Settings
 from driftscope.engine.summary import category_distribution, category_stats
 from driftscope.io import CategoryCounts
+from driftscope.io._numpy import to_numpy, valid_mask
 from driftscope.result import ColumnResult, Summary
 from driftscope.stats import get as get_method
 
@@ -128,5 +129,9 @@ def agreement(data: pa.ChunkedArray, order: NDArray[np.intp] | None) -> float | 
     """A category column's lag-1 autocorrelation in time order (``order``: its rows in time
     order; None: as they are), from its values' codes (missing values left out)."""
     codes = pc.dictionary_encode(data.combine_chunks()).indices
-    values = np.asarray(codes.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    # through the buffers: pyarrow's own conversions import pandas (a second) to look for it
+    values = to_numpy(codes).astype(np.int64)
+    valid = valid_mask(codes)
+    if valid is not None:
+        values[~valid] = -1
     return lag1_agreement(values if order is None else values[order[:MAX_ROWS]])

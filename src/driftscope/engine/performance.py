@@ -23,6 +23,8 @@ from numpy.typing import NDArray
 
 from driftscope.engine.options import CompareOptions
 from driftscope.errors import InputError
+from driftscope.io import numeric_values
+from driftscope.io._numpy import from_numpy, to_numpy, valid_mask
 from driftscope.performance import classification_performance, regression_performance
 from driftscope.performance.concept import (
     calibration_test,
@@ -179,7 +181,7 @@ def _encode(
         None if labels is None else labels[keep],
         None if probs is None else probs[keep],
         None if guess is None else guess[keep],
-        table.filter(pa.array(keep)),
+        table.filter(from_numpy(keep)),
     )
 
 
@@ -291,8 +293,7 @@ def _is_number(table: pa.Table, name: str) -> bool:
 
 
 def _numbers(table: pa.Table, name: str) -> NDArray[np.float64]:
-    column = table.column(name).cast(pa.float64())
-    return np.asarray(column.fill_null(float("nan")).to_numpy(), dtype=np.float64)
+    return np.asarray(numeric_values(table.column(name), name=name), dtype=np.float64)
 
 
 def _prediction(options: CompareOptions) -> str | None:
@@ -336,8 +337,13 @@ class _Classes:
         else:
             lookup = [index.get(_label(v), -1) for v in uniques.to_pylist()]
         mapping = np.array([*lookup, -1], dtype=np.int64)  # the last: a missing label
-        where = pc.index_in(column, value_set=uniques).fill_null(len(lookup))
-        codes = mapping[np.asarray(where.to_numpy(zero_copy_only=False), dtype=np.int64)]
+        where = pc.index_in(column, value_set=uniques)
+        # through the buffers: pyarrow's own conversions import pandas to look for it
+        found = to_numpy(where).astype(np.int64)
+        valid = valid_mask(where)
+        if valid is not None:
+            found[~valid] = len(lookup)
+        codes = mapping[found]
         unknown = int(np.count_nonzero(codes < 0)) - column.null_count
         return codes, unknown
 
@@ -421,7 +427,7 @@ def _floats(table: pa.Table, name: str, side: str) -> NDArray[np.float64]:
     column = table.column(name)
     if not (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
         raise InputError(f"performance: column {name!r} ({side}) holds {column.type}, not numbers")
-    values = np.asarray(column.to_numpy(), dtype=np.float64)
+    values = np.array(numeric_values(column, name=name), dtype=np.float64)  # writable
     if not np.isfinite(values).all():
         row = int(np.argmax(~np.isfinite(values)))
         raise InputError(f"performance: column {name!r} ({side}) row {row} is not finite")
