@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from _proc import RevCode, Run, Series, rev_code, run_process
+from _proc import RevCode, Run, Series, driftscope_exe, rev_code, run_process
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -69,17 +68,6 @@ def drifted_from_report(run: Run, out: Path) -> set[str] | None:
         return {c["name"] for c in report["columns"] if c.get("drifted")}
     except (OSError, ValueError, KeyError, TypeError):
         return None
-
-
-def driftscope_exe() -> str | None:
-    """The installed console script, preferring the one beside this interpreter.
-
-    The interpreter's own bin/ avoids version-manager shims (pyenv's adds ~0.1 s per call).
-    """
-    beside = Path(sys.executable).with_name("driftscope")
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return str(beside)
-    return shutil.which("driftscope")
 
 
 def venv_python(peers_dir: Path, name: str) -> Path | None:

@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-from _proc import Run, Series, rev_code, run_process, src_changes
+from _proc import Run, Series, driftscope_exe, rev_code, run_process, src_changes
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -200,14 +200,6 @@ class Contender:
     # Slow: runs --heavy-repeat times from N >= 10M, and only while projected under budget.
     peer: bool = False
     unavailable: str | None = None
-
-
-def driftscope_exe() -> str | None:
-    """The installed console script, preferring the one beside this interpreter."""
-    beside = Path(sys.executable).with_name("driftscope")
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return str(beside)
-    return shutil.which("driftscope")
 
 
 def make_contenders(args: argparse.Namespace, work: Path) -> list[Contender]:

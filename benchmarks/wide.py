@@ -21,7 +21,6 @@ import argparse
 import cProfile
 import os
 import platform
-import shutil
 import sys
 import tempfile
 import time
@@ -32,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
-from _proc import Series, rev_code, run_process, src_changes
+from _proc import Series, driftscope_exe, rev_code, run_process, src_changes
 
 # Blocks of 64 MiB on one thread, as driftscope reads a wide file: with Arrow's defaults
 # (1 MiB blocks, threads) reading these two files takes about 60 s instead of 5.
@@ -94,14 +93,6 @@ class Contender:
     argv: Callable[[Path, Path, Path], list[str]]
     env: dict[str, str] = field(default_factory=dict)
     unavailable: str | None = None
-
-
-def driftscope_exe() -> str | None:
-    """The installed console script, preferring the one beside this interpreter."""
-    beside = Path(sys.executable).with_name("driftscope")
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return str(beside)
-    return shutil.which("driftscope")
 
 
 def make_contenders(args: argparse.Namespace, work: Path) -> list[Contender]:
