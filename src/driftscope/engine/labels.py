@@ -73,10 +73,10 @@ def join_labels(
     unmatched = int(len(keys) - (pc.sum(matched.cast(pa.int64())).as_py() or 0))
     notes = []
     if unmatched:
-        notes.append(f"{source}: {unmatched} label(s) for ids not in the current data")
+        notes.append(f"{source}: {unmatched:,} label(s) for ids not in the current data")
     missing = current.num_rows - labelled
     if missing:
-        notes.append(f"{source}: {missing} current row(s) have no label yet")
+        notes.append(f"{source}: {missing:,} current row(s) have no label yet")
     return Joined(table, labelled, unmatched, tuple(notes))
 
 

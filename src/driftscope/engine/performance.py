@@ -105,7 +105,7 @@ def measure_performance(
         kept, dropped = _complete(table, [target, *outputs])
         rows[side] = kept.num_rows
         if dropped:
-            notes.append(f"{side}: {dropped} row(s) without the target or an output left out")
+            notes.append(f"{side}: {dropped:,} row(s) without the target or an output left out")
         if kept.num_rows == 0:
             notes.append(f"{side}: no row has both the target and the outputs")
             continue
@@ -220,7 +220,7 @@ def _estimate(
         return {}
     kept, dropped = _complete(table, table.column_names)
     if dropped:
-        notes.append(f"current: {dropped} row(s) without an output left out")
+        notes.append(f"current: {dropped:,} row(s) without an output left out")
     current = _encode(kept, None, prediction, probabilities, classes, "current", notes)
     if current.probabilities is None or current.probabilities.shape[0] == 0:
         return {}
