@@ -150,15 +150,23 @@ def test_a_binary_model_given_a_column_per_class_is_measured_as_binary():
     assert estimated.current["roc_auc"].estimated
 
 
-def test_a_regression_without_current_labels_says_it_is_not_estimated_yet():
+def test_a_regression_without_current_labels_is_estimated_from_its_inputs():
+    # the model's error grows with |x|; the current rows sit where it is larger
     rng = np.random.default_rng(16)
-    y = rng.normal(size=500)
-    ref = pa.table({"y": y, "yhat": y + rng.normal(size=500)})
-    cur = pa.table({"yhat": rng.normal(size=500)})
+    x = rng.normal(size=8_000)
+    y = x + rng.normal(0, 0.3 + np.abs(x))
+    ref = pa.table({"x": x, "y": y, "yhat": x})
+    xc = rng.normal(1.5, 1.0, 4_000)
+    yc = xc + rng.normal(0, 0.3 + np.abs(xc))
+    cur = pa.table({"x": xc, "yhat": xc})
     perf = measure_performance(ref, cur, CompareOptions(target="y", prediction="yhat"))
     assert perf is not None
-    assert perf.current == {}
-    assert any("estimated only for classifiers" in note for note in perf.notes)
+    mae = perf.current["mae"]
+    assert mae.estimated
+    realised = float(np.mean(np.abs(yc - xc)))
+    assert abs(mae.value - realised) < 0.05 * realised
+    assert perf.reference["mae"].value < 0.8 * realised  # the shift made it worse
+    assert any("DLE" in note for note in perf.notes)
 
 
 def test_a_prediction_of_probabilities_is_not_taken_for_classes():
@@ -183,3 +191,17 @@ def test_too_many_classes_are_said_not_measured():
     assert perf is not None
     assert perf.reference == {}
     assert any("150 classes" in note for note in perf.notes)
+
+
+def test_without_scikit_learn_a_regression_is_not_estimated_and_says_why(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sklearn.ensemble", None)  # as if not installed
+    rng = np.random.default_rng(18)
+    x = rng.normal(size=500)
+    ref = pa.table({"x": x, "y": x + rng.normal(size=500), "yhat": x})
+    cur = pa.table({"x": rng.normal(size=300), "yhat": rng.normal(size=300)})
+    perf = measure_performance(ref, cur, CompareOptions(target="y", prediction="yhat"))
+    assert perf is not None
+    assert perf.current == {}
+    assert any("pip install 'driftscope[ml]'" in note for note in perf.notes)

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from driftscope.engine.options import CompareOptions
-from driftscope.errors import InputError
+from driftscope.errors import ConfigError, InputError
 from driftscope.io import numeric_values
 from driftscope.io._numpy import from_numpy, to_numpy, valid_mask
 from driftscope.performance import classification_performance, regression_performance
@@ -34,6 +34,7 @@ from driftscope.performance.concept import (
 )
 from driftscope.performance.estimation import estimate_binary, estimate_multiclass
 from driftscope.performance.estimation.cbpe import fit_calibrator
+from driftscope.performance.estimation.dle import estimate_regression
 from driftscope.result import ConceptDrift, ConceptGap, MetricValue, Performance
 
 CONCEPT_ALPHA = 0.05
@@ -101,6 +102,7 @@ def measure_performance(
     measured: dict[str, dict[str, MetricValue]] = {"reference": {}, "current": {}}
     rows = {"reference": 0, "current": 0}
     encoded: dict[str, _Labelled] = {}
+    regressed: dict[str, pa.Table] = {}
     for side, table in sides.items():
         kept, dropped = _complete(table, [target, *outputs])
         rows[side] = kept.num_rows
@@ -113,10 +115,16 @@ def measure_performance(
             measured[side] = regression_performance(
                 _floats(kept, target, side), _floats(kept, prediction, side)
             )
+            regressed[side] = kept
             continue
         encoded[side] = _encode(kept, target, prediction, probabilities, classes, side, notes)
         measured[side] = _measure(encoded[side], classes, side)
-    if unlabelled is not None:
+    if unlabelled is not None and task == "regression" and prediction is not None:
+        measured["current"] = _estimate_regression(
+            unlabelled, regressed.get("reference"), target, prediction, options, notes
+        )
+        rows["current"] = 0
+    elif unlabelled is not None:
         measured["current"] = _estimate(
             unlabelled.select(outputs),
             encoded.get("reference"),
@@ -199,6 +207,58 @@ def _measure(side: _Labelled, classes: _Classes, name: str) -> dict[str, MetricV
         raise InputError(f"{exc} (the {name} data)") from None
 
 
+def _estimate_regression(
+    table: pa.Table,
+    reference: pa.Table | None,
+    target: str,
+    prediction: str,
+    options: CompareOptions,
+    notes: list[str],
+) -> dict[str, MetricValue]:
+    """A regression's current performance estimated without labels (DLE) from the numeric
+    inputs both sides hold, or nothing, with a note."""
+    if reference is None:
+        notes.append("the current data has no labels, and the reference none to estimate from")
+        return {}
+    kept, dropped = _complete(table, [prediction])
+    if dropped:
+        notes.append(f"current: {dropped:,} row(s) without a prediction left out")
+    if kept.num_rows == 0:
+        return {}
+    model = set(options.model_outputs()) | {target}
+    inputs = [
+        name
+        for name in reference.column_names
+        if name not in model
+        and name in kept.column_names
+        and _is_number(reference, name)
+        and _is_number(kept, name)
+    ]
+    try:
+        estimated = estimate_regression(
+            _matrix(reference, inputs),
+            _floats(reference, target, "reference"),
+            _floats(reference, prediction, "reference"),
+            _matrix(kept, inputs),
+            _floats(kept, prediction, "current"),
+        )
+    except ConfigError as exc:  # scikit-learn is not installed
+        notes.append(f"the current data has no labels: {exc}")
+        return {}
+    notes.append(
+        "the current data has no labels: its performance is estimated by a model of the "
+        f"loss learnt on the reference (DLE) from {len(inputs)} numeric input(s) and the "
+        "prediction"
+    )
+    return estimated
+
+
+def _matrix(table: pa.Table, names: list[str]) -> NDArray[np.float64]:
+    if not names:
+        return np.zeros((table.num_rows, 0))
+    return np.column_stack([_numbers(table, name) for name in names])
+
+
 def _estimate(
     table: pa.Table,
     reference: _Labelled | None,
@@ -208,11 +268,12 @@ def _estimate(
     classes: _Classes,
     notes: list[str],
 ) -> dict[str, MetricValue]:
-    """The current performance estimated without labels (CBPE), or nothing, with a note."""
+    """A classifier's current performance estimated without labels (CBPE), or nothing, with
+    a note."""
     if task == "regression" or not probabilities:
         notes.append(
-            "the current data has no labels: its performance is estimated only for "
-            "classifiers that give probabilities"
+            "the current data has no labels: a classifier's performance is estimated only "
+            "from its probabilities (probability=...)"
         )
         return {}
     if reference is None or reference.labels is None or reference.probabilities is None:
