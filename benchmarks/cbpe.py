@@ -14,36 +14,24 @@ shift at analysis row 30,000), on MAE per chunk of 6,000 rows.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
-import pyarrow.csv as pv
 from sklearn.metrics import roc_auc_score
 
 from driftscope.performance.estimation import estimate_binary, estimate_regression
+from driftscope.testing.datasets import LabelledShift, nannyml_set
 
 CHUNK = 5_000
 
 
-def _folder() -> Path | None:
-    spec = importlib.util.find_spec("nannyml")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    folder = Path(next(iter(spec.submodule_search_locations))) / "datasets" / "data"
-    return folder if (folder / "synthetic_car_loan_reference.csv").is_file() else None
-
-
 def main() -> int:
-    folder = _folder()
-    if folder is None:
+    data, regression = nannyml_set("car_loan"), nannyml_set("regression")
+    if data is None or regression is None:
         print("NannyML's data files are not installed: pip install --no-deps nannyml==0.13.0")
         return 2
-    ref = pv.read_csv(folder / "synthetic_car_loan_reference.csv")
-    analysis = pv.read_csv(folder / "synthetic_car_loan_analysis.csv")
-    target = pv.read_csv(folder / "synthetic_car_loan_analysis_target.csv")
+    ref, analysis, target = data.reference, data.analysis, data.labels
     ref_labels = np.asarray(ref.column("repaid"), dtype=np.int64)
     ref_scores = np.asarray(ref.column("y_pred_proba"))
     scores = np.asarray(analysis.column("y_pred_proba"))
@@ -76,15 +64,13 @@ def main() -> int:
         f"{elapsed:.1f} s for {len(errors)} estimates with intervals. NannyML's own CBPE "
         "needs its full dependencies in an environment of its own and is not run here."
     )
-    dle(folder)
+    dle(regression)
     return 0
 
 
-def dle(folder: Path) -> None:
+def dle(data: LabelledShift) -> None:
     """DLE's estimated MAE per chunk of NannyML's regression analysis data."""
-    ref = pv.read_csv(folder / "regression_synthetic_reference.csv")
-    analysis = pv.read_csv(folder / "regression_synthetic_analysis.csv")
-    target = pv.read_csv(folder / "regression_synthetic_analysis_targets.csv")
+    ref, analysis, target = data.reference, data.analysis, data.labels
     names = ["car_age", "km_driven", "price_new", "accident_count", "door_count"]
     x_ref = np.column_stack([np.asarray(ref.column(n)) for n in names])
     x_cur = np.column_stack([np.asarray(analysis.column(n)) for n in names])

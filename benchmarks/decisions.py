@@ -16,15 +16,14 @@ from __future__ import annotations
 import argparse
 import math
 import platform
-import subprocess
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import scipy.stats as sps
+from _proc import short_rev, src_changes
 from scipy.signal import lfilter
 
 import driftscope
@@ -271,25 +270,8 @@ SCENARIOS = [
 
 
 def _commit() -> str:
-    root = Path(__file__).resolve().parent.parent
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            check=False,
-            cwd=root,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no", "src"],
-            check=False,
-            cwd=root,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-    except OSError:
-        return "unknown"
-    return head + (" with uncommitted changes under src/" if dirty else "")
+    head = short_rev("HEAD") or "unknown"
+    return head + (" with uncommitted changes under src/" if src_changes("HEAD") else "")
 
 
 def _rate(hits: int, runs: int) -> str:

@@ -3,11 +3,7 @@ inputs shift, and departs from it when the labels' relation to the scores change
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
-import pyarrow.csv as pv
 import pytest
 from sklearn.metrics import roc_auc_score
 
@@ -19,6 +15,7 @@ from driftscope.performance.estimation import (
     estimate_regression,
 )
 from driftscope.performance.estimation.cbpe import fit_calibrator
+from driftscope.testing.datasets import nannyml_folder, nannyml_set
 
 
 def _calibrated(rng: np.random.Generator, scores: np.ndarray) -> np.ndarray:
@@ -91,26 +88,16 @@ def test_one_class_in_the_reference_cannot_be_calibrated():
         estimate_binary(np.ones(10, dtype=np.int64), np.full(10, 0.9), np.full(5, 0.5))
 
 
-def _car_loan() -> Path | None:
-    spec = importlib.util.find_spec("nannyml")  # finds the files without importing nannyml
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    folder = Path(next(iter(spec.submodule_search_locations))) / "datasets" / "data"
-    return folder if (folder / "synthetic_car_loan_reference.csv").is_file() else None
-
-
-@pytest.mark.skipif(_car_loan() is None, reason="NannyML's data files are not installed")
+@pytest.mark.skipif(nannyml_folder() is None, reason="NannyML's data files are not installed")
 def test_on_nannymls_car_loan_data_the_estimate_follows_the_fall_after_the_shift():
     # The data NannyML's wheel ships (.ci/run installs the wheel without its dependencies,
     # for the files): a covariate shift from analysis row 25,000, after which the realised
     # ROC AUC falls by about 0.011. Per chunk of 5,000 rows the estimate must be within 0.01
     # of the realised AUC, and its mean absolute error at most half the naive estimate's
     # (the reference's AUC for every chunk).
-    folder = _car_loan()
-    assert folder is not None
-    ref = pv.read_csv(folder / "synthetic_car_loan_reference.csv")
-    analysis = pv.read_csv(folder / "synthetic_car_loan_analysis.csv")
-    target = pv.read_csv(folder / "synthetic_car_loan_analysis_target.csv")
+    data = nannyml_set("car_loan")
+    assert data is not None
+    ref, analysis, target = data.reference, data.analysis, data.labels
     assert analysis.column("id").equals(target.column("id"))
     ref_labels = np.asarray(ref.column("repaid"), dtype=np.int64)
     ref_scores = np.asarray(ref.column("y_pred_proba"))
@@ -160,16 +147,14 @@ def test_a_multiclass_estimate_follows_the_realised_performance_under_covariate_
     assert abs(estimate["accuracy"].value - realised["accuracy"].value) < 0.01
 
 
-@pytest.mark.skipif(_car_loan() is None, reason="NannyML's data files are not installed")
+@pytest.mark.skipif(nannyml_folder() is None, reason="NannyML's data files are not installed")
 def test_dle_on_nannymls_regression_data_follows_the_shift():
     # NannyML's synthetic regression data (same wheel): a shift at analysis row 30,000 after
     # which the realised MAE falls from about 850 to about 700. Per chunk of 6,000 rows the
     # estimated MAE must beat the naive estimate (the reference's MAE) by a factor 3.
-    folder = _car_loan()
-    assert folder is not None
-    ref = pv.read_csv(folder / "regression_synthetic_reference.csv")
-    analysis = pv.read_csv(folder / "regression_synthetic_analysis.csv")
-    target = pv.read_csv(folder / "regression_synthetic_analysis_targets.csv")
+    data = nannyml_set("regression")
+    assert data is not None
+    ref, analysis, target = data.reference, data.analysis, data.labels
     names = ["car_age", "km_driven", "price_new", "accident_count", "door_count"]
 
     def inputs(table):

@@ -21,7 +21,7 @@ from driftscope.engine.rows import effect_of, run_also, share, untested
 from driftscope.engine.settings import Settings
 from driftscope.engine.summary import category_distribution, category_stats
 from driftscope.io import CategoryCounts
-from driftscope.io._numpy import to_numpy, valid_mask
+from driftscope.io._numpy import from_numpy, to_numpy, valid_mask
 from driftscope.result import ColumnResult, Summary
 from driftscope.stats import get as get_method
 
@@ -127,11 +127,17 @@ def counts_row(
 
 def agreement(data: pa.ChunkedArray, order: NDArray[np.intp] | None) -> float | None:
     """A category column's lag-1 autocorrelation in time order (``order``: its rows in time
-    order; None: as they are), from its values' codes (missing values left out)."""
-    codes = pc.dictionary_encode(data.combine_chunks()).indices
+    order; None: as they are), from its values' codes (missing values left out). Only the
+    first :data:`MAX_ROWS` rows in that order are encoded: the estimate reads no more."""
+    first = (
+        data.slice(0, MAX_ROWS)
+        if order is None
+        else data.take(from_numpy(order[:MAX_ROWS].astype(np.int64)))
+    )
+    codes = pc.dictionary_encode(first.combine_chunks()).indices
     # through the buffers: pyarrow's own conversions import pandas (a second) to look for it
     values = to_numpy(codes).astype(np.int64)
     valid = valid_mask(codes)
     if valid is not None:
         values[~valid] = -1
-    return lag1_agreement(values if order is None else values[order[:MAX_ROWS]])
+    return lag1_agreement(values)

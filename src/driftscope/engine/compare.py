@@ -61,20 +61,6 @@ def _with_labels(
     return replace(current, table=joined.table), joined.notes
 
 
-def _late_labels_expected(
-    findings: list[QualityIssue], options: CompareOptions
-) -> list[QualityIssue]:
-    """Findings without the target's missing-value rise when its labels come late: rows not
-    labelled yet are counted in the performance notes, not a data-quality problem."""
-    if options.labels is None:
-        return findings
-    return [
-        q
-        for q in findings
-        if not (q.column == options.target and q.check == "missing_share_increase")
-    ]
-
-
 def _read_both(
     reference: Any, current: Any, encodings: tuple[str, str], delimiter: str | None
 ) -> tuple[Dataset, Dataset]:
@@ -380,7 +366,7 @@ def _compare(
         quality=tuple(
             [QualityIssue(None, "encoding_mismatch", "warning", text) for text in warnings]
             + issues
-            + _late_labels_expected(column_findings(results), o)
+            + column_findings(results, late_labels=o.target if o.labels else None)
             + autocorrelation_findings(results, corrected=o.effective_sample_size, clock=clock)
         ),
     )

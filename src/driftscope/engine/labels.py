@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from driftscope.errors import InputError
+from driftscope.io._arrow import decoded
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +51,14 @@ def join_labels(
             f"{source}: the current data already has the target {target!r}; give labels "
             "either in the current data or in a labels file"
         )
-    keys = _decoded(labels.column(id_column))
+    keys = decoded(labels.column(id_column))
     if keys.null_count:
         raise InputError(f"{source}: {keys.null_count} label row(s) have no {id_column!r}")
     if pc.count_distinct(keys).as_py() != labels.num_rows:
         counts = pc.value_counts(keys.combine_chunks())
         twice = next(v["values"] for v in counts.to_pylist() if v["counts"] > 1)
         raise InputError(f"{source}: id {twice!r} has more than one label")
-    ids = _decoded(current.column(id_column))
+    ids = decoded(current.column(id_column))
     if not ids.type.equals(keys.type):
         try:
             keys = keys.cast(ids.type)
@@ -78,10 +79,3 @@ def join_labels(
     if missing:
         notes.append(f"{source}: {missing:,} current row(s) have no label yet")
     return Joined(table, labelled, unmatched, tuple(notes))
-
-
-def _decoded(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """A dictionary-encoded column (as Parquet stores strings) as its plain values."""
-    if pa.types.is_dictionary(column.type):
-        return column.cast(column.type.value_type)
-    return column

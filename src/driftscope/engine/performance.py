@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 from driftscope.engine.options import CompareOptions
 from driftscope.errors import ConfigError, InputError
 from driftscope.io import numeric_values
+from driftscope.io._arrow import decoded
 from driftscope.io._numpy import from_numpy, to_numpy, valid_mask
 from driftscope.performance import classification_performance, regression_performance
 from driftscope.performance.concept import (
@@ -388,9 +389,7 @@ class _Classes:
     def codes(self, column: pa.ChunkedArray) -> tuple[NDArray[np.int64], int]:
         """Class codes of a label column (-1 where the label is not a class, or missing),
         and how many present labels are not a class."""
-        column = column.combine_chunks()
-        if pa.types.is_dictionary(column.type):
-            column = column.cast(column.type.value_type)
+        column = decoded(column.combine_chunks())
         uniques = pc.unique(column.drop_null())
         index = {name: i for i, name in enumerate(self.names)}
         if self.positive is not None:
@@ -486,7 +485,7 @@ def _probability_matrix(
 
 def _floats(table: pa.Table, name: str, side: str) -> NDArray[np.float64]:
     column = table.column(name)
-    if not (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
+    if not _is_number(table, name):
         raise InputError(f"performance: column {name!r} ({side}) holds {column.type}, not numbers")
     values = np.array(numeric_values(column, name=name), dtype=np.float64)  # writable
     if not np.isfinite(values).all():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
@@ -9,6 +11,8 @@ import pyarrow.compute as pc
 
 from driftscope.errors import SchemaError
 from driftscope.io._numpy import from_numpy
+
+ChunkedOrArray = TypeVar("ChunkedOrArray", pa.ChunkedArray, pa.Array)
 
 
 def as_chunked(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
@@ -122,11 +126,17 @@ def sample_positions(length: int, size: int) -> npt.NDArray[np.int64]:
     return np.linspace(0, length - 1, size).astype(np.int64)
 
 
+def decoded(column: ChunkedOrArray) -> ChunkedOrArray:
+    """A dictionary-encoded column (as Parquet hands strings back) as its plain values; any
+    other column as it is."""
+    if pa.types.is_dictionary(column.type):
+        return column.cast(column.type.value_type)
+    return column
+
+
 def sample_values(column: pa.ChunkedArray, size: int) -> pa.Array:
     """Up to ``size`` non-null values taken at evenly spaced rows, dictionaries decoded."""
-    taken = column.take(from_numpy(sample_positions(len(column), size)))
-    if pa.types.is_dictionary(taken.type):
-        taken = taken.cast(taken.type.value_type)
+    taken = decoded(column.take(from_numpy(sample_positions(len(column), size))))
     combined = taken.combine_chunks() if isinstance(taken, pa.ChunkedArray) else taken
     return combined.drop_null()
 
