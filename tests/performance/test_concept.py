@@ -64,3 +64,19 @@ def test_no_current_labels_means_no_concept_section():
     perf = measure_performance(_side(rng, 2_000), cur, OPTIONS)
     assert perf is not None
     assert perf.concept is None
+
+
+def test_only_the_reports_features_are_searched_for_a_moved_relation():
+    # an id column is numeric but no model input: compare passes the report's features
+    import driftscope
+
+    rng = np.random.default_rng(3)
+    ref, cur = _side(rng, 4_000), _side(rng, 4_000, flipped_b=True)
+    ref = ref.append_column("row_id", pa.array(np.arange(4_000)))
+    cur = cur.append_column("row_id", pa.array(np.arange(4_000)))
+    report = driftscope.compare(ref, cur, target="y", probability="score", schema={"row_id": "id"})
+    concept = report.performance.concept
+    assert concept is not None
+    names = {f.name for f in concept.features}
+    assert "row_id" not in names
+    assert {"a", "b", "c"} <= names

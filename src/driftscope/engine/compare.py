@@ -351,7 +351,7 @@ def _compare(
     recorded = o.to_dict()
     if model is not None:
         recorded["importance"] = "model"
-    performance = measure_performance(ref_table, cur_table, o)
+    performance = measure_performance(ref_table, cur_table, o, features)
     if performance is not None and label_notes:
         performance = replace(performance, notes=label_notes + performance.notes)
     return DriftReport(

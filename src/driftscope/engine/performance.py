@@ -12,7 +12,7 @@ and counted in the notes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,11 +61,16 @@ class _Labelled:
 
 
 def measure_performance(
-    reference: pa.Table | None, current: pa.Table | None, options: CompareOptions
+    reference: pa.Table | None,
+    current: pa.Table | None,
+    options: CompareOptions,
+    features: Sequence[str] | None = None,
 ) -> Performance | None:
     """The report's ``performance`` section, or None when no target and model output are
     given (or the sides are profiles, which keep no rows). A current side without labels is
-    estimated (CBPE) when the model gives probabilities and the reference has labels."""
+    estimated (CBPE) when the model gives probabilities and the reference has labels.
+    ``features``: the model's input columns (the report's features; None: every column but
+    the target and the outputs), which DLE and the concept-drift test read."""
     target = options.target
     probabilities = options.probability_classes()
     prediction = _prediction(options)
@@ -120,9 +125,10 @@ def measure_performance(
             continue
         encoded[side] = _encode(kept, target, prediction, probabilities, classes, side, notes)
         measured[side] = _measure(encoded[side], classes, side)
+    excluded = {target, *options.model_outputs()}
     if unlabelled is not None and task == "regression" and prediction is not None:
         measured["current"] = _estimate_regression(
-            unlabelled, regressed.get("reference"), target, prediction, options, notes
+            unlabelled, regressed.get("reference"), target, prediction, notes, features, excluded
         )
         rows["current"] = 0
     elif unlabelled is not None:
@@ -138,11 +144,12 @@ def measure_performance(
         rows["current"] = 0
     concept = None
     if "reference" in encoded and "current" in encoded:
+        ref_rows, cur_rows = encoded["reference"].table, encoded["current"].table
         concept = concept_drift(
             encoded["reference"],
             encoded["current"],
             measured["current"],
-            [c for c in options.model_outputs() if c != target] + [target],
+            _inputs(ref_rows, cur_rows, features, excluded),
         )
     return Performance(
         task=task,
@@ -213,8 +220,9 @@ def _estimate_regression(
     reference: pa.Table | None,
     target: str,
     prediction: str,
-    options: CompareOptions,
     notes: list[str],
+    features: Sequence[str] | None,
+    excluded: set[str],
 ) -> dict[str, MetricValue]:
     """A regression's current performance estimated without labels (DLE) from the numeric
     inputs both sides hold, or nothing, with a note."""
@@ -226,15 +234,7 @@ def _estimate_regression(
         notes.append(f"current: {dropped:,} row(s) without a prediction left out")
     if kept.num_rows == 0:
         return {}
-    model = set(options.model_outputs()) | {target}
-    inputs = [
-        name
-        for name in reference.column_names
-        if name not in model
-        and name in kept.column_names
-        and _is_number(reference, name)
-        and _is_number(kept, name)
-    ]
+    inputs = _inputs(reference, kept, features, excluded)
     try:
         estimated = estimate_regression(
             _matrix(reference, inputs),
@@ -309,7 +309,7 @@ def concept_drift(
     reference: _Labelled,
     current: _Labelled,
     realised: Mapping[str, MetricValue],
-    model_columns: list[str],
+    inputs: list[str],
 ) -> ConceptDrift | None:
     """Concept drift of a binary classifier whose both sides have labels and probabilities
     (see :mod:`driftscope.performance.concept`); None for other models."""
@@ -328,12 +328,7 @@ def concept_drift(
         real = None if value is None else value.value
         gaps[name] = ConceptGap(real, est, gap_beyond(real, est.ci_low, est.ci_high))
     features = {
-        name: (_numbers(reference.table, name), _numbers(current.table, name))
-        for name in reference.table.column_names
-        if name not in model_columns
-        and name in current.table.column_names
-        and _is_number(reference.table, name)
-        and _is_number(current.table, name)
+        name: (_numbers(reference.table, name), _numbers(current.table, name)) for name in inputs
     }
     relations = feature_relations(
         features,
@@ -347,6 +342,23 @@ def concept_drift(
         gaps=gaps,
         features=tuple(relations),
     )
+
+
+def _inputs(
+    reference: pa.Table, current: pa.Table, features: Sequence[str] | None, excluded: set[str]
+) -> list[str]:
+    """The numeric model inputs both sides hold: the given features, else every column but
+    the ``excluded`` target and outputs."""
+    names = reference.column_names if features is None else features
+    return [
+        name
+        for name in names
+        if name not in excluded
+        and name in reference.column_names
+        and name in current.column_names
+        and _is_number(reference, name)
+        and _is_number(current, name)
+    ]
 
 
 def _is_number(table: pa.Table, name: str) -> bool:
