@@ -322,6 +322,71 @@ class Performance:
     classes: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     concept: ConceptDrift | None = None
+    explanation: DropExplanation | None = None
+
+
+SegmentValue = str | int | float | bool | None | tuple[float, float]
+"""A segment's filter on one column: a category value, or a ``[low, high)`` interval of a
+binned number."""
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A slice of the data where drift or the model's errors concentrate (the report's
+    ``segments`` list, best first).
+
+    ``filters`` maps each column of the slice to its value or ``(low, high)`` interval;
+    ``rows`` / ``share`` are the current rows in it (``reference_rows`` the reference's);
+    ``kind`` is ``"drift"`` (the inputs moved inside it more than elsewhere) or ``"error"``
+    (the model's errors concentrate in it); ``score`` the ranking effect (it weighs the
+    effect by the slice's size); ``p_value`` its significance, adjusted over every slice
+    searched; ``columns`` the features whose distribution moved inside a drift slice, most
+    first; ``effect`` the effect on its own scale (a distance for drift, the error rate's
+    excess over the rest of the data for errors)."""
+
+    filters: Mapping[str, SegmentValue]
+    rows: int
+    share: float
+    kind: Literal["drift", "error"]
+    score: float
+    p_value: float
+    message: str
+    reference_rows: int = 0
+    effect: float = 0.0
+    columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """The part of a performance drop put down to one feature (or one segment): the
+    reference's performance re-weighted to the current distribution of that feature alone
+    (``expected``), the drop that re-weighting predicts (reference value minus expected,
+    in the metric's "worse" direction) and its share of the observed drop."""
+
+    name: str
+    kind: Literal["feature", "segment"]
+    expected: float
+    drop: float
+    share: float
+    filters: Mapping[str, SegmentValue] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DropExplanation:
+    """What accounts for the fall of one metric from reference to current (see
+    :mod:`driftscope.performance.explain`): ``drop`` the observed (or estimated) fall,
+    ``explained`` the fall that the inputs' shift predicts on its own (reference rows
+    re-weighted to the current inputs jointly), ``attributions`` per feature and segment,
+    largest first; ``method`` names how the weights were found."""
+
+    metric: str
+    reference: float
+    current: float
+    estimated: bool
+    drop: float
+    explained: float
+    attributions: tuple[Attribution, ...] = ()
+    method: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,7 +394,8 @@ class QualityIssue:
     """A data-quality finding about one column (or the dataset when ``column`` is None).
 
     ``check`` is a stable identifier (``missing_share_increase``, ``new_categories``,
-    ``column_error``, ``missing_column``, ``new_column``, ``untested_column``); ``severity`` is
+    ``column_error``, ``missing_column``, ``new_column``, ``untested_column``, ``type_change``
+    and the constraint checks of :mod:`driftscope.quality`); ``severity`` is
     ``"info"`` (a note: nothing is wrong, e.g. a text column that is not tested yet),
     ``"warning"`` or ``"error"``; ``reference`` / ``current`` hold the measured values where
     there are any. Only warnings and errors are issues (``--fail-on quality``).
@@ -341,6 +407,8 @@ class QualityIssue:
     message: str
     reference: float | None = None
     current: float | None = None
+    expected: Any = None
+    """For a constraint violation: the constraint as written in the constraints file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,6 +490,8 @@ class DriftReport:
     quality: tuple[QualityIssue, ...] = ()
     options: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
     performance: Performance | None = None
+    segments: tuple[Segment, ...] | None = None
+    """The segment search's findings, best first; None when no search was asked for."""
 
     @property
     def drifted_columns(self) -> list[str]:
