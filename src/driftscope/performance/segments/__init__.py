@@ -1,0 +1,7 @@
+"""Segment search: the slices of the data (category values, binned numbers, pairs of them)
+where drift or the model's errors concentrate, ranked, deduplicated and multiple-testing
+aware. The method is documented in ``docs/segments.md``."""
+
+from driftscope.performance.segments.search import find_segments
+
+__all__ = ["find_segments"]

@@ -1,0 +1,87 @@
+"""Error concentration: is the model's mean error inside a slice above the rest of the data?
+
+Per row an error is 0/1 (misclassified) or a regression's absolute error; rows whose error is
+unknown (NaN) are left out. For one slice, H0 is that its mean error equals the mean over the
+rest of the same side's rows, tested one-sided (above) with a z statistic: for 0/1 errors the
+two-proportion score test (variance pooled under H0), otherwise Welch's (each part its own
+variance). The effect is the excess, inside mean minus outside mean.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import stats
+
+from driftscope.performance.segments.slices import Codes
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorSums:
+    """Per slice: labelled rows, sum of errors and of squared errors (index = slice code);
+    the side's totals in the last three fields."""
+
+    rows: FloatArray
+    total: FloatArray
+    squares: FloatArray
+    all_rows: float
+    all_total: float
+    all_squares: float
+
+
+def error_sums(
+    slice_codes: Codes | NDArray[np.uint16], n_slices: int, errors: FloatArray
+) -> ErrorSums:
+    """Sums of the known errors per slice code.
+
+    >>> s = error_sums(np.array([0, 0, 1, 1], np.uint8), 2, np.array([1.0, 0.0, 1.0, np.nan]))
+    >>> s.rows.tolist(), s.total.tolist(), s.all_rows
+    ([2.0, 1.0], [1.0, 1.0], 3.0)
+    """
+    known = ~np.isnan(errors)
+    codes, values = slice_codes[known], errors[known]
+    rows = np.bincount(codes, minlength=n_slices).astype(np.float64)
+    total = np.asarray(np.bincount(codes, weights=values, minlength=n_slices), np.float64)
+    squares = np.asarray(np.bincount(codes, weights=values**2, minlength=n_slices), np.float64)
+    return ErrorSums(
+        rows, total, squares, float(values.size), float(values.sum()), float((values**2).sum())
+    )
+
+
+def is_binary(errors: FloatArray) -> bool:
+    """True when every known error is 0 or 1 (a classifier's misclassifications)."""
+    known = errors[~np.isnan(errors)]
+    return bool(np.isin(known, (0.0, 1.0)).all())
+
+
+def excess_test(sums: ErrorSums, binary: bool) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(p-value, inside mean, outside mean) per slice: one-sided, inside above outside.
+
+    >>> s = error_sums(np.repeat(np.array([0, 1], np.uint8), 500), 2,
+    ...                np.r_[np.tile([1.0, 0, 0, 0], 125), np.tile([1.0, 0, 0, 0, 0], 100)])
+    >>> p, inside, outside = excess_test(s, binary=True)
+    >>> inside.round(2).tolist(), outside.round(2).tolist(), bool(p[0] < 0.05 < p[1])
+    ([0.25, 0.2], [0.2, 0.25], True)
+    """
+    n_in = sums.rows
+    n_out = sums.all_rows - n_in
+    s_out = sums.all_total - sums.total
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_in = sums.total / n_in
+        mean_out = s_out / n_out
+        if binary:
+            pooled = sums.all_total / sums.all_rows if sums.all_rows else 0.0
+            variance = pooled * (1.0 - pooled) * (1.0 / n_in + 1.0 / n_out)
+        else:
+            var_in = (sums.squares - n_in * mean_in**2) / (n_in - 1.0)
+            var_out = (sums.all_squares - sums.squares - n_out * mean_out**2) / (n_out - 1.0)
+            variance = np.maximum(var_in, 0.0) / n_in + np.maximum(var_out, 0.0) / n_out
+        z = (mean_in - mean_out) / np.sqrt(variance)
+    usable = (n_in >= 2) & (n_out >= 2) & np.isfinite(z)
+    p = np.ones_like(mean_in)
+    p[usable] = stats.norm.sf(z[usable])
+    return p, np.nan_to_num(mean_in), np.nan_to_num(mean_out)

@@ -1,0 +1,218 @@
+"""The segment search: where in the data drift or the model's errors concentrate.
+
+Slices are the values of each column (:mod:`~driftscope.performance.segments.slices`) and
+pairs of them. Each slice is tested for drift concentration against every other feature
+(:mod:`~driftscope.performance.segments.drift`) and, with labels, for error concentration
+(:mod:`~driftscope.performance.segments.errors`); :mod:`~driftscope.performance.segments.family`
+keeps the false-finding rate over everything searched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pyarrow as pa
+from numpy.typing import NDArray
+
+from driftscope._types import ColumnType
+from driftscope.errors import InputError, SchemaError, param_error
+from driftscope.io import numeric_values
+from driftscope.performance.segments.family import MIN_ERROR_LIFT, drift_findings, error_findings
+from driftscope.performance.segments.findings import Finding, deduplicated, segment
+from driftscope.performance.segments.slices import Codes, Encoded, encode, full_codes
+from driftscope.result import Segment, SegmentValue
+
+FloatArray = NDArray[np.float64]
+Errors = tuple[FloatArray | None, FloatArray | None]
+
+MAX_ROWS = 200_000
+"""Rows per side the search counts at most (a seeded sample beyond): a 1% slice still holds
+2,000 of them. The reported row counts are exact, from the full data."""
+
+_SIDES = ("reference", "current")
+
+
+def find_segments(
+    reference: pa.Table,
+    current: pa.Table,
+    columns: Mapping[str, ColumnType],
+    *,
+    errors: Errors = (None, None),
+    rate: float = 0.05,
+    max_segments: int = 10,
+    seed: int = 0,
+    max_rows: int = MAX_ROWS,
+) -> tuple[Segment, ...]:
+    """The slices where drift or the model's errors concentrate, best first.
+
+    Parameters
+    ----------
+    reference, current
+        The two sides' rows.
+    columns
+        The features to slice on and test, with their types (numeric, categorical and
+        boolean ones are used; others are left out).
+    errors
+        Per-row model error of each side (0/1 misclassified, or a regression's absolute
+        error), aligned with the table's rows; NaN for an unknown row; None for a side
+        without labels.
+    rate
+        The family-wise rate of false findings over everything searched.
+    max_segments
+        Most segments returned.
+    seed
+        Seeds the row sample taken beyond ``max_rows`` rows per side.
+    max_rows
+        Rows per side counted at most.
+
+    Returns
+    -------
+    tuple of Segment
+        Best first; empty when nothing localized changed.
+
+    >>> rng = np.random.default_rng(0)
+    >>> def side(shift, n=4000):
+    ...     region = rng.choice(np.array(["north", "south", "east", "west"]), n)
+    ...     x = rng.normal(0, 1, n) + shift * (region == "north")
+    ...     return pa.table({"region": region, "x": x, "y": rng.normal(0, 1, n)})
+    >>> types = {"region": ColumnType.CATEGORICAL, "x": ColumnType.NUMERIC,
+    ...          "y": ColumnType.NUMERIC}
+    >>> [(dict(s.filters), s.kind, s.columns) for s in find_segments(side(0), side(2), types)]
+    [({'region': 'north'}, 'drift', ('x',))]
+    """
+    _check(reference, current, columns, rate, max_segments, max_rows)
+    checked = [
+        _errors(e, t, side) for e, t, side in zip(errors, (reference, current), _SIDES, strict=True)
+    ]
+    if reference.num_rows == 0 or current.num_rows == 0 or max_segments == 0:
+        return ()
+    rng = np.random.default_rng(seed)
+    rows = (_sample(reference.num_rows, max_rows, rng), _sample(current.num_rows, max_rows, rng))
+    encoded = encode(reference, current, columns, rows)
+    if not encoded:
+        return ()
+    sampled = [
+        None if e is None else (e if r is None else e[r])
+        for e, r in zip(checked, rows, strict=True)
+    ]
+    labelled = any(e is not None for e in sampled)
+    share = rate / 2 if labelled else rate  # the rate is split evenly between the kinds
+    findings = drift_findings(encoded, share)
+    if labelled:
+        findings += error_findings(encoded, (sampled[0], sampled[1]), share)
+    kept = deduplicated(findings)
+    if labelled:
+        kept = _overlaps_left_out(kept, encoded, (sampled[0], sampled[1]))
+    kept = kept[:max_segments]
+    return tuple(_Reporter(encoded, reference, current).segment(f) for f in kept)
+
+
+def _overlaps_left_out(
+    findings: Sequence[Finding], columns: Sequence[Encoded], errors: Errors
+) -> list[Finding]:
+    """The findings but the error slices whose lift goes once the rows of the better-ranked
+    error slices kept are left out: ``plan = 'basic' and channel = 'web'`` is above the rest
+    only through the rows it shares with ``device = 'android' and plan = 'basic'``."""
+    current = errors[1] is not None
+    values = errors[1] if current else errors[0]
+    if values is None:
+        return list(findings)
+    known = ~np.isnan(values)
+    taken = np.zeros(values.size, dtype=bool)
+    kept = []
+    for finding in findings:
+        if finding.kind == "error":
+            inside = np.ones(values.size, dtype=bool)
+            for c, code in finding.slice:
+                inside &= columns[c].side(current) == code
+            if taken.any():
+                rest = values[~inside & known & ~taken]
+                alone = values[inside & known & ~taken]
+                if not alone.size or alone.mean() < MIN_ERROR_LIFT * rest.mean():
+                    continue
+            taken |= inside
+        kept.append(finding)
+    return kept
+
+
+def _check(
+    reference: pa.Table,
+    current: pa.Table,
+    columns: Mapping[str, ColumnType],
+    rate: float,
+    max_segments: int,
+    max_rows: int,
+) -> None:
+    if not 0.0 < rate < 1.0:
+        raise param_error("find_segments", "rate", "in (0, 1)", rate)
+    if isinstance(max_segments, bool) or not isinstance(max_segments, int) or max_segments < 0:
+        raise param_error("find_segments", "max_segments", "an integer >= 0", max_segments)
+    if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1:
+        raise param_error("find_segments", "max_rows", "an integer >= 1", max_rows)
+    for name, column_type in columns.items():
+        if not isinstance(column_type, ColumnType):
+            raise param_error("find_segments", f"columns[{name!r}]", "a ColumnType", column_type)
+        for side, table in zip(_SIDES, (reference, current), strict=True):
+            if name not in table.column_names:
+                raise SchemaError(f"find_segments: column {name!r} is not in the {side} data")
+
+
+def _errors(errors: object, table: pa.Table, side: str) -> FloatArray | None:
+    if errors is None:
+        return None
+    values = np.asarray(errors, dtype=np.float64)
+    if values.ndim != 1 or values.size != table.num_rows:
+        raise InputError(
+            f"find_segments: the {side} errors hold {values.size:,} values in shape "
+            f"{values.shape}; expected one per row of the {side} data ({table.num_rows:,})"
+        )
+    if np.isinf(values).any():
+        raise InputError(f"find_segments: the {side} errors hold infinite values")
+    return values
+
+
+def _sample(n: int, size: int, rng: np.random.Generator) -> NDArray[np.int64] | None:
+    if n <= size:
+        return None
+    return np.sort(rng.choice(n, size, replace=False)).astype(np.int64)
+
+
+class _Reporter:
+    """Turns findings into segments with exact row counts from the full tables, encoding
+    each column's full rows once."""
+
+    def __init__(self, columns: Sequence[Encoded], reference: pa.Table, current: pa.Table):
+        self.columns, self.tables = columns, (reference, current)
+        self.codes: dict[tuple[int, int], Codes] = {}
+
+    def segment(self, finding: Finding) -> Segment:
+        masks = [np.ones(t.num_rows, dtype=bool) for t in self.tables]
+        filters: dict[str, SegmentValue] = {}
+        for c, code in finding.slice:
+            column = self.columns[c]
+            for s in (0, 1):
+                masks[s] &= self._codes(c, s) == code
+            filters[column.name] = self._value(column, code)
+        rows = (int(masks[0].sum()), int(masks[1].sum()))
+        return segment(finding, self.columns, rows, self.tables[1].num_rows, filters)
+
+    def _codes(self, c: int, side: int) -> Codes:
+        if (c, side) not in self.codes:
+            column = self.tables[side].column(self.columns[c].name)
+            self.codes[(c, side)] = full_codes(column, self.columns[c])
+        return self.codes[(c, side)]
+
+    def _value(self, column: Encoded, code: int) -> SegmentValue:
+        value = column.values[code]
+        if not isinstance(value, tuple):
+            return value
+        low, high = value
+        # the outer bins are open: their bounds are the full data's extremes
+        if code == 0 or code == len(column.edges):
+            seen = [numeric_values(t.column(column.name)) for t in self.tables]
+            present = np.concatenate([x[~np.isnan(x)] for x in seen])
+            if present.size:
+                low = float(present.min()) if code == 0 else low
+                high = float(present.max()) if code == len(column.edges) else high
+        return (low, high)
