@@ -65,7 +65,8 @@ def check_table(table: pa.Table, constraints: Constraints, *, source: str) -> li
     for rule in constraints.columns:
         if rule.name not in have:
             continue
-        checked.append(rule.name)
+        if not rule.unique:  # identifiers are left out of duplicate rows, as at inference
+            checked.append(rule.name)
         data = ColumnData(rule.name, table.column(rule.name))
         changed = type_change.check(data, rule, source)
         if changed is not None:

@@ -39,8 +39,9 @@ HEADER = f"""\
 #
 # dataset:
 #   rows: {{min, max}}            the row count (null: no bound)
-#   duplicate_rows: {{max_share}} the largest share of rows that repeat an earlier row exactly
-#                               (the reference's share at an upper confidence bound)
+#   duplicate_rows: {{max_share}} the largest share of rows that repeat an earlier row in every
+#                               column but the identifiers (unique: true); the reference's
+#                               share at an upper confidence bound, binomial test as below
 # columns, each NAME: (leave a key out, or set it to null, to drop that constraint)
 #   kind          the kind of value: integer, float, string, boolean, timestamp, ...;
 #                 integer and float are both numbers (whole floats pass as integers);
@@ -119,8 +120,9 @@ def _column_lines(rule: ColumnConstraints) -> Iterator[str]:
     if rule.categories is not None:
         yield "categories:"
         yield f"  other_share: {_scalar(rule.categories.other_share)}"
-        yield "  values:"
-        yield from (f"    - {_scalar(v)}" for v in rule.categories.values)
+        values = rule.categories.values
+        yield "  values:" if values else "  values: []"
+        yield from (f"    - {_scalar(v)}" for v in values)
     if rule.unique:
         yield "unique: true"
     if rule.varies:

@@ -8,7 +8,8 @@ whose labels often arrive later, and columns given the role ``ignored``); ``comp
 values seen once make up more than ``MAX_UNSEEN_SHARE`` of the rows (then fresh data would
 keep bringing new ones: no closed set); ``unique`` for identifiers with no value twice;
 ``varies`` when no value holds more than ``VARIES_MAX_TOP_SHARE`` of the rows. Dataset: at
-least one row, and the share of duplicated rows at an upper confidence bound.
+least one row, and the share of duplicated rows (equal in every column but the identifiers)
+at an upper confidence bound.
 """
 
 from __future__ import annotations
@@ -135,7 +136,8 @@ def infer_table(
     for name in names:
         data = ColumnData(name, table.column(name))
         rules.append(_column(data, types.get(name), roles.get(name), name in probabilities))
-    duplicates = duplicate_rows(table, names)
+    # Identifiers left out: a batch loaded twice is often numbered afresh.
+    duplicates = duplicate_rows(table, [r.name for r in rules if not r.unique])
     dataset = DatasetConstraints(
         rows=Bounds(1, None), duplicate_rows=duplicate_share_bound(duplicates, table.num_rows)
     )

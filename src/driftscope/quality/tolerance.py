@@ -43,6 +43,9 @@ RANGE_WIDENING = 2.0
 RANGE_MIN_VALUES = 20
 """Fewer non-missing reference values than this give no range (too little to bound)."""
 
+MEDIAN_SAMPLE = 100_000
+"""Values (evenly spaced) from which a long column's median is taken."""
+
 FALSE_FAILURE_LEVEL = 0.001
 """Level of the reference-side confidence bounds and of the check-time binomial tests."""
 
@@ -91,15 +94,22 @@ def widened_range(values: npt.NDArray[np.float64], *, integer: bool) -> Bounds |
 
 def _outer(magnitudes: npt.NDArray[np.float64]) -> float:
     """The extreme magnitude pushed away from the median, on the log scale."""
-    top, median = float(magnitudes.max()), float(np.median(magnitudes))
+    top = float(magnitudes.max())
     with np.errstate(over="ignore"):
-        return float(top * np.float64(top / median) ** RANGE_WIDENING)
+        return float(top * np.float64(top / _median(magnitudes)) ** RANGE_WIDENING)
 
 
 def _inner(magnitudes: npt.NDArray[np.float64]) -> float:
     """The smallest magnitude pulled towards zero, on the log scale (never reaching it)."""
-    least, median = float(magnitudes.min()), float(np.median(magnitudes))
-    return float(least * (least / median) ** RANGE_WIDENING)
+    least = float(magnitudes.min())
+    return float(least * (least / _median(magnitudes)) ** RANGE_WIDENING)
+
+
+def _median(values: npt.NDArray[np.float64]) -> float:
+    """The median, of every ``len // MEDIAN_SAMPLE``-th value for long columns: it only sets
+    the scale of the widening, where a sample's is as good and ten times faster."""
+    step = max(1, values.size // MEDIAN_SAMPLE)
+    return float(np.median(values[::step]))
 
 
 def _round(bound: float, extreme: float, integer: bool) -> int | float | None:

@@ -1,6 +1,7 @@
 """``duplicate_rows``: more rows repeating an earlier row exactly than the constraint allows.
 
-The count of such rows (over the constrained columns the data has) is tested against the
+Rows are compared over the constrained columns the data has, identifiers (``unique: true``)
+left out: a batch loaded twice is often numbered afresh. The count is tested against the
 written share with a one-sided binomial test, so fresh data passes while a batch loaded twice
 fails. The share of duplicates grows with the number of rows where the columns have few
 combinations: a constraint inferred on N rows suits data of up to about N rows.
