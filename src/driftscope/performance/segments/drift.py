@@ -36,6 +36,11 @@ IPF_ITERATIONS = 50
 """Most rounds of iterative proportional fitting (2 x 2 x K tables converge in a few)."""
 IPF_TOLERANCE = 1e-7
 """Fitting stops when every fitted margin is within this share of its observed value."""
+STABLE_DISTANCE = 0.02
+"""A numeric column whose own codes moved at least this far between the sides (and
+significantly, at :data:`STABLE_LEVEL`) is not sliced: see :func:`unstable`."""
+STABLE_LEVEL = 0.01
+"""Level of the test of a numeric slicing column's own change (2 x K G test)."""
 SMOOTHING = 0.5
 """Added to each outside count before the outside's current/reference ratio is taken, so that
 a bin empty on one side gives a finite tilt."""
@@ -70,34 +75,57 @@ def packs(columns: Sequence[Encoded], features: Sequence[int], bits: int) -> lis
     return groups
 
 
-def count_inside(
-    columns: Sequence[Encoded],
-    groups: Sequence[Sequence[int]],
-    slice_codes: Codes | NDArray[np.uint16],
-    n_slices: int,
-    current: bool,
-    bits: int,
-) -> FloatArray:
-    """Counts of each feature's codes inside each slice: shape ``(n_slices, len(columns),
-    MAX_CODES)`` (features not in ``groups`` stay zero). ``slice_codes`` gives each row's slice
-    (``0 .. n_slices - 1``); ``bits`` is the room each group's codes were packed into."""
-    out = np.zeros((n_slices, len(columns), MAX_CODES))
-    base = slice_codes.astype(np.uint32) << np.uint32(bits)
+@dataclass(frozen=True, slots=True)
+class Packed:
+    """Each group's feature codes of one side packed into one integer per row (computed once,
+    reused for every slice column); ``shifts`` gives where each feature's bits start."""
+
+    groups: tuple[tuple[int, ...], ...]
+    shifts: tuple[tuple[int, ...], ...]
+    codes: tuple[NDArray[np.uint32], ...]
+    bits: int
+
+
+def pack(
+    columns: Sequence[Encoded], groups: Sequence[Sequence[int]], current: bool, bits: int
+) -> Packed:
+    """The groups' codes of one side, packed (see :func:`packs` for the grouping)."""
+    all_shifts, all_codes = [], []
     for group in groups:
-        packed = np.zeros(base.size, dtype=np.uint32)
+        packed = np.zeros(columns[0].side(current).size, dtype=np.uint32)
         shifts, shift = [], 0
         for f in group:
             packed |= columns[f].side(current).astype(np.uint32) << np.uint32(shift)
             shifts.append(shift)
             shift += columns[f].bits
-        counts = np.bincount(base | packed, minlength=n_slices << bits)
-        counts = counts.reshape(n_slices, 1 << bits).astype(np.float64)
-        cells = np.arange(1 << bits)
-        for f, s in zip(group, shifts, strict=True):
-            size = columns[f].size
-            # marginal over the other features of the group: a small (cells x codes) product
-            picks = ((cells >> s) & ((1 << columns[f].bits) - 1))[:, None] == np.arange(size)
-            out[:, f, :size] = counts @ picks
+        all_shifts.append(tuple(shifts))
+        all_codes.append(packed)
+    return Packed(tuple(tuple(g) for g in groups), tuple(all_shifts), tuple(all_codes), bits)
+
+
+def count_inside(
+    columns: Sequence[Encoded],
+    packed: Packed,
+    slice_codes: Codes | NDArray[np.uint16],
+    n_slices: int,
+) -> FloatArray:
+    """Counts of each feature's codes inside each slice: shape ``(n_slices, len(columns),
+    MAX_CODES)`` (features not packed stay zero). ``slice_codes`` gives each row's slice
+    (``0 .. n_slices - 1``)."""
+    out = np.zeros((n_slices, len(columns), MAX_CODES))
+    bits = packed.bits
+    base = slice_codes.astype(np.uint32) << np.uint32(bits)
+    for group, codes in zip(packed.groups, packed.codes, strict=True):
+        counts = np.bincount(base | codes, minlength=n_slices << bits)
+        used = sum(columns[f].bits for f in group)
+        # the group's codes sit side by side, the first feature in the lowest bits: as an
+        # array, one axis per feature, the last feature first
+        shape = (n_slices, *(1 << columns[f].bits for f in reversed(group)))
+        cube = counts.reshape(n_slices, 1 << bits)[:, : 1 << used].reshape(shape)
+        for k, f in enumerate(group):
+            axis = len(group) - k
+            others = tuple(a for a in range(1, len(group) + 1) if a != axis)
+            out[:, f, : columns[f].size] = cube.sum(axis=others)[:, : columns[f].size]
     return out
 
 
@@ -198,3 +226,30 @@ def drift_tests(slice_index: IntArray, feature: IntArray, counts: FloatArray) ->
     _, p = interaction_test(counts)
     beyond, within, outside = distances(counts)
     return DriftTests(slice_index, feature, p, beyond, within, outside)
+
+
+def unstable(total: tuple[FloatArray, FloatArray], columns: Sequence[Encoded]) -> list[bool]:
+    """Per column: True for a numeric column whose own distribution moved (its bins' total
+    variation distance at least :data:`STABLE_DISTANCE`, significant at :data:`STABLE_LEVEL`).
+
+    Its reference quantile bins hold other rows in the current data, so every feature
+    correlated with it would seem to move inside them: an echo of the column's own drift,
+    which the column-level report shows. Category values are exact, so they stay sliced.
+    """
+    ref, cur = total
+    shares_ref, shares_cur = _shares(ref), _shares(cur)
+    distance = _tvd(shares_cur, shares_ref)
+    pooled = _shares(ref + cur)
+    n_ref, n_cur = ref.sum(axis=1, keepdims=True), cur.sum(axis=1, keepdims=True)
+    g = np.zeros(len(columns))
+    for observed, n in ((ref, n_ref), (cur, n_cur)):
+        expected = pooled * n
+        positive = observed > 0
+        ratio = np.where(positive, observed, 1.0) / np.where(positive, expected, 1.0)
+        g += 2.0 * (observed * np.log(ratio)).sum(axis=1)
+    df = np.maximum((pooled > 0).sum(axis=1) - 1, 1)
+    p = stats.chi2.sf(g, df)
+    return [
+        bool(c.type == "numeric" and distance[i] >= STABLE_DISTANCE and p[i] < STABLE_LEVEL)
+        for i, c in enumerate(columns)
+    ]

@@ -43,7 +43,7 @@ def error_sums(
     ([2.0, 1.0], [1.0, 1.0], 3.0)
     """
     known = ~np.isnan(errors)
-    codes, values = slice_codes[known], errors[known]
+    codes, values = (slice_codes, errors) if known.all() else (slice_codes[known], errors[known])
     rows = np.bincount(codes, minlength=n_slices).astype(np.float64)
     total = np.asarray(np.bincount(codes, weights=values, minlength=n_slices), np.float64)
     squares = np.asarray(np.bincount(codes, weights=values**2, minlength=n_slices), np.float64)

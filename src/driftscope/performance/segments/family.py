@@ -32,7 +32,9 @@ MIN_SLICE_SHARE = 0.01
 """Smallest share of a side's rows a slice (and the rest) must hold: smaller ones are noise."""
 MIN_DRIFT_EFFECT = 0.05
 """Smallest distance beyond the rest of the data's change for a feature to count as moved in
-a slice (a significant but smaller one is not worth a segment at a million rows)."""
+a slice, and smallest margin by which its distance inside must exceed its distance outside
+(a significant but smaller one is not worth a segment at a million rows, and a slice that
+moved no more than the rest is no localized change)."""
 MIN_ERROR_LIFT = 1.2
 """Smallest ratio of a slice's mean error to the rest's for an error finding."""
 PAIR_COLUMNS = 6
@@ -121,15 +123,19 @@ def drift_findings(columns: Sequence[Encoded], rate: float) -> list[Finding]:
     least = (least_rows(columns[0].reference.size), least_rows(columns[0].current.size))
     total = (drift.totals(columns, False), drift.totals(columns, True))
     groups = drift.packs(columns, features.tolist(), drift.PACK_BITS)
+    packed = [drift.pack(columns, groups, current, drift.PACK_BITS) for current in (False, True)]
+    moved = drift.unstable(total, columns)
     singles = _DriftBatch()
     for a, column in enumerate(columns):
+        if moved[a]:
+            continue
         sizes = (total[0][a], total[1][a])
         cells = [v for v in range(column.size) if column.sliceable[v] and _sized(sizes, v, least)]
         if not cells:
             continue
         inside = tuple(
-            drift.count_inside(columns, groups, column.side(s), column.size, s, drift.PACK_BITS)
-            for s in (False, True)
+            drift.count_inside(columns, packed[s], column.side(bool(s)), column.size)
+            for s in (0, 1)
         )
         others = features[features != a]
         for v in cells:
@@ -145,6 +151,8 @@ def drift_findings(columns: Sequence[Encoded], rate: float) -> list[Finding]:
         return found
     pairs = _DriftBatch()
     top_columns, top_features = _screen(singles, tests)
+    pair_groups = drift.packs(columns, top_features, _PAIR_PACK_BITS)
+    pair_packed = [drift.pack(columns, pair_groups, s, _PAIR_PACK_BITS) for s in (False, True)]
     for a, b in combinations(sorted(top_columns), 2):
         chosen = np.array([f for f in top_features if f not in (a, b)], dtype=np.int64)
         if not chosen.size:
@@ -158,10 +166,8 @@ def drift_findings(columns: Sequence[Encoded], rate: float) -> list[Finding]:
         pair_cells = [c for c in _cells(columns, a, b) if _sized(pair_sizes, c[0], least)]
         if not pair_cells:
             continue
-        pair_groups = drift.packs(columns, chosen.tolist(), _PAIR_PACK_BITS)
         inside = tuple(
-            drift.count_inside(columns, pair_groups, codes[s], n_slices, bool(s), _PAIR_PACK_BITS)
-            for s in (0, 1)
+            drift.count_inside(columns, pair_packed[s], codes[s], n_slices) for s in (0, 1)
         )
         for code, slice_ in pair_cells:
             counts = drift.tables((inside[0][code], inside[1][code]), total, chosen)
@@ -187,7 +193,8 @@ def _screen(batch: _DriftBatch, tests: drift.DriftTests) -> tuple[list[int], lis
 def _drift_found(
     batch: _DriftBatch, tests: drift.DriftTests, adjusted: FloatArray, rate: float, n: int
 ) -> list[Finding]:
-    moved = (adjusted <= rate) & (tests.beyond >= MIN_DRIFT_EFFECT) & (tests.inside > tests.outside)
+    localized = tests.inside - tests.outside >= MIN_DRIFT_EFFECT
+    moved = (adjusted <= rate) & (tests.beyond >= MIN_DRIFT_EFFECT) & localized
     found = []
     for i in np.unique(tests.slice_index[moved]):
         rows = np.flatnonzero(moved & (tests.slice_index == i))
