@@ -47,7 +47,8 @@ HEADER = f"""\
 #                 integer and float are both numbers (whole floats pass as integers);
 #                 another kind is a type_change error
 #   type          driftscope's column type: numeric, categorical, boolean, datetime, text
-#   present       true: the column must be in the data (missing_column error)
+#   present       true: the column must be in the data (missing_column error); false: it
+#                 may be absent (a target whose labels come later)
 #   completeness  the least share of values present; tested with a one-sided binomial
 #                 test at level {FALSE_FAILURE_LEVEL:g}, so chance alone does not fail it
 #   range         {{min, max}}: any value outside fails. Widened from the reference on the

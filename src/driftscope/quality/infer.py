@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from driftscope._types import ROLE_OVERRIDES, ColumnType, Role
 from driftscope.errors import ConfigError, SchemaError
 from driftscope.io import infer_type, is_id_like, parse_type
-from driftscope.io._arrow import sample_values
+from driftscope.io._arrow import beyond_float, sample_values
 from driftscope.io._infer import ID_MIN_ROWS
 from driftscope.quality.constraints import (
     Bounds,
@@ -155,8 +155,8 @@ def _column(
             ctype = infer_type(name, data.column)
         except SchemaError:  # a type driftscope does not test: its kind and completeness only
             ctype = None
-    if role is None and override is None and kind in ("integer", "string") and data.present:
-        role = Role.ID if is_id_like(name, data.column) else None
+    if role is None and override is None and data.present:
+        role = Role.ID if _id_like(data, ctype) else None
     if role == Role.IGNORED:
         return ColumnConstraints(name, kind=kind, type=ctype, present=False)
     identifier = role == Role.ID
@@ -171,6 +171,15 @@ def _column(
         unique=identifier and _all_distinct(data),
         varies=not identifier and _varies(data),
     )
+
+
+def _id_like(data: ColumnData, ctype: ColumnType | None) -> bool:
+    """Whether the column is an identifier. infer_type has already asked for integers (an
+    id-like one, or one beyond float's exact range, comes back categorical): counting a
+    million distinct values again would double the cost of inference."""
+    if data.kind == "integer":
+        return ctype == ColumnType.CATEGORICAL and not beyond_float(data.column)
+    return data.kind == "string" and is_id_like(data.name, data.column)
 
 
 def _range(data: ColumnData, ctype: ColumnType | None, probability: bool) -> Bounds | None:
@@ -204,7 +213,7 @@ def _categories(data: ColumnData, ctype: ColumnType | None) -> Categories | None
 def _all_distinct(data: ColumnData) -> bool:
     if data.present <= ID_MIN_ROWS:
         return False
-    return bool(pc.count_distinct(data.column, mode="only_valid").as_py() == data.present)
+    return data.all_distinct()
 
 
 def _varies(data: ColumnData) -> bool:

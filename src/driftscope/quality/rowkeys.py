@@ -41,8 +41,10 @@ def duplicate_rows(table: pa.Table, columns: Sequence[str] | None = None) -> int
         return 0
     hashes = np.zeros(rows, dtype=np.uint64)
     for name in names:
-        keys = _keys(table.column(name))
-        hashes ^= (keys + _MIX) * _MIX2
+        keys = _keys(table.column(name))  # a fresh array: mixed in place
+        keys += _MIX
+        keys *= _MIX2
+        hashes ^= keys
         hashes *= _MIX
         hashes ^= hashes >> _SHIFT
     hashes.sort()  # sorting beats numpy's hash-based unique on a million keys (5x)
@@ -59,10 +61,9 @@ def _keys(column: pa.ChunkedArray) -> npt.NDArray[np.uint64]:
         array = array.dictionary_decode()
         t = array.type
     if pa.types.is_floating(t):
-        values = (
-            np.asarray(to_numpy(array.cast(pa.float64())), dtype=np.float64) + 0.0
-        )  # -0.0 is 0.0
-        keys = values.view(np.uint64).copy()
+        # Adding 0.0 makes -0.0 into 0.0 (equal values, equal keys) in a fresh array.
+        values = np.asarray(to_numpy(array.cast(pa.float64())), dtype=np.float64) + 0.0
+        keys = values.view(np.uint64)
         keys[np.isnan(values)] = _MISSING
     elif pa.types.is_integer(t) or pa.types.is_boolean(t):
         keys = np.asarray(to_numpy(array)).astype(np.int64).view(np.uint64)
@@ -72,8 +73,9 @@ def _keys(column: pa.ChunkedArray) -> npt.NDArray[np.uint64]:
         # Strings and anything else: codes in the column's own dictionary of distinct values.
         keys = np.asarray(to_numpy(pc.dictionary_encode(array).indices), dtype=np.int64)
         keys = keys.view(np.uint64)
+    if not keys.flags.writeable:  # a view of Arrow's memory: the caller mixes in place
+        keys = keys.copy()
     valid = valid_mask(array)
     if valid is not None:
-        keys = keys.copy() if not keys.flags.writeable else keys
         keys[~valid] = _MISSING
     return keys
