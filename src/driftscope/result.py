@@ -283,6 +283,9 @@ class CalibrationTest:
     statistic: float
     p_value: float
     bins: int
+    shift: float = 0.0
+    """The effect: mean probability points between the labels' rate and the calibration's
+    expectation over the score bins, ``sum_b |O_b - E_b| / n``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,7 +301,8 @@ class ConceptGap:
 class ConceptDrift:
     """Whether the relation between the model's inputs and the labels changed (see
     :mod:`driftscope.performance.concept`): ``changed`` when the calibration test rejects at
-    ``alpha``."""
+    ``alpha`` and the change matters (its shift is large, or the realised ROC AUC is beyond
+    what the covariate shift alone predicts)."""
 
     changed: bool
     alpha: float

@@ -20,6 +20,7 @@ from driftscope.engine.calibration import CalibrationSettings, cache_for
 from driftscope.engine.column import Settings, evaluate
 from driftscope.engine.decide import apply_decisions
 from driftscope.engine.dependence import autocorrelation_findings, time_column, time_order
+from driftscope.engine.diagnosis import explain_performance, search_segments
 from driftscope.engine.importance import permutation_importance
 from driftscope.engine.labels import join_labels
 from driftscope.engine.options import (
@@ -30,7 +31,7 @@ from driftscope.engine.options import (
     check_columns,
     encodings_of,
 )
-from driftscope.engine.performance import measure_performance
+from driftscope.engine.performance import measure_model
 from driftscope.engine.plan import ColumnPlan, Side, TableSide, plan_columns
 from driftscope.engine.profiled import is_profile_input, profile_sides
 from driftscope.engine.quality import column_findings
@@ -103,6 +104,9 @@ def compare(
     encoding: str | Mapping[str, str] = "utf-8",
     delimiter: str | None = None,
     n_jobs: int | None = None,
+    constraints: str | Path | None = None,
+    segments: bool = False,
+    explain: bool = True,
     progress: Progress | None = None,
     options: CompareOptions | None = None,
 ) -> DriftReport:
@@ -196,6 +200,18 @@ def compare(
         comma, semicolon, tab and pipe from the first lines; a comma when unsure).
     n_jobs:
         Columns evaluated in parallel (threads); default: the number of CPUs, at most 4.
+    constraints:
+        A constraints file (``driftscope baseline``; see :mod:`driftscope.quality`) the
+        current data is checked against: each violation is a finding in ``report.quality``
+        (with the constraint in ``expected``).
+    segments:
+        Search slices of the data (category values, binned numbers, pairs of them) for where
+        the drift, or the model's errors where there are labels, concentrate:
+        ``report.segments``, best first (see :mod:`driftscope.performance.segments`).
+    explain:
+        When the model's headline metric falls from reference to current, put the fall down
+        to the drifted features (and the segments found) by re-weighting the reference's
+        rows: ``report.performance.explanation`` (see :mod:`driftscope.performance.explain`).
     progress:
         Called after each column with ``(done, total, name)``.
     options:
@@ -351,10 +367,21 @@ def _compare(
     recorded = o.to_dict()
     if model is not None:
         recorded["importance"] = "model"
-    performance = measure_performance(ref_table, cur_table, o, features)
+    measured = measure_model(ref_table, cur_table, o, features)
+    found = None
+    if o.segments:
+        if ref_table is None or cur_table is None:
+            raise ConfigError("segments: the segment search reads raw rows, not profiles")
+        found = search_segments(ref_table, cur_table, results, measured)
+    performance = None if measured is None else measured.performance
+    if performance is not None and o.explain and measured is not None and cur_table is not None:
+        explanation = explain_performance(cur_table, results, measured, found)
+        performance = replace(performance, explanation=explanation)
     if performance is not None and label_notes:
         performance = replace(performance, notes=label_notes + performance.notes)
+    violations = _violations(o, cur_table, cur_source.source)
     return DriftReport(
+        segments=found,
         performance=performance,
         options=recorded,
         reference=ref_source,
@@ -363,10 +390,40 @@ def _compare(
         columns=tuple(results),
         created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         driftscope_version=__version__,
-        quality=tuple(
+        quality=_merged(
             [QualityIssue(None, "encoding_mismatch", "warning", text) for text in warnings]
             + issues
             + column_findings(results, late_labels=o.target if o.labels else None)
-            + autocorrelation_findings(results, corrected=o.effective_sample_size, clock=clock)
+            + autocorrelation_findings(results, corrected=o.effective_sample_size, clock=clock),
+            violations,
         ),
     )
+
+
+def _violations(o: CompareOptions, current: Any, source: str) -> list[QualityIssue]:
+    """The current data's violations of the constraints file, if one is given. A target the
+    current data does not hold yet (labels come later, or the performance is estimated) is
+    not a missing column."""
+    if o.constraints is None:
+        return []
+    if current is None:
+        raise ConfigError("constraints: constraints are checked on raw current data, not a profile")
+    from driftscope.quality import check_table, load_constraints
+
+    found = check_table(current, load_constraints(o.constraints), source=source)
+    return [v for v in found if not (v.check == "missing_column" and v.column == o.target)]
+
+
+SAME_FINDING = {"categories": "new_categories", "completeness": "missing_share_increase"}
+"""Constraint violations that say what a report finding says (values outside the allowed
+categories, missing values beyond the allowed share): the finding gives way to them."""
+
+
+def _merged(
+    findings: list[QualityIssue], violations: list[QualityIssue]
+) -> tuple[QualityIssue, ...]:
+    """The report's findings and the constraint violations, a finding the constraints also
+    make (a missing or new column, new categories, missing values) kept once, as the
+    violation (it names the constraint)."""
+    claimed = {(SAME_FINDING.get(v.check, v.check), v.column) for v in violations}
+    return tuple([f for f in findings if (f.check, f.column) not in claimed] + violations)

@@ -48,6 +48,8 @@ _SCALARS: Mapping[str, Param] = MappingProxyType(
         "false_alarm_rate": real_between(DEFAULT_FALSE_ALARM_RATE, 0.0, 0.5, low_open=True),
         "inf_as_missing": flag(False),
         "effective_sample_size": flag(False),
+        "segments": flag(False),
+        "explain": flag(True),
     }
 )
 _N_JOBS = integer_param(1, minimum=1)
@@ -122,6 +124,9 @@ class CompareOptions:
     encoding: str | Mapping[str, str] = "utf-8"
     delimiter: str | None = None
     n_jobs: int | None = None
+    constraints: str | Path | None = None
+    segments: bool = False
+    explain: bool = True
 
     def __post_init__(self) -> None:
         for name, spec in _SCALARS.items():
@@ -141,7 +146,9 @@ class CompareOptions:
         under a report that recorded them."""
         for item in fields(self):
             value = getattr(self, item.name)
-            if isinstance(value, Mapping):
+            if isinstance(value, Path):  # recorded as text, as it was given
+                object.__setattr__(self, item.name, str(value))
+            elif isinstance(value, Mapping):
                 frozen = {k: tuple(v) if isinstance(v, list) else v for k, v in value.items()}
                 object.__setattr__(self, item.name, MappingProxyType(frozen))
             elif isinstance(value, list):

@@ -13,6 +13,7 @@ target or an output are left out and counted in the notes.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -31,23 +32,57 @@ from driftscope.engine._model_columns import (
 )
 from driftscope.engine.options import CompareOptions
 from driftscope.errors import ConfigError, InputError
+from driftscope.io._numpy import from_numpy
 from driftscope.performance import classification_performance, regression_performance
+from driftscope.performance.classification import Scorer, binary_scorer, multiclass_scorer
 from driftscope.performance.concept import (
     calibration_test,
     feature_relations,
     gap_beyond,
+    relation_changed,
     residuals,
 )
 from driftscope.performance.estimation import estimate_binary, estimate_multiclass
 from driftscope.performance.estimation.cbpe import fit_calibrator
 from driftscope.performance.estimation.dle import estimate_regression
+from driftscope.performance.regression import regression_scorer
 from driftscope.result import ConceptDrift, ConceptGap, MetricValue, Performance
 
 CONCEPT_ALPHA = 0.05
 """The calibration test's level for ``concept.changed``."""
+ROW = "__driftscope_row__"
+"""A column the performance pass adds to each labelled side: the rows' positions, which stay
+with them through the rows left out."""
 MAX_MEASURED_CLASSES = 100
 """Most classes a classifier's performance is measured over (each metric keeps a row per
 class and row)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRows:
+    """One labelled side as the performance pass kept it, for the segment search and the
+    drop explanation: its ``table`` (the rows kept, every column), each row's position in the
+    side's data (``positions``), each row's ``errors`` (1.0 for a misclassified row, else 0.0;
+    a regression's absolute error) and the ``scorer`` of every metric at row weights."""
+
+    table: pa.Table
+    positions: NDArray[np.int64]
+    errors: NDArray[np.float64]
+    scorer: Scorer
+
+    def errors_of(self, rows: int) -> NDArray[np.float64]:
+        """The errors over all ``rows`` of the side's data, NaN where a row was left out."""
+        out = np.full(rows, np.nan)
+        out[self.positions] = self.errors
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ModelMeasurement:
+    """The ``performance`` section and the labelled sides it was measured on."""
+
+    performance: Performance
+    sides: Mapping[str, ModelRows]
 
 
 def measure_performance(
@@ -61,6 +96,17 @@ def measure_performance(
     estimated (CBPE) when the model gives probabilities and the reference has labels.
     ``features``: the model's input columns (the report's features; None: every column but
     the target and the outputs), which DLE and the concept-drift test read."""
+    measured = measure_model(reference, current, options, features)
+    return None if measured is None else measured.performance
+
+
+def measure_model(
+    reference: pa.Table | None,
+    current: pa.Table | None,
+    options: CompareOptions,
+    features: Sequence[str] | None = None,
+) -> ModelMeasurement | None:
+    """:func:`measure_performance`, with the labelled rows it measured."""
     target = options.target
     probabilities = options.probability_classes()
     prediction = _prediction(options)
@@ -84,7 +130,8 @@ def measure_performance(
         sides[side] = table
     labelled = sides.get("reference", sides.get("current"))
     if labelled is None:
-        return Performance(task=find_task(None, probabilities, None), notes=tuple(notes))
+        task = find_task(None, probabilities, None)
+        return ModelMeasurement(Performance(task=task, notes=tuple(notes)), {})
     task = find_task(labelled, probabilities, target)
     classes = (
         Classes(())
@@ -96,13 +143,15 @@ def measure_performance(
             f"the target {target!r} holds {len(classes.names):,} classes, more than the "
             f"{MAX_MEASURED_CLASSES} a classifier's performance is measured over"
         )
-        return Performance(task=task, classes=(), notes=tuple(notes))
+        return ModelMeasurement(Performance(task=task, classes=(), notes=tuple(notes)), {})
     measured: dict[str, dict[str, MetricValue]] = {"reference": {}, "current": {}}
     rows = {"reference": 0, "current": 0}
     encoded: dict[str, Labelled] = {}
     regressed: dict[str, pa.Table] = {}
+    kept_rows: dict[str, ModelRows] = {}
     for side, table in sides.items():
-        kept, dropped = complete(table, [target, *outputs])
+        positions = from_numpy(np.arange(table.num_rows, dtype=np.int64))
+        kept, dropped = complete(table.append_column(ROW, positions), [target, *outputs])
         rows[side] = kept.num_rows
         if dropped:
             notes.append(f"{side}: {dropped:,} row(s) without the target or an output left out")
@@ -110,14 +159,17 @@ def measure_performance(
             notes.append(f"{side}: no row has both the target and the outputs")
             continue
         if task == "regression" and prediction is not None:  # predicted values, no classes
-            measured[side] = regression_performance(
-                floats(kept, target, side), floats(kept, prediction, side)
-            )
+            truth, guess = floats(kept, target, side), floats(kept, prediction, side)
+            measured[side] = regression_performance(truth, guess)
             regressed[side] = kept
+            kept_rows[side] = _regression_rows(kept, truth, guess)
             continue
         encoded[side] = encode(kept, target, prediction, probabilities, classes, side, notes)
         measured[side] = _measure(encoded[side], classes, side)
-    excluded = {target, *options.model_outputs()}
+        labels = encoded[side].labels
+        if labels is not None and labels.size:
+            kept_rows[side] = _classifier_rows(encoded[side], len(classes.names))
+    excluded = {target, ROW, *options.model_outputs()}
     if unlabelled is not None and task == "regression" and prediction is not None:
         measured["current"] = _estimate_regression(
             unlabelled, regressed.get("reference"), target, prediction, notes, features, excluded
@@ -143,7 +195,7 @@ def measure_performance(
             measured["current"],
             _inputs(ref_rows, cur_rows, features, excluded),
         )
-    return Performance(
+    performance = Performance(
         task=task,
         reference=measured["reference"],
         current=measured["current"],
@@ -152,6 +204,33 @@ def measure_performance(
         notes=tuple(notes),
         concept=concept,
     )
+    return ModelMeasurement(performance, kept_rows)
+
+
+def _regression_rows(
+    table: pa.Table, truth: NDArray[np.float64], guess: NDArray[np.float64]
+) -> ModelRows:
+    positions = numbers(table, ROW).astype(np.int64)
+    return ModelRows(
+        table.drop_columns([ROW]), positions, np.abs(truth - guess), regression_scorer(truth, guess)
+    )
+
+
+def _classifier_rows(side: Labelled, classes: int) -> ModelRows:
+    labels, probs, guess = side.labels, side.probabilities, side.predicted
+    if labels is None:
+        raise ValueError("a classifier's rows need labels")
+    if classes <= 2:
+        scorer = binary_scorer(labels, probs, guess)
+        if guess is None and probs is not None:
+            guess = (probs >= 0.5).astype(np.int64)
+    else:
+        scorer = multiclass_scorer(labels, probs, guess, classes)
+        if guess is None and probs is not None:
+            guess = np.argmax(probs, axis=1).astype(np.int64)
+    errors = (np.zeros(labels.size) if guess is None else (guess != labels)).astype(np.float64)
+    positions = numbers(side.table, ROW).astype(np.int64)
+    return ModelRows(side.table.drop_columns([ROW]), positions, errors, scorer)
 
 
 def _measure(side: Labelled, classes: Classes, name: str) -> dict[str, MetricValue]:
@@ -289,7 +368,9 @@ def concept_drift(
         residuals(current.labels, expected_cur),
     )
     return ConceptDrift(
-        changed=calibration.p_value < CONCEPT_ALPHA,
+        changed=relation_changed(
+            calibration, "roc_auc" in gaps and gaps["roc_auc"].beyond, CONCEPT_ALPHA
+        ),
         alpha=CONCEPT_ALPHA,
         calibration=calibration,
         gaps=gaps,

@@ -24,6 +24,21 @@ from driftscope.performance.classification import (
 from driftscope.performance.regression import regression_scorer
 from driftscope.result import MetricValue
 
+HIGHER_IS_BETTER: dict[str, bool] = {
+    "accuracy": True,
+    "precision": True,
+    "recall": True,
+    "f1": True,
+    "roc_auc": True,
+    "pr_auc": True,
+    "log_loss": False,
+    "calibration_error": False,
+    "mae": False,
+    "rmse": False,
+    "mape": False,
+    "r2": True,
+}
+"""Every metric the performance section reports, and whether a larger value is better."""
 PROBABILITY_SUM_TOLERANCE = 1e-3
 """How far a row of a multiclass model's probabilities may sum from 1."""
 

@@ -8,7 +8,9 @@ import json
 import math
 
 from driftscope._types import Role
+from driftscope.performance.metrics import HIGHER_IS_BETTER
 from driftscope.report._columns import Indexed, by_severity, result_text, severity
+from driftscope.report._diagnosis import expected_text, explanation
 from driftscope.report._format import fmt_num, fmt_p, fmt_share
 from driftscope.report.svg import esc, severity_axis, severity_bar
 from driftscope.result import ColumnResult, ConceptDrift, DriftReport, MetricValue
@@ -99,9 +101,15 @@ def quality(report: DriftReport, columns: list[Indexed]) -> str:
         where = ""
         if issue.column is not None and issue.column in anchors:
             where = f' <a href="#c{anchors[issue.column]}">{esc(issue.column)}</a>'
+        expected = ""
+        if issue.expected is not None:
+            expected = (
+                f' <span class="expected">expected: {esc(expected_text(issue.expected))}</span>'
+            )
         items.append(
             f'<li class="q-{esc(issue.severity)}"><span class="pill q">{esc(issue.severity)}</span>'
-            f'<span class="badge">{esc(issue.check)}</span>{where} {esc(issue.message)}</li>'
+            f'<span class="badge">{esc(issue.check)}</span>{where} {esc(issue.message)}'
+            f"{expected}</li>"
         )
     problems = sum(issue.severity != "info" for issue in issues)
     notes = len(issues) - problems
@@ -113,10 +121,6 @@ def quality(report: DriftReport, columns: list[Indexed]) -> str:
         f"<h2>{title}</h2>"
         f'<ul class="quality-list">{"".join(items)}</ul></section>'
     )
-
-
-LOWER_IS_BETTER = frozenset({"log_loss", "calibration_error", "mae", "rmse", "mape"})
-"""Performance metrics where a smaller value is better (errors and losses)."""
 
 
 def performance(report: DriftReport) -> str:
@@ -140,7 +144,7 @@ def performance(report: DriftReport) -> str:
                 and cur.ci_high is not None
                 and (cur.ci_high < ref.ci_low or cur.ci_low > ref.ci_high)
             )
-            worse = apart and (delta > 0 if name in LOWER_IS_BETTER else delta < 0)
+            worse = apart and (delta < 0 if HIGHER_IS_BETTER.get(name, True) else delta > 0)
         cls = ' class="worse"' if worse else ""
         rows.append(
             f"<tr{cls}><th>{esc(name)}</th>{_metric_cell(ref)}{_metric_cell(cur)}"
@@ -159,6 +163,7 @@ def performance(report: DriftReport) -> str:
         + "".join(rows)
         + "</tbody></table>"
         + _concept(perf.concept)
+        + explanation(perf.explanation)
         + (f'<ul class="reasons">{notes}</ul>' if notes else "")
         + "</section>"
     )
@@ -180,6 +185,13 @@ def _concept(concept: ConceptDrift | None) -> str:
             "<strong>Concept drift:</strong> the current labels no longer follow the "
             f"model's calibration on the reference ({esc(p_text)}), so "
             "the relation between the inputs and the labels changed, not only the inputs."
+        )
+    elif test.p_value < concept.alpha:
+        head = (
+            "No concept drift found: the current labels moved off the model's calibration "
+            f"on the reference ({esc(p_text)}) by only {esc(fmt_num(test.shift))} probability "
+            "points on average, and ROC AUC stayed within what the shift of the inputs "
+            "predicts."
         )
     else:
         head = (

@@ -20,6 +20,7 @@ from importlib import resources
 from string import Template
 
 from driftscope.report._columns import column_sections
+from driftscope.report._diagnosis import segments
 from driftscope.report._format import fmt_num, scalar
 from driftscope.report._sections import performance, quality, severity_chart, summary
 from driftscope.report.svg import CHART_DEFS, esc, shorten
@@ -79,6 +80,7 @@ def render_html(report: DriftReport) -> str:
             "<main>",
             summary(report, columns),
             performance(report),
+            segments(report),
             quality(report, columns),
             _toolbar(),
             severity_chart(columns),

@@ -17,10 +17,12 @@ from driftscope.result import (
     ColumnResult,
     ConceptDrift,
     DriftReport,
+    DropExplanation,
     MethodResult,
     MetricValue,
     Performance,
     QualityIssue,
+    Segment,
     Source,
 )
 
@@ -89,6 +91,48 @@ def quality_to_dict(issue: QualityIssue) -> dict[str, Any]:
         "message": issue.message,
         "reference": _num(issue.reference),
         "current": _num(issue.current),
+        "expected": plain(issue.expected, json_safe=True),
+    }
+
+
+def segment_to_dict(segment: Segment) -> dict[str, Any]:
+    """One entry of the report's ``segments`` list: intervals as ``[low, high]``."""
+    return {
+        "filters": plain(segment.filters, json_safe=True),
+        "rows": segment.rows,
+        "share": _num(segment.share),
+        "kind": segment.kind,
+        "score": _num(segment.score),
+        "p_value": _num(segment.p_value),
+        "message": segment.message,
+        "reference_rows": segment.reference_rows,
+        "effect": _num(segment.effect),
+        "columns": list(segment.columns),
+    }
+
+
+def _explanation(explanation: DropExplanation | None) -> dict[str, Any] | None:
+    if explanation is None:
+        return None
+    return {
+        "metric": explanation.metric,
+        "reference": _num(explanation.reference),
+        "current": _num(explanation.current),
+        "estimated": explanation.estimated,
+        "drop": _num(explanation.drop),
+        "explained": _num(explanation.explained),
+        "method": explanation.method,
+        "attributions": [
+            {
+                "name": a.name,
+                "kind": a.kind,
+                "expected": _num(a.expected),
+                "drop": _num(a.drop),
+                "share": _num(a.share),
+                "filters": None if a.filters is None else plain(a.filters, json_safe=True),
+            }
+            for a in explanation.attributions
+        ],
     }
 
 
@@ -116,6 +160,7 @@ def performance_to_dict(performance: Performance | None) -> dict[str, Any] | Non
         "classes": list(performance.classes),
         "notes": list(performance.notes),
         "concept": _concept(performance.concept),
+        "explanation": _explanation(performance.explanation),
     }
 
 
@@ -129,6 +174,7 @@ def _concept(concept: ConceptDrift | None) -> dict[str, Any] | None:
             "statistic": _num(concept.calibration.statistic),
             "p_value": _num(concept.calibration.p_value),
             "bins": concept.calibration.bins,
+            "shift": _num(concept.calibration.shift),
         },
         "gaps": {
             name: {
@@ -184,6 +230,9 @@ def report_to_dict(report: DriftReport) -> dict[str, Any]:
         "columns": [column_to_dict(c) for c in report.columns],
         "quality": [quality_to_dict(q) for q in report.quality],
         "performance": performance_to_dict(report.performance),
+        "segments": None
+        if report.segments is None
+        else [segment_to_dict(s) for s in report.segments],
         "options": plain(report.options, json_safe=True),
     }
 

@@ -114,6 +114,7 @@ def format_table(report: DriftReport, *, color: bool = False) -> str:
     if any(c.status == "small" for c in report.columns):
         lines.append("'small': significant, but the effect is below its minimum")
     lines.extend(_performance_lines(report))
+    lines.extend(_segment_lines(report))
     issues = report.quality_issues
     if issues:
         lines.append(f"Data quality: {len(issues)} issue(s)")
@@ -143,11 +144,37 @@ def _performance_lines(report: DriftReport) -> list[str]:
         verdict = "CHANGED" if concept.changed else "unchanged"
         p_value = concept.calibration.p_value
         p_text = "p < 1e-15" if p_value < 1e-15 else f"p = {fmt_number(p_value)}"
-        lines.append(f"  input-label relation: {verdict} (calibration test {p_text})")
+        shift = fmt_number(concept.calibration.shift)
+        lines.append(
+            f"  input-label relation: {verdict} (calibration test {p_text}, shift {shift})"
+        )
         moved = [f.name for f in concept.features if f.p_value_adjusted < concept.alpha]
         if moved:
             lines.append(f"  features whose relation moved: {_clean(', '.join(moved[:5]))}")
+    found = perf.explanation
+    if found is not None:
+        lines.append(
+            f"  the inputs' shift accounts for {fmt_number(found.explained)} of the "
+            f"{fmt_number(found.drop)} fall in {found.metric}"
+        )
+        top = [f"{a.name} ({fmt_number(a.drop)})" for a in found.attributions[:3]]
+        if top:
+            lines.append(f"  most of it: {_clean(', '.join(top))}")
     lines.extend(f"  - {_clean(note)}" for note in perf.notes)
+    return lines
+
+
+def _segment_lines(report: DriftReport) -> list[str]:
+    """The segment search's top findings, one per line."""
+    found = report.segments
+    if found is None:
+        return []
+    if not found:
+        return ["Segments: none where drift or errors concentrate"]
+    lines = [f"Segments: {len(found)} where drift or errors concentrate"]
+    lines.extend(f"  {i}. {_clean(s.message)}" for i, s in enumerate(found[:3], start=1))
+    if len(found) > 3:
+        lines.append(f"  ... and {len(found) - 3} more (see the JSON report)")
     return lines
 
 
