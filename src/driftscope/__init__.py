@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from driftscope.profiling import Profile, profile
     from driftscope.result import ColumnResult, DriftReport
     from driftscope.stats._result import TestResult
+    from driftscope.suite.run import check
 
 __all__ = [
     "ColumnResult",
@@ -39,6 +40,7 @@ __all__ = [
     "SchemaError",
     "TestResult",
     "__version__",
+    "check",
     "compare",
     "profile",
     "stats",
@@ -47,6 +49,7 @@ __all__ = [
 # Imported on first use so that `import driftscope` (and the CLI's start) stays cheap.
 _LAZY = {
     "compare": ("driftscope.engine.compare", "compare"),
+    "check": ("driftscope.suite.run", "check"),
     "CompareOptions": ("driftscope.engine.options", "CompareOptions"),
     "DriftReport": ("driftscope.result", "DriftReport"),
     "ColumnResult": ("driftscope.result", "ColumnResult"),
