@@ -86,12 +86,22 @@ def explanation(found: DropExplanation | None) -> str:
     share = found.explained / found.drop if found.drop else math.nan
     head = (
         f"<strong>Why {esc(found.metric)} fell</strong> from {esc(fmt_num(found.reference))} "
-        f"to {esc(fmt_num(found.current))}{esc(estimated)}: the shift of the inputs accounts "
-        f"for {esc(fmt_num(found.explained))}"
+        f"to {esc(fmt_num(found.current))}{esc(estimated)}: "
     )
-    if math.isfinite(share):
-        head += f" ({esc(fmt_share(share))} of the drop)"
-    head += "; the rest is a change the inputs do not explain (concept drift, or noise)."
+    if found.explained > 0 and math.isfinite(share):
+        head += (
+            f"the shift of the inputs accounts for {esc(fmt_num(found.explained))} "
+            f"({esc(fmt_share(min(share, 1.0)))} of the drop)"
+        )
+        if share < 1.0:
+            head += "; the rest is a change the inputs do not explain (concept drift, or noise)"
+        head += "."
+    else:
+        head += (
+            "the shift of the inputs does not account for it (re-weighted to the current "
+            "inputs, the reference does not get worse), so the relation between the inputs "
+            "and the target changed (concept drift), or the drop is noise."
+        )
     rows = "".join(
         f"<tr><td>{esc(a.name)}</td><td>{esc(a.kind)}</td>"
         f'<td class="num">{esc(fmt_num(a.expected))}</td>'

@@ -152,14 +152,20 @@ def _performance_lines(report: DriftReport) -> list[str]:
         if moved:
             lines.append(f"  features whose relation moved: {_clean(', '.join(moved[:5]))}")
     found = perf.explanation
-    if found is not None:
+    if found is not None and found.explained > 0:
         lines.append(
             f"  the inputs' shift accounts for {fmt_number(found.explained)} of the "
             f"{fmt_number(found.drop)} fall in {found.metric}"
         )
+    elif found is not None:
+        lines.append(
+            f"  the inputs' shift does not account for the {fmt_number(found.drop)} fall in "
+            f"{found.metric}: a changed input-target relation, or noise"
+        )
+    if found is not None:
         top = [f"{a.name} ({fmt_number(a.drop)})" for a in found.attributions[:3]]
         if top:
-            lines.append(f"  most of it: {_clean(', '.join(top))}")
+            lines.append(f"  largest parts: {_clean(', '.join(top))}")
     lines.extend(f"  - {_clean(note)}" for note in perf.notes)
     return lines
 
