@@ -3,6 +3,7 @@ CSV whose numbers arrive as text, Parquet's dictionary-encoded strings, no panda
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 import textwrap
@@ -12,8 +13,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from driftscope.errors import ConfigError
+from driftscope.errors import ConfigError, InputError
 from driftscope.io._numpy import from_numpy
 from driftscope.quality import (
     check_constraints,
@@ -171,3 +174,38 @@ def test_checking_a_parquet_file_does_not_import_pandas(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "False"
+
+
+def test_an_empty_reference_is_an_input_error_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "ref.csv"
+    path.write_text("age,city\n")
+    with pytest.raises(InputError, match=r"ref\.csv: no rows to infer constraints from"):
+        infer_constraints(path)
+
+
+_cell = st.one_of(st.none(), st.integers(-5, 5))
+_word = st.one_of(st.none(), st.sampled_from(["a", "b", "c", "yes", "2024"]))
+
+
+@given(
+    st.integers(1, 120).flatmap(
+        lambda n: st.tuples(
+            st.lists(_cell, min_size=n, max_size=n),
+            st.lists(st.one_of(st.floats(-1e9, 1e9), st.just(math.nan)), min_size=n, max_size=n),
+            st.lists(_word, min_size=n, max_size=n),
+        )
+    )
+)
+def test_a_reference_passes_its_own_constraints(
+    columns: tuple[list[int | None], list[float], list[str | None]],
+) -> None:
+    ints, floats, words = columns
+    table = pa.table(
+        {
+            "i": pa.array(ints, pa.int64()),
+            "f": pa.array(floats, pa.float64()),
+            "w": pa.array(words, pa.string()),
+        }
+    )
+    rules = infer_table(table, source="ref")
+    assert check_table(table, rules, source="ref") == []

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from driftscope._types import ROLE_OVERRIDES, ColumnType, Role
-from driftscope.errors import ConfigError, SchemaError
+from driftscope.errors import ConfigError, InputError, SchemaError
 from driftscope.io import infer_type, is_id_like, parse_type
 from driftscope.io._arrow import beyond_float, sample_values
 from driftscope.io._infer import ID_MIN_ROWS
@@ -127,6 +127,9 @@ def infer_table(
     probability: str | Sequence[str] | Mapping[str, str] | None = None,
 ) -> Constraints:
     """The pure part of :func:`infer_constraints`: constraints from an Arrow table."""
+    if table.num_rows == 0:
+        # Nothing to learn from; and the reference would fail its own row count.
+        raise InputError(f"{source}: no rows to infer constraints from (only a header, or empty)")
     names = _columns(table, columns, source)
     roles, types = _roles(table, source, schema, target, prediction)
     probabilities = set(_probability_columns(probability))
