@@ -100,8 +100,8 @@ def fractions(t: pa.Table, rng: np.random.Generator) -> pa.Table:
         pytest.param(new_category, "city", "categories", "warning", dict, id="new-category"),
         pytest.param(duplicated_ids, "customer_id", "uniqueness", "warning", bool, id="dup-id"),
         pytest.param(constant, "visits", "constant_column", "warning", bool, id="constant"),
-        pytest.param(loaded_twice, None, "duplicate_rows", "warning", float, id="loaded-twice"),
-        pytest.param(twice_but_ids, None, "duplicate_rows", "warning", float, id="twice-new-ids"),
+        pytest.param(loaded_twice, None, "duplicate_rows", "warning", dict, id="loaded-twice"),
+        pytest.param(twice_but_ids, None, "duplicate_rows", "warning", dict, id="twice-new-ids"),
         pytest.param(dropped, "age", "missing_column", "error", dict, id="dropped-column"),
         pytest.param(numbers_as_text, "age", "type_change", "error", dict, id="numbers-as-text"),
         pytest.param(fractions, "visits", "type_change", "error", dict, id="fractions"),
@@ -193,3 +193,12 @@ def test_a_column_the_constraints_do_not_know_is_an_info_note(rules: Constraints
     current = current.append_column("extra", from_numpy(np.arange(500)))
     issues = check_table(current, rules, source="cur")
     assert [(i.column, i.check, i.severity) for i in issues] == [("extra", "new_column", "info")]
+
+
+def test_each_finding_carries_the_constraint_as_the_file_writes_it(rules: Constraints) -> None:
+    rng = np.random.default_rng(9)
+    current = loaded_twice(null_spike(draw(rng, 1_000), rng), rng)
+    by_check = {i.check: i.expected for i in check_table(current, rules, source="cur")}
+    assert by_check["completeness"] == rules.column("income").completeness
+    assert by_check["uniqueness"] is True
+    assert by_check["duplicate_rows"] == {"max_share": rules.dataset.duplicate_rows}

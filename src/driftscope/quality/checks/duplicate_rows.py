@@ -40,5 +40,5 @@ def check(
         f"{part(count, rows, 'rows')} in {source} repeat an earlier row exactly; expected at "
         f"most {percent(limit)}",
         current=count / rows,
-        expected=limit,
+        expected={"max_share": limit},
     )

@@ -32,6 +32,6 @@ def check(data: ColumnData, rule: ColumnConstraints, source: str) -> QualityIssu
         "warning",
         f"column {rule.name!r}: {repeated.size:,} value(s) occur more than once in {source} "
         f"({extra:,} rows repeat a value){examples(shown)}",
-        current=float(extra),
+        current=extra / data.present,
         expected=True,
     )
