@@ -13,11 +13,11 @@ from tests.cli._helpers import run
 N = 2_000
 
 
-def _write(path, seed: int, *, shift: float = 0.0, labels: bool = True) -> str:
+def _write(path, seed: int, *, shift: float = 0.0, labels: bool = True, scale: float = 1.0) -> str:
     rng = np.random.default_rng(seed)
     score = rng.uniform(0, 1, N)
     columns = {
-        "amount": rng.normal(100 + shift, 15, N),
+        "amount": rng.normal(100 + shift, 15, N) * scale,
         "region": rng.choice(["north", "south"], N),
         "score": score,
     }
@@ -112,3 +112,24 @@ def test_a_missing_suite_and_an_output_over_an_input_exit_2(tmp_path, capsys):
     code, _, err = run(capsys, "check", ref, cur)
     assert code == 2
     assert "--suite" in err
+
+
+def test_report_takes_constraints_and_segments_and_prints_them(tmp_path, capsys):
+    ref = _write(tmp_path / "ref.parquet", 0)
+    cur = _write(tmp_path / "cur.parquet", 1, scale=100.0)  # amounts now in cents
+    constraints = tmp_path / "constraints.yaml"
+    assert run(capsys, "baseline", ref, "-o", str(constraints))[0] == 0
+    code, out, err = run(
+        capsys, "report", ref, cur, "--constraints", str(constraints), "--segments",
+        "--json", str(tmp_path / "r.json"), "--fail-on", "quality",
+    )  # fmt: skip
+    assert (code, err) == (1, "")
+    assert "Segments: " in out
+    assert "outside" in out  # amounts moved past the inferred range
+    import json
+
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["options"]["constraints"] == str(constraints)
+    assert data["options"]["segments"] is True
+    assert any(q["check"] == "range" and q["expected"] for q in data["quality"])
+    assert isinstance(data["segments"], list)

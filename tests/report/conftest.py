@@ -471,3 +471,40 @@ def long_names_report() -> DriftReport:
 @pytest.fixture(scope="session")
 def mixed_methods_report() -> DriftReport:
     return make_report(mixed_methods_columns())
+
+
+@pytest.fixture(scope="session")
+def diagnosed_report(tmp_path_factory: pytest.TempPathFactory) -> DriftReport:
+    """A report from ``compare`` with every diagnosis: a model's measured performance and its
+    drop explained, concept drift, the segment search (a localized drift and an error
+    pocket in a region named with markup) and constraint violations with their constraint."""
+    import driftscope
+    from driftscope.quality import infer_constraints, save_constraints
+
+    pocket = HOSTILE.label
+
+    def side(seed: int, *, changed: bool) -> dict[str, Any]:
+        rng = np.random.default_rng(seed)
+        n = 12_000
+        region = rng.choice([pocket, "south", "east", "west"], n, p=[0.1, 0.3, 0.3, 0.3])
+        device = rng.choice(["ios", "android"], n)
+        amount = rng.normal(100, 15, n)
+        age = rng.normal(40, 4 if changed else 10, n)
+        if changed:
+            amount[region == pocket] += 30
+        p = 1 / (1 + np.exp(-(0.05 * (amount - 100) + 0.08 * (age - 40))))
+        y = (rng.uniform(size=n) < p).astype(np.int64)
+        if changed:
+            hit = (region == pocket) & (device == "android")
+            y[hit] = rng.integers(0, 2, int(hit.sum()))
+            amount[:200] = -999.0
+        return {"region": region, "device": device, "amount": amount, "age": age, "y": y,
+                "score": p}  # fmt: skip
+
+    reference = side(0, changed=False)
+    path = tmp_path_factory.mktemp("constraints") / "constraints.yaml"
+    save_constraints(infer_constraints(reference), path)
+    return driftscope.compare(
+        reference, side(1, changed=True), target="y", probability="score", segments=True,
+        constraints=path,
+    )  # fmt: skip

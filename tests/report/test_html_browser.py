@@ -234,7 +234,7 @@ CLIPPED_NUMBERS = """() => Array.from(document.querySelectorAll("td.num"))
 
 
 @pytest.mark.parametrize("width", [900, 1280, 1920])
-@pytest.mark.parametrize("fixture", ["realistic_report", "long_names_report"])
+@pytest.mark.parametrize("fixture", ["realistic_report", "long_names_report", "diagnosed_report"])
 def test_layout_fits_laptop_to_desktop_widths(browser, request, fixture, width, tmp_path):
     report = request.getfixturevalue(fixture)
     opened = open_report(browser, report, tmp_path / "report.html", width)
@@ -364,4 +364,22 @@ def test_notebook_frame_shows_the_report(browser, realistic_report, tmp_path):
     assert opened.dialogs == []
     assert all(url == opened.url or url.startswith(("about:", "data:")) for url in opened.requests)
     page.screenshot(path=str(tmp_path / "notebook.png"))
+    page.context.close()
+
+
+def test_diagnoses_show_as_text_with_markup_in_a_segment_value(
+    browser, diagnosed_report, hostile, tmp_path
+):
+    opened = open_report(browser, diagnosed_report, tmp_path / "report.html", 1280)
+    page = opened.page
+    segments = page.inner_text("section.segments")
+    assert f"region = {hostile.label!r}" in segments  # the pocket, shown as written
+    assert page.is_visible("table.segments tr.seg-error")
+    assert page.is_visible("table.segments tr.seg-drift")
+    assert "Why roc_auc fell" in page.inner_text("section.performance .explanation")
+    violations = page.eval_on_selector_all("section.quality li", "els => els.map(e => e.innerText)")
+    assert any("range" in v and "expected: {" in v for v in violations)
+    assert page.eval_on_selector_all("script", "els => els.length") == 1
+    assert opened.dialogs == []
+    assert opened.errors == []
     page.context.close()
