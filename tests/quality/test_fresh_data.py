@@ -70,8 +70,8 @@ def test_a_fresh_sample_passes_every_constraint() -> None:
 def test_the_exact_reference_min_and_max_would_fail_fresh_data_often(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # The simulation above has teeth: without the widening, ranges fail fresh data about
-    # n / (N + n) of the time, half the draws here.
+    # The simulation above has teeth: without the widening, each end of a range fails fresh
+    # data about n / (N + n) of the time (half, here), so three draws in four fail somewhere.
     monkeypatch.setattr("driftscope.quality.tolerance.RANGE_WIDENING", 0.0)
     rng = np.random.default_rng(11)
     failed = 0
