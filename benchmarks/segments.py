@@ -20,6 +20,7 @@ there is no peer column.
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import tempfile
@@ -98,10 +99,15 @@ def _errors(pair: np.ndarray, seed: int, *, concentrated: bool) -> np.ndarray:
     return (rng.random(pair.size) < rate).astype(np.float64)
 
 
-def _timed(*args: object, **kwargs: object) -> tuple[float, tuple]:  # type: ignore[type-arg]
-    start = time.perf_counter()
-    found = find_segments(*args, **kwargs)  # type: ignore[arg-type]
-    return time.perf_counter() - start, found
+def _timed(*args: object, **kwargs: object) -> tuple[tuple[float, float], tuple]:  # type: ignore[type-arg]
+    """Best of three wall times (the machine is shared) and the CPU time of that run."""
+    best = (float("inf"), 0.0)
+    for _ in range(3):
+        start, cpu = time.perf_counter(), time.process_time()
+        found = find_segments(*args, **kwargs)  # type: ignore[arg-type]
+        took = (time.perf_counter() - start, time.process_time() - cpu)
+        best = min(best, took)
+    return best, found
 
 
 def main() -> int:
@@ -123,8 +129,8 @@ def main() -> int:
         read = {name: pq.read_table(folder / f"{name}.parquet") for name in made}
         types = _types(read["reference"])
         rows = [
-            "| case | seconds | segments | top segment | expected on top |",
-            "|---|---:|---:|---|---|",
+            "| case | wall s (best of 3) | CPU s | segments | top segment | expected on top |",
+            "|---|---:|---:|---:|---|---|",
         ]
         seconds, found = _timed(read["reference"], read["current"], types)
         top = found[0] if found else None
@@ -158,12 +164,14 @@ def main() -> int:
     return 0
 
 
-def _row(case: str, seconds: float, found: tuple, ok: bool) -> str:  # type: ignore[type-arg]
+def _row(case: str, seconds: tuple[float, float], found: tuple, ok: bool) -> str:  # type: ignore[type-arg]
     top = found[0].message if found else "(none)"
-    return f"| {case} | {seconds:.2f} | {len(found)} | {top} | {'yes' if ok else 'NO'} |"
+    wall, cpu = seconds
+    return f"| {case} | {wall:.2f} | {cpu:.2f} | {len(found)} | {top} | {'yes' if ok else 'NO'} |"
 
 
 def _whole_process(folder: Path) -> str:
+    """The whole `driftscope report` process with and without `--segments` (median of 3)."""
     exe = driftscope_exe()
     if exe is None:
         return "The `driftscope` console script is not installed: the whole process is not timed."
@@ -174,15 +182,29 @@ def _whole_process(folder: Path) -> str:
             "(`driftscope report REF CUR --segments --json out.json`) is not timed."
         )
     ref, cur = folder / "reference.parquet", folder / "current.parquet"
-    out = folder / "out.json"
-    run = run_process([exe, "report", str(ref), str(cur), "--segments", "--json", str(out)])
-    if not run.ok:
-        return f"Whole process failed: {run.error_line()}"
-    return (
-        f"Whole process `driftscope report REF CUR --segments --json out.json`: "
-        f"{run.seconds:.1f} s wall, {run.cpu_seconds:.1f} s CPU, "
-        f"peak {run.peak_bytes / 2**20:,.0f} MiB."
-    )
+    lines = [
+        "| whole process | wall s (median of 3) | CPU s | peak MiB | segments in the JSON |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for flags in (["--segments"], []):
+        out = folder / "out.json"
+        argv = [exe, "report", str(ref), str(cur), *flags, "--json", str(out)]
+        runs = [run_process(argv) for _ in range(3)]
+        failed = next((r for r in runs if not r.ok), None)
+        command = f"`driftscope report REF CUR {' '.join(flags)} --json out.json`".replace(
+            "  ", " "
+        )
+        if failed is not None:
+            lines.append(f"| {command} | failed: {failed.error_line()} | | | |")
+            continue
+        runs.sort(key=lambda r: r.seconds)
+        mid = runs[1]
+        found = len(json.loads(out.read_text()).get("segments") or [])
+        lines.append(
+            f"| {command} | {mid.seconds:.1f} | {mid.cpu_seconds:.1f} | "
+            f"{mid.peak_bytes / 2**20:,.0f} | {found} |"
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

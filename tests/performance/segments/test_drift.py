@@ -143,7 +143,7 @@ def test_a_numeric_column_whose_own_distribution_moved_is_unstable():
     columns = [
         Encoded(
             "x",
-            "numeric",
+            ColumnType.NUMERIC,
             still.astype(np.uint8),
             rng.integers(0, 7, 20000).astype(np.uint8),
             tuple((float(i), float(i + 1)) for i in range(7)),
@@ -151,7 +151,7 @@ def test_a_numeric_column_whose_own_distribution_moved_is_unstable():
         ),
         Encoded(
             "y",
-            "numeric",
+            ColumnType.NUMERIC,
             still.astype(np.uint8),
             moved.astype(np.uint8),
             tuple((float(i), float(i + 1)) for i in range(7)),

@@ -34,9 +34,13 @@ class ErrorSums:
 
 
 def error_sums(
-    slice_codes: Codes | NDArray[np.uint16], n_slices: int, errors: FloatArray
+    slice_codes: Codes | NDArray[np.uint16],
+    n_slices: int,
+    errors: FloatArray,
+    binary: bool = False,
 ) -> ErrorSums:
-    """Sums of the known errors per slice code.
+    """Sums of the known errors per slice code (``binary``: every error is 0 or 1, so the
+    squares are the errors themselves).
 
     >>> s = error_sums(np.array([0, 0, 1, 1], np.uint8), 2, np.array([1.0, 0.0, 1.0, np.nan]))
     >>> s.rows.tolist(), s.total.tolist(), s.all_rows
@@ -46,7 +50,11 @@ def error_sums(
     codes, values = (slice_codes, errors) if known.all() else (slice_codes[known], errors[known])
     rows = np.bincount(codes, minlength=n_slices).astype(np.float64)
     total = np.asarray(np.bincount(codes, weights=values, minlength=n_slices), np.float64)
-    squares = np.asarray(np.bincount(codes, weights=values**2, minlength=n_slices), np.float64)
+    squares = (  # 0/1 errors are their own squares
+        total
+        if binary
+        else np.asarray(np.bincount(codes, weights=values**2, minlength=n_slices), np.float64)
+    )
     return ErrorSums(
         rows, total, squares, float(values.size), float(values.sum()), float((values**2).sum())
     )

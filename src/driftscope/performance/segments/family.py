@@ -11,7 +11,7 @@ costs power, never the rate.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -218,13 +218,12 @@ def _drift_found(
 
 @dataclass(frozen=True, slots=True)
 class _ErrorTests:
-    """Per slice tested: raw p-value, mean error inside and outside, the slice's mean error
-    on the reference (NaN when unknown), its share of the side's labelled rows."""
+    """Per slice tested: raw p-value, mean error inside and outside, its share of the side's
+    labelled rows."""
 
     p: FloatArray
     inside: FloatArray
     outside: FloatArray
-    reference: FloatArray
     shares: FloatArray
     slices: list[Slice]
 
@@ -249,7 +248,8 @@ def error_findings(
     ]
     single = _error_tests(columns, singles, errors, side, binary)
     family = sum(sum(c.sliceable) for c in columns)
-    found = _error_found(single, holm(single.p, family, 1 / parts), rate, binary, side)
+    before = _reference_mean(columns, errors[0] if side == 1 else None)
+    found = _error_found(single, holm(single.p, family, 1 / parts), rate, binary, side, before)
     if parts == 1 or not single.p.size:
         return found
     evidence = np.zeros(n)
@@ -264,7 +264,25 @@ def error_findings(
     pair_family = sum(
         sum(columns[a].sliceable) * sum(columns[b].sliceable) for a, b in combinations(range(n), 2)
     )
-    return found + _error_found(paired, holm(paired.p, pair_family, 0.5), rate, binary, side)
+    adjusted = holm(paired.p, pair_family, 0.5)
+    return found + _error_found(paired, adjusted, rate, binary, side, before)
+
+
+def _reference_mean(
+    columns: Sequence[Encoded], errors: FloatArray | None
+) -> Callable[[Slice], float]:
+    """The mean known reference error of a slice (NaN without reference errors or rows), for
+    the message of a current-side finding."""
+
+    def mean(slice_: Slice) -> float:
+        if errors is None:
+            return float("nan")
+        inside = ~np.isnan(errors)
+        for c, code in slice_:
+            inside &= columns[c].reference == code
+        return float(errors[inside].mean()) if inside.any() else float("nan")
+
+    return mean
 
 
 def _codes(columns: Sequence[Encoded], key: tuple[int, ...], current: bool) -> Codes:
@@ -282,32 +300,33 @@ def _error_tests(
 ) -> _ErrorTests:
     values = errors[side]
     if values is None:
-        return _ErrorTests(*(np.empty(0),) * 5, [])
+        return _ErrorTests(*(np.empty(0),) * 4, [])
     least = least_rows(int((~np.isnan(values)).sum()))
-    cache: dict[tuple[int, ...], tuple[ErrorSums, tuple[FloatArray, ...], FloatArray]] = {}
-    rows: list[tuple[float, float, float, float, float]] = []
+    cache: dict[tuple[int, ...], tuple[ErrorSums, tuple[FloatArray, ...]]] = {}
+    rows: list[tuple[float, float, float, float]] = []
     slices: list[Slice] = []
     for key, slice_, code in candidates:
         if key not in cache:
             n_slices = columns[key[0]].size << (columns[key[1]].bits if len(key) == 2 else 0)
-            sums = error_sums(_codes(columns, key, bool(side)), n_slices, values)
-            before = np.full(n_slices, np.nan)
-            if side == 1 and errors[0] is not None:
-                ref = error_sums(_codes(columns, key, False), n_slices, errors[0])
-                np.divide(ref.total, ref.rows, out=before, where=ref.rows > 0)
-            cache[key] = (sums, excess_test(sums, binary), before)
-        sums, (p, inside, outside), before = cache[key]
+            sums = error_sums(_codes(columns, key, bool(side)), n_slices, values, binary)
+            cache[key] = (sums, excess_test(sums, binary))
+        sums, (p, inside, outside) = cache[key]
         if not least <= sums.rows[code] <= sums.all_rows - least:
             continue
         share = sums.rows[code] / sums.all_rows
-        rows.append((p[code], inside[code], outside[code], before[code], share))
+        rows.append((p[code], inside[code], outside[code], share))
         slices.append(slice_)
-    table = np.array(rows, dtype=np.float64).reshape(-1, 5).T
-    return _ErrorTests(table[0], table[1], table[2], table[3], table[4], slices)
+    table = np.array(rows, dtype=np.float64).reshape(-1, 4).T
+    return _ErrorTests(table[0], table[1], table[2], table[3], slices)
 
 
 def _error_found(
-    tests: _ErrorTests, adjusted: FloatArray, rate: float, binary: bool, side: int
+    tests: _ErrorTests,
+    adjusted: FloatArray,
+    rate: float,
+    binary: bool,
+    side: int,
+    reference_mean: Callable[[Slice], float],
 ) -> list[Finding]:
     found = []
     for i in np.flatnonzero(
@@ -327,7 +346,7 @@ def _error_found(
                 p_value=float(adjusted[i]),
                 inside=float(tests.inside[i]),
                 outside=float(tests.outside[i]),
-                reference=float(tests.reference[i]),
+                reference=reference_mean(tests.slices[i]),
                 side="current" if side == 1 else "reference",
                 binary=binary,
             )
