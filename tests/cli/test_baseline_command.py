@@ -104,6 +104,12 @@ def test_baseline_is_listed_among_the_commands(capsys: pytest.CaptureFixture[str
             id="unknown-column",
         ),
         pytest.param(["ref.parquet"], "-o/--output", id="no-output"),
+        pytest.param(
+            ["ref.parquet", "-o", "c.yaml", "--encoding", "nope"],
+            "--encoding: expected a text encoding",
+            id="unknown-encoding",
+        ),
+        pytest.param(["notes.txt", "-o", "c.yaml"], "unknown file type '.txt'", id="not-data"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
@@ -114,6 +120,7 @@ def test_bad_input_is_one_line_and_exit_2(
     words: str,
 ) -> None:
     monkeypatch.chdir(reference.parent)
+    (reference.parent / "notes.txt").write_text("not data\n")
     code, stdout, stderr = run(capsys, "baseline", *argv)
     assert code == 2
     assert stdout == ""

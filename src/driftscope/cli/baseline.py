@@ -86,6 +86,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise ConfigError("-o/--output: give a file name for the constraints file")
     check_output(args.output, "-o/--output")
     check_not_an_input(args.output, [args.reference], "-o/--output")
+    _check_encoding(args.encoding)
     untyped, types = pairs(args.type, "--type")
     if untyped is not None:
         raise ConfigError(f"--type: expected COLUMN=TYPE; got {untyped!r}")
@@ -104,6 +105,19 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not args.quiet:
         out.write(f"{_summary(constraints)}\nconstraints: {path}\n")
     return EXIT_OK
+
+
+def _check_encoding(name: str) -> None:
+    """A ConfigError naming --encoding for a name that is not a text encoding, before any
+    file is opened (as ``profile`` does)."""
+    from driftscope.io._text import check_encoding
+
+    try:
+        check_encoding(name, "baseline")
+    except ConfigError:
+        raise ConfigError(
+            f"--encoding: expected a text encoding Python knows; got {name!r}"
+        ) from None
 
 
 def _probability(entries: list[str]) -> list[str] | dict[str, str] | None:

@@ -58,7 +58,8 @@ HEADER = f"""\
 #                 outside them (values the reference never saw; Good-Turing estimate at
 #                 an upper confidence bound; 0: none tolerated), binomial test as above
 #   unique        true: no value may occur twice (identifiers)
-#   varies        true: the column must not hold one value on every row (from 100 values)
+#   varies        true: the column must not hold one value on every row (checked once
+#                 there are 100 values)
 """
 
 _TOP = ("version", "source", "dataset", "columns")
