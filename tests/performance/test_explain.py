@@ -96,6 +96,28 @@ def test_a_changed_relation_alone_leaves_the_drop_unexplained():
     assert out.attributions == ()
 
 
+def test_only_the_boosted_classifier_sees_a_shift_in_how_features_combine():
+    # the marginals stay put; a and b become correlated, where the model is weak
+    rng = np.random.default_rng(9)
+
+    def side(n, rho):
+        a = rng.normal(size=n)
+        b = rho * a + np.sqrt(1 - rho**2) * rng.normal(size=n)
+        logit = 3.0 * expit(-2.0 * a * b) * rng.normal(size=n)
+        labels = (rng.uniform(size=n) < expit(logit)).astype(np.int64)
+        return pa.table({"a": a, "b": b}), labels, expit(logit)
+
+    ref, y, p = side(20_000, 0.0)
+    cur, y_cur, p_cur = side(10_000, 0.7)
+    realised = roc_auc_score(y_cur, p_cur)
+    features = {"a": NUM, "b": NUM}
+    boosted = _explain(ref, cur, _auc(y, p), realised, features=features, domain_model="boosting")
+    additive = _explain(ref, cur, _auc(y, p), realised, features=features, domain_model="logistic")
+    assert boosted.explained > 0.75 * boosted.drop
+    assert abs(additive.explained) < 0.2 * additive.drop
+    assert boosted.attributions == ()  # neither feature moved on its own
+
+
 def test_the_weighted_metric_of_a_feature_is_sklearns_at_the_same_weights():
     rng = np.random.default_rng(2)
     n = 5_000

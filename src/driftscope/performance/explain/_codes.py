@@ -66,6 +66,8 @@ class FeatureCodes:
     reference_values: FloatArray | None = None
     current_values: FloatArray | None = None
     unseen: tuple[str, ...] = ()
+    reference_counts: FloatArray | None = None
+    """Reference rows per code (None: counted when needed)."""
 
 
 def numeric_codes(name: str, reference: pa.ChunkedArray, current: pa.ChunkedArray) -> FeatureCodes:
@@ -88,9 +90,11 @@ def numeric_codes(name: str, reference: pa.ChunkedArray, current: pa.ChunkedArra
         edges = np.zeros(0)
     missing = edges.size + 1
     ref_codes, cur_codes = _cut(ref, edges, missing), _cut(cur, edges, missing)
-    seen = np.bincount(ref_codes, minlength=missing + 1) > 0
-    cur_codes[~seen[cur_codes]] = UNSEEN
-    return FeatureCodes(name, ref_codes, cur_codes, missing + 1, False, ref, cur)
+    counts = np.bincount(ref_codes, minlength=missing + 1).astype(np.float64)
+    cur_codes[counts[cur_codes] == 0.0] = UNSEEN
+    return FeatureCodes(
+        name, ref_codes, cur_codes, missing + 1, False, ref, cur, reference_counts=counts
+    )
 
 
 def _cut(values: FloatArray, edges: FloatArray, missing: int) -> IntArray:
@@ -186,7 +190,9 @@ def ratio_weights(codes: FeatureCodes) -> FloatArray:
     >>> ratio_weights(codes).tolist()
     [0.5, 0.5, 1.5, 1.5]
     """
-    ref_counts = np.bincount(codes.reference, minlength=codes.size).astype(np.float64)
+    ref_counts = codes.reference_counts
+    if ref_counts is None:
+        ref_counts = np.bincount(codes.reference, minlength=codes.size).astype(np.float64)
     represented = codes.current[codes.current != UNSEEN]
     if represented.size == 0:
         return np.ones(codes.reference.size)
