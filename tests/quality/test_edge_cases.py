@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from driftscope.errors import ConfigError, InputError
@@ -187,6 +187,7 @@ _cell = st.one_of(st.none(), st.integers(-5, 5))
 _word = st.one_of(st.none(), st.sampled_from(["a", "b", "c", "yes", "2024"]))
 
 
+@settings(deadline=None)  # the first example pays for imports
 @given(
     st.integers(1, 120).flatmap(
         lambda n: st.tuples(

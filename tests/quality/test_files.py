@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from driftscope._types import ColumnType
@@ -81,6 +81,7 @@ _category = st.one_of(_text, st.integers(-(2**62), 2**62), st.booleans())
 _float = st.floats(allow_nan=False, allow_infinity=False)
 
 
+@settings(deadline=None)  # the first example pays for imports
 @given(
     name=_text.filter(bool),
     values=st.lists(_category, max_size=5),

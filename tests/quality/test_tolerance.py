@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -27,6 +27,7 @@ _values = arrays(
 )
 
 
+@settings(deadline=None)  # the first example pays for imports
 @given(_values)
 def test_the_widened_range_contains_every_reference_value(values: np.ndarray) -> None:
     bounds = widened_range(values, integer=False)
@@ -37,6 +38,7 @@ def test_the_widened_range_contains_every_reference_value(values: np.ndarray) ->
     assert values.max() <= bounds.max
 
 
+@settings(deadline=None)  # the first example pays for imports
 @given(_values)
 def test_a_column_never_gets_a_sign_its_reference_did_not_have(values: np.ndarray) -> None:
     bounds = widened_range(np.abs(values), integer=False)
@@ -49,6 +51,7 @@ def test_a_column_never_gets_a_sign_its_reference_did_not_have(values: np.ndarra
     assert bounds.max <= 0
 
 
+@settings(deadline=None)  # the first example pays for imports
 @given(_values.filter(lambda v: np.ptp(v) > 0), st.sampled_from([1e-3, 10.0, 1e3]))
 def test_values_in_other_units_get_bounds_in_those_units(values: np.ndarray, scale: float) -> None:
     plain, scaled = (
