@@ -210,3 +210,25 @@ def test_a_reference_passes_its_own_constraints(
     )
     rules = infer_table(table, source="ref")
     assert check_table(table, rules, source="ref") == []
+
+
+def test_nested_binary_and_temporal_columns_get_the_constraints_that_apply() -> None:
+    n = 100
+    table = pa.table(
+        {
+            "vector": pa.array([[1.0, 2.0]] * n),
+            "record": pa.array([{"a": i} for i in range(n)]),
+            "raw": pa.array([b"x%d" % (i % 7) for i in range(n)]),
+            "at": pa.array(np.arange(n).astype("datetime64[s]")),
+            "took": pa.array(np.arange(n).astype("timedelta64[s]")),
+        }
+    )
+    rules = infer_table(table, source="ref")
+    assert rules.column("record").kind == "struct<a: int64>"
+    assert rules.column("record").type is None
+    assert all(rule.range is None and rule.categories is None for rule in rules.columns)
+    assert [r.name for r in rules.columns if r.varies] == ["at", "took"]
+    assert check_table(table, rules, source="ref") == []
+    assert _checks(check_table(table.drop_columns(["vector"]), rules, source="cur")) == [
+        ("vector", "missing_column")
+    ]

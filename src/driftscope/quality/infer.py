@@ -34,7 +34,7 @@ from driftscope.quality.constraints import (
     Constraints,
     DatasetConstraints,
 )
-from driftscope.quality.measure import NUMBER_KINDS, ColumnData
+from driftscope.quality.measure import NUMBER_KINDS, SCALAR_KINDS, ColumnData
 from driftscope.quality.rowkeys import duplicate_rows
 from driftscope.quality.tolerance import (
     RANGE_MIN_VALUES,
@@ -220,7 +220,7 @@ def _all_distinct(data: ColumnData) -> bool:
 
 
 def _varies(data: ColumnData) -> bool:
-    if data.present < RANGE_MIN_VALUES:
+    if data.present < RANGE_MIN_VALUES or data.kind not in SCALAR_KINDS:
         return False
     sample = sample_values(data.column, VARIES_SAMPLE)
     if data.kind == "float":

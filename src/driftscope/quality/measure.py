@@ -18,6 +18,9 @@ from driftscope.io._numpy import to_numpy
 NUMBER_KINDS = frozenset({"integer", "float", "decimal"})
 """Value kinds that hold numbers (a range applies to them)."""
 
+SCALAR_KINDS = NUMBER_KINDS | {"string", "boolean", "timestamp", "date", "time", "duration"}
+"""Value kinds whose values can be counted (nested values, bytes and vectors cannot)."""
+
 
 class ColumnData:
     """One named column and its measures: kind, missing count, numbers, distinct counts.

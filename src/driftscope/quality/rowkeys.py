@@ -42,6 +42,8 @@ def duplicate_rows(table: pa.Table, columns: Sequence[str] | None = None) -> int
     hashes = np.zeros(rows, dtype=np.uint64)
     for name in names:
         keys = _keys(table.column(name))  # a fresh array: mixed in place
+        if keys is None:
+            continue
         keys += _MIX
         keys *= _MIX2
         hashes ^= keys
@@ -51,8 +53,9 @@ def duplicate_rows(table: pa.Table, columns: Sequence[str] | None = None) -> int
     return int(np.count_nonzero(hashes[1:] == hashes[:-1]))
 
 
-def _keys(column: pa.ChunkedArray) -> npt.NDArray[np.uint64]:
-    """One 64-bit key per row: equal values, equal keys; missing values all one key."""
+def _keys(column: pa.ChunkedArray) -> npt.NDArray[np.uint64] | None:
+    """One 64-bit key per row: equal values, equal keys; missing values all one key. None for
+    values Arrow cannot tell equal by hashing (structs, lists): such a column is left out."""
     t = column.type
     if pa.types.is_null(t):
         return np.full(len(column), _MISSING, dtype=np.uint64)
@@ -71,7 +74,11 @@ def _keys(column: pa.ChunkedArray) -> npt.NDArray[np.uint64]:
         keys = np.asarray(to_numpy(array.cast(pa.int64())), dtype=np.int64).view(np.uint64)
     else:
         # Strings and anything else: codes in the column's own dictionary of distinct values.
-        keys = np.asarray(to_numpy(pc.dictionary_encode(array).indices), dtype=np.int64)
+        try:
+            codes = pc.dictionary_encode(array).indices
+        except pa.ArrowNotImplementedError:
+            return None
+        keys = np.asarray(to_numpy(codes), dtype=np.int64)
         keys = keys.view(np.uint64)
     if not keys.flags.writeable:  # a view of Arrow's memory: the caller mixes in place
         keys = keys.copy()

@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 
 from driftscope.quality.checks._format import shown
 from driftscope.quality.constraints import ColumnConstraints
-from driftscope.quality.measure import NUMBER_KINDS, ColumnData
+from driftscope.quality.measure import NUMBER_KINDS, SCALAR_KINDS, ColumnData
 from driftscope.result import QualityIssue
 
 CHECK = "constant_column"
@@ -23,7 +23,7 @@ VARIES_MIN_VALUES = 100
 
 def check(data: ColumnData, rule: ColumnConstraints, source: str) -> QualityIssue | None:
     """A ``constant_column`` warning naming the one value."""
-    if not rule.varies or data.present < VARIES_MIN_VALUES:
+    if not rule.varies or data.present < VARIES_MIN_VALUES or data.kind not in SCALAR_KINDS:
         return None
     value = _only_value(data)
     if value is None:
