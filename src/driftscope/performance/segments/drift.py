@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
+from scipy import special
 
 from driftscope.performance.segments.slices import MAX_CODES, Codes, Encoded
 
@@ -169,7 +169,7 @@ def interaction_test(tables: FloatArray) -> tuple[FloatArray, FloatArray]:
     df = informative.sum(axis=1) - 1.0
     p = np.ones_like(g)
     ok = df >= 1
-    p[ok] = stats.chi2.sf(g[ok], df[ok])
+    p[ok] = special.chdtrc(df[ok], g[ok])
     return g, p
 
 
@@ -248,7 +248,7 @@ def unstable(total: tuple[FloatArray, FloatArray], columns: Sequence[Encoded]) -
         ratio = np.where(positive, observed, 1.0) / np.where(positive, expected, 1.0)
         g += 2.0 * (observed * np.log(ratio)).sum(axis=1)
     df = np.maximum((pooled > 0).sum(axis=1) - 1, 1)
-    p = stats.chi2.sf(g, df)
+    p = special.chdtrc(df, g)
     return [
         bool(c.type == "numeric" and distance[i] >= STABLE_DISTANCE and p[i] < STABLE_LEVEL)
         for i, c in enumerate(columns)

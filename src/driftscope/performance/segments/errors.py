@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
+from scipy import special
 
 from driftscope.performance.segments.slices import Codes
 
@@ -91,5 +91,5 @@ def excess_test(sums: ErrorSums, binary: bool) -> tuple[FloatArray, FloatArray, 
         z = (mean_in - mean_out) / np.sqrt(variance)
     usable = (n_in >= 2) & (n_out >= 2) & np.isfinite(z)
     p = np.ones_like(mean_in)
-    p[usable] = stats.norm.sf(z[usable])
+    p[usable] = special.ndtr(-z[usable])
     return p, np.nan_to_num(mean_in), np.nan_to_num(mean_out)
