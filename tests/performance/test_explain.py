@@ -185,7 +185,7 @@ def test_a_planted_segment_accounts_for_the_drop():
     assert kinds["segment"].expected == pytest.approx(roc_auc_score(y, p, sample_weight=weights))
     assert kinds["segment"].drop > 0.05
     # the empty interval segment (no reference rows) cannot be weighted and is named
-    assert "x in [5, 9)" in out.method
+    assert "cannot be re-weighted: x in [5, 9)" in out.method
 
 
 def test_segment_intervals_are_read_as_the_segment_search_cuts_them():

@@ -108,7 +108,9 @@ def explain_drop(
     (0.6, 0.56, 'x')
     """
     _check_tables(reference, current)
-    if not (isinstance(current_value, int | float) and math.isfinite(current_value)):
+    weighted, skipped = _feature_types(features, reference, current)
+    number = isinstance(current_value, int | float | np.floating)
+    if isinstance(current_value, bool) or not (number and math.isfinite(current_value)):
         raise param_error("explain", "current_value", "a finite number", current_value)
     if domain_model not in DOMAIN_MODELS:
         raise param_error("explain", "domain_model", f"one of {DOMAIN_MODELS}", domain_model)
@@ -126,7 +128,6 @@ def explain_drop(
     if drop <= noise:
         return None
 
-    weighted, skipped = _feature_types(features, reference, current)
     codes = [
         numeric_codes(name, reference.column(name), current.column(name))
         if kind in _NUMERIC
@@ -134,7 +135,8 @@ def explain_drop(
         for name, kind in weighted
     ]
     found: list[Attribution] = []
-    undefined: list[str] = []
+    undefined: list[str] = []  # the metric is NaN at their weights
+    empty: list[str] = []  # segments without reference rows: nothing to weight
     for c in codes:
         expected, change = scorer.drop(ref_value, ratio_weights(c))
         if math.isnan(expected):
@@ -145,7 +147,7 @@ def explain_drop(
         weights = _segment_weights(reference, current, filters)
         name = _segment_name(filters)
         if weights is None:
-            undefined.append(name)
+            empty.append(name)
             continue
         expected, change = scorer.drop(ref_value, weights)
         if math.isnan(expected):
@@ -170,7 +172,7 @@ def explain_drop(
     kept = sorted(
         (a for a in found if a.drop >= MIN_SHARE * drop), key=lambda a: a.drop, reverse=True
     )
-    notes = _notes(codes, len(found) - len(kept), skipped, undefined, current.num_rows)
+    notes = _notes(codes, len(found) - len(kept), skipped, undefined, empty, current.num_rows)
     return DropExplanation(
         metric=metric,
         reference=ref_value,
@@ -287,6 +289,7 @@ def _notes(
     left_out: int,
     skipped: Sequence[str],
     undefined: Sequence[str],
+    empty: Sequence[str],
     n_cur: int,
 ) -> list[str]:
     notes = []
@@ -299,6 +302,11 @@ def _notes(
         notes.append(f"not weighted (text or embeddings): {', '.join(skipped)}")
     if undefined:
         notes.append(f"the metric is undefined once re-weighted for: {', '.join(undefined)}")
+    if empty:
+        notes.append(
+            "segments the reference has no rows of (or only rows of) cannot be re-weighted: "
+            + ", ".join(empty)
+        )
     lacking = np.zeros(n_cur, dtype=bool)
     for c in codes:
         lacking |= c.current == UNSEEN
