@@ -352,6 +352,22 @@ def test_boosting_without_scikit_learn_says_how_to_get_it(covariate, monkeypatch
     assert "logistic regression" in out.method
 
 
+def test_too_few_rows_for_the_boosted_classifier_use_the_logistic_regression():
+    rng = np.random.default_rng(10)
+    loss = rng.uniform(size=30)
+    out = _explain(
+        pa.table({"x": rng.normal(size=30)}),
+        pa.table({"x": rng.normal(1.0, 1.0, 3)}),
+        lambda w: float(np.average(loss, weights=w)),
+        5.0,
+        features={"x": NUM},
+        metric="mae",
+        higher_is_better=False,
+        domain_model="boosting",
+    )
+    assert "(30 reference and 3 current rows; too few for the boosted classifier)" in out.method
+
+
 def _nan(weights):
     return float("nan")
 

@@ -52,6 +52,9 @@ planted shifts (94% against 90% of an interaction's, and 1-sd shift's within 0.0
 true ratio's against 0.007 short) in a third of the time (benchmarks/explain.py)."""
 MIN_LEAF_ROWS = 100
 """Fewest rows in a leaf of a boosted tree: finer leaves give noisy, extreme odds."""
+MIN_BOOSTING_ROWS = 2 * MIN_LEAF_ROWS
+"""Fewest rows of each side for the boosted classifier: each half of the sample then has
+a leaf's worth of each side. With fewer, the logistic regression is used."""
 MAX_CATEGORY_CODE = 254
 """Largest category code the boosted trees take (scikit-learn's limit is 255 bins); rarer
 categories share it."""
@@ -86,14 +89,16 @@ def joint_weights(
     if cur_rows.size < 2:
         return scored, np.ones(pool.size), "no joint weights: no current row is like the reference"
     sizes = f"{learn.size:,} reference and {cur_rows.size:,} current rows"
-    if chosen == "boosting":
+    few = min(learn.size, cur_rows.size) < MIN_BOOSTING_ROWS
+    if chosen == "boosting" and not few:
         log_ratio = _boosting(features, pool, learn, cur_rows, rng, seed)
         how = f"a gradient-boosted classifier of current against reference rows ({sizes}"
         how += ", cross-fitted)"
     else:
         log_ratio = _logistic(features, pool, pool[learn], cur_rows)
         how = "a logistic regression of current against reference rows on the features' bins"
-        how += f" ({sizes})"
+        how += f" ({sizes}"
+        how += "; too few for the boosted classifier)" if chosen == "boosting" else ")"
     if scored is not None:
         how += f", applied to {pool.size:,} reference rows"
     centre = float(np.median(log_ratio))
