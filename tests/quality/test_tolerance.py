@@ -22,7 +22,7 @@ from driftscope.quality.tolerance import (
 # bound overflows and that side is left open (None), tested apart.
 _values = arrays(
     np.float64,
-    st.integers(20, 200),
+    st.integers(100, 300),
     elements=st.one_of(st.just(0.0), st.floats(1e-6, 1e6), st.floats(-1e6, -1e-6)),
 )
 
@@ -77,15 +77,15 @@ def test_integer_columns_get_whole_bounds() -> None:
 
 
 def test_too_few_values_give_no_range_and_infinities_open_a_side() -> None:
-    assert widened_range(np.arange(5.0), integer=False) is None
-    bounds = widened_range(np.r_[np.arange(1.0, 50.0), np.inf], integer=False)
+    assert widened_range(np.arange(99.0), integer=False) is None
+    bounds = widened_range(np.r_[np.arange(1.0, 150.0), np.inf], integer=False)
     assert bounds is not None
     assert bounds.max is None
     assert bounds.min is not None
 
 
 def test_a_bound_beyond_float_range_is_left_open() -> None:
-    bounds = widened_range(np.r_[np.full(30, 1e-200), 1e200], integer=False)
+    bounds = widened_range(np.r_[np.full(130, 1e-200), 1e200], integer=False)
     assert bounds is not None
     assert bounds.max is None
     assert bounds.min == 1e-200

@@ -37,7 +37,6 @@ from driftscope.quality.constraints import (
 from driftscope.quality.measure import NUMBER_KINDS, SCALAR_KINDS, ColumnData
 from driftscope.quality.rowkeys import duplicate_rows
 from driftscope.quality.tolerance import (
-    RANGE_MIN_VALUES,
     completeness_bound,
     duplicate_share_bound,
     unseen_share_bound,
@@ -53,6 +52,10 @@ about that share of fresh rows would hold values the reference never saw)."""
 
 VARIES_MAX_TOP_SHARE = 0.8
 """``varies: true`` only when no single value holds more than this share of the reference."""
+
+VARIES_MIN_VALUES = 20
+"""Fewer reference values than this give no ``varies`` (the commonest value's share is
+unknown)."""
 
 VARIES_SAMPLE = 10_000
 """Values (evenly spaced) from which the commonest value's share is estimated."""
@@ -220,7 +223,7 @@ def _all_distinct(data: ColumnData) -> bool:
 
 
 def _varies(data: ColumnData) -> bool:
-    if data.present < RANGE_MIN_VALUES or data.kind not in SCALAR_KINDS:
+    if data.present < VARIES_MIN_VALUES or data.kind not in SCALAR_KINDS:
         return False
     sample = sample_values(data.column, VARIES_SAMPLE)
     if data.kind == "float":
