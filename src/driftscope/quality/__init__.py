@@ -1,7 +1,8 @@
 """Data-quality constraints: infer them from a reference, keep them in an editable YAML file,
 hold current data against them.
 
-- :func:`infer_constraints` reads a reference and returns :class:`Constraints`: per column its
+- :func:`infer_constraints` reads a reference (:func:`infer_table`: one already read as an
+  Arrow table) and returns :class:`Constraints`: per column its
   kind and type, presence, completeness, range, allowed categories, uniqueness; for the
   dataset a row count and the share of duplicated rows; with tolerances that fresh data from
   the reference's own distribution passes (:mod:`driftscope.quality.tolerance`).
@@ -20,7 +21,7 @@ from driftscope.quality.constraints import (
     DatasetConstraints,
 )
 from driftscope.quality.files import load_constraints, save_constraints
-from driftscope.quality.infer import infer_constraints
+from driftscope.quality.infer import infer_constraints, infer_table
 
 __all__ = [
     "Bounds",
@@ -31,6 +32,7 @@ __all__ = [
     "check_constraints",
     "check_table",
     "infer_constraints",
+    "infer_table",
     "load_constraints",
     "save_constraints",
 ]
