@@ -315,3 +315,16 @@ def test_a_global_shift_of_a_numeric_column_does_not_echo_in_its_own_bins():
     }
     found = find_segments(table(0.0), table(0.6), types)
     assert not [s for s in found if "income" in s.filters]
+
+
+def test_column_types_may_be_given_as_their_names():
+    ref, _ = side(6000, 1)
+    cur, _ = side(6000, 2, shift=1.5)
+    named = {k: str(v) for k, v in TYPES.items()}
+    assert dict(find_segments(ref, cur, named)[0].filters) == {"region": "north"}
+
+
+def test_an_unknown_column_type_is_a_config_error():
+    ref, _ = side(300, 1)
+    with pytest.raises(ConfigError, match=r"columns\['age'\]\" must be one of numeric"):
+        find_segments(ref, ref, {**TYPES, "age": "number"})

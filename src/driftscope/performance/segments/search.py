@@ -89,7 +89,7 @@ def find_segments(
         return ()
     rng = np.random.default_rng(seed)
     rows = (_sample(reference.num_rows, max_rows, rng), _sample(current.num_rows, max_rows, rng))
-    encoded = encode(reference, current, columns, rows)
+    encoded = encode(reference, current, {k: ColumnType(v) for k, v in columns.items()}, rows)
     if not encoded:
         return ()
     sampled = [
@@ -150,9 +150,10 @@ def _check(
         raise param_error("find_segments", "max_segments", "an integer >= 0", max_segments)
     if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1:
         raise param_error("find_segments", "max_rows", "an integer >= 1", max_rows)
+    kinds = ", ".join(t.value for t in ColumnType)
     for name, column_type in columns.items():
-        if not isinstance(column_type, ColumnType):
-            raise param_error("find_segments", f"columns[{name!r}]", "a ColumnType", column_type)
+        if column_type not in set(ColumnType):
+            raise param_error("find_segments", f"columns[{name!r}]", f"one of {kinds}", column_type)
         for side, table in zip(_SIDES, (reference, current), strict=True):
             if name not in table.column_names:
                 raise SchemaError(f"find_segments: column {name!r} is not in the {side} data")
