@@ -76,7 +76,7 @@ def _not_numbers(data: ColumnData, expected: str | None) -> str:
     text = decoded(data.column)
     bad = text.filter(pc.invert(pc.match_substring_regex(text, NUMBER_PATTERN)))
     if len(bad) == 0:
-        return " (every value reads as a number: was the file written with quotes?)"
+        return " (every value reads as a number: numbers written as text, quoted in JSON?)"
     distinct = pc.unique(bad.combine_chunks() if isinstance(bad, pa.ChunkedArray) else bad)
     return f" ({part(len(bad), data.present)} are not numbers{examples(distinct.to_pylist())})"
 
