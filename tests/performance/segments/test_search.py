@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pyarrow as pa
@@ -328,3 +329,25 @@ def test_an_unknown_column_type_is_a_config_error():
     ref, _ = side(300, 1)
     with pytest.raises(ConfigError, match=r"columns\['age'\]\" must be one of numeric"):
         find_segments(ref, ref, {**TYPES, "age": "number"})
+
+
+@pytest.mark.slow
+def test_a_wide_table_is_searched_over_its_first_columns_quickly():
+    rng = np.random.default_rng(0)
+    n, width = 2000, 150
+
+    def table(shift: float) -> pa.Table:
+        region = rng.integers(0, 5, n)
+        data = {"region": strings(region, ["a", "b", "c", "d", "e"])}
+        for j in range(width):
+            moved = shift * (region == 0) if j < 2 else 0.0
+            data[f"x{j}"] = from_numpy(rng.normal(0, 1, n) + moved)
+        return pa.table(data)
+
+    ref, cur = table(0.0), table(2.0)
+    types = dict.fromkeys(ref.column_names, ColumnType.NUMERIC) | {"region": ColumnType.CATEGORICAL}
+    start = time.perf_counter()
+    found = find_segments(ref, cur, types)
+    assert time.perf_counter() - start < 20.0
+    assert dict(found[0].filters) == {"region": "a"}
+    assert set(found[0].columns) == {"x0", "x1"}

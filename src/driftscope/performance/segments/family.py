@@ -88,29 +88,47 @@ def _sized(counts: tuple[FloatArray, FloatArray], code: int, least: tuple[float,
     return all(least[s] <= counts[s][code] <= counts[s].sum() - least[s] for s in (0, 1))
 
 
+BATCH_TABLES = 4096
+"""(slice, feature) tables fitted together: enough to vectorise, few enough to keep the
+memory small however many columns are searched."""
+
+
 class _DriftBatch:
-    """(slice, feature) tables gathered for one part of the family."""
+    """(slice, feature) tests of one part of the family, fitted batch by batch as they come."""
 
     def __init__(self) -> None:
         self.slices: list[Slice] = []
         self.shares: list[float] = []
-        self.index: list[IntArray] = []
-        self.features: list[IntArray] = []
-        self.tables: list[FloatArray] = []
+        self.done: list[drift.DriftTests] = []
+        self.pending: list[tuple[IntArray, IntArray, FloatArray]] = []
+        self.size = 0
 
     def add(self, slice_: Slice, share: float, tables: FloatArray, features: IntArray) -> None:
-        self.index.append(np.full(len(features), len(self.slices), dtype=np.int64))
+        index = np.full(len(features), len(self.slices), dtype=np.int64)
         self.slices.append(slice_)
         self.shares.append(share)
-        self.features.append(features)
-        self.tables.append(tables)
+        self.pending.append((index, features, tables))
+        self.size += len(features)
+        if self.size >= BATCH_TABLES:
+            self._fit()
+
+    def _fit(self) -> None:
+        if self.pending:
+            index, features, tables = (np.concatenate(x) for x in zip(*self.pending, strict=True))
+            self.done.append(drift.drift_tests(index, features, tables))
+        self.pending, self.size = [], 0
 
     def tests(self) -> drift.DriftTests:
-        if not self.tables:
+        """Every test of the part."""
+        self._fit()
+        if not self.done:
             empty = np.empty(0, dtype=np.int64)
             return drift.drift_tests(empty, empty, np.empty((0, 2, 2, 1)))
-        return drift.drift_tests(
-            np.concatenate(self.index), np.concatenate(self.features), np.concatenate(self.tables)
+        return drift.DriftTests(
+            *(
+                np.concatenate([getattr(t, f) for t in self.done])
+                for f in drift.DriftTests.__slots__
+            )
         )
 
 

@@ -20,7 +20,13 @@ from driftscope.errors import InputError, SchemaError, param_error
 from driftscope.io import numeric_values
 from driftscope.performance.segments.family import MIN_ERROR_LIFT, drift_findings, error_findings
 from driftscope.performance.segments.findings import Finding, deduplicated, segment
-from driftscope.performance.segments.slices import Codes, Encoded, encode, full_codes
+from driftscope.performance.segments.slices import (
+    SLICED_TYPES,
+    Codes,
+    Encoded,
+    encode,
+    full_codes,
+)
 from driftscope.result import Segment, SegmentValue
 
 FloatArray = NDArray[np.float64]
@@ -29,6 +35,10 @@ Errors = tuple[FloatArray | None, FloatArray | None]
 MAX_ROWS = 200_000
 """Rows per side the search counts at most (a seeded sample beyond): a 1% slice still holds
 2,000 of them. The reported row counts are exact, from the full data."""
+
+MAX_COLUMNS = 100
+"""Columns searched at most, the first ones of ``columns`` in its order: each slicing column
+costs a counting pass per few features, so the work grows with the square of the columns."""
 
 _SIDES = ("reference", "current")
 
@@ -52,7 +62,8 @@ def find_segments(
         The two sides' rows.
     columns
         The features to slice on and test, with their types (numeric, categorical and
-        boolean ones are used; others are left out).
+        boolean ones are used; others are left out). At most :data:`MAX_COLUMNS` of them
+        are searched, the first in this order: put the most relevant first.
     errors
         Per-row model error of each side (0/1 misclassified, or a regression's absolute
         error), aligned with the table's rows; NaN for an unknown row; None for a side
@@ -89,7 +100,8 @@ def find_segments(
         return ()
     rng = np.random.default_rng(seed)
     rows = (_sample(reference.num_rows, max_rows, rng), _sample(current.num_rows, max_rows, rng))
-    encoded = encode(reference, current, {k: ColumnType(v) for k, v in columns.items()}, rows)
+    sliced = [(k, ColumnType(v)) for k, v in columns.items() if ColumnType(v) in SLICED_TYPES]
+    encoded = encode(reference, current, dict(sliced[:MAX_COLUMNS]), rows)
     if not encoded:
         return ()
     sampled = [
@@ -150,12 +162,13 @@ def _check(
         raise param_error("find_segments", "max_segments", "an integer >= 0", max_segments)
     if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1:
         raise param_error("find_segments", "max_rows", "an integer >= 1", max_rows)
-    kinds = ", ".join(t.value for t in ColumnType)
+    kinds, known = ", ".join(t.value for t in ColumnType), set(ColumnType)
+    names = [set(t.column_names) for t in (reference, current)]  # built anew on every call
     for name, column_type in columns.items():
-        if column_type not in set(ColumnType):
+        if column_type not in known:
             raise param_error("find_segments", f"columns[{name!r}]", f"one of {kinds}", column_type)
-        for side, table in zip(_SIDES, (reference, current), strict=True):
-            if name not in table.column_names:
+        for side, present in zip(_SIDES, names, strict=True):
+            if name not in present:
                 raise SchemaError(f"find_segments: column {name!r} is not in the {side} data")
 
 
