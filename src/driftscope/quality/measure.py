@@ -76,6 +76,8 @@ class ColumnData:
             present = self.column.drop_null()
             values = np.sort(to_numpy(present.combine_chunks()))
             return not bool(np.any(values[1:] == values[:-1]))
+        if pa.types.is_dictionary(self.column.type):  # no count_distinct kernel for these
+            return bool(np.all(self.counts().counts == 1))
         return bool(pc.count_distinct(self.column, mode="only_valid").as_py() == self.present)
 
     def counts(self) -> ValueCounts:
