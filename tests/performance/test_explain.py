@@ -401,6 +401,7 @@ def test_bad_inputs_give_one_clear_line(covariate, case):
     assert "\n" not in str(caught.value)
 
 
+@pytest.mark.slow  # a fresh interpreter and its imports: 3-4 s
 def test_the_logistic_path_imports_no_pandas(tmp_path):
     rng = np.random.default_rng(0)
     pq.write_table(
