@@ -141,7 +141,7 @@ def _overlaps_left_out(
             if taken.any():
                 rest = values[~inside & known & ~taken]
                 alone = values[inside & known & ~taken]
-                if not alone.size or alone.mean() < MIN_ERROR_LIFT * rest.mean():
+                if not alone.size or not rest.size or alone.mean() < MIN_ERROR_LIFT * rest.mean():
                     continue
             taken |= inside
         kept.append(finding)
