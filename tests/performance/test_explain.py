@@ -384,6 +384,10 @@ BAD_INPUTS = {
     "bad_model": (ConfigError, "'domain_model'", {"domain_model": "forest"}),
     "segment_column": (InputError, "segment column 'q'", {"segments": [{"q": 1}]}),
     "segment_type": (InputError, "cannot be compared", {"segments": [{"x": "high"}]}),
+    "segment_empty": (ConfigError, "segment 1 must map", {"segments": [{"c": "a"}, {}]}),
+    "segments_one": (ConfigError, "'segments'", {"segments": {"c": "a"}}),
+    "features_list": (ConfigError, "'features'", {"features": ["x", "z"]}),
+    "score_value": (ConfigError, "'score'", {"score": 0.9}),
 }
 
 

@@ -108,6 +108,7 @@ def explain_drop(
     (0.6, 0.56, 'x')
     """
     _check_tables(reference, current)
+    _check_arguments(features, score, segments)
     weighted, skipped = _feature_types(features, reference, current)
     number = isinstance(current_value, int | float | np.floating)
     if isinstance(current_value, bool) or not (number and math.isfinite(current_value)):
@@ -193,6 +194,21 @@ def _check_tables(reference: object, current: object) -> None:
             )
         if table.num_rows == 0:
             raise InputError(f"explain: the {side} data has no rows")
+
+
+def _check_arguments(features: object, score: object, segments: object) -> None:
+    if not isinstance(features, Mapping):
+        raise param_error("explain", "features", "a mapping of column to type", features)
+    if not callable(score):
+        raise param_error("explain", "score", "a function of row weights", score)
+    if isinstance(segments, str | bytes | Mapping) or not isinstance(segments, Sequence):
+        raise param_error("explain", "segments", "a sequence of filter mappings", segments)
+    for i, filters in enumerate(segments):
+        if not isinstance(filters, Mapping) or not filters:
+            raise ConfigError(
+                f"explain: segment {i} must map at least one column to a value or a "
+                f"(low, high) interval; got {filters!r}"
+            )
 
 
 def _feature_types(
