@@ -14,11 +14,8 @@ from numpy.typing import NDArray
 from driftscope._types import ColumnType
 from driftscope.errors import ConfigError, InputError, param_error
 from driftscope.performance.classification import FloatArray
+from driftscope.performance.explain import _method
 from driftscope.performance.explain._codes import (
-    FEATURE_BINS,
-    MAX_WEIGHT,
-    UNSEEN,
-    FeatureCodes,
     category_codes,
     clipped,
     numeric_codes,
@@ -173,7 +170,8 @@ def explain_drop(
     kept = sorted(
         (a for a in found if a.drop >= MIN_SHARE * drop), key=lambda a: a.drop, reverse=True
     )
-    notes = _notes(codes, len(found) - len(kept), skipped, undefined, empty, current.num_rows)
+    left_out = len(found) - len(kept)
+    notes = _method.notes(codes, left_out, MIN_SHARE, skipped, undefined, empty, current.num_rows)
     return DropExplanation(
         metric=metric,
         reference=ref_value,
@@ -182,7 +180,7 @@ def explain_drop(
         drop=drop,
         explained=explained,
         attributions=tuple(kept),
-        method=_method(how, bool(segments), notes),
+        method=_method.method(how, bool(segments), notes),
     )
 
 
@@ -298,57 +296,3 @@ def _segment_name(filters: Mapping[str, SegmentValue]) -> str:
         else:
             parts.append(f"{column} = {value}")
     return " & ".join(parts)
-
-
-def _notes(
-    codes: Sequence[FeatureCodes],
-    left_out: int,
-    skipped: Sequence[str],
-    undefined: Sequence[str],
-    empty: Sequence[str],
-    n_cur: int,
-) -> list[str]:
-    notes = []
-    if left_out:
-        notes.append(
-            f"{left_out} feature(s) or segment(s) account for less than {MIN_SHARE:.0%} of the "
-            "drop (or improve the metric) and are not listed"
-        )
-    if skipped:
-        notes.append(f"not weighted (text or embeddings): {', '.join(skipped)}")
-    if undefined:
-        notes.append(f"the metric is undefined once re-weighted for: {', '.join(undefined)}")
-    if empty:
-        notes.append(
-            "segments the reference has no rows of (or only rows of) cannot be re-weighted: "
-            + ", ".join(empty)
-        )
-    lacking = np.zeros(n_cur, dtype=bool)
-    for c in codes:
-        lacking |= c.current == UNSEEN
-    if lacking.any():
-        examples = [f"{c.name}: {', '.join(c.unseen)}" for c in codes if c.unseen]
-        seen = f" (new categories {'; '.join(examples)})" if examples else ""
-        notes.append(
-            f"{lacking.mean():.1%} of the current rows hold values no reference row has{seen}; "
-            "no weighting of reference rows stands for them"
-        )
-    return notes
-
-
-def _method(how: str, segments: bool, notes: Sequence[str]) -> str:
-    parts = [
-        "reference rows re-weighted to the current inputs (weights p_cur(x) / p_ref(x), each "
-        f"capped at {MAX_WEIGHT:g} times the average row's)",
-        f"jointly by {how}",
-        f"per feature by current over reference shares in up to {FEATURE_BINS} quantile bins "
-        "of the reference (a category per bin; missing values in a bin of their own)",
-    ]
-    if segments:
-        parts.append("per segment by its current share of the rows over its reference share")
-    parts.extend(notes)
-    parts.append(
-        "only a shift of the inputs is accounted for: a changed relation between inputs and "
-        "target shows as the unexplained rest (drop minus explained)"
-    )
-    return "; ".join(parts)
