@@ -59,7 +59,9 @@ def test_segments_in_the_json_follow_the_spec(localized):
     first = data["segments"][0]
     spec_keys = {"filters", "rows", "share", "kind", "score", "p_value", "message"}
     assert spec_keys <= set(first)
-    assert first["filters"] == dict(localized.segments[0].filters)
+    assert first["filters"] == {
+        k: list(v) if isinstance(v, tuple) else v for k, v in localized.segments[0].filters.items()
+    }
     assert first["rows"] == localized.segments[0].rows
     assert [s["score"] for s in data["segments"]] == sorted(
         (s["score"] for s in data["segments"]), reverse=True

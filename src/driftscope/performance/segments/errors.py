@@ -1,10 +1,19 @@
 """Error concentration: is the model's mean error inside a slice above the rest of the data?
 
 Per row an error is 0/1 (misclassified) or a regression's absolute error; rows whose error is
-unknown (NaN) are left out. For one slice, H0 is that its mean error equals the mean over the
-rest of the same side's rows, tested one-sided (above) with a z statistic: for 0/1 errors the
-two-proportion score test (variance pooled under H0), otherwise Welch's (each part its own
-variance). The effect is the excess, inside mean minus outside mean.
+unknown (NaN) are left out.
+
+With errors on one side only (:func:`excess_test`), H0 is that a slice's mean error equals
+the mean over the rest of the same side's rows, tested one-sided (above) with a z statistic:
+for 0/1 errors the two-proportion score test (variance pooled under H0), otherwise Welch's
+(each part its own variance). The effect is the excess, inside mean minus outside mean.
+
+With errors on both sides (:func:`rise_test`) the question is where the model got *worse*:
+a slice that was always hard (rows near the decision boundary, a thin part of the data) has
+a high error rate in both periods and is no news. H0 is that the slice's error changed from
+reference to current as much as the rest's did, a difference in differences
+``(cur_in - ref_in) - (cur_out - ref_out)``, tested one-sided with the four parts' own
+variances; the slice's expected current error is ``ref_in + (cur_out - ref_out)``.
 """
 
 from __future__ import annotations
@@ -93,3 +102,49 @@ def excess_test(sums: ErrorSums, binary: bool) -> tuple[FloatArray, FloatArray, 
     p = np.ones_like(mean_in)
     p[usable] = special.ndtr(-z[usable])
     return p, np.nan_to_num(mean_in), np.nan_to_num(mean_out)
+
+
+def _variance(sums: ErrorSums, binary: bool, inside: bool) -> tuple[FloatArray, FloatArray]:
+    """The mean error and the variance of that mean, inside each slice or outside it."""
+    rows = sums.rows if inside else sums.all_rows - sums.rows
+    total = sums.total if inside else sums.all_total - sums.total
+    squares = sums.squares if inside else sums.all_squares - sums.squares
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = total / rows
+        if binary:
+            spread = mean * (1.0 - mean)
+        else:
+            spread = np.maximum((squares - rows * mean**2) / (rows - 1.0), 0.0)
+        return mean, spread / rows
+
+
+def rise_test(
+    current: ErrorSums, reference: ErrorSums, binary: bool
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(p-value, current mean inside, expected current mean inside) per slice: one-sided,
+    the slice's error rose from the reference more than the rest's did.
+
+    >>> codes = np.repeat(np.array([0, 1], np.uint8), 1_000)
+    >>> ref = error_sums(codes, 2, np.r_[np.tile([1.0, 0, 0, 0], 250), np.tile([1.0, 0], 500)])
+    >>> cur = error_sums(codes, 2, np.r_[np.tile([1.0, 0], 500), np.tile([1.0, 0], 500)])
+    >>> p, now, expected = rise_test(cur, ref, binary=True)
+    >>> now.round(2).tolist(), expected.round(2).tolist(), bool(p[0] < 0.05 < p[1])
+    ([0.5, 0.5], [0.25, 0.75], True)
+    """
+    cur_in, v_cur_in = _variance(current, binary, inside=True)
+    cur_out, v_cur_out = _variance(current, binary, inside=False)
+    ref_in, v_ref_in = _variance(reference, binary, inside=True)
+    ref_out, v_ref_out = _variance(reference, binary, inside=False)
+    expected = ref_in + (cur_out - ref_out)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (cur_in - expected) / np.sqrt(v_cur_in + v_cur_out + v_ref_in + v_ref_out)
+    usable = (
+        (current.rows >= 2)
+        & (current.all_rows - current.rows >= 2)
+        & (reference.rows >= 2)
+        & (reference.all_rows - reference.rows >= 2)
+        & np.isfinite(z)
+    )
+    p = np.ones_like(cur_in)
+    p[usable] = special.ndtr(-z[usable])
+    return p, np.nan_to_num(cur_in), np.nan_to_num(expected)

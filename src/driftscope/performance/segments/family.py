@@ -19,7 +19,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from driftscope.performance.segments import drift
-from driftscope.performance.segments.errors import ErrorSums, error_sums, excess_test, is_binary
+from driftscope.performance.segments.errors import (
+    ErrorSums,
+    error_sums,
+    excess_test,
+    is_binary,
+    rise_test,
+)
 from driftscope.performance.segments.findings import Finding, Slice
 from driftscope.performance.segments.slices import Codes, Encoded
 
@@ -36,7 +42,8 @@ a slice, and smallest margin by which its distance inside must exceed its distan
 (a significant but smaller one is not worth a segment at a million rows, and a slice that
 moved no more than the rest is no localized change)."""
 MIN_ERROR_LIFT = 1.2
-"""Smallest ratio of a slice's mean error to the rest's for an error finding."""
+"""Smallest ratio of a slice's mean error to the one expected of it for an error finding: the
+rest's, or with errors on both sides the slice's reference error moved as the rest's did."""
 PAIR_COLUMNS = 6
 """Columns whose values are paired for drift: those with the strongest single-slice signal."""
 PAIR_FEATURES = 6
@@ -236,12 +243,14 @@ def _drift_found(
 
 @dataclass(frozen=True, slots=True)
 class _ErrorTests:
-    """Per slice tested: raw p-value, mean error inside and outside, its share of the side's
-    labelled rows."""
+    """Per slice tested: raw p-value, mean error inside and outside, the mean error expected
+    inside (the rest's with errors on one side; the reference's inside moved as the rest's
+    with errors on both), its share of the side's labelled rows."""
 
     p: FloatArray
     inside: FloatArray
     outside: FloatArray
+    expected: FloatArray
     shares: FloatArray
     slices: list[Slice]
 
@@ -318,24 +327,37 @@ def _error_tests(
 ) -> _ErrorTests:
     values = errors[side]
     if values is None:
-        return _ErrorTests(*(np.empty(0),) * 4, [])
+        return _ErrorTests(*(np.empty(0),) * 5, [])
+    before = errors[0] if side == 1 else None  # both sides: where the error rose
     least = least_rows(int((~np.isnan(values)).sum()))
-    cache: dict[tuple[int, ...], tuple[ErrorSums, tuple[FloatArray, ...]]] = {}
-    rows: list[tuple[float, float, float, float]] = []
+    least_before = 0 if before is None else least_rows(int((~np.isnan(before)).sum()))
+    cache: dict[tuple[int, ...], tuple[ErrorSums, ErrorSums | None, tuple[FloatArray, ...]]] = {}
+    rows: list[tuple[float, float, float, float, float]] = []
     slices: list[Slice] = []
     for key, slice_, code in candidates:
         if key not in cache:
             n_slices = columns[key[0]].size << (columns[key[1]].bits if len(key) == 2 else 0)
             sums = error_sums(_codes(columns, key, bool(side)), n_slices, values, binary)
-            cache[key] = (sums, excess_test(sums, binary))
-        sums, (p, inside, outside) = cache[key]
+            if before is None:
+                p, inside, outside = excess_test(sums, binary)
+                cache[key] = (sums, None, (p, inside, outside, outside))
+            else:
+                ref = error_sums(_codes(columns, key, False), n_slices, before, binary)
+                p, inside, expected = rise_test(sums, ref, binary)
+                _, _, outside = excess_test(sums, binary)
+                cache[key] = (sums, ref, (p, inside, outside, expected))
+        sums, ref_sums, (p, inside, outside, expected) = cache[key]
         if not least <= sums.rows[code] <= sums.all_rows - least:
             continue
+        if ref_sums is not None and not (
+            least_before <= ref_sums.rows[code] <= ref_sums.all_rows - least_before
+        ):
+            continue
         share = sums.rows[code] / sums.all_rows
-        rows.append((p[code], inside[code], outside[code], share))
+        rows.append((p[code], inside[code], outside[code], expected[code], share))
         slices.append(slice_)
-    table = np.array(rows, dtype=np.float64).reshape(-1, 4).T
-    return _ErrorTests(table[0], table[1], table[2], table[3], slices)
+    table = np.array(rows, dtype=np.float64).reshape(-1, 5).T
+    return _ErrorTests(table[0], table[1], table[2], table[3], table[4], slices)
 
 
 def _error_found(
@@ -349,10 +371,10 @@ def _error_found(
     found = []
     for i in np.flatnonzero(
         (adjusted <= rate)
-        & (tests.inside > tests.outside)
-        & (tests.inside >= MIN_ERROR_LIFT * tests.outside)
+        & (tests.inside > tests.expected)
+        & (tests.inside >= MIN_ERROR_LIFT * tests.expected)
     ):
-        excess = float(tests.inside[i] - tests.outside[i])
+        excess = float(tests.inside[i] - tests.expected[i])
         mean = float(tests.inside[i] * tests.shares[i] + tests.outside[i] * (1 - tests.shares[i]))
         found.append(
             Finding(

@@ -10,6 +10,7 @@ keeps the false-finding rate over everything searched.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import permutations
 
 import numpy as np
 import pyarrow as pa
@@ -115,9 +116,47 @@ def find_segments(
         findings += error_findings(encoded, (sampled[0], sampled[1]), share)
     kept = deduplicated(findings)
     if labelled:
+        kept = _echoes_left_out(kept, encoded, (sampled[0], sampled[1]), 3 * max_segments)
         kept = _overlaps_left_out(kept, encoded, (sampled[0], sampled[1]))
     kept = kept[:max_segments]
     return tuple(_Reporter(encoded, reference, current).segment(f) for f in kept)
+
+
+def _echoes_left_out(
+    findings: Sequence[Finding], columns: Sequence[Encoded], errors: Errors, most: int
+) -> list[Finding]:
+    """The findings but the error slices that only echo another, whatever their rank: A
+    echoes B when A's lift goes once B's rows are left out and B's stays once A's are. A
+    wide slice that took in a narrow pocket (``device = 'android' and amount in [116, 189)``
+    holding most of ``region = 'north' and device = 'android'``, whose amounts moved) can
+    outrank the pocket on size; :func:`_overlaps_left_out` alone would then keep both."""
+    current = errors[1] is not None
+    values = errors[1] if current else errors[0]
+    candidates = [f for f in findings[:most] if f.kind == "error"]
+    if values is None or len(candidates) < 2:
+        return list(findings)
+    known = ~np.isnan(values)
+    masks = [_inside(f, columns, current) & known for f in candidates]
+
+    def lifted(inside: NDArray[np.bool_], without: NDArray[np.bool_]) -> bool:
+        alone, rest = values[inside & ~without], values[known & ~inside & ~without]
+        return bool(alone.size and rest.size and alone.mean() >= MIN_ERROR_LIFT * rest.mean())
+
+    echoes = set()
+    for i, j in permutations(range(len(candidates)), 2):
+        if i in echoes or j in echoes or not (masks[i] & masks[j]).any():
+            continue
+        if not lifted(masks[i], masks[j]) and lifted(masks[j], masks[i]):
+            echoes.add(i)
+    dropped = {id(candidates[i]) for i in echoes}
+    return [f for f in findings if id(f) not in dropped]
+
+
+def _inside(finding: Finding, columns: Sequence[Encoded], current: bool) -> NDArray[np.bool_]:
+    mask = np.ones(columns[0].side(current).size, dtype=bool)
+    for c, code in finding.slice:
+        mask &= columns[c].side(current) == code
+    return mask
 
 
 def _overlaps_left_out(
