@@ -277,6 +277,49 @@ def test_a_new_category_cannot_be_weighted_and_the_method_says_so():
     assert "new categories c: new" in out.method
 
 
+def test_booleans_dates_dictionaries_and_chunks_are_weighted_like_plain_columns():
+    rng = np.random.default_rng(11)
+    n = 4_000
+    flag = rng.uniform(size=n) < 0.3
+    days = rng.integers(0, 100, n)
+    loss = np.where(flag, 2.0, 1.0) + days / 100.0
+    cur_flag = rng.uniform(size=2_000) < 0.6
+    cur_days = rng.integers(50, 100, 2_000)
+    epoch = np.datetime64("2026-01-01", "D")
+    ref = pa.table(
+        {
+            "flag": pa.chunked_array([flag[:1_000], flag[1_000:]]),
+            "day": pa.array(epoch + days),
+            "plan": pa.chunked_array([np.where(flag, "pro", "basic").tolist()]).dictionary_encode(),
+        }
+    )
+    cur = pa.table(
+        {
+            "flag": cur_flag,
+            "day": pa.array(epoch + cur_days),
+            "plan": np.where(cur_flag, "pro", "basic").tolist(),
+        }
+    )
+    features = {"flag": ColumnType.BOOLEAN, "day": ColumnType.DATETIME, "plan": CAT}
+    out = _explain(
+        ref,
+        cur,
+        lambda w: float(np.average(loss, weights=w)),
+        3.0,
+        features=features,
+        metric="mae",
+        higher_is_better=False,
+    )
+    found = {a.name: a for a in out.attributions}
+    share = cur_flag.mean()
+    hand = np.average(
+        loss, weights=np.where(flag, share / flag.mean(), (1 - share) / (1 - flag.mean()))
+    )
+    assert found["flag"].expected == pytest.approx(hand, rel=1e-9)
+    assert found["plan"].expected == pytest.approx(hand, rel=1e-9)  # the same split, as text
+    assert found["day"].drop > 0.2  # the later half of the days: higher loss
+
+
 def test_one_rare_row_cannot_take_over_the_weights():
     rng = np.random.default_rng(8)
     c = np.array(["common"] * 999 + ["rare"])
