@@ -38,9 +38,11 @@ def test_demo_writes_reports_and_finds_the_planted_drift(tmp_path, capsys):
     data = json.loads((out_dir / "report.json").read_text())
     drifted = {c["name"] for c in data["columns"] if c["drifted"]}
     assert drifted >= PLANTED
-    checks = {(q["column"], q["check"]) for q in data["quality"]}
-    assert ("employment_years", "missing_share_increase") in checks
-    assert ("loan_purpose", "new_categories") in checks
+    # the constraints inferred from the reference catch the upstream breaks
+    checks = {(q["column"], q["check"]): q for q in data["quality"]}
+    assert checks[("employment_years", "completeness")]["expected"] > 0.95
+    assert checks[("loan_purpose", "categories")]["expected"]["values"]
+    assert "e.g. 0" in checks[("credit_score", "range")]["message"]  # the bureau's timeouts
     roles = {c["name"]: c["role"] for c in data["columns"]}
     assert roles["applicant_id"] == "id"
     assert roles["application_date"] == "timestamp"
@@ -54,6 +56,35 @@ def test_demo_writes_reports_and_finds_the_planted_drift(tmp_path, capsys):
     assert perf["task"] == "binary_classification"
     assert perf["rows"] == {"reference": DEFAULT_ROWS, "current": int(DEFAULT_ROWS * 0.6)}
     assert 0.6 < perf["current"]["roc_auc"]["value"] < 0.9
-    assert perf["concept"]["changed"] is False  # only the inputs moved
+    assert perf["concept"]["changed"] is True  # the coast's defaults rose: the relation moved
     assert not any(q["column"] == "defaulted" for q in data["quality"])
     assert "Model performance (binary classification)" in out
+    # the two local problems are the segments found, and nothing else
+    found = {(s["kind"], tuple(s["filters"].items())) for s in data["segments"]}
+    assert found == {
+        ("error", (("region", "coast"),)),
+        ("drift", (("application_channel", "broker"),)),
+    }
+    assert "Segments: 2 where drift or errors concentrate" in out
+    assert (out_dir / "constraints.yaml").is_file()
+
+
+def test_the_demos_suite_gates_its_data(tmp_path, capsys):
+    out_dir = tmp_path / "demo"
+    assert main(["demo", "--output-dir", str(out_dir), "--rows", "8000"]) == 0
+    capsys.readouterr()
+    junit = tmp_path / "gate.xml"
+    code = main([
+        "check", "--suite", str(out_dir / "suite.yaml"), str(out_dir / "reference.parquet"),
+        str(out_dir / "current.parquet"), "--junit", str(junit),
+    ])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 1
+    failed = [line.split(":")[0] for line in out.splitlines() if line.startswith("FAIL")]
+    assert failed == [
+        "FAIL  drift",
+        "FAIL  quality",
+        "FAIL  segments",
+    ], out
+    assert "PASS  performance: roc_auc >= 0.7" in out
+    assert junit.read_text().count("<failure") == 3

@@ -7,14 +7,22 @@ What changes in production (and what the report should find):
 - ``application_channel`` moves to mobile after an app launch;
 - ``employment_years`` goes missing for 18% of applications (a form field became optional);
 - ``loan_purpose`` gets a new category, ``bnpl_refinance``;
+- ``loan_amount`` arrives in cents from the ``broker`` channel (a partner's feed changed
+  units): a drift local to one channel;
+- ``credit_score`` is logged as 0 for 2% of applications (the bureau timed out): a broken
+  data contract (scores lie in 300-850);
+- in the ``coast`` region defaults run well above what the model says (a local shock the
+  model has not seen): the model's errors concentrate there;
 - ``default_probability``, the model's output, follows the inputs.
 Every other column is drawn from the same distribution in both periods.
 
 Outcomes (``defaulted``) come late: the production file holds none, and ``labels.csv`` holds
 those of its earliest :data:`LABELLED_SHARE` of applications, joined on ``applicant_id``. The
 report measures the model's performance on both periods (production on the labelled rows),
-estimates it without labels (CBPE) and checks that the relation between the inputs and the
-outcome did not change (it did not: only the inputs moved).
+estimates it without labels (CBPE), checks whether the relation between the inputs and the
+outcome changed (it did, in one region), holds production against the constraints inferred
+from the reference (``constraints.yaml``) and searches for the segments where drift and
+errors concentrate. ``suite.yaml`` gates the same checks for CI (``driftscope check``).
 """
 
 from __future__ import annotations
@@ -38,8 +46,27 @@ DEFAULT_SEED = 7
 """The random seed of the demo's data: the same seed, the same data and report."""
 MIN_ROWS = 100
 """Fewer applications per period than this are refused: too few to show the planted changes."""
+SCORE_TIMEOUTS = 0.02
+"""The share of production applications whose credit score is logged as 0."""
+COAST_SHOCK = 1.4
+"""The rise of the default log-odds in the coast region in production (about 3x the odds)."""
 DEFAULT_OUTPUT_DIR = "driftscope-demo"
 """Where ``driftscope demo`` writes its data and reports, relative to the working folder."""
+SUITE = """\
+# The demo's CI gate: driftscope check --suite suite.yaml reference.parquet current.parquet
+options:
+  target: defaulted
+  probability: default_probability
+  labels: labels.csv
+  id_column: applicant_id
+tests:
+  - drift: {fail_on: major}
+  - quality: {constraints: constraints.yaml}
+  - performance: {metric: roc_auc, min: 0.70}
+  - performance: {metric: roc_auc, max_drop: 0.03}
+  - segments: {kind: error, max: 0}
+"""
+"""The suite ``driftscope demo`` writes beside its data (see ``docs/ci.md``)."""
 
 
 def _period(n: int, rng: np.random.Generator, *, production: bool, start: str) -> pa.Table:
@@ -74,7 +101,14 @@ def _period(n: int, rng: np.random.Generator, *, production: bool, start: str) -
         - 0.4 * cosigner
     )
     probability = 1.0 / (1.0 + np.exp(-logit))
-    defaulted = rng.random(n) < probability
+    truth = probability
+    if production:
+        loan_amount = np.where(channel == "broker", loan_amount * 100, loan_amount)
+        shock = COAST_SHOCK * (region == "coast")  # the model does not know
+        truth = 1.0 / (1.0 + np.exp(-(logit + shock)))
+        # the bureau timed out and the pipeline logged 0 (the model had scored the real one)
+        credit_score = np.where(rng.random(n) < SCORE_TIMEOUTS, 0, credit_score)
+    defaulted = rng.random(n) < truth
     day0 = np.datetime64(start, "s")
     dates = day0 + rng.integers(0, 90 * 86_400, n).astype("timedelta64[s]")
     first_id = 800_000 if production else 100_000
@@ -156,6 +190,8 @@ def run_demo(
     import pyarrow.parquet as pq
 
     from driftscope.engine.compare import compare
+    from driftscope.io.atomic import write_text_atomic
+    from driftscope.quality import infer_constraints, save_constraints
     from driftscope.report.terminal import format_table
 
     _check_arguments(rows, seed)
@@ -168,6 +204,11 @@ def run_demo(
     pq.write_table(current.drop_columns(["defaulted"]), cur_path)
     known = current.select(["applicant_id", "defaulted"]).slice(0, int(rows * LABELLED_SHARE))
     pa_csv.write_csv(known, labels_path)
+    constraints = save_constraints(
+        infer_constraints(str(ref_path), target="defaulted", probability="default_probability"),
+        output_dir / "constraints.yaml",
+    )
+    suite = write_text_atomic(output_dir / "suite.yaml", SUITE)
     report = compare(
         str(ref_path),
         str(cur_path),
@@ -175,6 +216,8 @@ def run_demo(
         probability="default_probability",
         labels=str(labels_path),
         id_column="applicant_id",
+        constraints=str(constraints),
+        segments=True,
     )
     html = report.save_html(output_dir / "report.html")
     js = report.save_json(output_dir / "report.json")
@@ -192,5 +235,7 @@ def run_demo(
     out.write(
         f"Try it on the data yourself: driftscope report {ref_path} {cur_path} "
         f"--target defaulted --probability default_probability --labels {labels_path} "
-        "--id applicant_id --fail-on drift\n"
+        f"--id applicant_id --constraints {constraints} --segments --fail-on drift\n"
+        f"Gate it in CI: driftscope check --suite {suite} {ref_path} {cur_path} "
+        "--junit driftscope.xml\n"
     )

@@ -111,3 +111,30 @@ def test_nannyml_car_loan_covariate_shift_is_not_called_concept_drift():
     assert concept.calibration.shift < MIN_CALIBRATION_SHIFT  # ... by little
     assert not concept.gaps["roc_auc"].beyond
     assert not concept.changed
+
+
+def test_a_local_change_of_the_relation_is_found_by_its_log_loss():
+    # in an eighth of the rows the labels' odds triple; the model does not know. The
+    # calibration moves by about three probability points on average: below the shift that
+    # calls it alone, but the realised log loss is beyond what the inputs' shift predicts
+    from driftscope.performance.concept import MIN_CALIBRATION_SHIFT
+
+    def side(rng: np.random.Generator, n: int, local: bool) -> pa.Table:
+        a, b = rng.normal(0, 1, n), rng.normal(0, 1, n)
+        logit = 1.5 * a + 1.0 * b - 1.0
+        score = 1.0 / (1.0 + np.exp(-logit))
+        pocket = (rng.uniform(size=n) < 0.12) & local
+        truth = 1.0 / (1.0 + np.exp(-(logit + 1.4 * pocket)))
+        y = (rng.uniform(size=n) < truth).astype(np.int64)
+        return pa.table({"a": a, "b": b, "y": y, "score": score})
+
+    rng = np.random.default_rng(5)
+    perf = measure_performance(side(rng, 10_000, False), side(rng, 10_000, True), OPTIONS)
+    assert perf is not None
+    concept = perf.concept
+    assert concept is not None
+    assert concept.calibration.shift < MIN_CALIBRATION_SHIFT
+    log_loss = concept.gaps["log_loss"]
+    assert log_loss.beyond
+    assert log_loss.realised > log_loss.estimated.value
+    assert concept.changed

@@ -41,6 +41,7 @@ from driftscope.performance.concept import (
     gap_beyond,
     relation_changed,
     residuals,
+    worse_than_estimated,
 )
 from driftscope.performance.estimation import estimate_binary, estimate_multiclass
 from driftscope.performance.estimation.cbpe import fit_calibrator
@@ -368,9 +369,7 @@ def concept_drift(
         residuals(current.labels, expected_cur),
     )
     return ConceptDrift(
-        changed=relation_changed(
-            calibration, "roc_auc" in gaps and gaps["roc_auc"].beyond, CONCEPT_ALPHA
-        ),
+        changed=relation_changed(calibration, worse_than_estimated(gaps), CONCEPT_ALPHA),
         alpha=CONCEPT_ALPHA,
         calibration=calibration,
         gaps=gaps,

@@ -15,10 +15,11 @@ for it. With current labels, three checks of that assumption follow:
   calibration, in probability points). Covariate shift alone moves rows between deciles and
   keeps ``P(y | x)``, but not always ``P(y | score)``: a score that is not the true
   probability can be miscalibrated where the shift takes the rows (NannyML's car-loan data:
-  p = 7e-34 but a shift of 0.020, with ROC AUC inside the estimate's interval). So the
-  engine calls the relation changed only when the test rejects *and* the effect matters: a
-  shift of at least ``MIN_CALIBRATION_SHIFT`` or a realised ROC AUC outside the covariate-shift
-  estimate's interval (see :func:`relation_changed`);
+  p = 7e-34 but a shift of 0.020, with log loss and ROC AUC inside their estimates'
+  intervals). So the engine calls the relation changed only when the test rejects *and* the
+  effect matters: a shift of at least ``MIN_CALIBRATION_SHIFT``, or a realised log loss or
+  ROC AUC worse than the covariate-shift estimate's interval allows (see
+  :func:`relation_changed`);
 * **per feature**: the residuals ``y - p`` (label minus calibrated probability) averaged
   within the reference's quantile bins of the feature, reference against current: a
   two-sample z-test per bin, summed into a chi-square over the bins, p-values adjusted over
@@ -37,7 +38,7 @@ from numpy.typing import NDArray
 
 from driftscope.decision import adjust_p_values
 from driftscope.performance.classification import FloatArray, IntArray
-from driftscope.result import CalibrationTest, FeatureRelation
+from driftscope.result import CalibrationTest, ConceptGap, FeatureRelation
 from driftscope.stats._pvalues import chi2_sf
 
 SCORE_BINS = 10
@@ -78,11 +79,32 @@ def calibration_test(labels: IntArray, expected: FloatArray) -> CalibrationTest:
     return CalibrationTest(statistic, p_value, bins, moved / max(labels.size, 1))
 
 
-def relation_changed(calibration: CalibrationTest, roc_auc_beyond: bool, alpha: float) -> bool:
+WORSE_THAN_ESTIMATED = {"log_loss": 1.0, "roc_auc": -1.0}
+"""The metrics whose realised value beyond its covariate-shift estimate's interval, on the
+worse side (``+1``: above it), makes a rejected calibration test a changed relation. Log
+loss is the proper scoring rule of the probabilities themselves: if only the inputs moved,
+its estimate holds; if the labels follow the inputs differently, the realised loss rises
+past it."""
+
+
+def worse_than_estimated(gaps: Mapping[str, ConceptGap]) -> bool:
+    """Whether a metric of :data:`WORSE_THAN_ESTIMATED` was realised beyond its estimate's
+    interval on its worse side."""
+    for name, sign in WORSE_THAN_ESTIMATED.items():
+        gap = gaps.get(name)
+        if gap is None or gap.realised is None or not gap.beyond:
+            continue
+        centre = gap.estimated.value
+        if centre is not None and sign * (gap.realised - centre) > 0:
+            return True
+    return False
+
+
+def relation_changed(calibration: CalibrationTest, worse: bool, alpha: float) -> bool:
     """Whether the relation between inputs and labels changed: the calibration test rejects
-    at ``alpha``, and either its shift reaches :data:`MIN_CALIBRATION_SHIFT` or the realised
-    ROC AUC lies outside the interval of its covariate-shift estimate
-    (``roc_auc_beyond``).
+    at ``alpha``, and either its shift reaches :data:`MIN_CALIBRATION_SHIFT` or a realised
+    metric is worse than its covariate-shift estimate allows (``worse``, from
+    :func:`worse_than_estimated`).
 
     >>> relation_changed(CalibrationTest(120.0, 1e-20, 10, 0.02), False, 0.05)
     False
@@ -91,7 +113,7 @@ def relation_changed(calibration: CalibrationTest, roc_auc_beyond: bool, alpha: 
     """
     if calibration.p_value >= alpha:
         return False
-    return calibration.shift >= MIN_CALIBRATION_SHIFT or roc_auc_beyond
+    return calibration.shift >= MIN_CALIBRATION_SHIFT or worse
 
 
 def feature_relations(

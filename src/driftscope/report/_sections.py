@@ -190,8 +190,8 @@ def _concept(concept: ConceptDrift | None) -> str:
         head = (
             "No concept drift found: the current labels moved off the model's calibration "
             f"on the reference ({esc(p_text)}) by only {esc(fmt_num(test.shift))} probability "
-            "points on average, and ROC AUC stayed within what the shift of the inputs "
-            "predicts."
+            "points on average, and its log loss and ROC AUC stayed within what the shift of "
+            "the inputs predicts."
         )
     else:
         head = (
