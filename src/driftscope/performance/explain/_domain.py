@@ -137,7 +137,7 @@ def _boosting(
 ) -> FloatArray:
     """Cross-fitted log density ratios of the reference rows ``pool``; ``learn`` are the
     positions in it the classifiers learn from."""
-    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+    from threadpoolctl import threadpool_limits
 
     with threadpool_limits(THREADS):
         return _cross_fitted(features, pool, learn, cur_rows, rng, seed)
