@@ -21,7 +21,6 @@ MAX_IMPORTANCE_BYTES = 64 << 20
 def add_compare_options(parser: argparse.ArgumentParser) -> None:
     """The options that say how to compare: methods, thresholds, decisions, the model's
     columns, types and roles, reading, constraints and the segment search."""
-    from driftscope._types import ROLE_OVERRIDES, ColumnType
     from driftscope.decision import CORRECTIONS, CRAMERS_V, DEFAULT_CORRECTION, KS_DISTANCE
     from driftscope.decision.calibration import DEFAULT_FALSE_ALARM_RATE
     from driftscope.engine.options import DEFAULT_SHARE_THRESHOLD
@@ -99,23 +98,7 @@ def add_compare_options(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="folder that keeps calibrated thresholds between runs on the same reference",
     )
-    parser.add_argument("--target", metavar="COL", help="the target (label) column")
-    parser.add_argument(
-        "--prediction",
-        action="append",
-        default=[],
-        metavar="COL",
-        help="a model output column (repeatable)",
-    )
-    parser.add_argument(
-        "--probability",
-        action="append",
-        default=[],
-        metavar="[CLASS=]COL",
-        help="a predicted-probability column: COL for a binary model's positive class, "
-        "CLASS=COL per class (repeatable); tested for drift like --prediction; with --target, "
-        "the model's performance is measured, or estimated where the current data has no labels",
-    )
+    add_model_options(parser)
     parser.add_argument(
         "--labels",
         metavar="FILE",
@@ -123,15 +106,6 @@ def add_compare_options(parser: argparse.ArgumentParser) -> None:
         "joined onto the current data",
     )
     parser.add_argument("--id", metavar="COL", help="the id column that --labels joins on")
-    parser.add_argument("--columns", metavar="COL,COL", help="only these columns")
-    parser.add_argument(
-        "--type",
-        action="append",
-        default=[],
-        metavar="COLUMN=TYPE",
-        help=f"override a column's type ({', '.join(ColumnType)}) "
-        f"or role ({', '.join(ROLE_OVERRIDES)})",
-    )
     parser.add_argument(
         "--share-threshold",
         type=float,
@@ -185,6 +159,55 @@ def add_compare_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_model_options(parser: argparse.ArgumentParser) -> None:
+    """The options that name the model's columns and the columns' types and roles
+    (``report``, ``check`` and ``baseline``)."""
+    from driftscope._types import ROLE_OVERRIDES, ColumnType
+
+    parser.add_argument("--target", metavar="COL", help="the target (label) column")
+    parser.add_argument(
+        "--prediction",
+        action="append",
+        default=[],
+        metavar="COL",
+        help="a model output column (repeatable)",
+    )
+    parser.add_argument(
+        "--probability",
+        action="append",
+        default=[],
+        metavar="[CLASS=]COL",
+        help="a predicted-probability column: COL for a binary model's positive class, "
+        "CLASS=COL per class (repeatable); tested for drift like --prediction; with --target, "
+        "the model's performance is measured, or estimated where the current data has no labels",
+    )
+    parser.add_argument("--columns", metavar="COL,COL", help="only these columns")
+    parser.add_argument(
+        "--type",
+        action="append",
+        default=[],
+        metavar="COLUMN=TYPE",
+        help=f"override a column's type ({', '.join(ColumnType)}) "
+        f"or role ({', '.join(ROLE_OVERRIDES)})",
+    )
+
+
+def model_keywords(args: argparse.Namespace) -> dict[str, Any]:
+    """``schema``, ``columns``, ``target``, ``prediction`` and ``probability`` from
+    :func:`add_model_options`' options."""
+    untyped, types = pairs(args.type, "--type")
+    if untyped is not None:
+        raise ConfigError(f"--type: expected COLUMN=TYPE; got {untyped!r}")
+    columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
+    return {
+        "schema": types or None,
+        "columns": columns,
+        "target": args.target,
+        "prediction": list(args.prediction) or None,
+        "probability": _probability(args.probability),
+    }
+
+
 def input_files(args: argparse.Namespace) -> list[str]:
     """The files the options read besides the data (an output must not overwrite them)."""
     named = [args.labels, args.constraints]
@@ -203,22 +226,12 @@ def compare_keywords(args: argparse.Namespace) -> dict[str, Any]:
     min_effect = numbers(args.min_effect, "--min-effect")
     tiers = _tiers(args.tiers)
     importance = _importance(args.importance)
-    untyped, types = pairs(args.type, "--type")
-    if untyped is not None:
-        raise ConfigError(f"--type: expected COLUMN=TYPE; got {untyped!r}")
-    probability = _probability(args.probability)
-    columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
-
     return {
-        "schema": types or None,
+        **model_keywords(args),
         "methods": methods,
         "thresholds": thresholds,
-        "target": args.target,
-        "prediction": list(args.prediction) or None,
-        "probability": probability,
         "labels": args.labels,
         "id_column": args.id,
-        "columns": columns,
         "share_threshold": args.share_threshold,
         "correction": args.correction,
         "min_effect": min_effect,

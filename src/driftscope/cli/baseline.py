@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, TextIO
 
-from driftscope.cli._common import EXIT_ERROR, EXIT_OK, check_not_an_input, check_output, pairs
+from driftscope.cli._common import EXIT_ERROR, EXIT_OK, check_not_an_input, check_output
+from driftscope.cli._compare_options import add_model_options, model_keywords
 from driftscope.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -31,8 +32,6 @@ exit codes: {EXIT_OK} written, {EXIT_ERROR} bad usage or input.
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """The options of ``driftscope baseline``: the schema and role options of ``report``."""
-    from driftscope._types import ROLE_OVERRIDES, ColumnType
-
     parser.description = (
         "Infer constraints from REFERENCE (per column: presence, type, completeness, range, "
         "allowed categories, uniqueness; rows and duplicate rows) and write them as YAML."
@@ -42,30 +41,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o", "--output", required=True, metavar="YAML", help="the constraints file to write"
     )
-    parser.add_argument("--target", metavar="COL", help="the target (label) column")
-    parser.add_argument(
-        "--prediction",
-        action="append",
-        default=[],
-        metavar="COL",
-        help="a model output column (repeatable)",
-    )
-    parser.add_argument(
-        "--probability",
-        action="append",
-        default=[],
-        metavar="[CLASS=]COL",
-        help="a predicted-probability column, COL or CLASS=COL (repeatable): range [0, 1]",
-    )
-    parser.add_argument("--columns", metavar="COL,COL", help="only these columns")
-    parser.add_argument(
-        "--type",
-        action="append",
-        default=[],
-        metavar="COLUMN=TYPE",
-        help=f"override a column's type ({', '.join(ColumnType)}) "
-        f"or role ({', '.join(ROLE_OVERRIDES)})",
-    )
+    add_model_options(parser)
     parser.add_argument("--encoding", default="utf-8", help="text encoding of CSV/JSONL inputs")
     parser.add_argument(
         "--delimiter",
@@ -87,19 +63,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     check_output(args.output, "-o/--output")
     check_not_an_input(args.output, [args.reference], "-o/--output")
     _check_encoding(args.encoding)
-    untyped, types = pairs(args.type, "--type")
-    if untyped is not None:
-        raise ConfigError(f"--type: expected COLUMN=TYPE; got {untyped!r}")
-    columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
     constraints = infer_constraints(
-        args.reference,
-        schema=types or None,
-        columns=columns,
-        target=args.target,
-        prediction=list(args.prediction) or None,
-        probability=_probability(args.probability),
-        encoding=args.encoding,
-        delimiter=args.delimiter,
+        args.reference, **model_keywords(args), encoding=args.encoding, delimiter=args.delimiter
     )
     path = save_constraints(constraints, args.output)
     if not args.quiet:
@@ -118,21 +83,6 @@ def _check_encoding(name: str) -> None:
         raise ConfigError(
             f"--encoding: expected a text encoding Python knows; got {name!r}"
         ) from None
-
-
-def _probability(entries: list[str]) -> list[str] | dict[str, str] | None:
-    """``--probability COL`` or ``CLASS=COL`` entries (as ``report`` reads them)."""
-    from driftscope.cli._common import multi_pairs
-
-    binary, per_class = multi_pairs(entries, "--probability")
-    if binary and per_class:
-        raise ConfigError("--probability: use either COL or CLASS=COL entries, not both")
-    for label, names in per_class.items():
-        if len(names) > 1:
-            raise ConfigError(f"--probability: class {label!r} is given twice")
-    if per_class:
-        return {label: names[0] for label, names in per_class.items()}
-    return binary or None
 
 
 def _summary(constraints: Constraints) -> str:
