@@ -207,3 +207,28 @@ class ProgressBar:
 
     def _count(self, n: int) -> str:
         return f"{n:,}" if self.unit else str(n)
+
+
+def add_delimiter_option(parser: argparse.ArgumentParser) -> None:
+    """``--delimiter``, the field separator of CSV inputs (every command that reads data)."""
+    parser.add_argument(
+        "--delimiter",
+        metavar="CHAR",
+        help=(
+            "field separator of CSV inputs (default: tab for .tsv, else detected among "
+            "comma, semicolon, tab and pipe from the first lines; comma when unsure)"
+        ),
+    )
+
+
+def check_encoding_option(name: str, command: str) -> None:
+    """A ConfigError naming --encoding for a name that is not a text encoding, before any
+    file is opened."""
+    from driftscope.io._text import check_encoding
+
+    try:
+        check_encoding(name, command)
+    except ConfigError:
+        raise ConfigError(
+            f"--encoding: expected a text encoding Python knows; got {name!r}"
+        ) from None

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from driftscope.cli._common import multi_pairs, numbers, pairs, to_float
+from driftscope.cli._common import add_delimiter_option, multi_pairs, numbers, pairs, to_float
 from driftscope.errors import ConfigError, InputError
 
 MAX_IMPORTANCE_BYTES = 64 << 20
@@ -131,14 +131,7 @@ def add_compare_options(parser: argparse.ArgumentParser) -> None:
         help="text encoding of CSV/JSONL inputs (default utf-8): for both, or per side "
         "(--encoding current=latin-1; repeatable)",
     )
-    parser.add_argument(
-        "--delimiter",
-        metavar="CHAR",
-        help=(
-            "field separator of CSV inputs (default: tab for .tsv, else detected among "
-            "comma, semicolon, tab and pipe from the first lines; comma when unsure)"
-        ),
-    )
+    add_delimiter_option(parser)
     parser.add_argument(
         "--constraints",
         metavar="FILE",

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, TextIO
 
-from driftscope.cli._common import EXIT_ERROR, EXIT_OK, check_not_an_input, check_output
+from driftscope.cli._common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    add_delimiter_option,
+    check_encoding_option,
+    check_not_an_input,
+    check_output,
+)
 from driftscope.cli._compare_options import add_model_options, model_keywords
 from driftscope.errors import ConfigError
 
@@ -43,14 +50,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     add_model_options(parser)
     parser.add_argument("--encoding", default="utf-8", help="text encoding of CSV/JSONL inputs")
-    parser.add_argument(
-        "--delimiter",
-        metavar="CHAR",
-        help=(
-            "field separator of CSV inputs (default: tab for .tsv, else detected among "
-            "comma, semicolon, tab and pipe from the first lines; comma when unsure)"
-        ),
-    )
+    add_delimiter_option(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
 
 
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise ConfigError("-o/--output: give a file name for the constraints file")
     check_output(args.output, "-o/--output")
     check_not_an_input(args.output, [args.reference], "-o/--output")
-    _check_encoding(args.encoding)
+    check_encoding_option(args.encoding, "baseline")
     constraints = infer_constraints(
         args.reference, **model_keywords(args), encoding=args.encoding, delimiter=args.delimiter
     )
@@ -70,19 +70,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not args.quiet:
         out.write(f"{_summary(constraints)}\nconstraints: {path}\n")
     return EXIT_OK
-
-
-def _check_encoding(name: str) -> None:
-    """A ConfigError naming --encoding for a name that is not a text encoding, before any
-    file is opened (as ``profile`` does)."""
-    from driftscope.io._text import check_encoding
-
-    try:
-        check_encoding(name, "baseline")
-    except ConfigError:
-        raise ConfigError(
-            f"--encoding: expected a text encoding Python knows; got {name!r}"
-        ) from None
 
 
 def _summary(constraints: Constraints) -> str:

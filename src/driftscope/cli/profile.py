@@ -11,7 +11,9 @@ from typing import TextIO
 from driftscope.cli._common import (
     EXIT_OK,
     ProgressBar,
+    add_delimiter_option,
     add_progress_options,
+    check_encoding_option,
     check_not_an_input,
     check_output,
     pairs,
@@ -76,14 +78,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help=f"quantile sketch accuracy, {MIN_K}-{MAX_K} (default {DEFAULT_K})",
     )
     parser.add_argument("--encoding", default="utf-8", help="text encoding of CSV inputs")
-    parser.add_argument(
-        "--delimiter",
-        metavar="CHAR",
-        help=(
-            "field separator of CSV inputs (default: tab for .tsv, else detected among "
-            "comma, semicolon, tab and pipe from the first lines; comma when unsure)"
-        ),
-    )
+    add_delimiter_option(parser)
     parser.add_argument(
         "--jobs",
         type=int,
@@ -108,7 +103,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     check_not_an_input(
         args.output, [*args.data, *([args.bins] if args.bins else [])], "-o/--output"
     )
-    _check_encoding(args.encoding)
+    check_encoding_option(args.encoding, "profile")
     _check_n_bins(args.n_bins)
     _, types = pairs(args.type, "--type")
     bins = read_profile(args.bins) if args.bins else None
@@ -158,18 +153,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "part with --bins REFERENCE.dsprof\n"
         )
     return EXIT_OK
-
-
-def _check_encoding(name: str) -> None:
-    """A ConfigError for a name that is not a text encoding, before any file is opened."""
-    from driftscope.io._text import check_encoding
-
-    try:
-        check_encoding(name, "profile")
-    except ConfigError:
-        raise ConfigError(
-            f"--encoding: expected a text encoding Python knows; got {name!r}"
-        ) from None
 
 
 def _check_n_bins(n_bins: int) -> None:

@@ -48,6 +48,9 @@ MAX_BATCH = 64
 BATCHES_PER_WORKER = 8
 """Batches per thread at least (while there are enough columns), so that the threads
 finish together even when some columns take far longer than others."""
+SAME_FINDING = {"categories": "new_categories", "completeness": "missing_share_increase"}
+"""Constraint violations that say what a report finding says (values outside the allowed
+categories, missing values beyond the allowed share): the finding gives way to them."""
 
 
 def _with_labels(
@@ -412,11 +415,6 @@ def _violations(o: CompareOptions, current: Any, source: str) -> list[QualityIss
 
     found = check_table(current, load_constraints(o.constraints), source=source)
     return [v for v in found if not (v.check == "missing_column" and v.column == o.target)]
-
-
-SAME_FINDING = {"categories": "new_categories", "completeness": "missing_share_increase"}
-"""Constraint violations that say what a report finding says (values outside the allowed
-categories, missing values beyond the allowed share): the finding gives way to them."""
 
 
 def _merged(

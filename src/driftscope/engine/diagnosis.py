@@ -116,6 +116,6 @@ def _score(rows: ModelRows, metric: str) -> Callable[[FloatArray | None], float]
     """The reference's value of ``metric`` at row weights."""
 
     def score(weights: FloatArray | None) -> float:
-        return float(rows.scorer(weights)[metric])
+        return float(rows.scorer()(weights)[metric])  # the scorer is made once, if asked
 
     return score

@@ -12,8 +12,9 @@ target or an output are left out and counted in the notes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache, partial
 
 import numpy as np
 import pyarrow as pa
@@ -64,12 +65,17 @@ class ModelRows:
     """One labelled side as the performance pass kept it, for the segment search and the
     drop explanation: its ``table`` (the rows kept, every column), each row's position in the
     side's data (``positions``), each row's ``errors`` (1.0 for a misclassified row, else 0.0;
-    a regression's absolute error) and the ``scorer`` of every metric at row weights."""
+    a regression's absolute error) and how to make the ``scorer`` of every metric at row
+    weights (``prepare``: it sorts the scores, so only a drop's explanation pays for it)."""
 
     table: pa.Table
     positions: NDArray[np.int64]
     errors: NDArray[np.float64]
-    scorer: Scorer
+    prepare: Callable[[], Scorer]
+
+    def scorer(self) -> Scorer:
+        """The scorer, made on first use."""
+        return self.prepare()
 
     def errors_of(self, rows: int) -> NDArray[np.float64]:
         """The errors over all ``rows`` of the side's data, NaN where a row was left out."""
@@ -213,7 +219,10 @@ def _regression_rows(
 ) -> ModelRows:
     positions = numbers(table, ROW).astype(np.int64)
     return ModelRows(
-        table.drop_columns([ROW]), positions, np.abs(truth - guess), regression_scorer(truth, guess)
+        table.drop_columns([ROW]),
+        positions,
+        np.abs(truth - guess),
+        cache(partial(regression_scorer, truth, guess)),
     )
 
 
@@ -222,16 +231,16 @@ def _classifier_rows(side: Labelled, classes: int) -> ModelRows:
     if labels is None:
         raise ValueError("a classifier's rows need labels")
     if classes <= 2:
-        scorer = binary_scorer(labels, probs, guess)
+        prepare = partial(binary_scorer, labels, probs, guess)
         if guess is None and probs is not None:
             guess = (probs >= 0.5).astype(np.int64)
     else:
-        scorer = multiclass_scorer(labels, probs, guess, classes)
+        prepare = partial(multiclass_scorer, labels, probs, guess, classes)
         if guess is None and probs is not None:
             guess = np.argmax(probs, axis=1).astype(np.int64)
     errors = (np.zeros(labels.size) if guess is None else (guess != labels)).astype(np.float64)
     positions = numbers(side.table, ROW).astype(np.int64)
-    return ModelRows(side.table.drop_columns([ROW]), positions, errors, scorer)
+    return ModelRows(side.table.drop_columns([ROW]), positions, errors, cache(prepare))
 
 
 def _measure(side: Labelled, classes: Classes, name: str) -> dict[str, MetricValue]:

@@ -104,7 +104,7 @@ def excess_test(sums: ErrorSums, binary: bool) -> tuple[FloatArray, FloatArray, 
     return p, np.nan_to_num(mean_in), np.nan_to_num(mean_out)
 
 
-def _variance(sums: ErrorSums, binary: bool, inside: bool) -> tuple[FloatArray, FloatArray]:
+def mean_and_variance(sums: ErrorSums, binary: bool, inside: bool) -> tuple[FloatArray, FloatArray]:
     """The mean error and the variance of that mean, inside each slice or outside it."""
     rows = sums.rows if inside else sums.all_rows - sums.rows
     total = sums.total if inside else sums.all_total - sums.total
@@ -131,10 +131,10 @@ def rise_test(
     >>> now.round(2).tolist(), expected.round(2).tolist(), bool(p[0] < 0.05 < p[1])
     ([0.5, 0.5], [0.25, 0.75], True)
     """
-    cur_in, v_cur_in = _variance(current, binary, inside=True)
-    cur_out, v_cur_out = _variance(current, binary, inside=False)
-    ref_in, v_ref_in = _variance(reference, binary, inside=True)
-    ref_out, v_ref_out = _variance(reference, binary, inside=False)
+    cur_in, v_cur_in = mean_and_variance(current, binary, inside=True)
+    cur_out, v_cur_out = mean_and_variance(current, binary, inside=False)
+    ref_in, v_ref_in = mean_and_variance(reference, binary, inside=True)
+    ref_out, v_ref_out = mean_and_variance(reference, binary, inside=False)
     expected = ref_in + (cur_out - ref_out)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = (cur_in - expected) / np.sqrt(v_cur_in + v_cur_out + v_ref_in + v_ref_out)

@@ -24,6 +24,7 @@ from driftscope.performance.segments.errors import (
     error_sums,
     excess_test,
     is_binary,
+    mean_and_variance,
     rise_test,
 )
 from driftscope.performance.segments.findings import Finding, Slice
@@ -344,7 +345,7 @@ def _error_tests(
             else:
                 ref = error_sums(_codes(columns, key, False), n_slices, before, binary)
                 p, inside, expected = rise_test(sums, ref, binary)
-                _, _, outside = excess_test(sums, binary)
+                outside = np.nan_to_num(mean_and_variance(sums, binary, inside=False)[0])
                 cache[key] = (sums, ref, (p, inside, outside, expected))
         sums, ref_sums, (p, inside, outside, expected) = cache[key]
         if not least <= sums.rows[code] <= sums.all_rows - least:

@@ -174,9 +174,7 @@ def _overlaps_left_out(
     kept = []
     for finding in findings:
         if finding.kind == "error":
-            inside = np.ones(values.size, dtype=bool)
-            for c, code in finding.slice:
-                inside &= columns[c].side(current) == code
+            inside = _inside(finding, columns, current)
             if taken.any():
                 rest = values[~inside & known & ~taken]
                 alone = values[inside & known & ~taken]
