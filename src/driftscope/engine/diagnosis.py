@@ -2,7 +2,7 @@
 
 The report's two diagnoses that read raw rows after the drift and performance passes: the
 segment search (:mod:`driftscope.performance.segments`) over the report's tested features,
-with each labelled side's row errors, and the drop explanation
+the drifted ones first, with each labelled side's row errors, and the drop explanation
 (:mod:`driftscope.performance.explain`) of the headline metric's fall, the reference's rows
 re-weighted to the current inputs.
 """
@@ -45,14 +45,63 @@ def features_of(columns: Sequence[ColumnResult]) -> dict[str, ColumnType]:
     }
 
 
+def segment_features(columns: Sequence[ColumnResult]) -> dict[str, ColumnType]:
+    """:func:`features_of` in the order the segment search reads them: the features the
+    report found drifted first, most severe first (``severity_score``, the order of
+    :attr:`~driftscope.result.DriftReport.drifted_columns`), then the rest in the report's
+    order. The search reads at most
+    :data:`~driftscope.performance.segments.search.MAX_COLUMNS` columns, the first ones;
+    a change concentrated in a slice moves its features overall too, so past the cap the
+    drifted columns are the likeliest to matter.
+
+    >>> import driftscope, numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> report = driftscope.compare(
+    ...     {"a": rng.normal(0, 1, 500), "b": rng.normal(0, 1, 500)},
+    ...     {"a": rng.normal(0, 1, 500), "b": rng.normal(1, 1, 500)})
+    >>> list(segment_features(report.columns))
+    ['b', 'a']
+    """
+    features = features_of(columns)
+    drifted = [c for c in columns if c.name in features and c.drifted]
+    drifted.sort(key=lambda c: -c.severity_score)  # stable: ties keep the report's order
+    first = [c.name for c in drifted]
+    taken = set(first)
+    return {name: features[name] for name in [*first, *(n for n in features if n not in taken)]}
+
+
+def segments_note(columns: Sequence[ColumnResult]) -> str | None:
+    """What the segment search leaves out of the report's features (beyond its column cap),
+    in words for the report; None when it reads them all.
+
+    >>> import driftscope, numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> reference = {f"x{j}": rng.normal(0, 1, 500) for j in range(103)}
+    >>> current = {f"x{j}": rng.normal(j // 102, 1, 500) for j in range(103)}  # x102 moves
+    >>> print(segments_note(driftscope.compare(reference, current).columns))  # doctest: +ELLIPSIS
+    the segment search read 100 of 103 features (the drifted ones first): 3 left out (x99, ...
+    """
+    from driftscope.performance.segments import searched_columns
+
+    searched, left_out = searched_columns(segment_features(columns))
+    if not left_out:
+        return None
+    shown = ", ".join(left_out[:3]) + (", ..." if len(left_out) > 3 else "")
+    return (
+        f"the segment search read {len(searched)} of {len(searched) + len(left_out)} "
+        f"features (the drifted ones first): {len(left_out)} left out ({shown})"
+    )
+
+
 def search_segments(
     reference: pa.Table,
     current: pa.Table,
     columns: Sequence[ColumnResult],
     model: ModelMeasurement | None,
 ) -> tuple[Segment, ...]:
-    """The segment search over the report's features: drift concentration always, error
-    concentration where a side has labels."""
+    """The segment search over the report's features (:func:`segment_features`: the drifted
+    ones first, since it reads at most a hundred): drift concentration always, error
+    concentration where a side has labels. :func:`segments_note` says what it left out."""
     from driftscope.performance.segments import find_segments
 
     sides = {} if model is None else model.sides
@@ -61,7 +110,7 @@ def search_segments(
         None if ref_rows is None else ref_rows.errors_of(reference.num_rows),
         None if cur_rows is None else cur_rows.errors_of(current.num_rows),
     )
-    return find_segments(reference, current, features_of(columns), errors=errors)
+    return find_segments(reference, current, segment_features(columns), errors=errors)
 
 
 def explain_performance(

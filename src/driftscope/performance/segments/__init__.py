@@ -2,6 +2,6 @@
 where drift or the model's errors concentrate, ranked, deduplicated and multiple-testing
 aware. The method is documented in ``docs/segments.md``."""
 
-from driftscope.performance.segments.search import find_segments
+from driftscope.performance.segments.search import MAX_COLUMNS, find_segments, searched_columns
 
-__all__ = ["find_segments"]
+__all__ = ["MAX_COLUMNS", "find_segments", "searched_columns"]

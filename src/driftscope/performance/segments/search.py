@@ -39,7 +39,8 @@ MAX_ROWS = 200_000
 
 MAX_COLUMNS = 100
 """Columns searched at most, the first ones of ``columns`` in its order: each slicing column
-costs a counting pass per few features, so the work grows with the square of the columns."""
+costs a counting pass per few features, so the work grows with the square of the columns
+(:func:`searched_columns`)."""
 
 _SIDES = ("reference", "current")
 
@@ -64,7 +65,8 @@ def find_segments(
     columns
         The features to slice on and test, with their types (numeric, categorical and
         boolean ones are used; others are left out). At most :data:`MAX_COLUMNS` of them
-        are searched, the first in this order: put the most relevant first.
+        are searched, the first in this order: put the most relevant first
+        (:func:`searched_columns` says which are left out).
     errors
         Per-row model error of each side (0/1 misclassified, or a regression's absolute
         error), aligned with the table's rows; NaN for an unknown row; None for a side
@@ -101,8 +103,7 @@ def find_segments(
         return ()
     rng = np.random.default_rng(seed)
     rows = (_sample(reference.num_rows, max_rows, rng), _sample(current.num_rows, max_rows, rng))
-    sliced = [(k, ColumnType(v)) for k, v in columns.items() if ColumnType(v) in SLICED_TYPES]
-    encoded = encode(reference, current, dict(sliced[:MAX_COLUMNS]), rows)
+    encoded = encode(reference, current, searched_columns(columns)[0], rows)
     if not encoded:
         return ()
     sampled = [
@@ -120,6 +121,23 @@ def find_segments(
         kept = _overlaps_left_out(kept, encoded, (sampled[0], sampled[1]))
     kept = kept[:max_segments]
     return tuple(_Reporter(encoded, reference, current).segment(f) for f in kept)
+
+
+def searched_columns(
+    columns: Mapping[str, ColumnType],
+) -> tuple[dict[str, ColumnType], tuple[str, ...]]:
+    """The columns :func:`find_segments` searches, in order, and the sliceable ones it leaves
+    out: the first :data:`MAX_COLUMNS` numeric, categorical or boolean columns of ``columns``
+    in its order, and the rest of them (columns of other types are never searched, and not
+    counted as left out).
+
+    >>> types = {f"x{j}": ColumnType.NUMERIC for j in range(MAX_COLUMNS + 2)}
+    >>> kept, left_out = searched_columns({"when": ColumnType.DATETIME, **types})
+    >>> len(kept), list(kept)[0], left_out
+    (100, 'x0', ('x100', 'x101'))
+    """
+    sliced = [(k, ColumnType(v)) for k, v in columns.items() if ColumnType(v) in SLICED_TYPES]
+    return dict(sliced[:MAX_COLUMNS]), tuple(name for name, _ in sliced[MAX_COLUMNS:])
 
 
 def _echoes_left_out(
