@@ -368,6 +368,19 @@ def test_binning_through_the_grid_is_a_binary_search(seed, shape):
     assert np.array_equal(_codes._cut(values, edges, 99), expected)
 
 
+@pytest.mark.parametrize("block", [999, 4096, 1 << 15, 1 << 20])
+def test_binning_block_by_block_is_a_binary_search_at_any_block_size(block, monkeypatch):
+    monkeypatch.setattr(_codes, "GRID_BLOCK", block)
+    rng = np.random.default_rng(block)
+    values = rng.normal(size=_codes.GRID_ROWS * 2 + 7)  # the last block is a partial one
+    values[rng.integers(0, values.size, 100)] = np.nan
+    edges = np.unique(np.quantile(values[np.isfinite(values)], np.arange(1, 50) / 50))
+    values[: edges.size] = edges
+    expected = np.searchsorted(edges, values, side="right")
+    expected[np.isnan(values)] = 50
+    assert np.array_equal(_codes._cut(values, edges, 50), expected)
+
+
 @given(st.lists(st.floats(0.0, 1e9), min_size=1, max_size=200))
 def test_clipped_weights_average_one_and_stay_under_the_cap(raw):
     weights = np.array(raw)

@@ -12,6 +12,8 @@ from sklearn.preprocessing import label_binarize
 from driftscope.errors import InputError
 from driftscope.performance import classification_performance, regression_performance
 from driftscope.performance.bootstrap import BOOTSTRAP_ROWS
+from driftscope.performance.classification import Scorer, binary_scorer, multiclass_scorer
+from driftscope.performance.regression import regression_scorer
 
 CLASSIFICATION = ("accuracy", "precision", "recall", "f1", "roc_auc", "pr_auc", "log_loss")
 
@@ -191,3 +193,34 @@ def test_a_subsampled_bootstrap_matches_the_full_one():
 def test_bad_input_is_one_clear_error(call, message):
     with pytest.raises(InputError, match=message):
         call()
+
+
+def _scorers() -> dict[str, Scorer]:
+    rng = np.random.default_rng(7)
+    n, k = 3_000, 4
+    y = rng.integers(0, 2, n)
+    p = np.round(np.clip(0.3 * y + rng.uniform(0, 0.7, n), 0, 1), 2)  # ties
+    labels = rng.integers(0, k, n)
+    logits = rng.normal(size=(n, k)) + 1.5 * np.eye(k)[labels]
+    probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    target = rng.normal(size=n)
+    return {
+        "binary": binary_scorer(y, p, None),
+        "binary_labels_only": binary_scorer(y, None, (p >= 0.5).astype(np.int64)),
+        "multiclass": multiclass_scorer(labels, probs, None, k),
+        "regression": regression_scorer(target, target + rng.standard_t(3, n)),
+    }
+
+
+@pytest.mark.parametrize("kind", list(_scorers()))
+def test_a_scorer_asked_for_some_metrics_gives_the_full_results_numbers(kind):
+    score = _scorers()[kind]
+    rng = np.random.default_rng(1)
+    for weights in (None, rng.exponential(size=3_000)):
+        full = score(weights)
+        for name in full:
+            assert score(weights, metrics=(name,)) == {name: full[name]}, name
+        pair = list(full)[-2:]
+        assert score(weights, metrics=pair) == {name: full[name] for name in pair}
+        assert score(weights, metrics=("no_such_metric",)) == {}
+        assert score(weights, metrics=None) == full

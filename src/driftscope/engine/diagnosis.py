@@ -162,9 +162,11 @@ def _headline(
 
 
 def _score(rows: ModelRows, metric: str) -> Callable[[FloatArray | None], float]:
-    """The reference's value of ``metric`` at row weights."""
+    """The reference's value of ``metric`` at row weights, computing that metric alone."""
+    wanted = (metric,)
 
     def score(weights: FloatArray | None) -> float:
-        return float(rows.scorer()(weights)[metric])  # the scorer is made once, if asked
+        # the scorer is made once, if asked
+        return float(rows.scorer()(weights, metrics=wanted)[metric])
 
     return score

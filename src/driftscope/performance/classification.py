@@ -19,7 +19,8 @@ in ``tests/performance``):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,9 +28,32 @@ from numpy.typing import NDArray
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 Scores = dict[str, float]
-Scorer = Callable[[FloatArray | None], Scores]
-"""``scorer(weights)``: every metric at these row weights (None: each row once); NaN where a
-metric is undefined at them."""
+
+
+class Scorer(Protocol):
+    """``scorer(weights)``: every metric at these row weights (None: each row once); NaN where
+    a metric is undefined at them. ``scorer(weights, metrics=("roc_auc",))``: only the named
+    metrics the scorer defines (the others are not computed: a re-weighting that reads one
+    metric pays for that one), each the same number as in the full result."""
+
+    def __call__(
+        self, weights: FloatArray | None, /, metrics: Collection[str] | None = None
+    ) -> Scores: ...
+
+
+def wanted(metrics: Collection[str] | None, names: Collection[str]) -> bool:
+    """Whether a scorer asked for ``metrics`` (None: all) computes any of ``names``."""
+    return metrics is None or any(name in metrics for name in names)
+
+
+def kept(scores: Scores, metrics: Collection[str] | None) -> Scores:
+    """The scores asked for (None: all of them)."""
+    return scores if metrics is None else {k: v for k, v in scores.items() if k in metrics}
+
+
+COUNTED = ("accuracy", "precision", "recall", "f1")
+"""The metrics read from the confusion table."""
+AREAS = ("roc_auc", "pr_auc")
 
 CALIBRATION_BINS = 10
 EPS = float(np.finfo(np.float64).eps)
@@ -46,24 +70,44 @@ class _Ranked:
         starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
         self.starts = None if starts.size == ranked.size else starts  # None: no ties
 
-    def areas(self, positive: FloatArray, weights: FloatArray | None) -> tuple[float, float]:
+    def sort(self, values: FloatArray) -> FloatArray:
+        """``values`` in the order of the scores, as :meth:`areas` reads them."""
+        return values[self.order]
+
+    def areas(
+        self,
+        positive: FloatArray,
+        weights: FloatArray | None,
+        *,
+        roc: bool = True,
+        precision: bool = True,
+    ) -> tuple[float, float]:
         """(ROC AUC, average precision) of rows that are ``positive`` (1/0, or a row's
-        probability of being positive) at these row weights (NaN without both classes)."""
+        probability of being positive; in score order, :meth:`sort`) at these row weights
+        (NaN without both classes, and for an area not asked for: ``roc``, ``precision``)."""
+        # in place where a fresh array allows: the same operations, fewer passes over memory
         w = np.ones(self.order.size) if weights is None else weights[self.order]
-        pos = w * positive[self.order]
-        neg = w - pos
+        pos = w * positive
+        neg = np.subtract(w, pos, out=w)
         if self.starts is not None:  # sums over each group of tied scores
             pos, neg = np.add.reduceat(pos, self.starts), np.add.reduceat(neg, self.starts)
         total_pos, total_neg = float(pos.sum()), float(neg.sum())
         if total_pos <= 0.0 or total_neg <= 0.0:
             return NAN, NAN
-        below = np.cumsum(neg) - neg
-        auc = float(_dot(pos, below + 0.5 * neg)) / (total_pos * total_neg)
-        # average precision: thresholds from the highest score down
-        tp, fp = np.cumsum(pos[::-1]), np.cumsum(neg[::-1])
-        precision = tp / np.maximum(tp + fp, np.finfo(np.float64).tiny)
-        gained = pos[::-1] / total_pos
-        return auc, float(_dot(gained, precision))
+        auc = average = NAN
+        if roc:
+            below = np.cumsum(neg)
+            below -= neg
+            below += 0.5 * neg
+            auc = float(_dot(pos, below)) / (total_pos * total_neg)
+        if precision:  # average precision: thresholds from the highest score down
+            tp, fp = np.cumsum(pos[::-1]), np.cumsum(neg[::-1])
+            fp += tp
+            np.maximum(fp, np.finfo(np.float64).tiny, out=fp)
+            ratio = np.divide(tp, fp, out=tp)
+            gained = pos[::-1] / total_pos
+            average = float(_dot(gained, ratio))
+        return auc, average
 
 
 def _dot(a: FloatArray, b: FloatArray) -> float:
@@ -106,36 +150,50 @@ class BinaryModel:
 
     def scorer(self, truth: FloatArray) -> Scorer:
         """Every metric against ``truth``: 1/0 labels, or the rows' probabilities of being
-        positive (each metric then counts a row as that share of a positive), at any weights.
+        positive (each metric then counts a row as that share of a positive), at any weights;
+        only those named when called with ``metrics`` (:class:`Scorer`).
 
         >>> model = BinaryModel(np.array([0.1, 0.6, 0.4, 0.9]), None)
-        >>> scores = model.scorer(np.array([0.0, 0.0, 1.0, 1.0]))(None)
-        >>> {k: round(v, 4) for k, v in scores.items() if k in ("accuracy", "roc_auc")}
+        >>> score = model.scorer(np.array([0.0, 0.0, 1.0, 1.0]))
+        >>> {k: round(v, 4) for k, v in score(None).items() if k in ("accuracy", "roc_auc")}
         {'accuracy': 0.5, 'roc_auc': 0.75}
+        >>> score(None, metrics=("roc_auc",))
+        {'roc_auc': 0.75}
         """
         flagged, ranked, clipped = self.flagged, self.ranked, self.clipped
         hits = (truth * flagged, (1.0 - truth) * flagged, truth * (1.0 - flagged))
         loss = None
         calibration = None
-        if clipped is not None and self.probabilities is not None:
+        positive = None
+        if ranked is not None and clipped is not None and self.probabilities is not None:
             loss = -(truth * np.log(clipped) + (1.0 - truth) * np.log1p(-clipped))
             calibration = _calibration(truth, self.probabilities)
+            positive = ranked.sort(truth)  # once, not per call
 
-        def score(weights: FloatArray | None) -> Scores:
+        def score(weights: FloatArray | None, metrics: Collection[str] | None = None) -> Scores:
             w = np.ones(truth.size) if weights is None else weights
-            total = float(w.sum())
-            tp, fp, fn = (_dot(w, h) for h in hits)
-            out = {
-                "accuracy": _safe(total - fp - fn, total),
-                "precision": _safe(tp, tp + fp),
-                "recall": _safe(tp, tp + fn),
-                "f1": _safe(2.0 * tp, 2.0 * tp + fp + fn),
-            }
-            if ranked is not None and loss is not None and calibration is not None:
-                out["roc_auc"], out["pr_auc"] = ranked.areas(truth, weights)
+            total = float(w.sum()) if wanted(metrics, (*COUNTED, "log_loss")) else NAN
+            out: Scores = {}
+            if wanted(metrics, COUNTED):
+                tp, fp, fn = (_dot(w, h) for h in hits)
+                out = {
+                    "accuracy": _safe(total - fp - fn, total),
+                    "precision": _safe(tp, tp + fp),
+                    "recall": _safe(tp, tp + fn),
+                    "f1": _safe(2.0 * tp, 2.0 * tp + fp + fn),
+                }
+            if ranked is None or positive is None or loss is None or calibration is None:
+                return kept(out, metrics)
+            if wanted(metrics, AREAS):
+                roc, precision = wanted(metrics, AREAS[:1]), wanted(metrics, AREAS[1:])
+                out["roc_auc"], out["pr_auc"] = ranked.areas(
+                    positive, weights, roc=roc, precision=precision
+                )
+            if wanted(metrics, ("log_loss",)):
                 out["log_loss"] = _dot(w, loss) / total
+            if wanted(metrics, ("calibration_error",)):
                 out["calibration_error"] = calibration(w)
-            return out
+            return kept(out, metrics)
 
         return score
 
@@ -169,9 +227,10 @@ class MulticlassModel:
         )
 
     def scorer(self, truth: FloatArray) -> Scorer:
-        """Every metric against ``truth`` (rows of class shares). Precision, recall and F1
-        are macro averages over the classes the truth or the predictions hold; ROC AUC and
-        average precision one-vs-rest macro averages over every class."""
+        """Every metric against ``truth`` (rows of class shares), or those named when called
+        with ``metrics`` (:class:`Scorer`). Precision, recall and F1 are macro averages over
+        the classes the truth or the predictions hold; ROC AUC and average precision
+        one-vs-rest macro averages over every class."""
         k, predicted, probs, ranked = self.classes, self.predicted, self.probabilities, self.ranked
         seen = np.flatnonzero((truth.sum(axis=0) > 0) | (np.bincount(predicted, minlength=k) > 0))
         loss = None
@@ -182,30 +241,42 @@ class MulticlassModel:
             rows = np.arange(predicted.size)
             calibration = _calibration(truth[rows, predicted], probs[rows, predicted])
 
-        def score(weights: FloatArray | None) -> Scores:
+        def score(weights: FloatArray | None, metrics: Collection[str] | None = None) -> Scores:
             w = np.ones(predicted.size) if weights is None else weights
-            weighted = truth * w[:, None]
-            # table[i, j]: the weight of rows of true class i predicted as j
-            table = np.stack(
-                [np.bincount(predicted, weights=weighted[:, i], minlength=k) for i in range(k)]
-            )[np.ix_(seen, seen)]
-            hits, actual, guessed = np.diag(table), table.sum(axis=1), table.sum(axis=0)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                precision = np.where(guessed > 0, hits / guessed, 0.0)
-                recall = np.where(actual > 0, hits / actual, 0.0)
-                f1 = np.where(actual + guessed > 0, 2.0 * hits / (actual + guessed), 0.0)
-            out = {
-                "accuracy": _safe(float(hits.sum()), float(w.sum())),
-                "precision": float(precision.mean()),
-                "recall": float(recall.mean()),
-                "f1": float(f1.mean()),
-            }
-            if ranked is not None and loss is not None and calibration is not None:
-                areas = np.array([r.areas(truth[:, c], weights) for c, r in enumerate(ranked)])
+            out: Scores = {}
+            if wanted(metrics, COUNTED):
+                weighted = truth * w[:, None]
+                # table[i, j]: the weight of rows of true class i predicted as j
+                table = np.stack(
+                    [np.bincount(predicted, weights=weighted[:, i], minlength=k) for i in range(k)]
+                )[np.ix_(seen, seen)]
+                hits, actual, guessed = np.diag(table), table.sum(axis=1), table.sum(axis=0)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    precision = np.where(guessed > 0, hits / guessed, 0.0)
+                    recall = np.where(actual > 0, hits / actual, 0.0)
+                    f1 = np.where(actual + guessed > 0, 2.0 * hits / (actual + guessed), 0.0)
+                out = {
+                    "accuracy": _safe(float(hits.sum()), float(w.sum())),
+                    "precision": float(precision.mean()),
+                    "recall": float(recall.mean()),
+                    "f1": float(f1.mean()),
+                }
+            if ranked is None or loss is None or calibration is None:
+                return kept(out, metrics)
+            if wanted(metrics, AREAS):
+                roc, average = wanted(metrics, AREAS[:1]), wanted(metrics, AREAS[1:])
+                areas = np.array(
+                    [
+                        r.areas(r.sort(truth[:, c]), weights, roc=roc, precision=average)
+                        for c, r in enumerate(ranked)
+                    ]
+                )
                 out["roc_auc"], out["pr_auc"] = (float(np.mean(areas[:, i])) for i in (0, 1))
+            if wanted(metrics, ("log_loss",)):
                 out["log_loss"] = _dot(w, loss) / float(w.sum())
+            if wanted(metrics, ("calibration_error",)):
                 out["calibration_error"] = calibration(w)
-            return out
+            return kept(out, metrics)
 
         return score
 

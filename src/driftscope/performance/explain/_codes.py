@@ -39,6 +39,9 @@ GRID_ROWS = 50_000
 """Fewest values binned through a lookup grid rather than a binary search each."""
 GRID_CELLS = 1 << 16
 """Cells of that grid, spread evenly from the lowest edge to the highest."""
+GRID_BLOCK = 1 << 15
+"""Values binned through the grid at a time: the several passes over a block stay in the
+CPU's cache (a million values in one block took twice as long, 35 ms against 17)."""
 EDGE_ROWS = 100_000
 """Most reference values the bin edges are read from."""
 MAX_WEIGHT = 50.0
@@ -102,29 +105,36 @@ def _cut(values: FloatArray, edges: FloatArray, missing: int) -> IntArray:
     """Each value's bin, ``searchsorted(edges, values, side="right")``, through a lookup grid:
     a binary search per row costs 50 ms a million rows (a branch mispredicted at each step),
     a grid cell per row 10 ms. Rows in a cell within one cell of an edge are searched."""
-    nan = np.isnan(values)
     if values.size < GRID_ROWS or edges.size < 2 or not edges[-1] > edges[0]:
         codes = np.searchsorted(edges, values, side="right").astype(np.int64)
-        codes[nan] = missing
+        codes[np.isnan(values)] = missing
         return codes
     low, cells = float(edges[0]), GRID_CELLS
     scale = cells / (float(edges[-1]) - low)
-    # cell 1 + k holds [low + (k - 1) / scale, low + k / scale); cells 0 and cells + 3 hold
-    # everything beyond (NaN goes to 0 and is set apart at the end)
-    position = (values - low) * scale + 2.0
-    np.clip(position, 0.0, cells + 3.0, out=position)
-    position[nan] = 0.0
-    cell = position.astype(np.intp)
     bounds = low + (np.arange(-3, cells + 4) / scale)
     bounds[:2], bounds[-2:] = -np.inf, np.inf
     # a cell's rows all share a bin when no edge lies in it or its two neighbours (floating
-    # point may put a row one cell off)
+    # point may put a row one cell off); the other cells look up -1: their rows are searched
     below = np.searchsorted(edges, bounds[:-3], side="left")
     above = np.searchsorted(edges, bounds[3:], side="right")
-    codes = below[cell]
-    unsure = (below != above)[cell]
-    codes[unsure] = np.searchsorted(edges, values[unsure], side="right")
-    codes[nan] = missing
+    lookup = np.where(below == above, below, -1)
+    codes = np.empty(values.size, dtype=np.int64)
+    position = np.empty(min(GRID_BLOCK, values.size))
+    for start in range(0, values.size, GRID_BLOCK):
+        block = values[start : start + GRID_BLOCK]
+        out, where = codes[start : start + GRID_BLOCK], position[: block.size]
+        # cell 1 + k holds [low + (k - 1) / scale, low + k / scale); cells 0 and cells + 3
+        # hold everything beyond (NaN goes to 0 and is set apart at the end)
+        np.subtract(block, low, out=where)
+        where *= scale
+        where += 2.0
+        np.clip(where, 0.0, cells + 3.0, out=where)
+        nan = np.isnan(block)
+        where[nan] = 0.0
+        np.take(lookup, where.astype(np.intp), out=out)
+        unsure = out < 0
+        out[unsure] = np.searchsorted(edges, block[unsure], side="right")
+        out[nan] = missing
     return codes
 
 
