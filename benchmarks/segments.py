@@ -10,7 +10,9 @@ reference's distribution. The error case gives both sides 0/1 errors at a 10% ba
 the current side 45% errors inside `device = 'android' and plan = 'basic'` (about 2% of rows).
 
 `find_segments` is timed in-process on the tables read back; then, when `driftscope report`
-has a `--segments` flag, the whole process `driftscope report REF CUR --segments --json OUT`.
+has a `--segments` flag, the whole process `driftscope report REF CUR --segments --json OUT`
+(its top segment in the JSON must be the injected one), the same without `--segments`, and
+`driftscope report REF CLEAN --segments --json OUT` (no segment expected).
 No peer library with a segment search is installed here (Evidently and NannyML have none), so
 there is no peer column.
 
@@ -181,28 +183,38 @@ def _whole_process(folder: Path) -> str:
             "`driftscope report` has no `--segments` flag yet: the whole process "
             "(`driftscope report REF CUR --segments --json out.json`) is not timed."
         )
-    ref, cur = folder / "reference.parquet", folder / "current.parquet"
     lines = [
-        "| whole process | wall s (median of 3) | CPU s | peak MiB | segments in the JSON |",
-        "|---|---:|---:|---:|---:|",
+        "| whole process | wall s (median of 3) | CPU s | peak MiB | segments in the JSON | "
+        "top segment | as expected |",
+        "|---|---:|---:|---:|---:|---|---|",
     ]
-    for flags in (["--segments"], []):
+    for current, flags in (("current", ["--segments"]), ("current", []), ("clean", ["--segments"])):
+        ref, cur = folder / "reference.parquet", folder / f"{current}.parquet"
         out = folder / "out.json"
         argv = [exe, "report", str(ref), str(cur), *flags, "--json", str(out)]
         runs = [run_process(argv) for _ in range(3)]
         failed = next((r for r in runs if not r.ok), None)
-        command = f"`driftscope report REF CUR {' '.join(flags)} --json out.json`".replace(
+        side = "CUR" if current == "current" else "CLEAN"
+        command = f"`driftscope report REF {side} {' '.join(flags)} --json out.json`".replace(
             "  ", " "
         )
         if failed is not None:
-            lines.append(f"| {command} | failed: {failed.error_line()} | | | |")
+            lines.append(f"| {command} | failed: {failed.error_line()} | | | | | |")
             continue
         runs.sort(key=lambda r: r.seconds)
         mid = runs[1]
-        found = len(json.loads(out.read_text()).get("segments") or [])
+        segments = json.loads(out.read_text()).get("segments")
+        top = segments[0] if segments else None
+        if not flags:
+            ok = segments is None
+        elif current == "clean":
+            ok = not segments
+        else:
+            ok = top is not None and top["filters"] == SLICE and top["kind"] == "drift"
         lines.append(
             f"| {command} | {mid.seconds:.1f} | {mid.cpu_seconds:.1f} | "
-            f"{mid.peak_bytes / 2**20:,.0f} | {found} |"
+            f"{mid.peak_bytes / 2**20:,.0f} | {len(segments or [])} | "
+            f"{top['message'] if top else '(none)'} | {'yes' if ok else 'NO'} |"
         )
     return "\n".join(lines)
 
