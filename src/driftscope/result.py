@@ -266,7 +266,8 @@ class MetricValue:
 class FeatureRelation:
     """How one feature's relation to the label moved (concept drift): the chi-square of the
     moved mean residuals over its bins, its p-value (and adjusted over the features), and
-    the largest move of the mean residual in a bin (``shift``, in probability points)."""
+    the largest move of the mean residual in a bin (``shift``: in probability points; for a
+    regression, as a share of the model's mean absolute error on the reference)."""
 
     name: str
     statistic: float
@@ -278,14 +279,21 @@ class FeatureRelation:
 @dataclass(frozen=True, slots=True)
 class CalibrationTest:
     """The current labels against the reference's calibration of the model's probabilities
-    (Hosmer-Lemeshow over the current score deciles)."""
+    (Hosmer-Lemeshow over the current score deciles); for a regression, the current errors
+    against the reference's at the same predictions (see
+    :mod:`driftscope.performance.concept`)."""
 
     statistic: float
     p_value: float
     bins: int
     shift: float = 0.0
     """The effect: mean probability points between the labels' rate and the calibration's
-    expectation over the score bins, ``sum_b |O_b - E_b| / n``."""
+    expectation over the score bins, ``sum_b |O_b - E_b| / n`` (the largest over the classes
+    of a model with several); a regression's mean move of its error at the same
+    predictions, as a share of its mean absolute error on the reference."""
+    label: str | None = None
+    """A model with several classes: the class whose test is reported (the most
+    significant)."""
 
 
 @dataclass(frozen=True, slots=True)

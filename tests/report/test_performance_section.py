@@ -98,3 +98,36 @@ def test_concept_drift_is_in_every_output():
     steady = _concept_report(flip=False)
     assert json.loads(report_to_json(steady))["performance"]["concept"]["changed"] is False
     assert "input-label relation: unchanged" in format_table(steady)
+
+
+def _regression_report(moved: bool):
+    rng = np.random.default_rng(7)
+    tables = []
+    for side_moved in (False, moved):
+        a, b = rng.normal(size=4_000), rng.normal(size=4_000)
+        slope = 0.5 if side_moved else 1.5
+        y = 2 * a + slope * b + rng.normal(size=a.size)
+        tables.append(pa.table({"a": a, "b": b, "y": y, "pred": 2 * a + 1.5 * b}))
+    perf = measure_performance(*tables, CompareOptions(target="y", prediction="pred"))
+    return replace(report_of([]), performance=perf)
+
+
+def test_a_regressions_concept_drift_speaks_of_its_errors_in_every_output():
+    report = _regression_report(moved=True)
+    data = json.loads(report_to_json(report))["performance"]["concept"]
+    assert data["changed"] is True
+    assert data["gaps"] == {}
+    assert data["calibration"]["class"] is None
+    assert data["features"][0]["name"] == "b"
+    page = Page(render_html(report))
+    (para,) = page.find("p", "concept")
+    text = page.text_of(para)
+    assert "no longer errs as it did" in text
+    assert "mean absolute error" in text
+    assert "b (residual shift" in text
+    assert "input-label relation: CHANGED (error test" in format_table(report)
+    steady = _regression_report(moved=False)
+    page = Page(render_html(steady))
+    (para,) = page.find("p", "concept")
+    assert "No concept drift found" in page.text_of(para)
+    assert "residual shift" not in page.text_of(para)  # features named only for a change

@@ -85,6 +85,13 @@ def numbers(table: pa.Table, name: str) -> NDArray[np.float64]:
     return np.asarray(numeric_values(table.column(name), name=name), dtype=np.float64)
 
 
+def number_matrix(table: pa.Table, names: list[str]) -> NDArray[np.float64]:
+    """The numeric columns ``names`` side by side (NaN where missing)."""
+    if not names:
+        return np.zeros((table.num_rows, 0))
+    return np.column_stack([numbers(table, name) for name in names])
+
+
 def find_task(
     table: pa.Table | None, probabilities: dict[str, str | None], target: str | None
 ) -> str:

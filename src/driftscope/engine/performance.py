@@ -29,29 +29,20 @@ from driftscope.engine._model_columns import (
     find_task,
     floats,
     is_number,
+    number_matrix,
     numbers,
 )
+from driftscope.engine.concept import classifier_concept, concept_inputs, regression_concept
 from driftscope.engine.options import CompareOptions
 from driftscope.errors import ConfigError, InputError
 from driftscope.io._numpy import from_numpy
 from driftscope.performance import classification_performance, regression_performance
 from driftscope.performance.classification import Scorer, binary_scorer, multiclass_scorer
-from driftscope.performance.concept import (
-    calibration_test,
-    feature_relations,
-    gap_beyond,
-    relation_changed,
-    residuals,
-    worse_than_estimated,
-)
 from driftscope.performance.estimation import estimate_binary, estimate_multiclass
-from driftscope.performance.estimation.cbpe import fit_calibrator
 from driftscope.performance.estimation.dle import estimate_regression
 from driftscope.performance.regression import regression_scorer
-from driftscope.result import ConceptDrift, ConceptGap, MetricValue, Performance
+from driftscope.result import MetricValue, Performance
 
-CONCEPT_ALPHA = 0.05
-"""The calibration test's level for ``concept.changed``."""
 ROW = "__driftscope_row__"
 """A column the performance pass adds to each labelled side: the rows' positions, which stay
 with them through the rows left out."""
@@ -155,6 +146,7 @@ def measure_model(
     rows = {"reference": 0, "current": 0}
     encoded: dict[str, Labelled] = {}
     regressed: dict[str, pa.Table] = {}
+    signed: dict[str, tuple[pa.Table, NDArray[np.float64], NDArray[np.float64]]] = {}
     kept_rows: dict[str, ModelRows] = {}
     for side, table in sides.items():
         positions = from_numpy(np.arange(table.num_rows, dtype=np.int64))
@@ -169,6 +161,7 @@ def measure_model(
             truth, guess = floats(kept, target, side), floats(kept, prediction, side)
             measured[side] = regression_performance(truth, guess)
             regressed[side] = kept
+            signed[side] = (kept, truth, guess)
             kept_rows[side] = _regression_rows(kept, truth, guess)
             continue
         encoded[side] = encode(kept, target, prediction, probabilities, classes, side, notes)
@@ -196,11 +189,20 @@ def measure_model(
     concept = None
     if "reference" in encoded and "current" in encoded:
         ref_rows, cur_rows = encoded["reference"].table, encoded["current"].table
-        concept = concept_drift(
+        concept = classifier_concept(
             encoded["reference"],
             encoded["current"],
             measured["current"],
-            _inputs(ref_rows, cur_rows, features, excluded),
+            concept_inputs(ref_rows, cur_rows, features, excluded),
+            classes.names,
+        )
+    elif "reference" in signed and "current" in signed:
+        ref_rows, cur_rows = signed["reference"][0], signed["current"][0]
+        concept = regression_concept(
+            signed["reference"],
+            signed["current"],
+            concept_inputs(ref_rows, cur_rows, features, excluded),
+            notes,
         )
     performance = Performance(
         task=task,
@@ -279,10 +281,10 @@ def _estimate_regression(
     inputs = _inputs(reference, kept, features, excluded)
     try:
         estimated = estimate_regression(
-            _matrix(reference, inputs),
+            number_matrix(reference, inputs),
             floats(reference, target, "reference"),
             floats(reference, prediction, "reference"),
-            _matrix(kept, inputs),
+            number_matrix(kept, inputs),
             floats(kept, prediction, "current"),
         )
     except ConfigError as exc:  # scikit-learn is not installed
@@ -294,12 +296,6 @@ def _estimate_regression(
         "prediction"
     )
     return estimated
-
-
-def _matrix(table: pa.Table, names: list[str]) -> NDArray[np.float64]:
-    if not names:
-        return np.zeros((table.num_rows, 0))
-    return np.column_stack([numbers(table, name) for name in names])
 
 
 def _estimate(
@@ -344,45 +340,6 @@ def _estimate(
         reference.probabilities,
         current.probabilities,
         current_predicted=current.predicted,
-    )
-
-
-def concept_drift(
-    reference: Labelled,
-    current: Labelled,
-    realised: Mapping[str, MetricValue],
-    inputs: list[str],
-) -> ConceptDrift | None:
-    """Concept drift of a binary classifier whose both sides have labels and probabilities
-    (see :mod:`driftscope.performance.concept`); None for other models."""
-    ref_p, cur_p = reference.probabilities, current.probabilities
-    if reference.labels is None or current.labels is None or ref_p is None or cur_p is None:
-        return None
-    if ref_p.ndim != 1 or np.unique(reference.labels).size < 2 or cur_p.size == 0:
-        return None
-    estimate = estimate_binary(reference.labels, ref_p, cur_p, current_predicted=current.predicted)
-    calibrate = fit_calibrator(ref_p, reference.labels)
-    expected_ref, expected_cur = calibrate(ref_p), calibrate(cur_p)
-    calibration = calibration_test(current.labels, expected_cur)
-    gaps = {}
-    for name, est in estimate.items():
-        value = realised.get(name)
-        real = None if value is None else value.value
-        gaps[name] = ConceptGap(real, est, gap_beyond(real, est.ci_low, est.ci_high))
-    features = {
-        name: (numbers(reference.table, name), numbers(current.table, name)) for name in inputs
-    }
-    relations = feature_relations(
-        features,
-        residuals(reference.labels, expected_ref),
-        residuals(current.labels, expected_cur),
-    )
-    return ConceptDrift(
-        changed=relation_changed(calibration, worse_than_estimated(gaps), CONCEPT_ALPHA),
-        alpha=CONCEPT_ALPHA,
-        calibration=calibration,
-        gaps=gaps,
-        features=tuple(relations),
     )
 
 

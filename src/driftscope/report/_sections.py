@@ -162,7 +162,7 @@ def performance(report: DriftReport) -> str:
         '<th class="num">current</th><th class="num">change</th></tr></thead><tbody>'
         + "".join(rows)
         + "</tbody></table>"
-        + _concept(perf.concept)
+        + _concept(perf.concept, perf.task)
         + explanation(perf.explanation)
         + (f'<ul class="reasons">{notes}</ul>' if notes else "")
         + "</section>"
@@ -172,36 +172,57 @@ def performance(report: DriftReport) -> str:
 _CONCEPT_FEATURES = 5  # features named in the concept-drift paragraph
 
 
-def _concept(concept: ConceptDrift | None) -> str:
+def _concept(concept: ConceptDrift | None, task: str) -> str:
     """A paragraph on concept drift: whether the labels still follow the reference's
-    calibration, and the features whose relation to the label moved most."""
+    calibration (a regression: the model errs as it did at the same inputs), and, when the
+    relation changed, the features whose relation to the label moved most."""
     if concept is None:
         return ""
     test = concept.calibration
     p_text = "p < 1e-15" if test.p_value < 1e-15 else f"p = {fmt_p(test.p_value)}"
-    moved = [f for f in concept.features if f.p_value_adjusted < concept.alpha]
-    if concept.changed:
-        head = (
-            "<strong>Concept drift:</strong> the current labels no longer follow the "
-            f"model's calibration on the reference ({esc(p_text)}), so "
-            "the relation between the inputs and the labels changed, not only the inputs."
-        )
-    elif test.p_value < concept.alpha:
-        head = (
-            "No concept drift found: the current labels moved off the model's calibration "
-            f"on the reference ({esc(p_text)}) by only {esc(fmt_num(test.shift))} probability "
-            "points on average, and its log loss and ROC AUC stayed within what the shift of "
-            "the inputs predicts."
-        )
+    shift = esc(fmt_num(test.shift))
+    if task == "regression":
+        what = "the model's errors at the same inputs"
+        if concept.changed:
+            head = (
+                "<strong>Concept drift:</strong> the model no longer errs as it did on the "
+                f"reference at the same inputs ({esc(p_text)}; its error moved by {shift} "
+                "of the reference's mean absolute error), so the relation between the inputs "
+                "and the target changed, not only the inputs."
+            )
+        elif test.p_value < concept.alpha:
+            head = (
+                f"No concept drift found: {what} moved ({esc(p_text)}) by only {shift} of "
+                "the reference's mean absolute error."
+            )
+        else:
+            head = f"No concept drift found: {what} are as on the reference ({esc(p_text)})."
     else:
-        head = (
-            "No concept drift found: the current labels follow the model's calibration on "
-            f"the reference ({esc(p_text)})."
-        )
+        label = f" (class {esc(test.label)} most)" if test.label is not None else ""
+        if concept.changed:
+            head = (
+                "<strong>Concept drift:</strong> the current labels no longer follow the "
+                f"model's calibration on the reference{label} ({esc(p_text)}), so "
+                "the relation between the inputs and the labels changed, not only the inputs."
+            )
+        elif test.p_value < concept.alpha:
+            head = (
+                "No concept drift found: the current labels moved off the model's calibration "
+                f"on the reference ({esc(p_text)}) by only {shift} probability points on "
+                "average, and its log loss and ROC AUC stayed within what the shift of the "
+                "inputs predicts."
+            )
+        else:
+            head = (
+                "No concept drift found: the current labels follow the model's calibration on "
+                f"the reference ({esc(p_text)})."
+            )
     where = ""
-    if moved:
+    moved = [f for f in concept.features if f.p_value_adjusted < concept.alpha]
+    if concept.changed and moved:
+        unit = " of the mean absolute error" if task == "regression" else ""
         named = ", ".join(
-            f"{esc(f.name)} (residual shift {esc(fmt_num(f.shift))})"
+            f"{esc(f.name)} (residual shift {esc(fmt_num(f.shift))}{unit})"
             for f in moved[:_CONCEPT_FEATURES]
         )
         where = f" Features whose relation to the label moved most: {named}."

@@ -175,6 +175,7 @@ def _concept(concept: ConceptDrift | None) -> dict[str, Any] | None:
             "p_value": _num(concept.calibration.p_value),
             "bins": concept.calibration.bins,
             "shift": _num(concept.calibration.shift),
+            "class": concept.calibration.label,
         },
         "gaps": {
             name: {

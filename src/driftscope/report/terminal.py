@@ -145,11 +145,12 @@ def _performance_lines(report: DriftReport) -> list[str]:
         p_value = concept.calibration.p_value
         p_text = "p < 1e-15" if p_value < 1e-15 else f"p = {fmt_number(p_value)}"
         shift = fmt_number(concept.calibration.shift)
-        lines.append(
-            f"  input-label relation: {verdict} (calibration test {p_text}, shift {shift})"
-        )
+        test = "error test" if perf.task == "regression" else "calibration test"
+        label = concept.calibration.label
+        worst = "" if label is None else f", class {_clean(label)} most"
+        lines.append(f"  input-label relation: {verdict} ({test} {p_text}, shift {shift}{worst})")
         moved = [f.name for f in concept.features if f.p_value_adjusted < concept.alpha]
-        if moved:
+        if moved and concept.changed:
             lines.append(f"  features whose relation moved: {_clean(', '.join(moved[:5]))}")
     found = perf.explanation
     if found is not None and found.explained > 0:

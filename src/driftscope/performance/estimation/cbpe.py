@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
@@ -38,7 +39,7 @@ from driftscope.performance.classification import (
     IntArray,
     MulticlassModel,
 )
-from driftscope.performance.concept import calibration_test
+from driftscope.performance.concept.calibration import calibration_test
 from driftscope.result import MetricValue
 
 Calibrator = Callable[[FloatArray], FloatArray]
@@ -80,6 +81,31 @@ class _Reference:
             return np.asarray(np.clip(np.interp(values, points, fitted), 0.0, 1.0), np.float64)
 
         return calibrate
+
+
+def fit_multiclass_calibrator(
+    probabilities: FloatArray, labels: IntArray
+) -> Callable[[FloatArray], FloatArray]:
+    """The map from a model's probabilities (a column per class) to each class's share,
+    fitted on labelled rows: each class's column calibrated one-vs-rest
+    (:func:`fit_calibrator`), the rows renormalised to sum to 1.
+
+    >>> probs = np.array([[0.6, 0.3, 0.1], [0.2, 0.7, 0.1], [0.1, 0.2, 0.7]] * 50)
+    >>> calibrate = fit_multiclass_calibrator(probs, np.array([0, 1, 2] * 50))
+    >>> calibrate(probs[:3]).sum(axis=1).round(6).tolist()
+    [1.0, 1.0, 1.0]
+    """
+    fitted = [
+        fit_calibrator(probabilities[:, c], (labels == c).astype(np.int64))
+        for c in range(probabilities.shape[1])
+    ]
+    return partial(_calibrated, fitted)
+
+
+def _calibrated(calibrators: list[Calibrator], probabilities: FloatArray) -> FloatArray:
+    fitted = np.column_stack([fit(probabilities[:, c]) for c, fit in enumerate(calibrators)])
+    sums = fitted.sum(axis=1, keepdims=True)
+    return np.where(sums > 0, fitted / np.where(sums > 0, sums, 1.0), 1.0 / len(calibrators))
 
 
 def _as_is(values: FloatArray) -> FloatArray:
@@ -225,10 +251,7 @@ def estimate_multiclass(
     ]
 
     def truth(weights: FloatArray | None, rows: Rows) -> FloatArray:
-        scores = current_probabilities[rows]
-        fitted = np.column_stack([r.fit(weights)(scores[:, c]) for c, r in enumerate(references)])
-        sums = fitted.sum(axis=1, keepdims=True)
-        return np.where(sums > 0, fitted / np.where(sums > 0, sums, 1.0), 1.0 / classes)
+        return _calibrated([r.fit(weights) for r in references], current_probabilities[rows])
 
     def model(rows: Rows) -> MulticlassModel:
         predicted = None if current_predicted is None else current_predicted[rows]
