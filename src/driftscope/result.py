@@ -504,6 +504,8 @@ class DriftReport:
     performance: Performance | None = None
     segments: tuple[Segment, ...] | None = None
     """The segment search's findings, best first; None when no search was asked for."""
+    segments_notes: tuple[str, ...] = ()
+    """What the segment search left out (the features beyond its column cap), in words."""
 
     @property
     def drifted_columns(self) -> list[str]:

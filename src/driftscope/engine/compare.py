@@ -20,7 +20,7 @@ from driftscope.engine.calibration import CalibrationSettings, cache_for
 from driftscope.engine.column import Settings, evaluate
 from driftscope.engine.decide import apply_decisions
 from driftscope.engine.dependence import autocorrelation_findings, time_column, time_order
-from driftscope.engine.diagnosis import explain_performance, search_segments
+from driftscope.engine.diagnosis import explain_performance, search_segments, segments_note
 from driftscope.engine.importance import permutation_importance
 from driftscope.engine.labels import join_labels
 from driftscope.engine.options import (
@@ -371,11 +371,13 @@ def _compare(
     if model is not None:
         recorded["importance"] = "model"
     measured = measure_model(ref_table, cur_table, o, features)
-    found = None
+    found, segments_notes = None, tuple[str, ...]()
     if o.segments:
         if ref_table is None or cur_table is None:
             raise ConfigError("segments: the segment search reads raw rows, not profiles")
         found = search_segments(ref_table, cur_table, results, measured)
+        note = segments_note(results)
+        segments_notes = () if note is None else (note,)
     performance = None if measured is None else measured.performance
     if performance is not None and o.explain and measured is not None and cur_table is not None:
         explanation = explain_performance(cur_table, results, measured, found)
@@ -385,6 +387,7 @@ def _compare(
     violations = _violations(o, cur_table, cur_source.source)
     return DriftReport(
         segments=found,
+        segments_notes=segments_notes,
         performance=performance,
         options=recorded,
         reference=ref_source,

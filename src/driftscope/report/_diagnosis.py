@@ -41,13 +41,14 @@ def segments(report: DriftReport) -> str:
     found = report.segments
     if found is None:
         return ""
+    notes = "".join(f'<p class="hint note">{esc(note)}.</p>' for note in report.segments_notes)
     if not found:
         return (
             '<section class="card segments" aria-label="segments">'
             "<h2>Segments: none found</h2>"
             '<p class="hint">No slice of the data (category values, binned numbers, pairs of '
             "them) holds drift or errors beyond the rest of the data, after correcting for "
-            "every slice searched.</p></section>"
+            f"every slice searched.</p>{notes}</section>"
         )
     rows = []
     for rank, seg in enumerate(found[:MAX_SEGMENTS], start=1):
@@ -74,6 +75,7 @@ def segments(report: DriftReport) -> str:
         + "".join(rows)
         + "</tbody></table>"
         + tail
+        + notes
         + "</section>"
     )
 

@@ -234,6 +234,7 @@ def report_to_dict(report: DriftReport) -> dict[str, Any]:
         "segments": None
         if report.segments is None
         else [segment_to_dict(s) for s in report.segments],
+        "segments_notes": list(report.segments_notes),
         "options": plain(report.options, json_safe=True),
     }
 

@@ -177,11 +177,13 @@ def _segment_lines(report: DriftReport) -> list[str]:
     if found is None:
         return []
     if not found:
-        return ["Segments: none where drift or errors concentrate"]
+        notes = [f"  - {_clean(note)}" for note in report.segments_notes]
+        return ["Segments: none where drift or errors concentrate", *notes]
     lines = [f"Segments: {len(found)} where drift or errors concentrate"]
     lines.extend(f"  {i}. {_clean(s.message)}" for i, s in enumerate(found[:3], start=1))
     if len(found) > 3:
         lines.append(f"  ... and {len(found) - 3} more (see the JSON report)")
+    lines.extend(f"  - {_clean(note)}" for note in report.segments_notes)
     return lines
 
 

@@ -73,3 +73,19 @@ def test_no_note_when_every_feature_is_searched():
         {"a": np.arange(300.0), "b": np.ones(300)}, {"a": np.arange(300.0), "b": np.ones(300)}
     )
     assert segments_note(small.columns) is None
+
+
+def test_the_note_reaches_every_output(wide):
+    import json
+
+    from driftscope.report.html import render_html
+    from driftscope.report.json_format import report_to_json
+    from driftscope.report.terminal import format_table
+
+    assert wide.segments_notes == (segments_note(wide.columns),)
+    data = json.loads(report_to_json(wide))
+    assert data["segments_notes"] == list(wide.segments_notes)
+    assert f"read {MAX_COLUMNS} of {WIDTH} features" in format_table(wide)
+    assert f"read {MAX_COLUMNS} of {WIDTH} features" in render_html(wide)
+    small = driftscope.compare({"a": np.arange(300.0)}, {"a": np.arange(300.0)}, segments=True)
+    assert small.segments_notes == ()
