@@ -33,7 +33,8 @@ import numpy as np
 from _proc import run_process
 from sklearn.metrics import roc_auc_score
 
-from driftscope.performance.estimation import estimate_binary, estimate_regression
+from driftscope.performance.estimation import estimate_binary
+from driftscope.performance.estimation.dle import fit_loss_models
 from driftscope.testing.datasets import LabelledShift, nannyml_set
 
 PEER_SCRIPT = Path(__file__).resolve().parent / "peers" / "nannyml_cbpe.py"
@@ -190,9 +191,8 @@ def dle(data: LabelledShift, peer: dict[str, Any] | None) -> None:
         slice(first, first + REGRESSION_CHUNK) for first in range(0, p_cur.size, REGRESSION_CHUNK)
     ]
     start = time.perf_counter()
-    estimates = [
-        estimate_regression(x_ref, y_ref, p_ref, x_cur[rows], p_cur[rows])["mae"] for rows in chunks
-    ]
+    fitted = fit_loss_models(x_ref, y_ref, p_ref)  # once, as NannyML fits once
+    estimates = [fitted.estimate(x_cur[rows], p_cur[rows])["mae"] for rows in chunks]
     elapsed = time.perf_counter() - start
     realised = [float(np.mean(np.abs(y_cur[rows] - p_cur[rows]))) for rows in chunks]
     theirs = peer_chunks(peer, "dle", REGRESSION_CHUNK, realised)

@@ -30,7 +30,12 @@ from numpy.typing import NDArray
 
 from driftscope.performance.classification import FloatArray
 from driftscope.performance.concept.features import moved, numeric_bins
-from driftscope.performance.estimation.dle import boosting_model, fit_boosting, input_space
+from driftscope.performance.estimation.dle import (
+    boosting_model,
+    fit_boosting,
+    input_space,
+    one_thread,
+)
 from driftscope.result import CalibrationTest
 
 PREDICTION_BINS = 20
@@ -84,11 +89,7 @@ def bias_test(
     if not np.isfinite(scale) or scale <= 0.0 or cur_error.size == 0:
         return None
     model = boosting_model("testing a regression for concept drift")
-    from threadpoolctl import threadpool_limits  # scikit-learn's own dependency
-
-    # one thread: these fits are small, and OpenMP's threads slowed them tenfold whenever
-    # another process held a core
-    with threadpool_limits(1):
+    with one_thread():
         return _surprises(
             model,
             (reference_inputs, reference_predicted, ref_error),

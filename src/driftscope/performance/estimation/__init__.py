@@ -2,6 +2,12 @@
 or from a model of its loss (DLE)."""
 
 from driftscope.performance.estimation.cbpe import estimate_binary, estimate_multiclass
-from driftscope.performance.estimation.dle import estimate_regression
+from driftscope.performance.estimation.dle import LossModels, estimate_regression, fit_loss_models
 
-__all__ = ["estimate_binary", "estimate_multiclass", "estimate_regression"]
+__all__ = [
+    "LossModels",
+    "estimate_binary",
+    "estimate_multiclass",
+    "estimate_regression",
+    "fit_loss_models",
+]

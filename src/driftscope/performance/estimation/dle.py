@@ -50,6 +50,8 @@ def estimate_regression(
 ) -> dict[str, MetricValue]:
     """The current MAE, RMSE and MAPE of a regression model estimated without labels, each
     marked ``estimated``. ``*_inputs``: one column per numeric input (NaN where missing).
+    (:func:`fit_loss_models` once and :meth:`LossModels.estimate` per batch when several
+    batches share a reference.)
 
     >>> rng = np.random.default_rng(0)
     >>> x = rng.normal(size=(20_000, 1))
@@ -59,7 +61,73 @@ def estimate_regression(
     >>> mae.estimated, 1.3 < mae.value < 1.8, mae.ci_low < mae.value < mae.ci_high
     (True, True, True)
     """
-    if reference_target.size < 4 or current_predicted.size == 0:
+    if current_predicted.size == 0:
+        raise InputError("performance: estimation needs labelled reference rows and current rows")
+    fitted = fit_loss_models(reference_inputs, reference_target, reference_predicted, seed=seed)
+    return fitted.estimate(current_inputs, current_predicted)
+
+
+class LossModels:
+    """DLE's loss models fitted on a labelled reference (:func:`fit_loss_models`), and the
+    held-out residuals their intervals come from."""
+
+    def __init__(
+        self,
+        models: dict[str, Any],
+        residuals: dict[str, NDArray[np.float64]],
+        seed: int,
+    ) -> None:
+        self.models, self.residuals, self.seed = models, residuals, seed
+
+    def estimate(
+        self, current_inputs: FloatArray, current_predicted: FloatArray
+    ) -> dict[str, MetricValue]:
+        """The current MAE, RMSE and MAPE estimated for these rows (see
+        :func:`estimate_regression`)."""
+        n = current_predicted.size
+        if n == 0:
+            raise InputError("performance: estimation needs current rows")
+        current = input_space(current_inputs, current_predicted)
+        rng = np.random.default_rng(self.seed)
+        out = {}
+        with one_thread():
+            means = {name: float(np.mean(m.predict(current))) for name, m in self.models.items()}
+        for name, mean in means.items():
+            residual = self.residuals[name]
+            size = min(n, residual.size)
+            picks = rng.integers(0, residual.size, size=(SAMPLES, size))
+            miss = float(np.std(residual[picks].mean(axis=1), ddof=1)) * math.sqrt(size / n)
+            low, high = mean - Z95 * miss, mean + Z95 * miss
+            if name == "rmse":  # the root of the mean squared error, its interval mapped along
+                out[name] = MetricValue(
+                    math.sqrt(max(mean, 0.0)),
+                    math.sqrt(max(low, 0.0)),
+                    math.sqrt(max(high, 0.0)),
+                    estimated=True,
+                )
+                continue
+            out[name] = MetricValue(max(mean, 0.0), max(low, 0.0), max(high, 0.0), estimated=True)
+        return out
+
+
+def fit_loss_models(
+    reference_inputs: FloatArray,
+    reference_target: FloatArray,
+    reference_predicted: FloatArray,
+    *,
+    seed: int = 0,
+) -> LossModels:
+    """DLE's models of the absolute, squared and relative error, fitted on the labelled
+    reference (up to :data:`MAX_REFERENCE` rows), with their held-out residuals (each half
+    predicted by the models of the other).
+
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(5_000, 1))
+    >>> models = fit_loss_models(x, x[:, 0] + rng.normal(size=5_000), x[:, 0])
+    >>> [0.7 < models.estimate(x[:n], x[:n, 0])["mae"].value < 0.9 for n in (500, 5_000)]
+    [True, True]
+    """
+    if reference_target.size < 4:
         raise InputError("performance: estimation needs labelled reference rows and current rows")
     model = boosting_model("estimating a regression's performance without labels")
     rng = np.random.default_rng(seed)
@@ -73,30 +141,25 @@ def estimate_regression(
         "mape": np.abs(error) / np.maximum(np.abs(reference_target[rows]), EPS),
     }
     known = input_space(reference_inputs[rows], reference_predicted[rows])
-    current = input_space(current_inputs, current_predicted)
     half = rng.permutation(rows.size) < rows.size // 2
-    n = current_predicted.size
-    out = {}
-    for name, loss in losses.items():
-        mean = float(np.mean(fit_boosting(model, known, loss, seed).predict(current)))
-        residual = np.empty(rows.size)
-        for part in (half, ~half):
-            fitted = fit_boosting(model, known[~part], loss[~part], seed)
-            residual[part] = loss[part] - fitted.predict(known[part])
-        size = min(n, rows.size)
-        picks = rng.integers(0, rows.size, size=(SAMPLES, size))
-        miss = float(np.std(residual[picks].mean(axis=1), ddof=1)) * math.sqrt(size / n)
-        low, high = mean - Z95 * miss, mean + Z95 * miss
-        if name == "rmse":  # the root of the mean squared error, its interval mapped along
-            out[name] = MetricValue(
-                math.sqrt(max(mean, 0.0)),
-                math.sqrt(max(low, 0.0)),
-                math.sqrt(max(high, 0.0)),
-                estimated=True,
-            )
-            continue
-        out[name] = MetricValue(max(mean, 0.0), max(low, 0.0), max(high, 0.0), estimated=True)
-    return out
+    models, residuals = {}, {}
+    with one_thread():
+        for name, loss in losses.items():
+            models[name] = fit_boosting(model, known, loss, seed)
+            residual = np.empty(rows.size)
+            for part in (half, ~half):
+                fitted = fit_boosting(model, known[~part], loss[~part], seed)
+                residual[part] = loss[part] - fitted.predict(known[part])
+            residuals[name] = residual
+    return LossModels(models, residuals, seed)
+
+
+def one_thread() -> Any:
+    """scikit-learn's OpenMP threads held to one: these fits are small, and two threads
+    slowed them tenfold whenever another process held a core."""
+    from threadpoolctl import threadpool_limits  # scikit-learn's own dependency
+
+    return threadpool_limits(1)
 
 
 def boosting_model(purpose: str) -> Any:
