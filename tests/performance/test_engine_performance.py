@@ -92,7 +92,34 @@ def test_missing_labels_are_counted_and_a_side_without_any_is_said():
     )
     assert perf is not None
     assert perf.rows == (2_000, 1_990)
-    assert any("10 row(s)" in note for note in perf.notes)
+    assert "current: 10 row(s) without the target left out" in perf.notes
+    holes["score"][10:13] = [None] * 3
+    perf = measure_performance(
+        ref, pa.table(holes), CompareOptions(target="y", probability="score")
+    )
+    assert perf is not None
+    assert "current: 10 row(s) without the target left out" in perf.notes
+    assert "current: 3 row(s) without an output left out" in perf.notes
+
+
+def test_rows_waiting_for_late_labels_are_counted_once(tmp_path):
+    import pyarrow.csv as pv
+
+    import driftscope
+
+    ref, cur = _binary(11).to_pydict(), _binary(12).to_pydict()
+    ids = list(range(len(cur["y"])))
+    ref["id"] = [i + 10_000 for i in ids]
+    labels = tmp_path / "labels.csv"
+    pv.write_csv(pa.table({"id": ids[:1_500], "y": cur.pop("y")[:1_500]}), labels)
+    cur["id"] = ids
+    options = {"target": "y", "probability": "score", "schema": {"id": "id"}}
+    report = driftscope.compare(
+        pa.table(ref), pa.table(cur), labels=labels, id_column="id", **options
+    )
+    assert report.performance is not None
+    waiting = [note for note in report.performance.notes if "500" in note]
+    assert waiting == [f"{labels}: 500 current row(s) have no label yet"], report.performance.notes
 
 
 def test_no_target_or_no_output_means_no_section():

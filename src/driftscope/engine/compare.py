@@ -370,7 +370,7 @@ def _compare(
     recorded = o.to_dict()
     if model is not None:
         recorded["importance"] = "model"
-    measured = measure_model(ref_table, cur_table, o, features)
+    measured = measure_model(ref_table, cur_table, o, features, late_labels=o.labels is not None)
     found, segments_notes = None, tuple[str, ...]()
     if o.segments:
         if ref_table is None or cur_table is None:

@@ -103,8 +103,11 @@ def measure_model(
     current: pa.Table | None,
     options: CompareOptions,
     features: Sequence[str] | None = None,
+    *,
+    late_labels: bool = False,
 ) -> ModelMeasurement | None:
-    """:func:`measure_performance`, with the labelled rows it measured."""
+    """:func:`measure_performance`, with the labelled rows it measured. ``late_labels``: the
+    current target was joined from a labels file, whose note counts the rows without one."""
     target = options.target
     probabilities = options.probability_classes()
     prediction = _prediction(options)
@@ -153,7 +156,7 @@ def measure_model(
         kept, dropped = complete(table.append_column(ROW, positions), [target, *outputs])
         rows[side] = kept.num_rows
         if dropped:
-            notes.append(f"{side}: {dropped:,} row(s) without the target or an output left out")
+            notes.extend(_dropped_notes(table, side, outputs, dropped, late_labels))
         if kept.num_rows == 0:
             notes.append(f"{side}: no row has both the target and the outputs")
             continue
@@ -214,6 +217,21 @@ def measure_model(
         concept=concept,
     )
     return ModelMeasurement(performance, kept_rows)
+
+
+def _dropped_notes(
+    table: pa.Table, side: str, outputs: list[str], dropped: int, late_labels: bool
+) -> list[str]:
+    """Why a side's rows were left out: without an output, without the target (unless
+    the current side's target came from late labels, whose join counted those rows)."""
+    no_output = complete(table, outputs)[1] if outputs else 0
+    no_target = dropped - no_output
+    notes = []
+    if no_output:
+        notes.append(f"{side}: {no_output:,} row(s) without an output left out")
+    if no_target and not (late_labels and side == "current"):
+        notes.append(f"{side}: {no_target:,} row(s) without the target left out")
+    return notes
 
 
 def _regression_rows(
