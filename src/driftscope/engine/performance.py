@@ -148,7 +148,6 @@ def measure_model(
     measured: dict[str, dict[str, MetricValue]] = {"reference": {}, "current": {}}
     rows = {"reference": 0, "current": 0}
     encoded: dict[str, Labelled] = {}
-    regressed: dict[str, pa.Table] = {}
     signed: dict[str, tuple[pa.Table, NDArray[np.float64], NDArray[np.float64]]] = {}
     kept_rows: dict[str, ModelRows] = {}
     for side, table in sides.items():
@@ -163,7 +162,6 @@ def measure_model(
         if task == "regression" and prediction is not None:  # predicted values, no classes
             truth, guess = floats(kept, target, side), floats(kept, prediction, side)
             measured[side] = regression_performance(truth, guess)
-            regressed[side] = kept
             signed[side] = (kept, truth, guess)
             kept_rows[side] = _regression_rows(kept, truth, guess)
             continue
@@ -175,7 +173,13 @@ def measure_model(
     excluded = {target, ROW, *options.model_outputs()}
     if unlabelled is not None and task == "regression" and prediction is not None:
         measured["current"] = _estimate_regression(
-            unlabelled, regressed.get("reference"), target, prediction, notes, features, excluded
+            unlabelled,
+            signed["reference"][0] if "reference" in signed else None,
+            target,
+            prediction,
+            notes,
+            features,
+            excluded,
         )
         rows["current"] = 0
     elif unlabelled is not None:
