@@ -26,6 +26,7 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from sklearn.metrics import roc_auc_score
 
 from driftscope.performance.estimation import estimate_binary
 from driftscope.performance.estimation.dle import fit_loss_models
+from driftscope.result import MetricValue
 from driftscope.testing.datasets import LabelledShift, nannyml_set
 
 PEER_SCRIPT = Path(__file__).resolve().parent / "peers" / "nannyml_cbpe.py"
@@ -110,6 +112,58 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+@dataclass
+class Compared:
+    """Each chunk's error against the realised value: driftscope's, the naive estimate's and
+    NannyML's (empty without it), and how many realised values each interval held."""
+
+    errors: list[float] = field(default_factory=list)
+    naive: list[float] = field(default_factory=list)
+    peer: list[float] = field(default_factory=list)
+    inside: int = 0
+    peer_inside: int = 0
+
+
+def chunk_table(
+    estimates: list[MetricValue],
+    realised: list[float],
+    naive: float,
+    theirs: list[dict[str, Any]] | None,
+    size: int,
+    digits: int,
+) -> Compared:
+    """Print the per-chunk table (NannyML's columns when ``theirs``) and return the errors."""
+    header = "| chunk | realised | driftscope estimate | 95% interval | error | naive error |"
+    rule = "|---|---:|---:|---|---:|---:|"
+    if theirs is not None:
+        header += " NannyML estimate | NannyML error |"
+        rule += "---:|---:|"
+    print(header)
+    print(rule)
+    out = Compared()
+    for i, (est, real) in enumerate(zip(estimates, realised, strict=True)):
+        value, low, high = (
+            float("nan") if v is None else v for v in (est.value, est.ci_low, est.ci_high)
+        )
+        first = i * size
+        out.errors.append(abs(value - real))
+        out.naive.append(abs(naive - real))
+        out.inside += low <= real <= high
+        d = digits
+        line = (
+            f"| {first:,}-{first + size - 1:,} | {real:.{d}f} | {value:.{d}f} | "
+            f"[{low:.{d}f}, {high:.{d}f}] | {out.errors[-1]:.{d}f} | "
+            f"{out.naive[-1]:.{d}f} |"
+        )
+        if theirs is not None:
+            chunk = theirs[i]
+            out.peer.append(abs(chunk["value"] - real))
+            out.peer_inside += chunk["lower"] <= real <= chunk["upper"]
+            line += f" {chunk['value']:.{d}f} | {out.peer[-1]:.{d}f} |"
+        print(line)
+    return out
+
+
 def cbpe(data: LabelledShift, peer: dict[str, Any] | None) -> None:
     """CBPE's estimated ROC AUC per chunk of NannyML's car-loan analysis data."""
     ref, analysis, target = data.reference, data.analysis, data.labels
@@ -131,30 +185,10 @@ def cbpe(data: LabelledShift, peer: dict[str, Any] | None) -> None:
     realised = [float(roc_auc_score(labels[rows], scores[rows])) for rows in chunks]
     theirs = peer_chunks(peer, "cbpe", CHUNK, realised)
     print("# CBPE on NannyML's car-loan data (ROC AUC per chunk of 5,000 analysis rows)\n")
-    header = "| chunk | realised | driftscope estimate | 95% interval | error | naive error |"
-    rule = "|---|---:|---:|---|---:|---:|"
-    if theirs is not None:
-        header += " NannyML estimate | NannyML error |"
-        rule += "---:|---:|"
-    print(header)
-    print(rule)
-    errors, naive_errors, peer_errors, inside, peer_inside = [], [], [], 0, 0
-    for i, (est, real) in enumerate(zip(estimates, realised, strict=True)):
-        first = i * CHUNK
-        errors.append(abs(est.value - real))
-        naive_errors.append(abs(naive - real))
-        inside += est.ci_low <= real <= est.ci_high
-        line = (
-            f"| {first:,}-{first + CHUNK - 1:,} | {real:.4f} | {est.value:.4f} | "
-            f"[{est.ci_low:.4f}, {est.ci_high:.4f}] | {errors[-1]:.4f} | {naive_errors[-1]:.4f} |"
-        )
-        if theirs is not None:
-            chunk = theirs[i]
-            peer_errors.append(abs(chunk["value"] - real))
-            peer_inside += chunk["lower"] <= real <= chunk["upper"]
-            line += f" {chunk['value']:.4f} | {peer_errors[-1]:.4f} |"
-        print(line)
-    mae, naive_mae = float(np.mean(errors)), float(np.mean(naive_errors))
+    found = chunk_table(estimates, realised, naive, theirs, CHUNK, 4)
+    errors, peer_errors = found.errors, found.peer
+    inside, peer_inside = found.inside, found.peer_inside
+    mae, naive_mae = float(np.mean(errors)), float(np.mean(found.naive))
     summary = (
         f"\nMean absolute error {mae:.4f} (naive {naive_mae:.4f}, ratio {mae / naive_mae:.2f}); "
         f"largest {max(errors):.4f}; realised inside the interval in {inside} of {len(errors)} "
@@ -197,29 +231,9 @@ def dle(data: LabelledShift, peer: dict[str, Any] | None) -> None:
     realised = [float(np.mean(np.abs(y_cur[rows] - p_cur[rows]))) for rows in chunks]
     theirs = peer_chunks(peer, "dle", REGRESSION_CHUNK, realised)
     print("\n# DLE on NannyML's regression data (MAE per chunk of 6,000 analysis rows)\n")
-    header = "| chunk | realised | driftscope estimate | 95% interval | error | naive error |"
-    rule = "|---|---:|---:|---|---:|---:|"
-    if theirs is not None:
-        header += " NannyML estimate | NannyML error |"
-        rule += "---:|---:|"
-    print(header)
-    print(rule)
-    errors, naive_errors, peer_errors, inside, peer_inside = [], [], [], 0, 0
-    for i, (est, real) in enumerate(zip(estimates, realised, strict=True)):
-        first = i * REGRESSION_CHUNK
-        errors.append(abs(est.value - real))
-        naive_errors.append(abs(naive - real))
-        inside += est.ci_low <= real <= est.ci_high
-        line = (
-            f"| {first:,}-{first + REGRESSION_CHUNK - 1:,} | {real:.1f} | {est.value:.1f} | "
-            f"[{est.ci_low:.1f}, {est.ci_high:.1f}] | {errors[-1]:.1f} | {naive_errors[-1]:.1f} |"
-        )
-        if theirs is not None:
-            chunk = theirs[i]
-            peer_errors.append(abs(chunk["value"] - real))
-            peer_inside += chunk["lower"] <= real <= chunk["upper"]
-            line += f" {chunk['value']:.1f} | {peer_errors[-1]:.1f} |"
-        print(line)
+    found = chunk_table(estimates, realised, naive, theirs, REGRESSION_CHUNK, 1)
+    errors, naive_errors, peer_errors = found.errors, found.naive, found.peer
+    inside, peer_inside = found.inside, found.peer_inside
     summary = (
         f"\nMean absolute error {np.mean(errors):.1f} (naive {np.mean(naive_errors):.1f}, ratio "
         f"{np.mean(errors) / np.mean(naive_errors):.2f}); largest {max(errors):.1f}; realised "

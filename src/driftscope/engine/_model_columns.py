@@ -7,6 +7,7 @@ classifier's classes in code order, each side encoded once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,6 +84,41 @@ def is_number(table: pa.Table, name: str) -> bool:
 
 def numbers(table: pa.Table, name: str) -> NDArray[np.float64]:
     return np.asarray(numeric_values(table.column(name), name=name), dtype=np.float64)
+
+
+def input_kind(table: pa.Table, name: str) -> str | None:
+    """How a model input is read: ``"number"`` (integers, floats), ``"category"`` (strings
+    and booleans, dictionary-encoded or not), or None (dates, lists, ...)."""
+    if is_number(table, name):
+        return "number"
+    kind = table.schema.field(name).type
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_boolean(kind):
+        return "category"
+    return None
+
+
+def model_inputs(
+    reference: pa.Table,
+    current: pa.Table,
+    features: Sequence[str] | None,
+    excluded: set[str],
+    *,
+    kinds: tuple[str, ...] = ("number", "category"),
+) -> list[str]:
+    """The model inputs both sides hold as one of ``kinds`` (:func:`input_kind`): the given
+    features, else every column but the ``excluded`` target and outputs."""
+    names = reference.column_names if features is None else features
+    return [
+        name
+        for name in names
+        if name not in excluded
+        and name in reference.column_names
+        and name in current.column_names
+        and input_kind(reference, name) in kinds
+        and input_kind(current, name) == input_kind(reference, name)
+    ]
 
 
 def number_matrix(table: pa.Table, names: list[str]) -> NDArray[np.float64]:

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-from driftscope.engine._model_columns import Labelled, is_number, number_matrix, numbers
+from driftscope.engine._model_columns import Labelled, input_kind, number_matrix, numbers
 from driftscope.errors import ConfigError
 from driftscope.io._arrow import decoded
 from driftscope.io._numpy import to_numpy, valid_mask
@@ -101,7 +101,7 @@ def regression_concept(
     """Concept drift of a regression: each side's ``(rows, target, prediction)``; None when
     the reference's errors are all zero, or without scikit-learn (with a note)."""
     (ref_table, ref_y, ref_pred), (cur_table, cur_y, cur_pred) = reference, current
-    numeric = [name for name in inputs if _kind(ref_table, name) == "number"]
+    numeric = [name for name in inputs if input_kind(ref_table, name) == "number"]
     try:
         found = bias_test(
             number_matrix(ref_table, numeric),
@@ -127,45 +127,17 @@ def regression_concept(
     )
 
 
-def concept_inputs(
-    reference: pa.Table, current: pa.Table, features: Sequence[str] | None, excluded: set[str]
-) -> list[str]:
-    """The model inputs both sides hold as numbers or as categories: the given features,
-    else every column but the ``excluded`` target and outputs."""
-    names = reference.column_names if features is None else features
-    return [
-        name
-        for name in names
-        if name not in excluded
-        and name in reference.column_names
-        and name in current.column_names
-        and _kind(reference, name) is not None
-        and _kind(reference, name) == _kind(current, name)
-    ]
-
-
 def feature_bins(reference: pa.Table, current: pa.Table, inputs: Sequence[str]) -> dict[str, Bins]:
     """Each input's bins on the two sides (see :mod:`driftscope.performance.concept.features`)."""
     out: dict[str, Bins] = {}
     for name in inputs:
-        if _kind(reference, name) == "number":
+        if input_kind(reference, name) == "number":
             out[name] = numeric_bins(numbers(reference, name), numbers(current, name))
             continue
         codes = _category_codes(reference.column(name), current.column(name))
         if codes is not None:
             out[name] = category_bins(codes, reference.num_rows)
     return out
-
-
-def _kind(table: pa.Table, name: str) -> str | None:
-    if is_number(table, name):
-        return "number"
-    kind = table.schema.field(name).type
-    if pa.types.is_dictionary(kind):
-        kind = kind.value_type
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_boolean(kind):
-        return "category"
-    return None
 
 
 def _category_codes(

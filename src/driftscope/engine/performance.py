@@ -28,11 +28,11 @@ from driftscope.engine._model_columns import (
     find_classes,
     find_task,
     floats,
-    is_number,
+    model_inputs,
     number_matrix,
     numbers,
 )
-from driftscope.engine.concept import classifier_concept, concept_inputs, regression_concept
+from driftscope.engine.concept import classifier_concept, regression_concept
 from driftscope.engine.options import CompareOptions
 from driftscope.errors import ConfigError, InputError
 from driftscope.io._numpy import from_numpy
@@ -200,7 +200,7 @@ def measure_model(
             encoded["reference"],
             encoded["current"],
             measured["current"],
-            concept_inputs(ref_rows, cur_rows, features, excluded),
+            model_inputs(ref_rows, cur_rows, features, excluded),
             classes.names,
         )
     elif "reference" in signed and "current" in signed:
@@ -208,7 +208,7 @@ def measure_model(
         concept = regression_concept(
             signed["reference"],
             signed["current"],
-            concept_inputs(ref_rows, cur_rows, features, excluded),
+            model_inputs(ref_rows, cur_rows, features, excluded),
             notes,
         )
     performance = Performance(
@@ -300,7 +300,7 @@ def _estimate_regression(
         notes.append(f"current: {dropped:,} row(s) without a prediction left out")
     if kept.num_rows == 0:
         return {}
-    inputs = _inputs(reference, kept, features, excluded)
+    inputs = model_inputs(reference, kept, features, excluded, kinds=("number",))
     try:
         estimated = estimate_regression(
             number_matrix(reference, inputs),
@@ -363,23 +363,6 @@ def _estimate(
         current.probabilities,
         current_predicted=current.predicted,
     )
-
-
-def _inputs(
-    reference: pa.Table, current: pa.Table, features: Sequence[str] | None, excluded: set[str]
-) -> list[str]:
-    """The numeric model inputs both sides hold: the given features, else every column but
-    the ``excluded`` target and outputs."""
-    names = reference.column_names if features is None else features
-    return [
-        name
-        for name in names
-        if name not in excluded
-        and name in reference.column_names
-        and name in current.column_names
-        and is_number(reference, name)
-        and is_number(current, name)
-    ]
 
 
 def _prediction(options: CompareOptions) -> str | None:
