@@ -3,9 +3,9 @@
 
 A classifier with probabilities (binary or several classes) is tested against the
 reference's calibration of its probabilities, and its realised performance against the
-covariate-shift estimate (CBPE); a regression, its error at the same predictions. Every
-input both sides hold is searched for a moved relation: numbers in their reference quantile
-bins, categories (strings, booleans) by value.
+covariate-shift estimate (CBPE); a regression, its errors against those a model learnt on the
+reference expects at the same inputs. Every input both sides hold is searched for a moved
+relation: numbers in their reference quantile bins, categories (strings, booleans) by value.
 """
 
 from __future__ import annotations
