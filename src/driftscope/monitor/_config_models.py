@@ -1,0 +1,338 @@
+"""The pydantic models of a monitoring project's YAML file (SPEC section 7).
+
+They only describe and check the file; :mod:`driftscope.monitor.config` reads it, substitutes
+``${NAME}`` and turns pydantic's errors into one line naming the file, line and key. Relative
+paths are resolved against the config file's folder, which validation receives as the
+context ``{"base_dir": Path}``. Secrets (webhook URLs, keys, passwords, SQL URLs) are
+:class:`~pydantic.SecretStr`, so that no repr, log line or error shows them.
+"""
+
+from __future__ import annotations
+
+import glob
+import re
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from driftscope.engine.options import CompareOptions
+from driftscope.errors import ConfigError
+from driftscope.monitor.windows import Window, parse_duration
+from driftscope.result import FAIL_ON
+
+PROJECT_PATTERN = r"[a-z0-9_-]+"
+DEFAULT_STORE = "sqlite:///driftscope.db"
+"""The store when none is given: one SQLite file beside the config file."""
+DEFAULT_WINDOW = "1d"
+DEFAULT_COOLDOWN = "1h"
+PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue"
+Severity = Literal["info", "warning", "error", "critical"]
+SEVERITIES: tuple[str, ...] = ("info", "warning", "error", "critical")
+_PATH_CHECKS = ("labels", "constraints", "calibration_cache")
+"""Options of ``checks`` naming a file, read relative to the config's folder."""
+
+
+def located(message: str, *at: str | int) -> PydanticCustomError:
+    """A validation error whose place is the key path ``at`` below the value being validated
+    (pydantic would place it on the value itself); the config reader follows ``at``."""
+    return PydanticCustomError("located", "{message}", {"message": message, "at": at})
+
+
+def _base_dir(info: ValidationInfo) -> Path:
+    context = info.context or {}
+    return Path(context.get("base_dir", "."))
+
+
+class _Model(BaseModel):
+    """Frozen, and a key it does not know is an error listing the keys it does."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            accepted = sorted(field.alias or name for name, field in cls.model_fields.items())
+            for key in data:
+                if key not in accepted:
+                    raise located(
+                        f"unknown key {key!r}; expected one of {', '.join(accepted)}", key
+                    )
+        return data
+
+
+class SqlLogs(_Model):
+    """Logs read through SQLAlchemy: a ``table`` or a ``query`` at ``url``."""
+
+    url: SecretStr
+    table: str | None = None
+    query: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> SqlLogs:
+        if (self.table is None) == (self.query is None):
+            raise ValueError("give exactly one of 'table' and 'query'")
+        return self
+
+
+class Logs(_Model):
+    """Where inference logs come from: a file, folder or glob ``path`` (resolved), or ``sql``."""
+
+    path: str | None = None
+    sql: SqlLogs | None = None
+
+    @field_validator("path")
+    @classmethod
+    def _resolve(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return None if value is None else str(_base_dir(info) / value)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Logs:
+        if (self.path is None) == (self.sql is None):
+            raise ValueError("give exactly one of 'path' (a file, folder or glob) and 'sql'")
+        return self
+
+
+class Columns(_Model):
+    """The roles of the log's columns; ``features`` None means every other column."""
+
+    timestamp: str
+    id: str | None = None
+    target: str | None = None
+    prediction: str | None = None
+    probability: str | dict[str, str] | None = None
+    features: tuple[str, ...] | None = None
+    kpis: tuple[str, ...] = ()
+
+
+class Checks(_Model):
+    """What ``compare`` accepts (as :class:`CompareOptions`) and the ``fail_on`` condition."""
+
+    options: CompareOptions = CompareOptions()
+    fail_on: str | None = None
+
+
+class SlackChannel(_Model):
+    """A Slack incoming webhook."""
+
+    type: Literal["slack"]
+    url: SecretStr
+
+
+class PagerDutyChannel(_Model):
+    """PagerDuty Events API v2 (``url`` overrides the endpoint, e.g. for a test server)."""
+
+    type: Literal["pagerduty"]
+    routing_key: SecretStr
+    url: str = PAGERDUTY_EVENTS_URL
+
+
+class WebhookChannel(_Model):
+    """A generic webhook, its body signed with HMAC-SHA256 when a ``secret`` is given."""
+
+    type: Literal["webhook"]
+    url: SecretStr
+    secret: SecretStr | None = None
+
+
+class EmailChannel(_Model):
+    """Email over SMTP."""
+
+    type: Literal["email"]
+    host: str
+    port: int = Field(default=25, ge=1, le=65535)
+    from_: str = Field(alias="from")
+    to: tuple[str, ...] = Field(min_length=1)
+    username: str | None = None
+    password: SecretStr | None = None
+    starttls: bool = False
+
+
+class LogChannel(_Model):
+    """JSON lines appended to a file (resolved against the config's folder)."""
+
+    type: Literal["log"]
+    path: Path
+
+    @field_validator("path", mode="before")
+    @classmethod
+    def _resolve(cls, value: Any, info: ValidationInfo) -> Any:
+        return _base_dir(info) / value if isinstance(value, str) else value
+
+
+Channel = Annotated[
+    SlackChannel | PagerDutyChannel | WebhookChannel | EmailChannel | LogChannel,
+    Field(discriminator="type"),
+]
+CHANNEL_TYPES = ("slack", "pagerduty", "webhook", "email", "log")
+
+
+class Rule(_Model):
+    """A threshold rule on a stored metric (SPEC section 9)."""
+
+    name: str = Field(min_length=1)
+    metric: str = Field(min_length=1)
+    columns: Literal["*"] | tuple[str, ...] = "*"
+    above: float | None = None
+    below: float | None = None
+    for_: int = Field(default=1, ge=1, alias="for", strict=True)
+    severity: Severity = "warning"
+    channels: tuple[str, ...] = ()
+    cooldown: timedelta = Field(default=timedelta(seconds=parse_duration(DEFAULT_COOLDOWN)))
+    dedup: str | None = None
+
+    @field_validator("cooldown", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            raise ValueError("must be a duration such as 30m, 1h, 6h or 1d")
+        return timedelta(seconds=parse_duration(value))
+
+    @model_validator(mode="after")
+    def _one_limit(self) -> Rule:
+        if (self.above is None) == (self.below is None):
+            raise ValueError("give exactly one of 'above' and 'below'")
+        return self
+
+
+class Alerts(_Model):
+    """Named channels and the rules that notify them."""
+
+    channels: dict[str, Channel] = {}
+    rules: tuple[Rule, ...] = ()
+
+    @model_validator(mode="after")
+    def _known_channels(self) -> Alerts:
+        seen: set[str] = set()
+        for index, rule in enumerate(self.rules):
+            if rule.name in seen:
+                raise located(f"rule name {rule.name!r} is given twice", "rules", index, "name")
+            seen.add(rule.name)
+            for position, name in enumerate(rule.channels):
+                if name not in self.channels:
+                    known = ", ".join(sorted(self.channels)) or "none are defined"
+                    raise located(
+                        f"channel {name!r} is not among alerts.channels ({known})",
+                        "rules", index, "channels", position,
+                    )  # fmt: skip
+        return self
+
+
+class MonitorConfig(_Model):
+    """A monitoring project, checked and with every relative path resolved."""
+
+    project: str = Field(pattern=f"^{PROJECT_PATTERN}$")
+    reference: Path
+    logs: Logs
+    columns: Columns
+    window: Window = Field(default=DEFAULT_WINDOW, validate_default=True)
+    store: str = Field(default=DEFAULT_STORE, repr=False, validate_default=True)
+    checks: Checks = Checks()
+    alerts: Alerts = Alerts()
+
+    @field_validator("reference", mode="before")
+    @classmethod
+    def _reference(cls, value: Any, info: ValidationInfo) -> Any:
+        if not isinstance(value, str):
+            return value
+        path = _base_dir(info) / value
+        # Path.glob takes no absolute pattern, and the reference may be one.
+        pattern = str(path)
+        found = glob.glob(pattern) if glob.has_magic(pattern) else path.exists()  # noqa: PTH207
+        if not found:
+            raise ValueError(f"no file, folder or glob match at {path}; create it or fix the path")
+        return path
+
+    @field_validator("window", mode="before")
+    @classmethod
+    def _window(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            raise ValueError("must be a duration such as 1h, 6h, 1d or 7d, or '50000 rows'")
+        return Window.parse(value)
+
+    @field_validator("store", mode="before")
+    @classmethod
+    def _store(cls, value: Any, info: ValidationInfo) -> Any:
+        if not isinstance(value, str):
+            return value
+        return resolve_store(value, _base_dir(info))
+
+    @field_validator("checks", mode="before")
+    @classmethod
+    def _checks(cls, value: Any, info: ValidationInfo) -> Any:
+        if not isinstance(value, Mapping):
+            return value
+        return build_checks(value, _base_dir(info))
+
+    @property
+    def store_display(self) -> str:
+        """The store URL with its password masked, for messages."""
+        return mask_password(self.store)
+
+
+def resolve_store(url: str, base_dir: Path) -> str:
+    """``url`` with a relative SQLite file made absolute against ``base_dir``; a PostgreSQL
+    URL unchanged; any other scheme a ValueError."""
+    scheme = url.split(":", 1)[0]
+    if scheme == "sqlite":
+        prefix = "sqlite:///"
+        if not url.startswith(prefix):
+            raise ValueError("a SQLite store is written sqlite:///FILE")
+        name = url.removeprefix(prefix)
+        if name in ("", ":memory:"):
+            return url
+        return prefix + str(base_dir / name)
+    if re.fullmatch(r"postgresql(\+[a-z0-9_]+)?", scheme):
+        return url
+    raise ValueError("must be a sqlite:///FILE or postgresql+psycopg://USER@HOST/DB URL")
+
+
+def mask_password(url: str) -> str:
+    """``url`` with the password of its user part replaced by ``***``.
+
+    >>> mask_password("postgresql+psycopg://me:hunter2@db/monitor")
+    'postgresql+psycopg://me:***@db/monitor'
+    """
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = f"{parts.username or ''}:***@"
+    host = parts.netloc.rsplit("@", 1)[1]
+    return parts._replace(netloc=user + host).geturl()
+
+
+def build_checks(value: Mapping[str, Any], base_dir: Path) -> Checks:
+    """``checks`` as :class:`Checks`: every key ``compare`` takes, and ``fail_on``."""
+    from dataclasses import fields
+
+    accepted = sorted([item.name for item in fields(CompareOptions)] + ["fail_on"])
+    for key in value:
+        if key not in accepted:
+            raise located(f"unknown key {key!r}; expected one of {', '.join(accepted)}", key)
+    options = {key: item for key, item in value.items() if key != "fail_on"}
+    fail_on = value.get("fail_on")
+    if fail_on is not None and fail_on not in FAIL_ON:
+        raise located(f"must be one of {', '.join(FAIL_ON)}", "fail_on")
+    for key in _PATH_CHECKS:
+        if isinstance(options.get(key), str):
+            options[key] = str(base_dir / options[key])
+    try:
+        compare = CompareOptions.from_dict(options)
+    except (ConfigError, TypeError, ValueError) as exc:
+        message = str(exc)
+        named = next((k for k in options if re.search(rf"\b{re.escape(k)}\b", message)), None)
+        raise located(message, *([named] if named else [])) from None
+    return Checks(options=compare, fail_on=fail_on)
