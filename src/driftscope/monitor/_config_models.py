@@ -42,13 +42,27 @@ PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue"
 Severity = Literal["info", "warning", "error", "critical"]
 SEVERITIES: tuple[str, ...] = ("info", "warning", "error", "critical")
 _PATH_CHECKS = ("labels", "constraints", "calibration_cache")
+CHECK_ALIASES = {
+    "method": "methods",
+    "threshold": "thresholds",
+    "id": "id_column",
+    "type": "schema",
+}
+"""The command line's spellings (``--method``), accepted in ``checks`` for the options'
+names (SPEC section 7's example writes ``method:``)."""
 """Options of ``checks`` naming a file, read relative to the config's folder."""
 
 
-def located(message: str, *at: str | int) -> PydanticCustomError:
+def located(message: str, *at: str | int, kind: str = "located") -> PydanticCustomError:
     """A validation error whose place is the key path ``at`` below the value being validated
     (pydantic would place it on the value itself); the config reader follows ``at``."""
-    return PydanticCustomError("located", "{message}", {"message": message, "at": at})
+    return PydanticCustomError(kind, "{message}", {"message": message, "at": at})
+
+
+def unknown_key(key: str, accepted: list[str]) -> PydanticCustomError:
+    """The error for a key that is not one of ``accepted``, placed on the key."""
+    message = f"unknown key {key!r}; expected one of {', '.join(accepted)}"
+    return located(message, key, kind="unknown_key")
 
 
 def _base_dir(info: ValidationInfo) -> Path:
@@ -64,14 +78,14 @@ class _Model(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _known_keys(cls, data: Any) -> Any:
-        if isinstance(data, Mapping):
-            accepted = sorted(field.alias or name for name, field in cls.model_fields.items())
-            for key in data:
-                if key not in accepted:
-                    raise located(
-                        f"unknown key {key!r}; expected one of {', '.join(accepted)}", key
-                    )
-        return data
+        if not isinstance(data, Mapping):
+            return data
+        accepted = sorted(field.alias or name for name, field in cls.model_fields.items())
+        for key in data:
+            if key not in accepted:
+                raise unknown_key(key, accepted)
+        # A key left empty (`alerts:` with everything below commented out) is a key not given.
+        return {key: value for key, value in data.items() if value is not None}
 
 
 class SqlLogs(_Model):
@@ -319,13 +333,20 @@ def build_checks(value: Mapping[str, Any], base_dir: Path) -> Checks:
     from dataclasses import fields
 
     accepted = sorted([item.name for item in fields(CompareOptions)] + ["fail_on"])
-    for key in value:
-        if key not in accepted:
-            raise located(f"unknown key {key!r}; expected one of {', '.join(accepted)}", key)
-    options = {key: item for key, item in value.items() if key != "fail_on"}
+    options: dict[str, Any] = {}
+    spelt: dict[str, str] = {}
+    for key, item in value.items():
+        name = CHECK_ALIASES.get(key, key)
+        if name not in accepted:
+            raise unknown_key(key, accepted)
+        if name in spelt:
+            raise located(f"{spelt[name]!r} and {key!r} are the same option; give one", key)
+        spelt[name] = key
+        if name != "fail_on":
+            options[name] = item
     fail_on = value.get("fail_on")
     if fail_on is not None and fail_on not in FAIL_ON:
-        raise located(f"must be one of {', '.join(FAIL_ON)}", "fail_on")
+        raise located(f"must be one of {', '.join(FAIL_ON)}; got {fail_on!r}", "fail_on")
     for key in _PATH_CHECKS:
         if isinstance(options.get(key), str):
             options[key] = str(base_dir / options[key])
@@ -333,6 +354,8 @@ def build_checks(value: Mapping[str, Any], base_dir: Path) -> Checks:
         compare = CompareOptions.from_dict(options)
     except (ConfigError, TypeError, ValueError) as exc:
         message = str(exc)
-        named = next((k for k in options if re.search(rf"\b{re.escape(k)}\b", message)), None)
+        named = next(
+            (spelt[k] for k in options if re.search(rf"\b{re.escape(k)}\b", message)), None
+        )
         raise located(message, *([named] if named else [])) from None
     return Checks(options=compare, fail_on=fail_on)

@@ -152,7 +152,7 @@ def _one_line(exc: ValidationError, doc: YamlMap, substituted: dict[Location, li
     deepest = [item for item in found if len(item[1]) == depth]
     error, path, line, node = deepest[0]
     message = _expected(error, path, several=len(deepest) > 1)
-    if error["type"] not in ("missing", "unknown_key") and "; got" not in message:
+    if error["type"] not in ("missing", "unknown_key", "located") and "; got" not in message:
         message += _got(node, path, substituted)
     place = f"{_dotted(path)}: " if path else ""
     return f"{doc.source}, line {line}: {place}{message}"
@@ -165,6 +165,8 @@ def _locate(error: Any, doc: YamlMap) -> tuple[Any, Location, int, Any]:
     named at its mapping's line."""
     ctx = error.get("ctx") or {}
     loc = (*error["loc"], *ctx.get("at", ()))
+    if error["type"] == "union_tag_invalid":  # placed on the channel; the fault is its type
+        loc = (*loc, "type")
     node: Any = doc
     line, path = doc.line, []
     for position, part in enumerate(loc):
@@ -186,7 +188,7 @@ def _expected(error: Any, path: Location, *, several: bool) -> str:
     last = path[-1] if path else None
     if several and isinstance(last, str) and last in _UNION_HINTS:
         return _UNION_HINTS[last]
-    if kind == "located":
+    if kind in ("located", "unknown_key"):
         return str(ctx["message"])
     if kind == "string_pattern_mismatch" and last == "project":
         return "must be lower-case letters, digits, '-' and '_' ([a-z0-9_-]+)"
@@ -198,7 +200,7 @@ def _expected(error: Any, path: Location, *, several: bool) -> str:
         sign, limit = (">=", ctx["ge"]) if kind == "greater_than_equal" else ("<=", ctx["le"])
         return f"must be {sign} {limit}"
     if kind == "union_tag_invalid":
-        return f"type must be one of {ctx['expected_tags']}"
+        return f"must be one of {ctx['expected_tags']}"
     if kind == "union_tag_not_found":
         return f"a channel needs a 'type': one of {_channel_types()}"
     if kind in _EXPECTED:
