@@ -10,6 +10,7 @@ context ``{"base_dir": Path}``. Secrets (webhook URLs, keys, passwords, SQL URLs
 from __future__ import annotations
 
 import glob
+import os
 import re
 from collections.abc import Mapping
 from datetime import timedelta
@@ -70,6 +71,11 @@ def _base_dir(info: ValidationInfo) -> Path:
     return Path(context.get("base_dir", "."))
 
 
+def _resolve(base_dir: Path, path: str) -> Path:
+    """``path`` read from ``base_dir`` (an absolute one unchanged), ``..`` folded."""
+    return Path(os.path.normpath(base_dir / path))
+
+
 class _Model(BaseModel):
     """Frozen, and a key it does not know is an error listing the keys it does."""
 
@@ -111,7 +117,7 @@ class Logs(_Model):
     @field_validator("path")
     @classmethod
     def _resolve(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return None if value is None else str(_base_dir(info) / value)
+        return None if value is None else str(_resolve(_base_dir(info), value))
 
     @model_validator(mode="after")
     def _one_source(self) -> Logs:
@@ -184,7 +190,7 @@ class LogChannel(_Model):
     @field_validator("path", mode="before")
     @classmethod
     def _resolve(cls, value: Any, info: ValidationInfo) -> Any:
-        return _base_dir(info) / value if isinstance(value, str) else value
+        return _resolve(_base_dir(info), value) if isinstance(value, str) else value
 
 
 Channel = Annotated[
@@ -262,7 +268,7 @@ class MonitorConfig(_Model):
     def _reference(cls, value: Any, info: ValidationInfo) -> Any:
         if not isinstance(value, str):
             return value
-        path = _base_dir(info) / value
+        path = _resolve(_base_dir(info), value)
         # Path.glob takes no absolute pattern, and the reference may be one.
         pattern = str(path)
         found = glob.glob(pattern) if glob.has_magic(pattern) else path.exists()  # noqa: PTH207
@@ -308,7 +314,7 @@ def resolve_store(url: str, base_dir: Path) -> str:
         name = url.removeprefix(prefix)
         if name in ("", ":memory:"):
             return url
-        return prefix + str(base_dir / name)
+        return prefix + str(_resolve(base_dir, name))
     if re.fullmatch(r"postgresql(\+[a-z0-9_]+)?", scheme):
         return url
     raise ValueError("must be a sqlite:///FILE or postgresql+psycopg://USER@HOST/DB URL")
@@ -349,7 +355,7 @@ def build_checks(value: Mapping[str, Any], base_dir: Path) -> Checks:
         raise located(f"must be one of {', '.join(FAIL_ON)}; got {fail_on!r}", "fail_on")
     for key in _PATH_CHECKS:
         if isinstance(options.get(key), str):
-            options[key] = str(base_dir / options[key])
+            options[key] = str(_resolve(base_dir, options[key]))
     try:
         compare = CompareOptions.from_dict(options)
     except (ConfigError, TypeError, ValueError) as exc:
