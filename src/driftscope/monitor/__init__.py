@@ -2,21 +2,17 @@
 frozen :class:`MonitorConfig`. Windows, runs, the store and alerts build on it.
 """
 
-from driftscope.monitor._config_models import (
+from driftscope.monitor._config_alerts import (
     Alerts,
     Channel,
-    Checks,
-    Columns,
     EmailChannel,
     LogChannel,
-    Logs,
-    MonitorConfig,
     PagerDutyChannel,
     Rule,
     SlackChannel,
-    SqlLogs,
     WebhookChannel,
 )
+from driftscope.monitor._config_models import Checks, Columns, Logs, MonitorConfig, SqlLogs
 from driftscope.monitor.config import load_config, parse_config
 from driftscope.monitor.windows import Window, parse_duration
 

@@ -10,38 +10,31 @@ context ``{"base_dir": Path}``. Secrets (webhook URLs, keys, passwords, SQL URLs
 from __future__ import annotations
 
 import glob
-import os
 import re
 from collections.abc import Mapping
-from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    SecretStr,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
-from pydantic_core import PydanticCustomError
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 
 from driftscope.engine.options import CompareOptions
 from driftscope.errors import ConfigError
-from driftscope.monitor.windows import Window, parse_duration
+from driftscope.monitor._config_alerts import Alerts
+from driftscope.monitor._config_base import (
+    ConfigModel,
+    base_dir_of,
+    located,
+    resolve_path,
+    unknown_key,
+)
+from driftscope.monitor.windows import Window
 from driftscope.result import FAIL_ON
 
 PROJECT_PATTERN = r"[a-z0-9_-]+"
 DEFAULT_STORE = "sqlite:///driftscope.db"
 """The store when none is given: one SQLite file beside the config file."""
 DEFAULT_WINDOW = "1d"
-DEFAULT_COOLDOWN = "1h"
-PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue"
-Severity = Literal["info", "warning", "error", "critical"]
-SEVERITIES: tuple[str, ...] = ("info", "warning", "error", "critical")
 _PATH_CHECKS = ("labels", "constraints", "calibration_cache")
 CHECK_ALIASES = {
     "method": "methods",
@@ -54,47 +47,7 @@ names (SPEC section 7's example writes ``method:``)."""
 """Options of ``checks`` naming a file, read relative to the config's folder."""
 
 
-def located(message: str, *at: str | int, kind: str = "located") -> PydanticCustomError:
-    """A validation error whose place is the key path ``at`` below the value being validated
-    (pydantic would place it on the value itself); the config reader follows ``at``."""
-    return PydanticCustomError(kind, "{message}", {"message": message, "at": at})
-
-
-def unknown_key(key: str, accepted: list[str]) -> PydanticCustomError:
-    """The error for a key that is not one of ``accepted``, placed on the key."""
-    message = f"unknown key {key!r}; expected one of {', '.join(accepted)}"
-    return located(message, key, kind="unknown_key")
-
-
-def _base_dir(info: ValidationInfo) -> Path:
-    context = info.context or {}
-    return Path(context.get("base_dir", "."))
-
-
-def _resolve(base_dir: Path, path: str) -> Path:
-    """``path`` read from ``base_dir`` (an absolute one unchanged), ``..`` folded."""
-    return Path(os.path.normpath(base_dir / path))
-
-
-class _Model(BaseModel):
-    """Frozen, and a key it does not know is an error listing the keys it does."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _known_keys(cls, data: Any) -> Any:
-        if not isinstance(data, Mapping):
-            return data
-        accepted = sorted(field.alias or name for name, field in cls.model_fields.items())
-        for key in data:
-            if key not in accepted:
-                raise unknown_key(key, accepted)
-        # A key left empty (`alerts:` with everything below commented out) is a key not given.
-        return {key: value for key, value in data.items() if value is not None}
-
-
-class SqlLogs(_Model):
+class SqlLogs(ConfigModel):
     """Logs read through SQLAlchemy: a ``table`` or a ``query`` at ``url``."""
 
     url: SecretStr
@@ -108,7 +61,7 @@ class SqlLogs(_Model):
         return self
 
 
-class Logs(_Model):
+class Logs(ConfigModel):
     """Where inference logs come from: a file, folder or glob ``path`` (resolved), or ``sql``."""
 
     path: str | None = None
@@ -117,7 +70,7 @@ class Logs(_Model):
     @field_validator("path")
     @classmethod
     def _resolve(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return None if value is None else str(_resolve(_base_dir(info), value))
+        return None if value is None else str(resolve_path(base_dir_of(info), value))
 
     @model_validator(mode="after")
     def _one_source(self) -> Logs:
@@ -126,7 +79,7 @@ class Logs(_Model):
         return self
 
 
-class Columns(_Model):
+class Columns(ConfigModel):
     """The roles of the log's columns; ``features`` None means every other column."""
 
     timestamp: str
@@ -138,120 +91,14 @@ class Columns(_Model):
     kpis: tuple[str, ...] = ()
 
 
-class Checks(_Model):
+class Checks(ConfigModel):
     """What ``compare`` accepts (as :class:`CompareOptions`) and the ``fail_on`` condition."""
 
     options: CompareOptions = CompareOptions()
     fail_on: str | None = None
 
 
-class SlackChannel(_Model):
-    """A Slack incoming webhook."""
-
-    type: Literal["slack"]
-    url: SecretStr
-
-
-class PagerDutyChannel(_Model):
-    """PagerDuty Events API v2 (``url`` overrides the endpoint, e.g. for a test server)."""
-
-    type: Literal["pagerduty"]
-    routing_key: SecretStr
-    url: str = PAGERDUTY_EVENTS_URL
-
-
-class WebhookChannel(_Model):
-    """A generic webhook, its body signed with HMAC-SHA256 when a ``secret`` is given."""
-
-    type: Literal["webhook"]
-    url: SecretStr
-    secret: SecretStr | None = None
-
-
-class EmailChannel(_Model):
-    """Email over SMTP."""
-
-    type: Literal["email"]
-    host: str
-    port: int = Field(default=25, ge=1, le=65535)
-    from_: str = Field(alias="from")
-    to: tuple[str, ...] = Field(min_length=1)
-    username: str | None = None
-    password: SecretStr | None = None
-    starttls: bool = False
-
-
-class LogChannel(_Model):
-    """JSON lines appended to a file (resolved against the config's folder)."""
-
-    type: Literal["log"]
-    path: Path
-
-    @field_validator("path", mode="before")
-    @classmethod
-    def _resolve(cls, value: Any, info: ValidationInfo) -> Any:
-        return _resolve(_base_dir(info), value) if isinstance(value, str) else value
-
-
-Channel = Annotated[
-    SlackChannel | PagerDutyChannel | WebhookChannel | EmailChannel | LogChannel,
-    Field(discriminator="type"),
-]
-CHANNEL_TYPES = ("slack", "pagerduty", "webhook", "email", "log")
-
-
-class Rule(_Model):
-    """A threshold rule on a stored metric (SPEC section 9)."""
-
-    name: str = Field(min_length=1)
-    metric: str = Field(min_length=1)
-    columns: Literal["*"] | tuple[str, ...] = "*"
-    above: float | None = None
-    below: float | None = None
-    for_: int = Field(default=1, ge=1, alias="for", strict=True)
-    severity: Severity = "warning"
-    channels: tuple[str, ...] = ()
-    cooldown: timedelta = Field(default=timedelta(seconds=parse_duration(DEFAULT_COOLDOWN)))
-    dedup: str | None = None
-
-    @field_validator("cooldown", mode="before")
-    @classmethod
-    def _duration(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            raise ValueError("must be a duration such as 30m, 1h, 6h or 1d")
-        return timedelta(seconds=parse_duration(value))
-
-    @model_validator(mode="after")
-    def _one_limit(self) -> Rule:
-        if (self.above is None) == (self.below is None):
-            raise ValueError("give exactly one of 'above' and 'below'")
-        return self
-
-
-class Alerts(_Model):
-    """Named channels and the rules that notify them."""
-
-    channels: dict[str, Channel] = {}
-    rules: tuple[Rule, ...] = ()
-
-    @model_validator(mode="after")
-    def _known_channels(self) -> Alerts:
-        seen: set[str] = set()
-        for index, rule in enumerate(self.rules):
-            if rule.name in seen:
-                raise located(f"rule name {rule.name!r} is given twice", "rules", index, "name")
-            seen.add(rule.name)
-            for position, name in enumerate(rule.channels):
-                if name not in self.channels:
-                    known = ", ".join(sorted(self.channels)) or "none are defined"
-                    raise located(
-                        f"channel {name!r} is not among alerts.channels ({known})",
-                        "rules", index, "channels", position,
-                    )  # fmt: skip
-        return self
-
-
-class MonitorConfig(_Model):
+class MonitorConfig(ConfigModel):
     """A monitoring project, checked and with every relative path resolved."""
 
     project: str = Field(pattern=f"^{PROJECT_PATTERN}$")
@@ -268,7 +115,7 @@ class MonitorConfig(_Model):
     def _reference(cls, value: Any, info: ValidationInfo) -> Any:
         if not isinstance(value, str):
             return value
-        path = _resolve(_base_dir(info), value)
+        path = resolve_path(base_dir_of(info), value)
         # Path.glob takes no absolute pattern, and the reference may be one.
         pattern = str(path)
         found = glob.glob(pattern) if glob.has_magic(pattern) else path.exists()  # noqa: PTH207
@@ -288,14 +135,14 @@ class MonitorConfig(_Model):
     def _store(cls, value: Any, info: ValidationInfo) -> Any:
         if not isinstance(value, str):
             return value
-        return resolve_store(value, _base_dir(info))
+        return resolve_store(value, base_dir_of(info))
 
     @field_validator("checks", mode="before")
     @classmethod
     def _checks(cls, value: Any, info: ValidationInfo) -> Any:
         if not isinstance(value, Mapping):
             return value
-        return build_checks(value, _base_dir(info))
+        return build_checks(value, base_dir_of(info))
 
     @property
     def store_display(self) -> str:
@@ -314,7 +161,7 @@ def resolve_store(url: str, base_dir: Path) -> str:
         name = url.removeprefix(prefix)
         if name in ("", ":memory:"):
             return url
-        return prefix + str(_resolve(base_dir, name))
+        return prefix + str(resolve_path(base_dir, name))
     if re.fullmatch(r"postgresql(\+[a-z0-9_]+)?", scheme):
         return url
     raise ValueError("must be a sqlite:///FILE or postgresql+psycopg://USER@HOST/DB URL")
@@ -355,7 +202,7 @@ def build_checks(value: Mapping[str, Any], base_dir: Path) -> Checks:
         raise located(f"must be one of {', '.join(FAIL_ON)}; got {fail_on!r}", "fail_on")
     for key in _PATH_CHECKS:
         if isinstance(options.get(key), str):
-            options[key] = str(_resolve(base_dir, options[key]))
+            options[key] = str(resolve_path(base_dir, options[key]))
     try:
         compare = CompareOptions.from_dict(options)
     except (ConfigError, TypeError, ValueError) as exc:

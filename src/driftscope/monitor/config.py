@@ -209,7 +209,7 @@ def _expected(error: Any, path: Location, *, several: bool) -> str:
 
 
 def _channel_types() -> str:
-    from driftscope.monitor._config_models import CHANNEL_TYPES
+    from driftscope.monitor._config_alerts import CHANNEL_TYPES
 
     return ", ".join(CHANNEL_TYPES)
 
