@@ -421,3 +421,24 @@ def test_a_postgres_password_is_masked_for_display(folder):
 def test_an_empty_file_and_a_list_are_config_errors(folder):
     assert _error(folder, "") == "FILE: the file is empty"
     assert _error(folder, "- a\n").startswith("FILE, line 1: the top level must be a mapping")
+
+
+def test_a_number_given_through_a_variable_is_read_as_a_number(folder):
+    text = (
+        MINIMAL
+        + "alerts:\n  channels:\n    m: {type: email, host: h, port: '${PORT}', from: a, to: [b]}\n"
+    )
+    mail = _load(folder, text, env={"PORT": "2525"}).alerts.channels["m"]
+    assert isinstance(mail, EmailChannel)
+    assert mail.port == 2525
+
+
+def test_a_sql_url_is_a_secret(folder):
+    text = MINIMAL.replace("{path: logs}", "{sql: {url: '${DB}', table: t, tabel: u}}")
+    message = _error(folder, text, env={"DB": "postgresql://u:pw-s3cr3t@db/x"})
+    assert message.startswith("FILE, line 3: logs.sql.tabel: unknown key 'tabel'")
+    assert "s3cr3t" not in message
+    config = _load(
+        folder, text.replace(", tabel: u", ""), env={"DB": "postgresql://u:pw-s3cr3t@db/x"}
+    )
+    assert "s3cr3t" not in repr(config)
