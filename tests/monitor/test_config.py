@@ -442,3 +442,36 @@ def test_a_sql_url_is_a_secret(folder):
         folder, text.replace(", tabel: u", ""), env={"DB": "postgresql://u:pw-s3cr3t@db/x"}
     )
     assert "s3cr3t" not in repr(config)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("true", "must be a number; got True"),
+        (".nan", "must be a finite number; got nan"),
+        ("'0.25'", None),
+        ("3", None),
+    ],
+    ids=["boolean", "nan", "number_as_text", "whole_number"],
+)
+def test_a_threshold_is_a_finite_number_never_a_boolean(folder, value, expected):
+    text = MINIMAL + RULE + f"    - {{name: r, metric: psi, above: {value}}}\n"
+    if expected is None:
+        (rule,) = _load(folder, text).alerts.rules
+        assert rule.above == float(value.strip("'"))
+    else:
+        assert _error(folder, text) == f"FILE, line 8: alerts.rules[0].above: {expected}"
+
+
+def test_a_check_that_repeats_a_variables_value_shows_the_variable_instead(folder):
+    text = MINIMAL + "checks: {correction: '${CORRECTION}'}\n"
+    message = _error(folder, text, env={"CORRECTION": "token-s3cr3t"})
+    assert "s3cr3t" not in message
+    assert "${CORRECTION}" in message
+
+
+def test_of_several_mistakes_the_first_in_the_file_is_reported(folder):
+    text = MINIMAL.replace("project: p", "project: P") + "window: 3x\n"
+    assert _error(folder, text).startswith("FILE, line 1: project:")
+    listed = MINIMAL + RULE + "    - {name: r, metric: psi, above: 1, columns: [a, 3]}\n"
+    assert _error(folder, listed) == "FILE, line 8: alerts.rules[0].columns[1]: must be text; got 3"

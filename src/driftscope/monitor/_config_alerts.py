@@ -9,7 +9,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 
-from driftscope.monitor._config_base import ConfigModel, base_dir_of, located, resolve_path
+from driftscope.monitor._config_base import (
+    ConfigModel,
+    Number,
+    WholeNumber,
+    base_dir_of,
+    located,
+    resolve_path,
+)
 from driftscope.monitor.windows import parse_duration
 
 DEFAULT_COOLDOWN = "1h"
@@ -46,7 +53,7 @@ class EmailChannel(ConfigModel):
 
     type: Literal["email"]
     host: str
-    port: int = Field(default=25, ge=1, le=65535)
+    port: WholeNumber = Field(default=25, ge=1, le=65535)
     from_: str = Field(alias="from")
     to: tuple[str, ...] = Field(min_length=1)
     username: str | None = None
@@ -79,9 +86,9 @@ class Rule(ConfigModel):
     name: str = Field(min_length=1)
     metric: str = Field(min_length=1)
     columns: Literal["*"] | tuple[str, ...] = "*"
-    above: float | None = None
-    below: float | None = None
-    for_: int = Field(default=1, ge=1, alias="for", strict=True)
+    above: Number | None = None
+    below: Number | None = None
+    for_: WholeNumber = Field(default=1, ge=1, alias="for")
     severity: Severity = "warning"
     channels: tuple[str, ...] = ()
     cooldown: timedelta = Field(default=timedelta(seconds=parse_duration(DEFAULT_COOLDOWN)))

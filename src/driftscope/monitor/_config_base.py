@@ -8,10 +8,38 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
+from pydantic import (
+    AllowInfNan,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Strict,
+    ValidationInfo,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
+
+
+def _number_from_text(value: Any) -> Any:
+    """Text that spells a number (``port: "${SMTP_PORT}"``) as that number; anything else
+    unchanged, for the strict check to refuse: ``true`` is not a number here, as pydantic's
+    lax mode would have it."""
+    if not isinstance(value, str):
+        return value
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_number_from_text), Strict()]
+"""A whole number, or text that spells one; never a boolean or a fraction."""
+Number = Annotated[float, BeforeValidator(_number_from_text), Strict(), AllowInfNan(False)]
+"""A finite number, or text that spells one; never a boolean."""
 
 
 def located(message: str, *at: str | int, kind: str = "located") -> PydanticCustomError:

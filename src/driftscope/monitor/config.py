@@ -45,6 +45,7 @@ _VARIABLE = re.compile(r"\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)\}")
 """``${NAME}``; ``$${NAME}`` stands for the text ``${NAME}`` itself."""
 _SECRET_KEYS = frozenset({"url", "routing_key", "secret", "password"})
 """Keys whose values are never repeated in a message, even when written in the file."""
+_SCRUB_MIN = 6
 _UNION_HINTS = {
     "columns": "must be '*' or a list of column names",
     "probability": "must be a column name, or a mapping CLASS: COLUMN",
@@ -57,6 +58,7 @@ _EXPECTED = {
     "int_from_float": "must be a whole number",
     "float_type": "must be a number",
     "float_parsing": "must be a number",
+    "finite_number": "must be a finite number",
     "bool_type": "must be true or false",
     "bool_parsing": "must be true or false",
     "list_type": "must be a list",
@@ -98,7 +100,19 @@ def _config(doc: YamlMap, base_dir: Path, env: Mapping[str, str]) -> MonitorConf
     try:
         return MonitorConfig.model_validate(plain, context={"base_dir": base_dir})
     except ValidationError as exc:
-        raise ConfigError(_one_line(exc, doc, substituted)) from None
+        message = _one_line(exc, doc, substituted)
+    raise ConfigError(_scrub(message, substituted, env))
+
+
+def _scrub(message: str, substituted: dict[Location, list[str]], env: Mapping[str, str]) -> str:
+    """``message`` with the value of every variable the file used written as ``${NAME}``: a
+    last guard, should a check (a ``compare`` option's) repeat a value that came from one.
+    Values shorter than :data:`_SCRUB_MIN` are left, lest ``${PORT}`` = 25 blank every 25."""
+    names = {name for used in substituted.values() for name in used}
+    for name in sorted(names, key=lambda n: -len(env[n])):
+        if len(env[name]) >= _SCRUB_MIN:
+            message = message.replace(env[name], "${" + name + "}")
+    return message
 
 
 def _substitute(
@@ -146,12 +160,12 @@ def _value(
 
 
 def _one_line(exc: ValidationError, doc: YamlMap, substituted: dict[Location, list[str]]) -> str:
-    """The most precise of pydantic's errors as ``FILE, line N: key.path: what is expected``."""
+    """The first of pydantic's errors in the file (the most precise of those on its line) as
+    ``FILE, line N: key.path: what is expected``."""
     found = [_locate(error, doc) for error in exc.errors(include_url=False)]
-    depth = max(len(path) for _, path, _, _ in found)
-    deepest = [item for item in found if len(item[1]) == depth]
-    error, path, line, node = deepest[0]
-    message = _expected(error, path, several=len(deepest) > 1)
+    error, path, line, node = min(found, key=lambda item: (item[2], -len(item[1])))
+    several = sum(item[1] == path for item in found) > 1  # the members of a union
+    message = _expected(error, path, several=several)
     if error["type"] not in ("missing", "unknown_key", "located") and "; got" not in message:
         message += _got(node, path, substituted)
     place = f"{_dotted(path)}: " if path else ""
