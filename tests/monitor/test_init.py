@@ -84,7 +84,7 @@ def test_the_project_name_comes_from_the_folder(tmp_path, folder, expected):
 
 def test_init_runs_as_a_real_command(tmp_path):
     done = subprocess.run(
-        [sys.executable, "-m", "driftscope.cli", "init", str(tmp_path / "new")],
+        [sys.executable, "-m", "driftscope", "init", str(tmp_path / "new")],
         capture_output=True,
         text=True,
         check=False,
@@ -93,7 +93,7 @@ def test_init_runs_as_a_real_command(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"{tmp_path / 'new' / 'driftscope.yaml'}\n"
     again = subprocess.run(
-        [sys.executable, "-m", "driftscope.cli", "init", str(tmp_path / "new")],
+        [sys.executable, "-m", "driftscope", "init", str(tmp_path / "new")],
         capture_output=True,
         text=True,
         check=False,
