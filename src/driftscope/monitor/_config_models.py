@@ -12,6 +12,7 @@ from __future__ import annotations
 import glob
 import re
 from collections.abc import Mapping
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,6 +37,7 @@ DEFAULT_STORE = "sqlite:///driftscope.db"
 """The store when none is given: one SQLite file beside the config file."""
 DEFAULT_WINDOW = "1d"
 _PATH_CHECKS = ("labels", "constraints", "calibration_cache")
+"""Options of ``checks`` naming a file, read relative to the config's folder."""
 CHECK_ALIASES = {
     "method": "methods",
     "threshold": "thresholds",
@@ -44,7 +46,6 @@ CHECK_ALIASES = {
 }
 """The command line's spellings (``--method``), accepted in ``checks`` for the options'
 names (SPEC section 7's example writes ``method:``)."""
-"""Options of ``checks`` naming a file, read relative to the config's folder."""
 
 
 class SqlLogs(ConfigModel):
@@ -183,8 +184,6 @@ def mask_password(url: str) -> str:
 
 def build_checks(value: Mapping[str, Any], base_dir: Path) -> Checks:
     """``checks`` as :class:`Checks`: every key ``compare`` takes, and ``fail_on``."""
-    from dataclasses import fields
-
     accepted = sorted([item.name for item in fields(CompareOptions)] + ["fail_on"])
     options: dict[str, Any] = {}
     spelt: dict[str, str] = {}
