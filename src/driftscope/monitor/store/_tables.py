@@ -1,0 +1,102 @@
+"""The store's tables as SQLAlchemy Core objects, for queries. The schema itself is made by the
+alembic migrations in ``migrations/``; a test checks that the two agree."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+metadata = MetaData()
+
+# Times are naive UTC in the database (SQLite has no zones); the store converts at its edge.
+windows = Table(
+    "ds_windows",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project", String(200), nullable=False),
+    Column("window_start", DateTime, nullable=False),
+    Column("window_end", DateTime, nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("severity", String(20), nullable=False),
+    Column("status", String(40), nullable=False),
+    Column("report", Text, nullable=False),
+    UniqueConstraint("project", "window_start", "window_end", name="uq_ds_windows_span"),
+)
+
+points = Table(
+    "ds_points",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "window_id",
+        Integer,
+        ForeignKey("ds_windows.id", ondelete="CASCADE", name="fk_ds_points_window"),
+        nullable=False,
+    ),
+    Column("column_name", String(500), nullable=False),
+    Column("metric", String(200), nullable=False),
+    # NULL is NaN: SQLite cannot keep a NaN, so both databases write it as NULL.
+    Column("value", Float, nullable=True),
+    UniqueConstraint("window_id", "column_name", "metric", name="uq_ds_points_figure"),
+    Index("ix_ds_points_metric", "metric", "column_name"),
+)
+
+alerts = Table(
+    "ds_alerts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project", String(200), nullable=False),
+    Column("rule", String(200), nullable=False),
+    Column("dedup_key", String(1000), nullable=False),
+    Column("severity", String(20), nullable=False),
+    Column("columns", Text, nullable=False),  # a JSON list
+    Column("value", Float, nullable=True),
+    Column("state", String(20), nullable=False),
+    Column("opened_at", DateTime, nullable=False),
+    Column("resolved_at", DateTime, nullable=True),
+    Column("last_notified_at", DateTime, nullable=True),
+    Index("ix_ds_alerts_project", "project", "state"),
+    # At most one open alert per dedup key, in both databases.
+    Index(
+        "uq_ds_alerts_open",
+        "dedup_key",
+        unique=True,
+        sqlite_where=text("state = 'open'"),
+        postgresql_where=text("state = 'open'"),
+    ),
+)
+
+outbox = Table(
+    "ds_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(1000), nullable=False, unique=True),
+    Column("project", String(200), nullable=False),
+    Column("channel", String(200), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("last_error", Text, nullable=True),
+    Index("ix_ds_outbox_due", "state", "next_attempt_at"),
+)
+
+locks = Table(
+    "ds_locks",
+    metadata,
+    Column("project", String(200), primary_key=True),
+    Column("owner", String(300), nullable=False),
+    Column("acquired_at", DateTime, nullable=False),
+)

@@ -1,0 +1,243 @@
+"""The metric store seam: the typed records a store keeps and the :class:`Store` protocol.
+
+A store holds, per project, the computed windows (each with its full JSON report), every figure
+of a window as a time-series point (SPEC section 8), the alerts (open ones survive restarts) and
+an outbox of deliveries to alert channels, so that nothing is stored twice and nobody is
+notified twice. :mod:`.sql` is the real store (SQLite or PostgreSQL), :mod:`.memory` an
+in-memory one with the same behaviour; :mod:`driftscope.testing.store` checks both.
+
+Every time is a timezone-aware datetime; stores return them in UTC. A naive one is refused,
+because a store shared by machines in different zones cannot guess which zone it meant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal, Protocol
+
+from driftscope.errors import DriftscopeError, InputError
+
+DATASET_COLUMN = "*"
+"""The column of a dataset-level point or alert (``drift_share``, ``rows``), as in SPEC 8/9."""
+STALE_LOCK_AFTER = timedelta(hours=6)
+"""A run lock older than this is taken over even when its holder cannot be shown dead (it may
+run on another machine); a holder on this machine whose process is gone loses it at once."""
+
+AlertState = Literal["open", "resolved"]
+DeliveryState = Literal["pending", "delivered", "failed"]
+
+
+class StoreBusy(DriftscopeError):  # noqa: N818 (the name issue 13 gives it)
+    """Another run holds the store's lock for this project; wait for it or try again later."""
+
+
+def utc(moment: datetime, name: str = "time") -> datetime:
+    """``moment`` in UTC; an InputError for a naive datetime.
+
+    >>> from datetime import timezone, timedelta
+    >>> utc(datetime(2026, 3, 1, 2, tzinfo=timezone(timedelta(hours=2))))
+    datetime.datetime(2026, 3, 1, 0, 0, tzinfo=datetime.timezone.utc)
+    """
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InputError(f"store: {name} {moment.isoformat()} has no time zone; give it in UTC")
+    return moment.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class WindowRecord:
+    """One computed window: its span, row count, dataset severity (``none``, ``warning``,
+    ``major``), status (e.g. ``computed``) and the window's full JSON report as text."""
+
+    project: str
+    start: datetime
+    end: datetime
+    rows: int
+    severity: str
+    status: str
+    report: str
+
+    @property
+    def key(self) -> tuple[str, datetime, datetime]:
+        """What makes a window unique in a store: project, start and end (in UTC)."""
+        return self.project, utc(self.start, "window start"), utc(self.end, "window end")
+
+
+@dataclass(frozen=True, slots=True)
+class MetricPoint:
+    """One figure of one window: ``column`` is :data:`DATASET_COLUMN` (``*``) for the dataset
+    and the model, ``metric`` the name SPEC section 8 gives it. A NaN value round-trips."""
+
+    project: str
+    window_start: datetime
+    window_end: datetime
+    column: str
+    metric: str
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """An alert as the store keeps it; ``dedup_key`` is ``{project}/{rule}/{column}`` and at
+    most one alert per key is open. ``columns`` are the columns grouped into its message."""
+
+    id: int
+    project: str
+    rule: str
+    dedup_key: str
+    severity: str
+    columns: tuple[str, ...]
+    value: float | None
+    state: AlertState
+    opened_at: datetime
+    resolved_at: datetime | None
+    last_notified_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One notification to one channel, kept in the outbox until delivered.
+
+    ``key`` names the notification (e.g. ``{dedup_key}/triggered/{window_start}/{channel}``):
+    enqueueing a key twice keeps the first, so a re-run never notifies twice. ``id`` is None
+    until the store has it. ``state`` is ``failed`` once given up (a 4xx that is not 429).
+    """
+
+    key: str
+    project: str
+    channel: str
+    payload: str
+    next_attempt_at: datetime
+    id: int | None = None
+    attempts: int = 0
+    state: DeliveryState = "pending"
+    last_error: str | None = None
+
+
+class Store(Protocol):
+    """Where a monitor keeps windows, points, alerts and deliveries.
+
+    ``since``/``until`` select the windows (and their points) that lie within them:
+    ``since <= start`` and ``end <= until``; either may be None. Lists come in time order.
+    """
+
+    def write_window(self, window: WindowRecord, points: Iterable[MetricPoint]) -> bool:
+        """Store the window and all its points in one transaction; False (and nothing changed)
+        when the window is already stored. A point of another window is an InputError."""
+        ...
+
+    def windows(
+        self, project: str, since: datetime | None = None, until: datetime | None = None
+    ) -> list[WindowRecord]:
+        """The project's windows ordered by start."""
+        ...
+
+    def computed_windows(self, project: str) -> set[tuple[datetime, datetime]]:
+        """The (start, end) of every stored window of the project, in UTC."""
+        ...
+
+    def points(
+        self,
+        project: str,
+        metric: str | None = None,
+        column: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[MetricPoint]:
+        """The project's points, filtered, ordered by window start, column and metric."""
+        ...
+
+    def report(self, project: str, window_start: datetime) -> str | None:
+        """The JSON report of the project's window starting at ``window_start``, or None."""
+        ...
+
+    def open_alert(
+        self,
+        project: str,
+        rule: str,
+        dedup_key: str,
+        severity: str,
+        columns: Sequence[str],
+        value: float | None,
+        opened_at: datetime,
+    ) -> Alert:
+        """Open an alert; when one is already open under ``dedup_key`` it is returned as is."""
+        ...
+
+    def resolve_alert(self, dedup_key: str, resolved_at: datetime) -> Alert | None:
+        """Resolve the open alert under ``dedup_key``; None when none is open."""
+        ...
+
+    def mark_notified(self, alert_id: int, at: datetime) -> None:
+        """Record that the alert's channels were told at ``at`` (for its cooldown)."""
+        ...
+
+    def open_alerts(self, project: str) -> list[Alert]:
+        """The project's open alerts, oldest first."""
+        ...
+
+    def alerts(self, project: str, state: AlertState | None = None) -> list[Alert]:
+        """The project's alerts in ``state`` (all when None), oldest first."""
+        ...
+
+    def enqueue(self, delivery: Delivery) -> Delivery:
+        """Put a delivery in the outbox; when its key is there already, return the stored one."""
+        ...
+
+    def due_deliveries(self, now: datetime) -> list[Delivery]:
+        """Pending deliveries whose next attempt is at or before ``now``, earliest first."""
+        ...
+
+    def mark_delivered(self, delivery_id: int) -> None:
+        """The delivery reached its channel: it is never sent again."""
+        ...
+
+    def mark_failed(self, delivery_id: int, next_attempt: datetime | None, error: str) -> None:
+        """One more failed attempt: retry at ``next_attempt``, or give up when it is None."""
+        ...
+
+    def lock(self, project: str) -> AbstractContextManager[None]:
+        """Hold the project's run lock for the ``with`` block; StoreBusy when another holds
+        it. Two runs on one store never both compute."""
+        ...
+
+    def close(self) -> None:
+        """Release the store's connections."""
+        ...
+
+
+def checked_points(window: WindowRecord, points: Iterable[MetricPoint]) -> Iterator[MetricPoint]:
+    """``points``, each checked to belong to ``window`` and to appear once (lazily, so a store
+    can consume them inside its transaction)."""
+    project, start, end = window.key
+    seen: set[tuple[str, str]] = set()
+    for point in points:
+        if (point.project, utc(point.window_start), utc(point.window_end)) != (project, start, end):
+            raise InputError(
+                f"store: point {point.metric!r} of column {point.column!r} belongs to another "
+                f"window than {project} {start.isoformat()}"
+            )
+        if (point.column, point.metric) in seen:
+            raise InputError(
+                f"store: point {point.metric!r} of column {point.column!r} given twice for "
+                f"{project} {start.isoformat()}"
+            )
+        seen.add((point.column, point.metric))
+        yield point
+
+
+def within(start: datetime, end: datetime, since: datetime | None, until: datetime | None) -> bool:
+    """Whether the window lies within ``since``/``until`` (see :class:`Store`)."""
+    return (since is None or since <= start) and (until is None or end <= until)
+
+
+def bounds(
+    since: datetime | None, until: datetime | None
+) -> tuple[datetime | None, datetime | None]:
+    """``since`` and ``until`` in UTC (an InputError for a naive one), None kept."""
+    return (
+        None if since is None else utc(since, "since"),
+        None if until is None else utc(until, "until"),
+    )

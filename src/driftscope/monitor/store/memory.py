@@ -1,0 +1,216 @@
+"""An in-memory :class:`~driftscope.monitor.store.base.Store` with the real store's behaviour,
+for unit tests of the monitor, the alerts and the service.
+
+>>> from datetime import datetime, UTC
+>>> store = MemoryStore()
+>>> day = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 2, tzinfo=UTC)
+>>> window = WindowRecord("fraud", *day, rows=10, severity="none", status="computed", report="{}")
+>>> store.write_window(window, [MetricPoint("fraud", *day, "*", "rows", 10.0)])
+True
+>>> store.write_window(window, [])
+False
+>>> [p.value for p in store.points("fraud", metric="rows")]
+[10.0]
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime
+
+from driftscope.monitor.store.base import (
+    Alert,
+    AlertState,
+    Delivery,
+    MetricPoint,
+    StoreBusy,
+    WindowRecord,
+    bounds,
+    checked_points,
+    utc,
+    within,
+)
+
+__all__ = ["MemoryStore"]
+
+
+class MemoryStore:
+    """A store in this process's memory; it forgets everything when dropped."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.RLock()
+        self._windows: dict[tuple[str, datetime, datetime], WindowRecord] = {}
+        self._points: dict[tuple[str, datetime, datetime], list[MetricPoint]] = {}
+        self._alerts: list[Alert] = []
+        self._outbox: list[Delivery] = []
+        self._locks: set[str] = set()
+
+    def write_window(self, window: WindowRecord, points: Iterable[MetricPoint]) -> bool:
+        key = window.key
+        # Checked and collected before anything is kept: all of the window or none of it.
+        normal = [
+            replace(p, window_start=key[1], window_end=key[2])
+            for p in checked_points(window, points)
+        ]
+        with self._mutex:
+            if key in self._windows:
+                return False
+            self._windows[key] = replace(window, start=key[1], end=key[2])
+            self._points[key] = normal
+            return True
+
+    def windows(
+        self, project: str, since: datetime | None = None, until: datetime | None = None
+    ) -> list[WindowRecord]:
+        since, until = bounds(since, until)
+        with self._mutex:
+            found = [
+                w
+                for (p, start, end), w in self._windows.items()
+                if p == project and within(start, end, since, until)
+            ]
+        return sorted(found, key=lambda w: (w.start, w.end))
+
+    def computed_windows(self, project: str) -> set[tuple[datetime, datetime]]:
+        with self._mutex:
+            return {(start, end) for p, start, end in self._windows if p == project}
+
+    def points(
+        self,
+        project: str,
+        metric: str | None = None,
+        column: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[MetricPoint]:
+        since, until = bounds(since, until)
+        with self._mutex:
+            found = [
+                point
+                for (p, start, end), points in self._points.items()
+                if p == project and within(start, end, since, until)
+                for point in points
+                if (metric is None or point.metric == metric)
+                and (column is None or point.column == column)
+            ]
+        return sorted(found, key=lambda p: (p.window_start, p.window_end, p.column, p.metric))
+
+    def report(self, project: str, window_start: datetime) -> str | None:
+        start = utc(window_start, "window start")
+        with self._mutex:
+            for (p, s, _), window in self._windows.items():
+                if p == project and s == start:
+                    return window.report
+        return None
+
+    def open_alert(
+        self,
+        project: str,
+        rule: str,
+        dedup_key: str,
+        severity: str,
+        columns: Sequence[str],
+        value: float | None,
+        opened_at: datetime,
+    ) -> Alert:
+        with self._mutex:
+            for alert in self._alerts:
+                if alert.dedup_key == dedup_key and alert.state == "open":
+                    return alert
+            alert = Alert(
+                id=len(self._alerts) + 1,
+                project=project,
+                rule=rule,
+                dedup_key=dedup_key,
+                severity=severity,
+                columns=tuple(columns),
+                value=value,
+                state="open",
+                opened_at=utc(opened_at, "opened_at"),
+                resolved_at=None,
+                last_notified_at=None,
+            )
+            self._alerts.append(alert)
+            return alert
+
+    def resolve_alert(self, dedup_key: str, resolved_at: datetime) -> Alert | None:
+        with self._mutex:
+            for i, alert in enumerate(self._alerts):
+                if alert.dedup_key == dedup_key and alert.state == "open":
+                    done = replace(alert, state="resolved", resolved_at=utc(resolved_at))
+                    self._alerts[i] = done
+                    return done
+        return None
+
+    def mark_notified(self, alert_id: int, at: datetime) -> None:
+        with self._mutex:
+            alert = self._alerts[alert_id - 1]
+            self._alerts[alert_id - 1] = replace(alert, last_notified_at=utc(at, "at"))
+
+    def open_alerts(self, project: str) -> list[Alert]:
+        return self.alerts(project, "open")
+
+    def alerts(self, project: str, state: AlertState | None = None) -> list[Alert]:
+        with self._mutex:
+            return [
+                a
+                for a in self._alerts
+                if a.project == project and (state is None or a.state == state)
+            ]
+
+    def enqueue(self, delivery: Delivery) -> Delivery:
+        with self._mutex:
+            for stored in self._outbox:
+                if stored.key == delivery.key:
+                    return stored
+            stored = replace(
+                delivery,
+                id=len(self._outbox) + 1,
+                next_attempt_at=utc(delivery.next_attempt_at, "next_attempt_at"),
+            )
+            self._outbox.append(stored)
+            return stored
+
+    def due_deliveries(self, now: datetime) -> list[Delivery]:
+        moment = utc(now, "now")
+        with self._mutex:
+            due = [d for d in self._outbox if d.state == "pending" and d.next_attempt_at <= moment]
+        return sorted(due, key=lambda d: (d.next_attempt_at, d.id or 0))
+
+    def mark_delivered(self, delivery_id: int) -> None:
+        with self._mutex:
+            stored = self._outbox[delivery_id - 1]
+            self._outbox[delivery_id - 1] = replace(
+                stored, state="delivered", attempts=stored.attempts + 1
+            )
+
+    def mark_failed(self, delivery_id: int, next_attempt: datetime | None, error: str) -> None:
+        with self._mutex:
+            stored = self._outbox[delivery_id - 1]
+            self._outbox[delivery_id - 1] = replace(
+                stored,
+                attempts=stored.attempts + 1,
+                last_error=error,
+                state="failed" if next_attempt is None else "pending",
+                next_attempt_at=stored.next_attempt_at
+                if next_attempt is None
+                else utc(next_attempt, "next_attempt"),
+            )
+
+    @contextmanager
+    def lock(self, project: str) -> Iterator[None]:
+        with self._mutex:
+            if project in self._locks:
+                raise StoreBusy(f"store (memory): another run is computing project {project!r}")
+            self._locks.add(project)
+        try:
+            yield
+        finally:
+            with self._mutex:
+                self._locks.discard(project)
+
+    def close(self) -> None:
+        """Nothing to release."""

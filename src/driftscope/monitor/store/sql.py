@@ -1,0 +1,563 @@
+"""The real store: SQLAlchemy 2 Core on SQLite (the embedded default, in WAL mode) or
+PostgreSQL (``postgresql+psycopg://``, with the ``driftscope[postgres]`` extra). The schema is
+made and upgraded by the alembic migrations shipped in ``migrations/`` each time a store opens.
+
+>>> from datetime import datetime, UTC
+>>> store = open_store("sqlite:///:memory:")
+>>> day = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 2, tzinfo=UTC)
+>>> window = WindowRecord("fraud", *day, rows=10, severity="none", status="computed", report="{}")
+>>> store.write_window(window, [MetricPoint("fraud", *day, "amount", "psi", 0.3)])
+True
+>>> store.write_window(window, [MetricPoint("fraud", *day, "amount", "psi", 0.3)])
+False
+>>> [(p.column, p.metric, p.value) for p in store.points("fraud")]
+[('amount', 'psi', 0.3)]
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import socket
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    Select,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    make_url,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from driftscope.errors import ConfigError, DriftscopeError
+from driftscope.monitor._config_models import mask_password
+from driftscope.monitor.store import _tables as t
+from driftscope.monitor.store.base import (
+    STALE_LOCK_AFTER,
+    Alert,
+    AlertState,
+    Delivery,
+    DeliveryState,
+    MetricPoint,
+    StoreBusy,
+    WindowRecord,
+    checked_points,
+    utc,
+)
+
+__all__ = ["SqlStore", "open_store"]
+
+BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite writer waits for another one before failing (a window's write is short)."""
+CONNECT_TIMEOUT_S = 10
+"""How long opening a PostgreSQL store waits for the server before saying it is unreachable."""
+BATCH = 1_000
+"""Points inserted per statement while writing a window."""
+_MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def open_store(url: str) -> SqlStore:
+    """Open (creating or upgrading its schema) the store at ``url``: ``sqlite:///FILE``,
+    ``sqlite:///:memory:`` or ``postgresql+psycopg://USER[:PASSWORD]@HOST[:PORT]/DB``.
+
+    An unreachable store or a bad URL is a one-line ConfigError naming the URL without its
+    password.
+
+    >>> open_store("mysql://me:hunter2@db/monitor")
+    Traceback (most recent call last):
+    ...
+    driftscope.errors.ConfigError: store mysql://me:***@db/monitor: must be a sqlite:///FILE or postgresql+psycopg://USER@HOST/DB URL
+    """  # noqa: E501
+    shown = _masked(url)
+    try:
+        engine = _engine(url, shown)
+        _migrate(engine)
+    except DriftscopeError:
+        raise
+    except ModuleNotFoundError as exc:
+        raise ConfigError(
+            f"store {shown}: its database driver {exc.name!r} is not installed; "
+            "install driftscope[postgres] to use a PostgreSQL store"
+        ) from None
+    except (SQLAlchemyError, OSError, ValueError) as exc:
+        raise ConfigError(
+            f"store {shown}: cannot open it ({_reason(exc, url)}); "
+            "check the URL and that the database is reachable"
+        ) from None
+    return SqlStore(engine, shown)
+
+
+def _masked(url: str) -> str:
+    try:
+        return mask_password(url)
+    except ValueError:
+        return "(an unreadable URL)"
+
+
+def _reason(exc: BaseException, url: str) -> str:
+    # The driver's own message, first line only; never the password, should a driver echo it.
+    orig = getattr(exc, "orig", None) or exc
+    lines = str(orig).strip().splitlines() or [type(orig).__name__]
+    reason = lines[0].strip()
+    try:
+        password = make_url(url).password
+    except SQLAlchemyError:
+        password = None
+    if password:
+        reason = reason.replace(str(password), "***")
+    return reason
+
+
+def _engine(url: str, shown: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(
+            f"store {shown}: must be a sqlite:///FILE or postgresql+psycopg://USER@HOST/DB URL"
+        )
+    if parsed.drivername == "postgresql":  # psycopg 3 is the driver the extra installs
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _sqlite_events(engine)
+        return engine
+    args: dict[str, Any] = {}
+    if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+        args["connect_timeout"] = CONNECT_TIMEOUT_S
+    return create_engine(parsed, connect_args=args, pool_pre_ping=True)
+
+
+def _sqlite_events(engine: Engine) -> None:
+    # pysqlite's own transaction handling defers BEGIN and cannot say IMMEDIATE; SQLAlchemy's
+    # documented recipe takes it over, so a write transaction locks the file when it starts
+    # and two writers queue on the busy timeout instead of failing half-way.
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _migrate(engine: Engine) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS).replace("%", "%%"))
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.execution_options(immediate=True)
+        with conn.begin():
+            if engine.dialect.name == "postgresql":
+                # Two runs opening a new database at once: one migrates, the other waits.
+                conn.execute(select(func.pg_advisory_xact_lock(_DRIFTSCOPE_KEY)))
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+
+_DRIFTSCOPE_KEY = 0x6472_6966_7473  # "drifts": the advisory lock key of migrations
+
+
+def _db_time(moment: datetime, name: str = "time") -> datetime:
+    return utc(moment, name).replace(tzinfo=None)
+
+
+def _py_time(moment: datetime | None) -> datetime | None:
+    return None if moment is None else moment.replace(tzinfo=UTC)
+
+
+def _db_value(value: float | None) -> float | None:
+    return None if value is None or math.isnan(value) else float(value)
+
+
+class SqlStore:
+    """A store in a SQL database; make one with :func:`open_store`."""
+
+    def __init__(self, engine: Engine, shown: str) -> None:
+        self._engine = engine
+        self._shown = shown
+        self._sqlite = engine.dialect.name == "sqlite"
+
+    def __repr__(self) -> str:
+        return f"SqlStore({self._shown!r})"
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._engine.connect() as conn:
+            if self._sqlite:
+                conn.execution_options(immediate=True)
+            with conn.begin():
+                yield conn
+
+    def write_window(self, window: WindowRecord, points: Iterable[MetricPoint]) -> bool:
+        project, start, end = window.key
+        span = (
+            (t.windows.c.project == project)
+            & (t.windows.c.window_start == start.replace(tzinfo=None))
+            & (t.windows.c.window_end == end.replace(tzinfo=None))
+        )
+        try:
+            with self._write() as conn:
+                if conn.execute(select(t.windows.c.id).where(span)).first() is not None:
+                    return False
+                inserted = conn.execute(
+                    insert(t.windows)
+                    .values(
+                        project=project,
+                        window_start=start.replace(tzinfo=None),
+                        window_end=end.replace(tzinfo=None),
+                        rows=window.rows,
+                        severity=window.severity,
+                        status=window.status,
+                        report=window.report,
+                    )
+                    .returning(t.windows.c.id)
+                )
+                window_id = inserted.scalar_one()
+                batch: list[dict[str, Any]] = []
+                for point in checked_points(window, points):
+                    batch.append(
+                        {
+                            "window_id": window_id,
+                            "column_name": point.column,
+                            "metric": point.metric,
+                            "value": _db_value(point.value),
+                        }
+                    )
+                    if len(batch) >= BATCH:
+                        conn.execute(insert(t.points), batch)
+                        batch = []
+                if batch:
+                    conn.execute(insert(t.points), batch)
+        except IntegrityError:
+            # Another run wrote the same window between our check and our insert.
+            with self._engine.connect() as conn:
+                if conn.execute(select(t.windows.c.id).where(span)).first() is not None:
+                    return False
+            raise
+        return True
+
+    def windows(
+        self, project: str, since: datetime | None = None, until: datetime | None = None
+    ) -> list[WindowRecord]:
+        w = t.windows
+        query = _within(select(w).where(w.c.project == project), since, until)
+        with self._engine.connect() as conn:
+            rows = conn.execute(query.order_by(w.c.window_start, w.c.window_end)).all()
+        return [
+            WindowRecord(
+                project=row.project,
+                start=row.window_start.replace(tzinfo=UTC),
+                end=row.window_end.replace(tzinfo=UTC),
+                rows=row.rows,
+                severity=row.severity,
+                status=row.status,
+                report=row.report,
+            )
+            for row in rows
+        ]
+
+    def computed_windows(self, project: str) -> set[tuple[datetime, datetime]]:
+        w = t.windows
+        query = select(w.c.window_start, w.c.window_end).where(w.c.project == project)
+        with self._engine.connect() as conn:
+            return {
+                (start.replace(tzinfo=UTC), end.replace(tzinfo=UTC))
+                for start, end in conn.execute(query)
+            }
+
+    def points(
+        self,
+        project: str,
+        metric: str | None = None,
+        column: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[MetricPoint]:
+        w, p = t.windows, t.points
+        query = (
+            select(w.c.window_start, w.c.window_end, p.c.column_name, p.c.metric, p.c.value)
+            .select_from(p.join(w, p.c.window_id == w.c.id))
+            .where(w.c.project == project)
+        )
+        if metric is not None:
+            query = query.where(p.c.metric == metric)
+        if column is not None:
+            query = query.where(p.c.column_name == column)
+        query = _within(query, since, until).order_by(
+            w.c.window_start, w.c.window_end, p.c.column_name, p.c.metric
+        )
+        with self._engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            MetricPoint(
+                project,
+                row.window_start.replace(tzinfo=UTC),
+                row.window_end.replace(tzinfo=UTC),
+                row.column_name,
+                row.metric,
+                math.nan if row.value is None else row.value,
+            )
+            for row in rows
+        ]
+
+    def report(self, project: str, window_start: datetime) -> str | None:
+        w = t.windows
+        query = select(w.c.report).where(
+            (w.c.project == project) & (w.c.window_start == _db_time(window_start, "start"))
+        )
+        with self._engine.connect() as conn:
+            found = conn.execute(query.order_by(w.c.window_end).limit(1)).scalar()
+        return cast("str | None", found)
+
+    def open_alert(
+        self,
+        project: str,
+        rule: str,
+        dedup_key: str,
+        severity: str,
+        columns: Sequence[str],
+        value: float | None,
+        opened_at: datetime,
+    ) -> Alert:
+        a = t.alerts
+        is_open = (a.c.dedup_key == dedup_key) & (a.c.state == "open")
+        try:
+            with self._write() as conn:
+                row = conn.execute(select(a).where(is_open)).first()
+                if row is not None:
+                    return _alert(row)
+                conn.execute(
+                    insert(a).values(
+                        project=project,
+                        rule=rule,
+                        dedup_key=dedup_key,
+                        severity=severity,
+                        columns=json.dumps(list(columns)),
+                        value=_db_value(value),
+                        state="open",
+                        opened_at=_db_time(opened_at, "opened_at"),
+                    )
+                )
+        except IntegrityError:
+            pass  # another run opened it first: the one open alert is theirs
+        with self._engine.connect() as conn:
+            return _alert(conn.execute(select(a).where(is_open)).one())
+
+    def resolve_alert(self, dedup_key: str, resolved_at: datetime) -> Alert | None:
+        a = t.alerts
+        with self._write() as conn:
+            row = conn.execute(
+                select(a).where((a.c.dedup_key == dedup_key) & (a.c.state == "open"))
+            ).first()
+            if row is None:
+                return None
+            conn.execute(
+                update(a)
+                .where(a.c.id == row.id)
+                .values(state="resolved", resolved_at=_db_time(resolved_at, "resolved_at"))
+            )
+            return _alert(conn.execute(select(a).where(a.c.id == row.id)).one())
+
+    def mark_notified(self, alert_id: int, at: datetime) -> None:
+        a = t.alerts
+        with self._write() as conn:
+            conn.execute(
+                update(a).where(a.c.id == alert_id).values(last_notified_at=_db_time(at, "at"))
+            )
+
+    def open_alerts(self, project: str) -> list[Alert]:
+        return self.alerts(project, "open")
+
+    def alerts(self, project: str, state: AlertState | None = None) -> list[Alert]:
+        a = t.alerts
+        query = select(a).where(a.c.project == project)
+        if state is not None:
+            query = query.where(a.c.state == state)
+        with self._engine.connect() as conn:
+            return [_alert(row) for row in conn.execute(query.order_by(a.c.opened_at, a.c.id))]
+
+    def enqueue(self, delivery: Delivery) -> Delivery:
+        o = t.outbox
+        try:
+            with self._write() as conn:
+                row = conn.execute(select(o).where(o.c.key == delivery.key)).first()
+                if row is not None:
+                    return _delivery(row)
+                conn.execute(
+                    insert(o).values(
+                        key=delivery.key,
+                        project=delivery.project,
+                        channel=delivery.channel,
+                        payload=delivery.payload,
+                        attempts=delivery.attempts,
+                        next_attempt_at=_db_time(delivery.next_attempt_at, "next_attempt_at"),
+                        state=delivery.state,
+                        last_error=delivery.last_error,
+                    )
+                )
+        except IntegrityError:
+            pass  # another run enqueued the same notification first
+        with self._engine.connect() as conn:
+            return _delivery(conn.execute(select(o).where(o.c.key == delivery.key)).one())
+
+    def due_deliveries(self, now: datetime) -> list[Delivery]:
+        o = t.outbox
+        query = (
+            select(o)
+            .where((o.c.state == "pending") & (o.c.next_attempt_at <= _db_time(now, "now")))
+            .order_by(o.c.next_attempt_at, o.c.id)
+        )
+        with self._engine.connect() as conn:
+            return [_delivery(row) for row in conn.execute(query)]
+
+    def mark_delivered(self, delivery_id: int) -> None:
+        o = t.outbox
+        with self._write() as conn:
+            conn.execute(
+                update(o)
+                .where(o.c.id == delivery_id)
+                .values(state="delivered", attempts=o.c.attempts + 1)
+            )
+
+    def mark_failed(self, delivery_id: int, next_attempt: datetime | None, error: str) -> None:
+        o = t.outbox
+        values: dict[str, Any] = {"attempts": o.c.attempts + 1, "last_error": error}
+        if next_attempt is None:
+            values["state"] = "failed"
+        else:
+            values["next_attempt_at"] = _db_time(next_attempt, "next_attempt")
+        with self._write() as conn:
+            conn.execute(update(o).where(o.c.id == delivery_id).values(**values))
+
+    @contextmanager
+    def lock(self, project: str) -> Iterator[None]:
+        if self._sqlite:
+            with self._sqlite_lock(project):
+                yield
+        else:
+            with self._advisory_lock(project):
+                yield
+
+    def _busy(self, project: str) -> StoreBusy:
+        return StoreBusy(
+            f"store {self._shown}: another run is computing project {project!r}; "
+            "wait for it to finish or try again later"
+        )
+
+    @contextmanager
+    def _advisory_lock(self, project: str) -> Iterator[None]:
+        # A session lock on its own connection: it dies with the connection, so a killed run
+        # never leaves it behind. The key includes the schema, as advisory locks are per database.
+        key = func.hashtextextended(func.current_schema() + "/" + project, 0)
+        with self._engine.connect() as conn:
+            got = conn.execute(select(func.pg_try_advisory_lock(key))).scalar()
+            conn.commit()
+            if not got:
+                raise self._busy(project)
+            try:
+                yield
+            finally:
+                conn.execute(select(func.pg_advisory_unlock(key)))
+                conn.commit()
+
+    @contextmanager
+    def _sqlite_lock(self, project: str) -> Iterator[None]:
+        owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex}"
+        locks = t.locks
+        now = datetime.now(UTC)
+        with self._write() as conn:
+            row = conn.execute(select(locks).where(locks.c.project == project)).first()
+            if row is not None and not _stale(row.owner, row.acquired_at.replace(tzinfo=UTC), now):
+                raise self._busy(project)
+            conn.execute(delete(locks).where(locks.c.project == project))
+            conn.execute(
+                insert(locks).values(
+                    project=project, owner=owner, acquired_at=now.replace(tzinfo=None)
+                )
+            )
+        try:
+            yield
+        finally:
+            with self._write() as conn:
+                conn.execute(
+                    delete(locks).where((locks.c.project == project) & (locks.c.owner == owner))
+                )
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+
+def _stale(owner: str, acquired_at: datetime, now: datetime) -> bool:
+    if now - acquired_at > STALE_LOCK_AFTER:
+        return True
+    host, pid, _ = owner.split(":", 2)
+    if host != socket.gethostname():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True  # its run was killed
+    except (OSError, ValueError):
+        return False
+    return False
+
+
+def _within(query: Select[Any], since: datetime | None, until: datetime | None) -> Select[Any]:
+    w = t.windows
+    if since is not None:
+        query = query.where(w.c.window_start >= _db_time(since, "since"))
+    if until is not None:
+        query = query.where(w.c.window_end <= _db_time(until, "until"))
+    return query
+
+
+def _alert(row: Row[Any]) -> Alert:
+    return Alert(
+        id=row.id,
+        project=row.project,
+        rule=row.rule,
+        dedup_key=row.dedup_key,
+        severity=row.severity,
+        columns=tuple(json.loads(row.columns)),
+        value=row.value,
+        state=cast("AlertState", row.state),
+        opened_at=row.opened_at.replace(tzinfo=UTC),
+        resolved_at=_py_time(row.resolved_at),
+        last_notified_at=_py_time(row.last_notified_at),
+    )
+
+
+def _delivery(row: Row[Any]) -> Delivery:
+    return Delivery(
+        key=row.key,
+        project=row.project,
+        channel=row.channel,
+        payload=row.payload,
+        next_attempt_at=row.next_attempt_at.replace(tzinfo=UTC),
+        id=row.id,
+        attempts=row.attempts,
+        state=cast("DeliveryState", row.state),
+        last_error=row.last_error,
+    )

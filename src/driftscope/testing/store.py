@@ -1,0 +1,244 @@
+"""The contract every :class:`~driftscope.monitor.store.Store` keeps, real or in memory.
+
+Each check takes a factory that returns a new, empty store, and raises AssertionError naming
+what broke. :func:`check_store` runs them all; in a test suite, parametrise over
+``STORE_CHECKS`` so each failure is its own test::
+
+    @pytest.mark.parametrize("check", STORE_CHECKS, ids=lambda c: c.__name__)
+    def test_my_store(check):
+        check(MyStore)
+
+>>> from driftscope.monitor.store import MemoryStore
+>>> check_store(MemoryStore)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta, timezone
+
+from driftscope.errors import InputError
+from driftscope.monitor.store import (
+    DATASET_COLUMN,
+    Delivery,
+    MetricPoint,
+    Store,
+    StoreBusy,
+    WindowRecord,
+)
+
+StoreFactory = Callable[[], Store]
+PROJECT = "fraud"
+DAY = timedelta(days=1)
+T0 = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def _expect(condition: bool, message: str) -> None:
+    # Explicit raise rather than `assert`, so the checks still check under python -O.
+    if not condition:
+        raise AssertionError(message)
+
+
+def window(day: int, project: str = PROJECT, rows: int = 100) -> WindowRecord:
+    """The ``day``-th daily window from 2026-03-01 (UTC), with a small JSON report."""
+    start = T0 + day * DAY
+    report = f'{{"window": "{start.isoformat()}", "rows": {rows}}}'
+    return WindowRecord(project, start, start + DAY, rows, "none", "computed", report)
+
+
+def points_of(record: WindowRecord, psi: float = 0.1) -> list[MetricPoint]:
+    """A window's points: two columns' PSI and drift flag, and the dataset's rows."""
+
+    def point(column: str, metric: str, value: float) -> MetricPoint:
+        return MetricPoint(record.project, record.start, record.end, column, metric, value)
+
+    return [
+        point("amount", "psi", psi),
+        point("amount", "drift", float(psi > 0.25)),
+        point("country", "psi", psi / 2),
+        point("country", "drift", 0.0),
+        point(DATASET_COLUMN, "rows", float(record.rows)),
+    ]
+
+
+@contextmanager
+def _store(factory: StoreFactory) -> Iterator[Store]:
+    store = factory()
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def check_window_round_trip(factory: StoreFactory) -> None:
+    """A written window comes back whole: its record, its points and its report, in UTC."""
+    with _store(factory) as store:
+        record = window(0)
+        _expect(store.write_window(record, points_of(record)), "a new window was not written")
+        _expect(store.windows(PROJECT) == [record], f"windows: {store.windows(PROJECT)}")
+        got = store.windows(PROJECT)[0]
+        _expect(got.start.utcoffset() == timedelta(0), "window start not in UTC")
+        _expect(store.computed_windows(PROJECT) == {(record.start, record.end)}, "computed")
+        stored = sorted(points_of(record), key=lambda p: (p.column, p.metric))
+        _expect(store.points(PROJECT) == stored, f"points: {store.points(PROJECT)}")
+        _expect(store.report(PROJECT, record.start) == record.report, "report")
+        _expect(store.report(PROJECT, record.end) is None, "report of a missing window")
+        _expect(store.windows("other") == [], "another project sees this one's windows")
+
+
+def check_rewriting_a_window_stores_nothing_twice(factory: StoreFactory) -> None:
+    """Writing a stored window again changes nothing and says so."""
+    with _store(factory) as store:
+        record = window(0)
+        store.write_window(record, points_of(record))
+        again = store.write_window(record, points_of(record, psi=0.9))
+        _expect(again is False, "re-writing a window did not return False")
+        _expect(len(store.windows(PROJECT)) == 1, "the window is stored twice")
+        _expect(len(store.points(PROJECT)) == len(points_of(record)), "points stored twice")
+        _expect(store.points(PROJECT, metric="psi")[0].value == 0.1, "the re-write changed a value")
+
+
+def check_a_bad_window_leaves_nothing(factory: StoreFactory) -> None:
+    """A point of another window, or a point given twice, is an InputError and stores nothing."""
+    with _store(factory) as store:
+        record, other = window(0), window(1)
+        for bad in (points_of(record) + points_of(other)[:1], points_of(record) * 2):
+            try:
+                store.write_window(record, bad)
+            except InputError:
+                pass
+            else:
+                raise AssertionError("a bad point list was accepted")
+            _expect(store.windows(PROJECT) == [], "a refused window was partly stored")
+            _expect(store.points(PROJECT) == [], "a refused window left points")
+
+
+def check_points_and_windows_filter(factory: StoreFactory) -> None:
+    """``metric``, ``column``, ``since`` and ``until`` select points and windows; times in
+    another zone mean the same instants."""
+    with _store(factory) as store:
+        for day in range(4):
+            record = window(day)
+            store.write_window(record, points_of(record, psi=0.1 * (day + 1)))
+        psi = store.points(PROJECT, metric="psi", column="amount")
+        _expect([round(p.value, 6) for p in psi] == [0.1, 0.2, 0.3, 0.4], f"psi: {psi}")
+        _expect({p.column for p in store.points(PROJECT, column="*")} == {"*"}, "column '*'")
+        since, until = T0 + DAY, T0 + 3 * DAY
+        middle = store.points(PROJECT, metric="rows", since=since, until=until)
+        _expect([p.window_start for p in middle] == [since, since + DAY], f"since/until: {middle}")
+        paris = timezone(timedelta(hours=1))
+        shifted = store.windows(PROJECT, since=since.astimezone(paris), until=until)
+        _expect([w.start for w in shifted] == [since, since + DAY], f"zoned since: {shifted}")
+        _expect(len(store.windows(PROJECT, until=T0 + DAY)) == 1, "until is not inclusive")
+
+
+def check_nan_round_trips(factory: StoreFactory) -> None:
+    """A NaN value (a statistic that is undefined) comes back as NaN."""
+    with _store(factory) as store:
+        record = window(0)
+        nan = MetricPoint(PROJECT, record.start, record.end, "amount", "ks", math.nan)
+        store.write_window(record, [nan])
+        (got,) = store.points(PROJECT)
+        _expect(math.isnan(got.value), f"NaN came back as {got.value!r}")
+
+
+def check_naive_times_are_refused(factory: StoreFactory) -> None:
+    """A datetime without a zone is an InputError, not a guess."""
+    with _store(factory) as store:
+        try:
+            store.windows(PROJECT, since=datetime(2026, 3, 1))
+        except InputError:
+            return
+        raise AssertionError("a naive datetime was accepted")
+
+
+def check_alerts_open_and_resolve(factory: StoreFactory) -> None:
+    """One open alert per dedup key; resolving closes it; a later opening is a new alert."""
+    with _store(factory) as store:
+        key = f"{PROJECT}/feature-psi/*"
+        first = store.open_alert(PROJECT, "feature-psi", key, "warning", ["amount", "country"],
+                                 0.3, T0)  # fmt: skip
+        again = store.open_alert(PROJECT, "feature-psi", key, "warning", ["amount"], 0.5, T0 + DAY)
+        _expect(again == first, "opening an open alert again made another one")
+        _expect(first.columns == ("amount", "country") and first.state == "open", f"{first}")
+        _expect(store.open_alerts(PROJECT) == [first], "open_alerts")
+        store.mark_notified(first.id, T0 + DAY)
+        notified = store.open_alerts(PROJECT)[0]
+        _expect(notified.last_notified_at == T0 + DAY, f"last_notified_at: {notified}")
+        done = store.resolve_alert(key, T0 + 2 * DAY)
+        _expect(done is not None and done.state == "resolved", f"resolved: {done}")
+        _expect(done is not None and done.resolved_at == T0 + 2 * DAY, "resolved_at")
+        _expect(store.open_alerts(PROJECT) == [], "a resolved alert is still open")
+        _expect(store.resolve_alert(key, T0 + 3 * DAY) is None, "resolved twice")
+        reopened = store.open_alert(PROJECT, "feature-psi", key, "warning", ["amount"], 0.4,
+                                    T0 + 4 * DAY)  # fmt: skip
+        _expect(reopened.id != first.id, "a new opening reused the resolved alert")
+        _expect(len(store.alerts(PROJECT)) == 2, "alerts(all)")
+        _expect(len(store.alerts(PROJECT, "resolved")) == 1, "alerts(resolved)")
+        _expect(store.open_alerts("other") == [], "another project sees this one's alerts")
+
+
+def check_outbox_order_and_retries(factory: StoreFactory) -> None:
+    """Deliveries come due in time order, a key is enqueued once, a failure moves the next
+    attempt, giving up and delivering take a delivery out for good."""
+    with _store(factory) as store:
+
+        def delivery(key: str, at: datetime) -> Delivery:
+            return Delivery(key, PROJECT, "team-slack", '{"text": "x"}', at)
+
+        late = store.enqueue(delivery("b", T0 + timedelta(minutes=5)))
+        early = store.enqueue(delivery("a", T0))
+        _expect(store.enqueue(delivery("a", T0 + DAY)) == early, "a key was enqueued twice")
+        due = store.due_deliveries(T0 + timedelta(minutes=10))
+        _expect([d.key for d in due] == ["a", "b"], f"due order: {due}")
+        _expect([d.key for d in store.due_deliveries(T0)] == ["a"], "not yet due came due")
+        if early.id is None or late.id is None:
+            raise AssertionError("enqueue gave no id")
+        store.mark_failed(early.id, T0 + timedelta(minutes=30), "HTTP 503")
+        due = store.due_deliveries(T0 + timedelta(minutes=10))
+        _expect([d.key for d in due] == ["b"], f"a failed delivery came due early: {due}")
+        due = store.due_deliveries(T0 + timedelta(minutes=30))
+        _expect([d.key for d in due] == ["b", "a"], f"a retry is not ordered by its time: {due}")
+        retry = due[1]
+        _expect(retry.attempts == 1 and retry.last_error == "HTTP 503", f"retry: {retry}")
+        store.mark_delivered(late.id)
+        store.mark_failed(early.id, None, "HTTP 400")
+        _expect(store.due_deliveries(T0 + 10 * DAY) == [], "a finished delivery came due")
+
+
+def check_lock_excludes_a_second_run(factory: StoreFactory) -> None:
+    """While one run holds a project's lock a second gets StoreBusy; after release it works,
+    and another project's lock is independent."""
+    with _store(factory) as store:
+        with store.lock(PROJECT):
+            try:
+                with store.lock(PROJECT):
+                    raise AssertionError("two runs held the same lock")
+            except StoreBusy:
+                pass
+            with store.lock("other"):
+                pass
+        with store.lock(PROJECT):
+            pass
+
+
+STORE_CHECKS: tuple[Callable[[StoreFactory], None], ...] = (
+    check_window_round_trip,
+    check_rewriting_a_window_stores_nothing_twice,
+    check_a_bad_window_leaves_nothing,
+    check_points_and_windows_filter,
+    check_nan_round_trips,
+    check_naive_times_are_refused,
+    check_alerts_open_and_resolve,
+    check_outbox_order_and_retries,
+    check_lock_excludes_a_second_run,
+)
+"""Every check of the store contract."""
+
+
+def check_store(factory: StoreFactory) -> None:
+    """Run every check of :data:`STORE_CHECKS` on stores made by ``factory``."""
+    for check in STORE_CHECKS:
+        check(factory)
