@@ -1,0 +1,125 @@
+"""What only the SQL store does: open errors without the password, SQLite in WAL mode, the
+migrated schema matching the tables, and the run lock across stores and across a killed run."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from driftscope.errors import ConfigError
+from driftscope.monitor.store import StoreBusy, open_store
+from driftscope.monitor.store._tables import metadata
+
+
+def test_unreachable_postgresql_names_the_url_without_its_password() -> None:
+    url = "postgresql+psycopg://me:hunter2@127.0.0.1:1/monitor"
+    with pytest.raises(ConfigError) as caught:
+        open_store(url)
+    message = str(caught.value)
+    assert message.startswith("store postgresql+psycopg://me:***@127.0.0.1:1/monitor: ")
+    assert "hunter2" not in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["not a url", "mysql://u:hunter2@h/db", "sqlite:///no/such/folder/x.db"],
+    ids=["garbage", "mysql", "missing-folder"],
+)
+def test_a_bad_store_url_is_one_config_error(url: str) -> None:
+    with pytest.raises(ConfigError, match=r"^store .*") as caught:
+        open_store(url)
+    assert "hunter2" not in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_sqlite_store_is_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    open_store(f"sqlite:///{path}").close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
+def test_migrated_schema_matches_the_tables(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    open_store(url).close()
+    open_store(url).close()  # a second open finds the schema at head and changes nothing
+    engine = sqlalchemy.create_engine(url)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+        version = conn.execute(sqlalchemy.text("SELECT version_num FROM alembic_version"))
+        assert version.scalar_one() == "0001"
+    engine.dispose()
+
+
+def _two_stores_exclude_each_other(url: str) -> None:
+    first, second = open_store(url), open_store(url)
+    try:
+        with first.lock("fraud"), pytest.raises(StoreBusy, match="another run is computing"):
+            second.lock("fraud").__enter__()
+        with second.lock("fraud"):
+            pass
+    finally:
+        first.close()
+        second.close()
+
+
+def test_two_sqlite_stores_on_one_file_share_the_lock(tmp_path: Path) -> None:
+    _two_stores_exclude_each_other(f"sqlite:///{tmp_path / 'store.db'}")
+
+
+def test_two_postgresql_stores_on_one_schema_share_the_lock(
+    pg_schema_url: Callable[[], str],
+) -> None:
+    _two_stores_exclude_each_other(pg_schema_url())
+
+
+_HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from driftscope.monitor.store import open_store
+
+    with open_store(sys.argv[1]).lock("fraud"):
+        print("locked", flush=True)
+        time.sleep(600)
+    """
+)
+
+
+def _kill_a_lock_holder(url: str) -> None:
+    with subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, url], stdout=subprocess.PIPE, text=True
+    ) as holder:
+        try:
+            assert holder.stdout is not None
+            assert holder.stdout.readline().strip() == "locked"
+            store = open_store(url)
+            with pytest.raises(StoreBusy):
+                store.lock("fraud").__enter__()
+        finally:
+            holder.send_signal(signal.SIGKILL)
+            holder.wait(timeout=30)
+    with store.lock("fraud"):
+        pass
+    store.close()
+
+
+@pytest.mark.slow
+def test_sqlite_lock_of_a_killed_run_is_taken_over(tmp_path: Path) -> None:
+    _kill_a_lock_holder(f"sqlite:///{tmp_path / 'store.db'}")
+
+
+@pytest.mark.slow
+def test_postgresql_lock_of_a_killed_run_is_released(pg_schema_url: Callable[[], str]) -> None:
+    _kill_a_lock_holder(pg_schema_url())
