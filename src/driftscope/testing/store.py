@@ -17,11 +17,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 from driftscope.errors import InputError
 from driftscope.monitor.store import (
     DATASET_COLUMN,
+    LIMITS,
     Delivery,
     MetricPoint,
     Store,
@@ -113,6 +115,34 @@ def check_a_bad_window_leaves_nothing(factory: StoreFactory) -> None:
                 raise AssertionError("a bad point list was accepted")
             _expect(store.windows(PROJECT) == [], "a refused window was partly stored")
             _expect(store.points(PROJECT) == [], "a refused window left points")
+
+
+def check_bad_input_is_refused_alike(factory: StoreFactory) -> None:
+    """A window that does not end after it starts, a name longer than its field, and an unknown
+    alert or delivery id are InputErrors in every store, and store nothing."""
+    long_metric = "m" * (LIMITS["metric"] + 1)
+    with _store(factory) as store:
+        record = window(0)
+        backwards = replace(record, start=record.end, end=record.start)
+        long = MetricPoint(PROJECT, record.start, record.end, "amount", long_metric, 1.0)
+        attempts: list[Callable[[], object]] = [
+            lambda: store.write_window(backwards, []),
+            lambda: store.write_window(record, [long]),
+            lambda: store.open_alert(PROJECT, "r" * 201, "k", "warning", [], None, T0),
+            lambda: store.enqueue(Delivery("k" * 1001, PROJECT, "c", "{}", T0)),
+            lambda: store.mark_notified(99, T0),
+            lambda: store.mark_delivered(99),
+            lambda: store.mark_failed(99, None, "gone"),
+        ]
+        for number, attempt in enumerate(attempts):
+            try:
+                attempt()
+            except InputError:
+                continue
+            raise AssertionError(f"bad input number {number} was accepted")
+        _expect(store.windows(PROJECT) == [] and store.points(PROJECT) == [], "stored a window")
+        _expect(store.alerts(PROJECT) == [], "stored an alert")
+        _expect(store.due_deliveries(T0 + DAY) == [], "stored a delivery")
 
 
 def check_points_and_windows_filter(factory: StoreFactory) -> None:
@@ -228,6 +258,7 @@ STORE_CHECKS: tuple[Callable[[StoreFactory], None], ...] = (
     check_window_round_trip,
     check_rewriting_a_window_stores_nothing_twice,
     check_a_bad_window_leaves_nothing,
+    check_bad_input_is_refused_alike,
     check_points_and_windows_filter,
     check_nan_round_trips,
     check_naive_times_are_refused,

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,8 +18,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from driftscope.errors import ConfigError
-from driftscope.monitor.store import StoreBusy, open_store
+from driftscope.monitor.store import MetricPoint, Store, StoreBusy, open_store
 from driftscope.monitor.store._tables import metadata
+from driftscope.testing.store import PROJECT, window
 
 
 def test_unreachable_postgresql_names_the_url_without_its_password() -> None:
@@ -123,3 +125,42 @@ def test_sqlite_lock_of_a_killed_run_is_taken_over(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_postgresql_lock_of_a_killed_run_is_released(pg_schema_url: Callable[[], str]) -> None:
     _kill_a_lock_holder(pg_schema_url())
+
+
+def _two_runs_write_one_window(url: str) -> None:
+    record = window(0)
+    many = [
+        MetricPoint(PROJECT, record.start, record.end, f"c{i}", "psi", 0.1) for i in range(3_000)
+    ]
+    stores = [open_store(url), open_store(url)]
+    start = threading.Barrier(2)
+    results: list[object] = []
+
+    def write(store: Store) -> None:
+        start.wait()
+        try:
+            results.append(store.write_window(record, many))
+        except Exception as exc:  # reported by the assertion below, not lost in the thread
+            results.append(exc)
+
+    threads = [threading.Thread(target=write, args=(store,)) for store in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    try:
+        assert sorted(results, key=repr) == [False, True]
+        assert len(stores[0].points(PROJECT)) == len(many)
+    finally:
+        for store in stores:
+            store.close()
+
+
+def test_two_sqlite_runs_writing_one_window_store_it_once(tmp_path: Path) -> None:
+    _two_runs_write_one_window(f"sqlite:///{tmp_path / 'store.db'}")
+
+
+def test_two_postgresql_runs_writing_one_window_store_it_once(
+    pg_schema_url: Callable[[], str],
+) -> None:
+    _two_runs_write_one_window(pg_schema_url())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from driftscope.monitor.store.base import (
     DATASET_COLUMN,
+    LIMITS,
     STALE_LOCK_AFTER,
     Alert,
     Delivery,
@@ -23,6 +24,7 @@ from driftscope.monitor.store.sql import SqlStore, open_store
 
 __all__ = [
     "DATASET_COLUMN",
+    "LIMITS",
     "STALE_LOCK_AFTER",
     "Alert",
     "Delivery",

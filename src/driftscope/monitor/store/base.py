@@ -26,6 +26,20 @@ STALE_LOCK_AFTER = timedelta(hours=6)
 """A run lock older than this is taken over even when its holder cannot be shown dead (it may
 run on another machine); a holder on this machine whose process is gone loses it at once."""
 
+LIMITS = {
+    "project": 200,
+    "severity": 20,
+    "status": 40,
+    "column": 500,
+    "metric": 200,
+    "rule": 200,
+    "dedup_key": 1000,
+    "key": 1000,
+    "channel": 200,
+}
+"""The longest text each named field may hold: the column sizes of the SQL tables, checked
+by every store alike (SQLite alone would not)."""
+
 AlertState = Literal["open", "resolved"]
 DeliveryState = Literal["pending", "delivered", "failed"]
 
@@ -212,8 +226,15 @@ def checked_points(window: WindowRecord, points: Iterable[MetricPoint]) -> Itera
     """``points``, each checked to belong to ``window`` and to appear once (lazily, so a store
     can consume them inside its transaction)."""
     project, start, end = window.key
+    if end <= start:
+        raise InputError(
+            f"store: window {project} {start.isoformat()} ends at {end.isoformat()}, "
+            "not after it starts"
+        )
+    fits(project=project, severity=window.severity, status=window.status)
     seen: set[tuple[str, str]] = set()
     for point in points:
+        fits(column=point.column, metric=point.metric)
         if (point.project, utc(point.window_start), utc(point.window_end)) != (project, start, end):
             raise InputError(
                 f"store: point {point.metric!r} of column {point.column!r} belongs to another "
@@ -241,3 +262,19 @@ def bounds(
         None if since is None else utc(since, "since"),
         None if until is None else utc(until, "until"),
     )
+
+
+def fits(**texts: str) -> None:
+    """An InputError when a text is longer than its field holds (:data:`LIMITS`) or empty.
+
+    >>> fits(metric="psi")
+    >>> fits(metric="")
+    Traceback (most recent call last):
+    ...
+    driftscope.errors.InputError: store: metric must be 1 to 200 characters; got 0
+    """
+    for name, value in texts.items():
+        if not 0 < len(value) <= LIMITS[name]:
+            raise InputError(
+                f"store: {name} must be 1 to {LIMITS[name]} characters; got {len(value)}"
+            )

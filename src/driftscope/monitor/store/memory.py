@@ -20,16 +20,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from driftscope.errors import InputError
 from driftscope.monitor.store.base import (
     Alert,
     AlertState,
     Delivery,
     MetricPoint,
+    Store,
     StoreBusy,
     WindowRecord,
     bounds,
     checked_points,
+    fits,
     utc,
     within,
 )
@@ -116,6 +120,7 @@ class MemoryStore:
         value: float | None,
         opened_at: datetime,
     ) -> Alert:
+        fits(project=project, rule=rule, dedup_key=dedup_key, severity=severity)
         with self._mutex:
             for alert in self._alerts:
                 if alert.dedup_key == dedup_key and alert.state == "open":
@@ -147,7 +152,7 @@ class MemoryStore:
 
     def mark_notified(self, alert_id: int, at: datetime) -> None:
         with self._mutex:
-            alert = self._alerts[alert_id - 1]
+            alert = self._alerts[_index("alert", alert_id, len(self._alerts))]
             self._alerts[alert_id - 1] = replace(alert, last_notified_at=utc(at, "at"))
 
     def open_alerts(self, project: str) -> list[Alert]:
@@ -162,6 +167,7 @@ class MemoryStore:
             ]
 
     def enqueue(self, delivery: Delivery) -> Delivery:
+        fits(key=delivery.key, project=delivery.project, channel=delivery.channel)
         with self._mutex:
             for stored in self._outbox:
                 if stored.key == delivery.key:
@@ -182,14 +188,14 @@ class MemoryStore:
 
     def mark_delivered(self, delivery_id: int) -> None:
         with self._mutex:
-            stored = self._outbox[delivery_id - 1]
+            stored = self._outbox[_index("delivery", delivery_id, len(self._outbox))]
             self._outbox[delivery_id - 1] = replace(
                 stored, state="delivered", attempts=stored.attempts + 1
             )
 
     def mark_failed(self, delivery_id: int, next_attempt: datetime | None, error: str) -> None:
         with self._mutex:
-            stored = self._outbox[delivery_id - 1]
+            stored = self._outbox[_index("delivery", delivery_id, len(self._outbox))]
             self._outbox[delivery_id - 1] = replace(
                 stored,
                 attempts=stored.attempts + 1,
@@ -214,3 +220,13 @@ class MemoryStore:
 
     def close(self) -> None:
         """Nothing to release."""
+
+
+def _index(kind: str, item_id: int, count: int) -> int:
+    if not 1 <= item_id <= count:
+        raise InputError(f"store: there is no {kind} with id {item_id}")
+    return item_id - 1
+
+
+if TYPE_CHECKING:
+    _: type[Store] = MemoryStore

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from alembic import command
 from alembic.config import Config
@@ -46,7 +46,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from driftscope.errors import ConfigError, DriftscopeError
+from driftscope.errors import ConfigError, DriftscopeError, InputError
 from driftscope.monitor._config_models import mask_password
 from driftscope.monitor.store import _tables as t
 from driftscope.monitor.store.base import (
@@ -56,9 +56,11 @@ from driftscope.monitor.store.base import (
     Delivery,
     DeliveryState,
     MetricPoint,
+    Store,
     StoreBusy,
     WindowRecord,
     checked_points,
+    fits,
     utc,
 )
 
@@ -341,6 +343,7 @@ class SqlStore:
         value: float | None,
         opened_at: datetime,
     ) -> Alert:
+        fits(project=project, rule=rule, dedup_key=dedup_key, severity=severity)
         a = t.alerts
         is_open = (a.c.dedup_key == dedup_key) & (a.c.state == "open")
         try:
@@ -383,9 +386,10 @@ class SqlStore:
     def mark_notified(self, alert_id: int, at: datetime) -> None:
         a = t.alerts
         with self._write() as conn:
-            conn.execute(
+            done = conn.execute(
                 update(a).where(a.c.id == alert_id).values(last_notified_at=_db_time(at, "at"))
             )
+            _found(done.rowcount, "alert", alert_id)
 
     def open_alerts(self, project: str) -> list[Alert]:
         return self.alerts(project, "open")
@@ -399,6 +403,7 @@ class SqlStore:
             return [_alert(row) for row in conn.execute(query.order_by(a.c.opened_at, a.c.id))]
 
     def enqueue(self, delivery: Delivery) -> Delivery:
+        fits(key=delivery.key, project=delivery.project, channel=delivery.channel)
         o = t.outbox
         try:
             with self._write() as conn:
@@ -435,11 +440,12 @@ class SqlStore:
     def mark_delivered(self, delivery_id: int) -> None:
         o = t.outbox
         with self._write() as conn:
-            conn.execute(
+            done = conn.execute(
                 update(o)
                 .where(o.c.id == delivery_id)
                 .values(state="delivered", attempts=o.c.attempts + 1)
             )
+            _found(done.rowcount, "delivery", delivery_id)
 
     def mark_failed(self, delivery_id: int, next_attempt: datetime | None, error: str) -> None:
         o = t.outbox
@@ -449,7 +455,8 @@ class SqlStore:
         else:
             values["next_attempt_at"] = _db_time(next_attempt, "next_attempt")
         with self._write() as conn:
-            conn.execute(update(o).where(o.c.id == delivery_id).values(**values))
+            done = conn.execute(update(o).where(o.c.id == delivery_id).values(**values))
+            _found(done.rowcount, "delivery", delivery_id)
 
     @contextmanager
     def lock(self, project: str) -> Iterator[None]:
@@ -509,6 +516,11 @@ class SqlStore:
         self._engine.dispose()
 
 
+def _found(rowcount: int, kind: str, item_id: int) -> None:
+    if rowcount == 0:
+        raise InputError(f"store: there is no {kind} with id {item_id}")
+
+
 def _stale(owner: str, acquired_at: datetime, now: datetime) -> bool:
     if now - acquired_at > STALE_LOCK_AFTER:
         return True
@@ -561,3 +573,7 @@ def _delivery(row: Row[Any]) -> Delivery:
         state=cast("DeliveryState", row.state),
         last_error=row.last_error,
     )
+
+
+if TYPE_CHECKING:
+    _: type[Store] = SqlStore
