@@ -118,8 +118,8 @@ def check_a_bad_window_leaves_nothing(factory: StoreFactory) -> None:
 
 
 def check_bad_input_is_refused_alike(factory: StoreFactory) -> None:
-    """A window that does not end after it starts, a name longer than its field, and an unknown
-    alert or delivery id are InputErrors in every store, and store nothing."""
+    """A window that does not end after it starts, a name longer than its field or holding a
+    NUL, and an unknown alert or delivery id are InputErrors in every store, and store nothing."""
     long_metric = "m" * (LIMITS["metric"] + 1)
     with _store(factory) as store:
         record = window(0)
@@ -128,6 +128,7 @@ def check_bad_input_is_refused_alike(factory: StoreFactory) -> None:
         attempts: list[Callable[[], object]] = [
             lambda: store.write_window(backwards, []),
             lambda: store.write_window(record, [long]),
+            lambda: store.write_window(record, [replace(long, metric="a\x00b")]),
             lambda: store.open_alert(PROJECT, "r" * 201, "k", "warning", [], None, T0),
             lambda: store.enqueue(Delivery("k" * 1001, PROJECT, "c", "{}", T0)),
             lambda: store.mark_notified(99, T0),

@@ -82,7 +82,8 @@ class WindowRecord:
 @dataclass(frozen=True, slots=True)
 class MetricPoint:
     """One figure of one window: ``column`` is :data:`DATASET_COLUMN` (``*``) for the dataset
-    and the model, ``metric`` the name SPEC section 8 gives it. A NaN value round-trips."""
+    and the model, ``metric`` the name SPEC section 8 gives it. Every float round-trips
+    exactly (NaN and infinities too), except that -0.0 comes back as 0.0, as SQLite keeps it."""
 
     project: str
     window_start: datetime
@@ -278,3 +279,5 @@ def fits(**texts: str) -> None:
             raise InputError(
                 f"store: {name} must be 1 to {LIMITS[name]} characters; got {len(value)}"
             )
+        if "\x00" in value:  # PostgreSQL cannot keep it in a text
+            raise InputError(f"store: {name} must not contain a NUL character")

@@ -55,8 +55,9 @@ class MemoryStore:
     def write_window(self, window: WindowRecord, points: Iterable[MetricPoint]) -> bool:
         key = window.key
         # Checked and collected before anything is kept: all of the window or none of it.
+        # (+ 0.0 turns -0.0 into 0.0, as SQLite does.)
         normal = [
-            replace(p, window_start=key[1], window_end=key[2])
+            replace(p, window_start=key[1], window_end=key[2], value=p.value + 0.0)
             for p in checked_points(window, points)
         ]
         with self._mutex:

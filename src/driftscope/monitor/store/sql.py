@@ -190,7 +190,8 @@ def _py_time(moment: datetime | None) -> datetime | None:
 
 
 def _db_value(value: float | None) -> float | None:
-    return None if value is None or math.isnan(value) else float(value)
+    # + 0.0 turns -0.0 into 0.0, as SQLite would: every store keeps the same value.
+    return None if value is None or math.isnan(value) else float(value) + 0.0
 
 
 class SqlStore:
