@@ -18,7 +18,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from driftscope.errors import ConfigError
-from driftscope.monitor.store import MetricPoint, Store, StoreBusy, open_store
+from driftscope.monitor.store import MetricPoint, Store, StoreBusy, open_store, sql
 from driftscope.monitor.store._tables import metadata
 from driftscope.testing.store import PROJECT, window
 
@@ -164,3 +164,23 @@ def test_two_postgresql_runs_writing_one_window_store_it_once(
     pg_schema_url: Callable[[], str],
 ) -> None:
     _two_runs_write_one_window(pg_schema_url())
+
+
+def test_a_store_locked_past_the_busy_timeout_is_one_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sql, "BUSY_TIMEOUT_MS", 200)
+    path = tmp_path / "store.db"
+    store = open_store(f"sqlite:///{path}")
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN EXCLUSIVE")  # another program holds the file
+        with pytest.raises(
+            ConfigError, match=r"^store sqlite:///.*: cannot use it \(database is locked\)"
+        ):
+            store.write_window(window(0), [])
+        other.execute("ROLLBACK")
+        assert store.write_window(window(0), [])
+    finally:
+        other.close()
+        store.close()

@@ -44,7 +44,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 
 from driftscope.errors import ConfigError, DriftscopeError, InputError
 from driftscope.monitor._config_models import mask_password
@@ -103,7 +103,7 @@ def open_store(url: str) -> SqlStore:
             f"store {shown}: cannot open it ({_reason(exc, url)}); "
             "check the URL and that the database is reachable"
         ) from None
-    return SqlStore(engine, shown)
+    return SqlStore(engine, url)
 
 
 def _masked(url: str) -> str:
@@ -197,17 +197,35 @@ def _db_value(value: float | None) -> float | None:
 class SqlStore:
     """A store in a SQL database; make one with :func:`open_store`."""
 
-    def __init__(self, engine: Engine, shown: str) -> None:
+    def __init__(self, engine: Engine, url: str) -> None:
         self._engine = engine
-        self._shown = shown
+        self._url = url
+        self._shown = _masked(url)
         self._sqlite = engine.dialect.name == "sqlite"
 
     def __repr__(self) -> str:
         return f"SqlStore({self._shown!r})"
 
     @contextmanager
+    def _translated(self) -> Iterator[None]:
+        # A database gone or locked past the busy timeout while a run uses it: one line naming
+        # the store, as when it cannot be opened, not a driver's traceback.
+        try:
+            yield
+        except (OperationalError, InterfaceError) as exc:
+            raise ConfigError(
+                f"store {self._shown}: cannot use it ({_reason(exc, self._url)}); "
+                "check that the database is reachable and not held by another program"
+            ) from None
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._translated(), self._engine.connect() as conn:
+            yield conn
+
+    @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn:
+        with self._read() as conn:
             if self._sqlite:
                 conn.execution_options(immediate=True)
             with conn.begin():
@@ -255,7 +273,7 @@ class SqlStore:
                     conn.execute(insert(t.points), batch)
         except IntegrityError:
             # Another run wrote the same window between our check and our insert.
-            with self._engine.connect() as conn:
+            with self._read() as conn:
                 if conn.execute(select(t.windows.c.id).where(span)).first() is not None:
                     return False
             raise
@@ -266,7 +284,7 @@ class SqlStore:
     ) -> list[WindowRecord]:
         w = t.windows
         query = _within(select(w).where(w.c.project == project), since, until)
-        with self._engine.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(query.order_by(w.c.window_start, w.c.window_end)).all()
         return [
             WindowRecord(
@@ -284,7 +302,7 @@ class SqlStore:
     def computed_windows(self, project: str) -> set[tuple[datetime, datetime]]:
         w = t.windows
         query = select(w.c.window_start, w.c.window_end).where(w.c.project == project)
-        with self._engine.connect() as conn:
+        with self._read() as conn:
             return {
                 (start.replace(tzinfo=UTC), end.replace(tzinfo=UTC))
                 for start, end in conn.execute(query)
@@ -311,7 +329,7 @@ class SqlStore:
         query = _within(query, since, until).order_by(
             w.c.window_start, w.c.window_end, p.c.column_name, p.c.metric
         )
-        with self._engine.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(query).all()
         return [
             MetricPoint(
@@ -330,7 +348,7 @@ class SqlStore:
         query = select(w.c.report).where(
             (w.c.project == project) & (w.c.window_start == _db_time(window_start, "start"))
         )
-        with self._engine.connect() as conn:
+        with self._read() as conn:
             found = conn.execute(query.order_by(w.c.window_end).limit(1)).scalar()
         return cast("str | None", found)
 
@@ -366,7 +384,7 @@ class SqlStore:
                 )
         except IntegrityError:
             pass  # another run opened it first: the one open alert is theirs
-        with self._engine.connect() as conn:
+        with self._read() as conn:
             return _alert(conn.execute(select(a).where(is_open)).one())
 
     def resolve_alert(self, dedup_key: str, resolved_at: datetime) -> Alert | None:
@@ -400,7 +418,7 @@ class SqlStore:
         query = select(a).where(a.c.project == project)
         if state is not None:
             query = query.where(a.c.state == state)
-        with self._engine.connect() as conn:
+        with self._read() as conn:
             return [_alert(row) for row in conn.execute(query.order_by(a.c.opened_at, a.c.id))]
 
     def enqueue(self, delivery: Delivery) -> Delivery:
@@ -425,7 +443,7 @@ class SqlStore:
                 )
         except IntegrityError:
             pass  # another run enqueued the same notification first
-        with self._engine.connect() as conn:
+        with self._read() as conn:
             return _delivery(conn.execute(select(o).where(o.c.key == delivery.key)).one())
 
     def due_deliveries(self, now: datetime) -> list[Delivery]:
@@ -435,7 +453,7 @@ class SqlStore:
             .where((o.c.state == "pending") & (o.c.next_attempt_at <= _db_time(now, "now")))
             .order_by(o.c.next_attempt_at, o.c.id)
         )
-        with self._engine.connect() as conn:
+        with self._read() as conn:
             return [_delivery(row) for row in conn.execute(query)]
 
     def mark_delivered(self, delivery_id: int) -> None:
@@ -479,16 +497,24 @@ class SqlStore:
         # A session lock on its own connection: it dies with the connection, so a killed run
         # never leaves it behind. The key includes the schema, as advisory locks are per database.
         key = func.hashtextextended(func.current_schema() + "/" + project, 0)
-        with self._engine.connect() as conn:
-            got = conn.execute(select(func.pg_try_advisory_lock(key))).scalar()
-            conn.commit()
+        # Only the lock's own statements are the store's: an error of the run inside the block
+        # passes through as it is.
+        with self._translated():
+            conn = self._engine.connect()
+        try:
+            with self._translated():
+                got = conn.execute(select(func.pg_try_advisory_lock(key))).scalar()
+                conn.commit()
             if not got:
                 raise self._busy(project)
             try:
                 yield
             finally:
-                conn.execute(select(func.pg_advisory_unlock(key)))
-                conn.commit()
+                with self._translated():
+                    conn.execute(select(func.pg_advisory_unlock(key)))
+                    conn.commit()
+        finally:
+            conn.close()
 
     @contextmanager
     def _sqlite_lock(self, project: str) -> Iterator[None]:
