@@ -18,7 +18,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from driftscope.errors import ConfigError
-from driftscope.monitor.store import MetricPoint, Store, StoreBusy, open_store, sql
+from driftscope.monitor.store import MetricPoint, Store, StoreBusy, _connect, open_store
 from driftscope.monitor.store._tables import metadata
 from driftscope.testing.store import PROJECT, window
 
@@ -169,7 +169,7 @@ def test_two_postgresql_runs_writing_one_window_store_it_once(
 def test_a_store_locked_past_the_busy_timeout_is_one_config_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sql, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(_connect, "BUSY_TIMEOUT_MS", 200)
     path = tmp_path / "store.db"
     store = open_store(f"sqlite:///{path}")
     other = sqlite3.connect(path, isolation_level=None)

@@ -25,30 +25,24 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import (
     Connection,
     Engine,
     Row,
     Select,
-    create_engine,
     delete,
-    event,
     func,
     insert,
-    make_url,
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
-from driftscope.errors import ConfigError, DriftscopeError, InputError
-from driftscope.monitor._config_models import mask_password
+from driftscope.errors import ConfigError, InputError
 from driftscope.monitor.store import _tables as t
+from driftscope.monitor.store._connect import engine_for, masked, reason
 from driftscope.monitor.store.base import (
     STALE_LOCK_AFTER,
     Alert,
@@ -66,13 +60,8 @@ from driftscope.monitor.store.base import (
 
 __all__ = ["SqlStore", "open_store"]
 
-BUSY_TIMEOUT_MS = 30_000
-"""How long a SQLite writer waits for another one before failing (a window's write is short)."""
-CONNECT_TIMEOUT_S = 10
-"""How long opening a PostgreSQL store waits for the server before saying it is unreachable."""
 BATCH = 1_000
 """Points inserted per statement while writing a window."""
-_MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def open_store(url: str) -> SqlStore:
@@ -87,98 +76,7 @@ def open_store(url: str) -> SqlStore:
     ...
     driftscope.errors.ConfigError: store mysql://me:***@db/monitor: must be a sqlite:///FILE or postgresql+psycopg://USER@HOST/DB URL
     """  # noqa: E501
-    shown = _masked(url)
-    try:
-        engine = _engine(url, shown)
-        _migrate(engine)
-    except DriftscopeError:
-        raise
-    except ModuleNotFoundError as exc:
-        raise ConfigError(
-            f"store {shown}: its database driver {exc.name!r} is not installed; "
-            "install driftscope[postgres] to use a PostgreSQL store"
-        ) from None
-    except (SQLAlchemyError, OSError, ValueError) as exc:
-        raise ConfigError(
-            f"store {shown}: cannot open it ({_reason(exc, url)}); "
-            "check the URL and that the database is reachable"
-        ) from None
-    return SqlStore(engine, url)
-
-
-def _masked(url: str) -> str:
-    try:
-        return mask_password(url)
-    except ValueError:
-        return "(an unreadable URL)"
-
-
-def _reason(exc: BaseException, url: str) -> str:
-    # The driver's own message, first line only; never the password, should a driver echo it.
-    orig = getattr(exc, "orig", None) or exc
-    lines = str(orig).strip().splitlines() or [type(orig).__name__]
-    reason = lines[0].strip()
-    try:
-        password = make_url(url).password
-    except SQLAlchemyError:
-        password = None
-    if password:
-        reason = reason.replace(str(password), "***")
-    return reason
-
-
-def _engine(url: str, shown: str) -> Engine:
-    parsed = make_url(url)
-    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
-        raise ConfigError(
-            f"store {shown}: must be a sqlite:///FILE or postgresql+psycopg://USER@HOST/DB URL"
-        )
-    if parsed.drivername == "postgresql":  # psycopg 3 is the driver the extra installs
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        _sqlite_events(engine)
-        return engine
-    args: dict[str, Any] = {}
-    if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
-        args["connect_timeout"] = CONNECT_TIMEOUT_S
-    return create_engine(parsed, connect_args=args, pool_pre_ping=True)
-
-
-def _sqlite_events(engine: Engine) -> None:
-    # pysqlite's own transaction handling defers BEGIN and cannot say IMMEDIATE; SQLAlchemy's
-    # documented recipe takes it over, so a write transaction locks the file when it starts
-    # and two writers queue on the busy timeout instead of failing half-way.
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Connection) -> None:
-        immediate = conn.get_execution_options().get("immediate", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
-def _migrate(engine: Engine) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(_MIGRATIONS).replace("%", "%%"))
-    with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            conn.execution_options(immediate=True)
-        with conn.begin():
-            if engine.dialect.name == "postgresql":
-                # Two runs opening a new database at once: one migrates, the other waits.
-                conn.execute(select(func.pg_advisory_xact_lock(_DRIFTSCOPE_KEY)))
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
-
-
-_DRIFTSCOPE_KEY = 0x6472_6966_7473  # "drifts": the advisory lock key of migrations
+    return SqlStore(engine_for(url), url)
 
 
 def _db_time(moment: datetime, name: str = "time") -> datetime:
@@ -200,7 +98,7 @@ class SqlStore:
     def __init__(self, engine: Engine, url: str) -> None:
         self._engine = engine
         self._url = url
-        self._shown = _masked(url)
+        self._shown = masked(url)
         self._sqlite = engine.dialect.name == "sqlite"
 
     def __repr__(self) -> str:
@@ -214,7 +112,7 @@ class SqlStore:
             yield
         except (OperationalError, InterfaceError) as exc:
             raise ConfigError(
-                f"store {self._shown}: cannot use it ({_reason(exc, self._url)}); "
+                f"store {self._shown}: cannot use it ({reason(exc, self._url)}); "
                 "check that the database is reachable and not held by another program"
             ) from None
 
