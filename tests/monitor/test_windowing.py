@@ -3,6 +3,8 @@ checked against a plain Python implementation."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -291,3 +293,12 @@ def test_texts_python_writes_parse_to_the_same_instant(moment, minutes, separato
     parsed = timestamps_from_arrow(pa.array([aware.isoformat(separator)]), "ts")
     assert parsed.valid.tolist() == [True]
     assert parsed.nanos.tolist() == [to_nanos(aware)]
+
+
+def test_the_monitor_offers_the_windowing_names_loading_pyarrow_only_when_asked():
+    code = (
+        "import sys, driftscope.monitor as m; before = 'pyarrow' in sys.modules; "
+        "m.assign_windows; print(before, 'pyarrow' in sys.modules, 'sqlalchemy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True", "False"]
