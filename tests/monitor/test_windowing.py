@@ -302,3 +302,14 @@ def test_the_monitor_offers_the_windowing_names_loading_pyarrow_only_when_asked(
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True", "False"]
+
+
+@pytest.mark.parametrize("spread", [2**62, 10**15, 50], ids=["wide", "a month", "ties"])
+def test_many_shuffled_rows_match_numpys_stable_sort(spread):
+    nanos = np.random.default_rng(7).integers(-spread, spread, 200_000)
+    by_rows = assign_windows(nanos, Window.parse("1000 rows"))
+    assert (by_rows.order == np.argsort(nanos, kind="stable")).all()
+    by_time = assign_windows(nanos, Window.parse("1h"))
+    numbers = nanos // HOUR
+    assert (by_time.order == np.argsort(numbers, kind="stable")).all()
+    assert (by_time.starts == np.unique(numbers) * HOUR).all()
