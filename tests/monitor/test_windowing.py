@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,6 +19,7 @@ from driftscope.errors import InputError
 from driftscope.monitor.windowing import (
     Timestamps,
     WindowAssignment,
+    _parse_texts,
     assign_windows,
     complete_windows,
     timestamps_from_arrow,
@@ -112,13 +114,23 @@ def test_instants_beyond_what_nanoseconds_hold_are_unparseable_not_wrapped():
         ("2026-02-28T23:00:00-01:00", utc(2026, 3, 1)),
         ("2026-03-01T00:00:00.25Z", utc(2026, 3, 1, 0, 0, 0, 250_000)),
         ("2026-03-29T03:30:00+02:00", utc(2026, 3, 29, 1, 30)),
+        ("2026-03-01T02Z", utc(2026, 3, 1, 2)),
+        ("2026-03-01T02:30+01", utc(2026, 3, 1, 1, 30)),
+        ("0001-01-01T00:00:00Z", None),
+        ("2028-02-29T00:00:00Z", utc(2028, 2, 29)),
     ],
     ids=str,
 )
 def test_rfc_3339_and_iso_8601_texts_parse_to_utc(text, expected):
-    parsed = timestamps_from_arrow(pa.array([text]), "ts")
-    assert parsed.valid.tolist() == [True]
-    assert parsed.nanos.tolist() == [to_nanos(expected)]
+    # Alone, a text Arrow's cast reads takes the fast path; beside an unparseable one, the regex.
+    for column in ([text], [text, "not a time"]):
+        parsed = timestamps_from_arrow(pa.array(column), "ts")
+        if expected is None:  # before 1677: more than int64 nanoseconds hold
+            assert parsed.valid.tolist()[0] is False
+            assert parsed.unparseable == len(column)
+        else:
+            assert parsed.valid.tolist()[0] is True
+            assert parsed.nanos.tolist()[0] == to_nanos(expected)
 
 
 def test_nanosecond_fractions_are_kept():
@@ -313,3 +325,33 @@ def test_many_shuffled_rows_match_numpys_stable_sort(spread):
     numbers = nanos // HOUR
     assert (by_time.order == np.argsort(numbers, kind="stable")).all()
     assert (by_time.starts == np.unique(numbers) * HOUR).all()
+
+
+def texts(months: int, days: int, hours: int, separators: str, zones: list[str]):
+    return st.builds(
+        "{}-{:02}-{:02}{}{:02}{}{}{}".format,
+        st.integers(1678, 2261),
+        st.integers(13 - months, months),
+        st.integers(32 - days, days),
+        st.sampled_from(separators),
+        st.integers(0, hours),
+        st.sampled_from(["", ":00", ":59", ":60", ":07:33", ":07:61", ":59:59"]),
+        st.sampled_from(["", ".5", ".123456789", ",25", ".1234567890"]),
+        st.sampled_from(zones),
+    )
+
+
+ANY_TEXT = texts(13, 32, 25, "T t", ["", "Z", "z", "+01:00", "-0930", "+14", " Z", "+1"])
+LIKELY = texts(12, 28, 23, "T", ["Z", "+01:00", "-0930", "+14", "-00:00"])
+
+
+@given(st.one_of(ANY_TEXT, LIKELY))
+def test_arrows_cast_and_the_regex_read_texts_alike(text):
+    column = pa.array([text])
+    regex = _parse_texts(column, np.ones(1, dtype=bool))
+    try:
+        cast = pc.cast(column, pa.timestamp("ns", "UTC"))
+    except pa.ArrowInvalid:
+        return
+    assert regex.valid.tolist() == [True]
+    assert regex.nanos.tolist() == cast.cast(pa.int64()).to_pylist()

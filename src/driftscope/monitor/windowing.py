@@ -37,11 +37,13 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _NS = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
 _ISO = (
     r"^\s*(?P<date>\d{4}-\d{2}-\d{2})"
-    r"(?:[Tt ](?P<time>\d{2}:\d{2}:\d{2})(?:[.,](?P<frac>\d{1,9}))?)?"
-    r"\s*(?P<tz>[Zz]|[+-]\d{2}:?\d{2})?\s*$"
+    r"(?:[Tt ](?P<time>\d{2}(?::\d{2}(?::\d{2})?)?)(?:[.,](?P<frac>\d{1,9}))?)?"
+    r"\s*(?P<tz>[Zz]|[+-]\d{2}(?::?\d{2})?)?\s*$"
 )
-"""RFC 3339 and the common ISO 8601 forms: a date, optionally a time with up to nanosecond
-fractions, optionally ``Z`` or a ``+HH:MM`` / ``+HHMM`` offset (none means UTC)."""
+"""RFC 3339 and the common ISO 8601 forms: a date, optionally a time (hours, minutes, seconds,
+up to nanosecond fractions), optionally ``Z`` or a ``+HH:MM`` / ``+HHMM`` / ``+HH`` offset
+(none means UTC). It accepts all that Arrow's own cast does, so both paths agree."""
+_DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
 class Timestamps(NamedTuple):
@@ -129,30 +131,51 @@ def _from_timestamps(array: pa.Array) -> Timestamps:
 
 def _from_strings(array: pa.Array) -> Timestamps:
     present = _present(array)
+    try:  # Arrow's parser is ten times faster than the regex below, when every text suits it
+        fast = pc.cast(array, pa.timestamp("ns", "UTC"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return _parse_texts(array, present)
+    nanos = np.asarray(to_numpy(fast.view(pa.int64())), dtype=np.int64)
+    return Timestamps(np.where(present, nanos, 0), present, 0)
+
+
+def _parse_texts(array: pa.Array, present: Mask) -> Timestamps:
     parts = pc.extract_regex(array, _ISO)  # null where the text does not match
-    time = parts.field("time")
-    local = pc.binary_join_element_wise(
-        parts.field("date"), pc.if_else(pc.equal(time, ""), "00:00:00", time), "T"
-    )
-    parsed = pc.strptime(local, "%Y-%m-%dT%H:%M:%S", "s", error_is_null=True)
-    # strptime rolls 2026-02-30 over to March: a text that does not print back is not a date.
-    exact = pc.equal(pc.strftime(parsed, "%Y-%m-%dT%H:%M:%S"), local)
-    parsed = pc.if_else(pc.fill_null(exact, False), parsed, None)
-    ok = _present(parsed) & _present(parts)
-    seconds = np.where(ok, to_numpy(parsed.view(pa.int64())), 0).astype(np.int64)
-    frac = pc.utf8_rpad(pc.fill_null(parts.field("frac"), ""), 9, "0")
-    fraction = _ints(frac)
+    matched = _present(parts)
+    date, time = parts.field("date"), pc.fill_null(parts.field("time"), "")
+    year, month, day = (_ints(pc.utf8_slice_codeunits(date, i, i + w)) for i, w in _DATE)
+    hour, minute, second = (_ints(pc.utf8_slice_codeunits(time, i, i + 2)) for i in (0, 3, 6))
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_ok = (month >= 1) & (month <= 12)
+    days_in_month = _DAYS_IN_MONTH[np.where(month_ok, month - 1, 0)] + ((month == 2) & leap)
+    ok = matched & month_ok & (day >= 1) & (day <= days_in_month)
+    ok &= (hour < 24) & (minute < 60) & (second < 60)
+    seconds = _days_from_civil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second
+    fraction = _ints(pc.utf8_rpad(pc.fill_null(parts.field("frac"), ""), 9, "0"))
     tz = pc.fill_null(parts.field("tz"), "")
     digits = pc.replace_substring(pc.utf8_slice_codeunits(tz, 1), ":", "")
     offset = _ints(pc.utf8_slice_codeunits(digits, 0, 2)) * 3_600
     offset += _ints(pc.utf8_slice_codeunits(digits, 2, 4)) * 60
     west = pc.fill_null(pc.equal(pc.utf8_slice_codeunits(tz, 0, 1), "-"), False)
-    sign = np.where(to_numpy(west), -1, 1).astype(np.int64)
-    seconds = seconds - sign * offset
+    seconds -= np.where(to_numpy(west), -offset, offset)
     limit = np.iinfo(np.int64).max // 10**9 - 1
     valid = ok & (seconds > -limit) & (seconds < limit)
     nanos = np.where(valid, seconds, 0) * 10**9 + np.where(valid, fraction, 0)
     return Timestamps(nanos, valid, int(np.count_nonzero(present & ~valid)))
+
+
+_DATE = ((0, 4), (5, 2), (8, 2))
+"""Where year, month and day sit in ``YYYY-MM-DD``."""
+
+
+def _days_from_civil(year: Nanos, month: Nanos, day: Nanos) -> Nanos:
+    """Days since 1970-01-01 of proleptic Gregorian dates (H. Hinnant's algorithm)."""
+    year = year - (month <= 2)
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * np.where(month > 2, month - 3, month + 9) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return np.asarray(era * 146_097 + day_of_era - 719_468, dtype=np.int64)
 
 
 def _present(array: pa.Array) -> Mask:
