@@ -355,3 +355,10 @@ def test_arrows_cast_and_the_regex_read_texts_alike(text):
         return
     assert regex.valid.tolist() == [True]
     assert regex.nanos.tolist() == cast.cast(pa.int64()).to_pylist()
+
+
+def test_a_window_ending_beyond_int64_nanoseconds_is_an_input_error_not_a_wrapped_end():
+    last = np.iinfo(np.int64).max
+    with pytest.raises(InputError, match="2262 or later has no 1w window end"):
+        assign_windows(np.array([0, last]), Window.parse("7d"))
+    assert assign_windows(np.array([0, last]), Window.parse("1 row")).ends[-1] == last

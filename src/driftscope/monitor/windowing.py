@@ -259,6 +259,10 @@ def assign_windows(timestamps: Timestamps | Nanos, window: Window) -> WindowAssi
     else:
         length = (window.seconds or 0) * 10**9
         origin = origin // length * length
+        if int(values.max()) // length * length + length >= 2**63:
+            raise InputError(
+                f"a timestamp of 2262 or later has no {window} window end in int64 nanoseconds"
+            )
         numbers = _window_numbers(_above(values, origin), length)
         step = _stable_order(numbers)
         order = kept[step]
