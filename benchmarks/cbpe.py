@@ -164,6 +164,17 @@ def chunk_table(
     return out
 
 
+def peer_summary(name: str, found: Compared, seconds: float, elapsed: float, digits: int) -> str:
+    """NannyML's part of a summary line: its errors, its band's hits, its time against ours."""
+    d, errors = digits, found.peer
+    return (
+        f" NannyML's {name}: mean absolute error {np.mean(errors):.{d}f}, largest "
+        f"{max(errors):.{d}f}, realised inside its band (estimate +- 3 sampling errors) "
+        f"in {found.peer_inside} of {len(errors)} chunks; {seconds:.1f} s for fit + "
+        f"estimate, {seconds / elapsed:.2f} x driftscope's time."
+    )
+
+
 def cbpe(data: LabelledShift, peer: dict[str, Any] | None) -> None:
     """CBPE's estimated ROC AUC per chunk of NannyML's car-loan analysis data."""
     ref, analysis, target = data.reference, data.analysis, data.labels
@@ -186,8 +197,7 @@ def cbpe(data: LabelledShift, peer: dict[str, Any] | None) -> None:
     theirs = peer_chunks(peer, "cbpe", CHUNK, realised)
     print("# CBPE on NannyML's car-loan data (ROC AUC per chunk of 5,000 analysis rows)\n")
     found = chunk_table(estimates, realised, naive, theirs, CHUNK, 4)
-    errors, peer_errors = found.errors, found.peer
-    inside, peer_inside = found.inside, found.peer_inside
+    errors, inside = found.errors, found.inside
     mae, naive_mae = float(np.mean(errors)), float(np.mean(found.naive))
     summary = (
         f"\nMean absolute error {mae:.4f} (naive {naive_mae:.4f}, ratio {mae / naive_mae:.2f}); "
@@ -195,13 +205,7 @@ def cbpe(data: LabelledShift, peer: dict[str, Any] | None) -> None:
         f"chunks; {elapsed:.1f} s for {len(errors)} estimates with intervals."
     )
     if theirs is not None and peer is not None:
-        seconds = peer["cbpe"]["seconds"]
-        summary += (
-            f" NannyML's CBPE: mean absolute error {np.mean(peer_errors):.4f}, largest "
-            f"{max(peer_errors):.4f}, realised inside its band (estimate +- 3 sampling errors) "
-            f"in {peer_inside} of {len(peer_errors)} chunks; {seconds:.1f} s for fit + "
-            f"estimate, {seconds / elapsed:.2f} x driftscope's time."
-        )
+        summary += peer_summary("CBPE", found, peer["cbpe"]["seconds"], elapsed, 4)
     print(summary)
     ratio_ok, chunks_ok = mae <= MAE_RATIO_MAX * naive_mae, max(errors) <= CHUNK_ERROR_MAX
     print(
@@ -232,21 +236,14 @@ def dle(data: LabelledShift, peer: dict[str, Any] | None) -> None:
     theirs = peer_chunks(peer, "dle", REGRESSION_CHUNK, realised)
     print("\n# DLE on NannyML's regression data (MAE per chunk of 6,000 analysis rows)\n")
     found = chunk_table(estimates, realised, naive, theirs, REGRESSION_CHUNK, 1)
-    errors, naive_errors, peer_errors = found.errors, found.naive, found.peer
-    inside, peer_inside = found.inside, found.peer_inside
+    errors, naive_errors, inside = found.errors, found.naive, found.inside
     summary = (
         f"\nMean absolute error {np.mean(errors):.1f} (naive {np.mean(naive_errors):.1f}, ratio "
         f"{np.mean(errors) / np.mean(naive_errors):.2f}); largest {max(errors):.1f}; realised "
         f"inside the interval in {inside} of {len(errors)} chunks; {elapsed:.1f} s."
     )
     if theirs is not None and peer is not None:
-        seconds = peer["dle"]["seconds"]
-        summary += (
-            f" NannyML's DLE: mean absolute error {np.mean(peer_errors):.1f}, largest "
-            f"{max(peer_errors):.1f}, realised inside its band (estimate +- 3 sampling errors) "
-            f"in {peer_inside} of {len(peer_errors)} chunks; {seconds:.1f} s for fit + "
-            f"estimate, {seconds / elapsed:.2f} x driftscope's time."
-        )
+        summary += peer_summary("DLE", found, peer["dle"]["seconds"], elapsed, 1)
     print(summary)
 
 

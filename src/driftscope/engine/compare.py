@@ -371,7 +371,8 @@ def _compare(
     if model is not None:
         recorded["importance"] = "model"
     measured = measure_model(ref_table, cur_table, o, features, late_labels=o.labels is not None)
-    found, segments_notes = None, tuple[str, ...]()
+    found = None
+    segments_notes: tuple[str, ...] = ()
     if o.segments:
         if ref_table is None or cur_table is None:
             raise ConfigError("segments: the segment search reads raw rows, not profiles")

@@ -112,16 +112,17 @@ def _surprises(
     rows = np.arange(ref_error.size)
     if rows.size > MAX_REFERENCE:
         rows = np.sort(rng.choice(rows.size, MAX_REFERENCE, replace=False))
-    known = input_space(reference_inputs[rows], reference_predicted[rows])
+    predicted, error = reference_predicted[rows], ref_error[rows]
+    known = input_space(reference_inputs[rows], predicted)
     half = rng.permutation(rows.size) < rows.size // 2
     ref_surprise = np.empty(rows.size)
     for part in (half, ~half):
-        fitted = fit_boosting(model, known[~part], ref_error[rows][~part], seed, stop=True)
-        ref_surprise[part] = ref_error[rows][part] - fitted.predict(known[part])
-    fitted = fit_boosting(model, known, ref_error[rows], seed, stop=True)
+        fitted = fit_boosting(model, known[~part], error[~part], seed, stop=True)
+        ref_surprise[part] = error[part] - fitted.predict(known[part])
+    fitted = fit_boosting(model, known, error, seed, stop=True)
     cur_surprise = cur_error - fitted.predict(input_space(current_inputs, current_predicted))
-    ref_bins, cur_bins = numeric_bins(reference_predicted[rows], current_predicted, PREDICTION_BINS)
-    finite = reference_predicted[rows][np.isfinite(reference_predicted[rows])]
+    ref_bins, cur_bins = numeric_bins(predicted, current_predicted, PREDICTION_BINS)
+    finite = predicted[np.isfinite(predicted)]
     if finite.size:
         outside = (current_predicted < finite.min()) | (current_predicted > finite.max())
         cur_bins[outside] = -1
