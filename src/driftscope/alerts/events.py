@@ -39,8 +39,7 @@ def rfc3339(moment: datetime) -> str:
     >>> rfc3339(datetime(2026, 3, 1, 12, 30, tzinfo=UTC))
     '2026-03-01T12:30:00Z'
     """
-    text = moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    return text
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def parse_rfc3339(text: str) -> datetime:
