@@ -255,6 +255,24 @@ def check_lock_excludes_a_second_run(factory: StoreFactory) -> None:
             pass
 
 
+def check_state_round_trips(factory: StoreFactory) -> None:
+    """State texts come back as put, per project and key; a second put replaces the first;
+    an over-long key is refused."""
+    with _store(factory) as store:
+        _expect(store.get_state(PROJECT, "logs") is None, "state of an unknown key is not None")
+        store.put_state(PROJECT, "logs", '{"a": 1}')
+        store.put_state("other", "logs", "x")
+        store.put_state(PROJECT, "logs", '{"a": 2}')
+        _expect(store.get_state(PROJECT, "logs") == '{"a": 2}', "a second put did not replace")
+        _expect(store.get_state("other", "logs") == "x", "state leaked across projects")
+        try:
+            store.put_state(PROJECT, "k" * 201, "x")
+        except InputError:
+            pass
+        else:
+            raise AssertionError("a 201-character state key was accepted")
+
+
 STORE_CHECKS: tuple[Callable[[StoreFactory], None], ...] = (
     check_window_round_trip,
     check_rewriting_a_window_stores_nothing_twice,
@@ -266,6 +284,7 @@ STORE_CHECKS: tuple[Callable[[StoreFactory], None], ...] = (
     check_alerts_open_and_resolve,
     check_outbox_order_and_retries,
     check_lock_excludes_a_second_run,
+    check_state_round_trips,
 )
 """Every check of the store contract."""
 

@@ -10,6 +10,7 @@ import sys
 import textwrap
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from driftscope.errors import ConfigError
-from driftscope.monitor.store import MetricPoint, Store, StoreBusy, _connect, open_store
+from driftscope.monitor.store import (
+    MetricPoint,
+    Store,
+    StoreBusy,
+    WindowRecord,
+    _connect,
+    open_store,
+)
 from driftscope.monitor.store._tables import metadata
 from driftscope.testing.store import PROJECT, window
 
@@ -61,8 +69,33 @@ def test_migrated_schema_matches_the_tables(tmp_path: Path) -> None:
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
         version = conn.execute(sqlalchemy.text("SELECT version_num FROM alembic_version"))
-        assert version.scalar_one() == "0001"
+        assert version.scalar_one() == "0002"
     engine.dispose()
+
+
+def test_a_store_of_the_first_schema_is_upgraded_keeping_its_windows(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    store = open_store(url)
+    check_window = _a_window()
+    store.write_window(check_window, [])
+    store.close()
+    engine = sqlalchemy.create_engine(url)
+    with engine.begin() as conn:  # back to revision 0001, as an older driftscope left it
+        conn.execute(sqlalchemy.text("DROP TABLE ds_state"))
+        conn.execute(sqlalchemy.text("UPDATE alembic_version SET version_num = '0001'"))
+    engine.dispose()
+    store = open_store(url)
+    try:
+        assert [w.start for w in store.windows("fraud")] == [check_window.start]
+        store.put_state("fraud", "k", "v")
+        assert store.get_state("fraud", "k") == "v"
+    finally:
+        store.close()
+
+
+def _a_window() -> WindowRecord:
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    return WindowRecord("fraud", start, start + timedelta(days=1), 1, "none", "computed", "{}")
 
 
 def _two_stores_exclude_each_other(url: str) -> None:

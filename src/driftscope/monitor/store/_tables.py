@@ -100,3 +100,12 @@ locks = Table(
     Column("owner", String(300), nullable=False),
     Column("acquired_at", DateTime, nullable=False),
 )
+
+state = Table(
+    "ds_state",
+    metadata,
+    Column("project", String(200), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)

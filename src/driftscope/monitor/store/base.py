@@ -36,6 +36,7 @@ LIMITS = {
     "dedup_key": 1000,
     "key": 1000,
     "channel": 200,
+    "state_key": 200,
 }
 """The longest text each named field may hold: the column sizes of the SQL tables, checked
 by every store alike (SQLite alone would not)."""
@@ -211,6 +212,15 @@ class Store(Protocol):
 
     def mark_failed(self, delivery_id: int, next_attempt: datetime | None, error: str) -> None:
         """One more failed attempt: retry at ``next_attempt``, or give up when it is None."""
+        ...
+
+    def get_state(self, project: str, key: str) -> str | None:
+        """The text last put under ``key`` for the project, or None."""
+        ...
+
+    def put_state(self, project: str, key: str, value: str) -> None:
+        """Keep ``value`` under ``key`` for the project (replacing what was there), at once
+        and on its own: state is what a run remembers, e.g. the log files it has scanned."""
         ...
 
     def lock(self, project: str) -> AbstractContextManager[None]:

@@ -51,6 +51,7 @@ class MemoryStore:
         self._alerts: list[Alert] = []
         self._outbox: list[Delivery] = []
         self._locks: set[str] = set()
+        self._state: dict[tuple[str, str], str] = {}
 
     def write_window(self, window: WindowRecord, points: Iterable[MetricPoint]) -> bool:
         key = window.key
@@ -206,6 +207,15 @@ class MemoryStore:
                 if next_attempt is None
                 else utc(next_attempt, "next_attempt"),
             )
+
+    def get_state(self, project: str, key: str) -> str | None:
+        with self._mutex:
+            return self._state.get((project, key))
+
+    def put_state(self, project: str, key: str, value: str) -> None:
+        fits(project=project, state_key=key)
+        with self._mutex:
+            self._state[project, key] = value
 
     @contextmanager
     def lock(self, project: str) -> Iterator[None]:

@@ -375,6 +375,26 @@ class SqlStore:
             done = conn.execute(update(o).where(o.c.id == delivery_id).values(**values))
             _found(done.rowcount, "delivery", delivery_id)
 
+    def get_state(self, project: str, key: str) -> str | None:
+        s = t.state
+        with self._read() as conn:
+            found = conn.execute(
+                select(s.c.value).where((s.c.project == project) & (s.c.key == key))
+            ).scalar()
+        return cast("str | None", found)
+
+    def put_state(self, project: str, key: str, value: str) -> None:
+        fits(project=project, state_key=key)
+        s = t.state
+        where = (s.c.project == project) & (s.c.key == key)
+        now = datetime.now(UTC).replace(tzinfo=None)
+        with self._write() as conn:
+            done = conn.execute(update(s).where(where).values(value=value, updated_at=now))
+            if done.rowcount == 0:
+                conn.execute(
+                    insert(s).values(project=project, key=key, value=value, updated_at=now)
+                )
+
     @contextmanager
     def lock(self, project: str) -> Iterator[None]:
         if self._sqlite:
