@@ -204,7 +204,7 @@ RULE = "alerts:\n  channels: {log: {type: log, path: a.jsonl}}\n  rules:\n"
         pytest.param(
             MINIMAL + RULE + "    - name: r\n      metric: psi\n      abov: 0.2\n",
             "FILE, line 10: alerts.rules[0].abov: unknown key 'abov'; expected one of above, "
-            "below, channels, columns, cooldown, dedup, for, metric, name, severity",
+            "all, below, channels, columns, cooldown, dedup, for, metric, name, severity",
             id="misspelt_rule_key",
         ),
         pytest.param(
