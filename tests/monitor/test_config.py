@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from driftscope.alerts.rules import effective_rules
 from driftscope.errors import ConfigError
 from driftscope.monitor import (
     EmailChannel,
@@ -475,3 +476,131 @@ def test_of_several_mistakes_the_first_in_the_file_is_reported(folder):
     assert _error(folder, text).startswith("FILE, line 1: project:")
     listed = MINIMAL + RULE + "    - {name: r, metric: psi, above: 1, columns: [a, 3]}\n"
     assert _error(folder, listed) == "FILE, line 8: alerts.rules[0].columns[1]: must be text; got 3"
+
+
+COMPOSITE = """\
+    - name: page
+      all:
+        - {metric: severity, columns: [amount], above: 1.5}
+        - {metric: performance_drop, below: 0.5}
+      severity: critical
+      channels: [log]
+      dedup: "{project}:{rule}"
+"""
+
+
+def test_a_composite_rule_reads_its_conditions(folder):
+    (rule,) = _load(folder, MINIMAL + RULE + COMPOSITE).alerts.rules
+    assert rule.composite
+    assert (rule.metric, rule.above, rule.below) == (None, None, None)
+    assert [(c.metric, c.columns, c.limit) for c in rule.conditions] == [
+        ("severity", ("amount",), (1.5, "above")),
+        ("performance_drop", "*", (0.5, "below")),
+    ]
+    assert (rule.severity, rule.channels, rule.dedup_template) == (
+        "critical", ("log",), "{project}:{rule}"
+    )  # fmt: skip
+    (simple,) = _load(folder, SPEC_CONFIG).alerts.rules
+    assert not simple.composite
+    assert [(c.metric, c.columns, c.limit) for c in simple.conditions] == [
+        ("psi", "*", (0.25, "above"))
+    ]
+    assert simple.dedup_template == "{project}/{rule}/{column}"
+
+
+@pytest.mark.parametrize(
+    ("alerts", "names", "key_features"),
+    [
+        ("", ["drift-warning", "drift-major-performance"], None),
+        ("alerts:\n  key_features: [amount, device]\n",
+         ["drift-warning", "drift-major-performance"], ("amount", "device")),
+        ("alerts:\n  rules:\n", ["drift-warning", "drift-major-performance"], None),
+        ("alerts:\n  rules: []\n", [], None),
+        (RULE + "    - {name: r, metric: psi, above: 1}\n", ["r"], None),
+    ],
+    ids=["no_alerts", "key_features", "rules_left_empty", "no_rules", "rules_given"],
+)  # fmt: skip
+def test_the_built_in_tiers_apply_unless_rules_are_given(folder, alerts, names, key_features):
+    config = _load(folder, MINIMAL + alerts).alerts
+    assert config.key_features == key_features
+    rules = effective_rules(config)
+    assert [rule.name for rule in rules] == names
+    if names and names[0] == "drift-warning":
+        assert rules[0].columns == (key_features or "*")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            RULE
+            + "    - name: r\n      metric: psi\n      all:\n        - {metric: ks, above: 1}\n",
+            "FILE, line 9: alerts.rules[0].metric: a composite rule gives 'metric' in each "
+            "condition of 'all', not beside it",
+            id="composite_with_metric",
+        ),
+        pytest.param(
+            RULE + "    - name: r\n      all:\n        - {metric: ks, above: 1}\n"
+            "      columns: [a]\n",
+            "FILE, line 11: alerts.rules[0].columns: a composite rule gives 'columns' in each "
+            "condition of 'all', not beside it",
+            id="composite_with_columns",
+        ),
+        pytest.param(
+            RULE + "    - name: r\n      all:\n        - {metric: psi, above: 1}\n"
+            "        - {metric: ks, abov: 1}\n",
+            "FILE, line 11: alerts.rules[0].all[1].abov: unknown key 'abov'; expected one of "
+            "above, below, columns, metric",
+            id="unknown_key_inside_all",
+        ),
+        pytest.param(
+            RULE + "    - name: r\n      all:\n        - {metric: psi, above: 1, below: 2}\n",
+            "FILE, line 10: alerts.rules[0].all[0]: give exactly one of 'above' and 'below'",
+            id="condition_with_above_and_below",
+        ),
+        pytest.param(
+            RULE + "    - name: r\n      all: []\n",
+            "FILE, line 9: alerts.rules[0].all: must not be empty",
+            id="empty_all",
+        ),
+        pytest.param(
+            RULE + "    - name: r\n      all: {metric: psi, above: 1}\n",
+            "FILE, line 9: alerts.rules[0].all: must be a list",
+            id="all_not_a_list",
+        ),
+        pytest.param(
+            RULE + "    - name: r\n      above: 1\n",
+            "FILE, line 8: alerts.rules[0].metric: is required: a rule gives 'metric' with "
+            "'above' or 'below', or 'all' (a list of such conditions)",
+            id="neither_metric_nor_all",
+        ),
+        pytest.param(
+            RULE + "    - {name: r, metric: psi, above: 1, dedup: '{project}/{col}'}\n",
+            "FILE, line 8: alerts.rules[0].dedup: unknown placeholder {col}; use {project}, "
+            "{rule} and {column} (a literal brace is written {{ or }}); got '{project}/{col}'",
+            id="unknown_dedup_placeholder",
+        ),
+        pytest.param(
+            RULE + "    - {name: r, metric: psi, above: 1, dedup: '{project'}\n",
+            "FILE, line 8: alerts.rules[0].dedup: a brace is not closed",
+            id="dedup_brace_not_closed",
+        ),
+        pytest.param(
+            "alerts:\n  key_features: amount\n",
+            "FILE, line 6: alerts.key_features: must be a list; got 'amount'",
+            id="key_features_not_a_list",
+        ),
+        pytest.param(
+            "alerts:\n  key_features: []\n",
+            "FILE, line 6: alerts.key_features: must not be empty",
+            id="key_features_empty",
+        ),
+        pytest.param(
+            "alerts:\n  key_features:\n    - amount\n    - 3\n",
+            "FILE, line 8: alerts.key_features[1]: must be text; got 3",
+            id="key_feature_not_text",
+        ),
+    ],
+)
+def test_each_alert_rule_mistake_is_one_line_naming_file_line_and_key(folder, text, expected):
+    assert _error(folder, MINIMAL + text).startswith(expected)
