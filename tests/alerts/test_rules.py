@@ -19,6 +19,7 @@ from driftscope.alerts.rules import (
     Plan,
     Resolution,
     WindowMetrics,
+    column_values,
     effective_rules,
     evaluate,
     holds,
@@ -430,3 +431,14 @@ def test_ninety_windows_of_25_columns_evaluate_in_milliseconds():
         evaluate(rules, PROJECT, history[max(0, end - 7) : end], open_, history[end - 1].end)
     per_window = (time.perf_counter() - started) / 90
     assert per_window < 0.01  # measured about 0.3 ms
+
+
+def test_column_values_show_the_rules_metric_for_a_resolve_message():
+    current = window(0, {("a", "psi"): 0.1, ("a", "severity"): 2.0})
+    assert column_values(rule(), current, ["a", "b"]) == (
+        ColumnValue("a", 0.1),
+        ColumnValue("b", None),
+    )
+    assert column_values(None, current, ["a"]) == (ColumnValue("a", None),)
+    tier = Rule.model_validate(TIER2)
+    assert column_values(tier, current, ["a"]) == (ColumnValue("a", 2.0),)

@@ -209,6 +209,25 @@ def holds(rule: Rule, window: WindowMetrics) -> dict[str, float]:
     return {column: hit.value for column, hit in hits.items()}
 
 
+def column_values(
+    rule: Rule | None, window: WindowMetrics, columns: Iterable[str]
+) -> tuple[ColumnValue, ...]:
+    """The value of ``rule``'s metric (:func:`threshold_of`) on each of ``columns`` in
+    ``window``, None where it is not there or ``rule`` is None (removed): what a resolve
+    message shows.
+
+    >>> day = datetime(2026, 3, 1)
+    >>> rule = Rule.model_validate({"name": "r", "metric": "psi", "above": 0.25})
+    >>> column_values(rule, WindowMetrics(day, day, {("a", "psi"): 0.1}), ["a", "b"])
+    (ColumnValue(column='a', value=0.1), ColumnValue(column='b', value=None))
+    """
+    metric = None if rule is None else threshold_of(rule)[0]
+    return tuple(
+        ColumnValue(column, None if metric is None else window.values.get((column, metric)))
+        for column in columns
+    )
+
+
 def windows_from_points(points: Iterable[MetricPoint]) -> list[WindowMetrics]:
     """The store's points grouped into one :class:`WindowMetrics` per window, oldest first."""
     grouped: dict[tuple[datetime, datetime], dict[tuple[str, str], float]] = {}
