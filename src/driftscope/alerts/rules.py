@@ -16,7 +16,8 @@ Semantics (SPEC section 9):
 - The firing columns of a rule that no open alert of that rule covers make one new alert:
   its lead column is the one furthest beyond its threshold (``|value - threshold|``, ties by
   name), its dedup key the rule's template with the lead column, its columns all of them,
-  lead first. A dedup key that is open already is never opened again.
+  lead first. A dedup key that is open already is never opened again (in the window where
+  its alert resolves neither: the store may apply the plan in any order).
 - An open alert whose rule holds on one of its columns is re-notified once its cooldown has
   passed since it was last notified (never notified: at once).
 - An open alert resolves in the first window where its rule holds on none of its columns
