@@ -9,6 +9,7 @@ its secret), routing key, signing secret or password, so they can be logged as t
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from collections.abc import Mapping
@@ -87,6 +88,34 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(seconds, 0.0)
 
 
+class _HiddenSecrets(logging.Filter):
+    """Masks registered secrets in log records: httpx logs every request's URL at INFO, and a
+    Slack or webhook URL is a secret."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def add(self, url: str) -> None:
+        shown = httpx.URL(url)
+        path = shown.raw_path.decode("ascii", "replace")
+        self.secrets.update(text for text in (url, str(shown), path) if len(text) > 1)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            text = record.getMessage()
+            hidden = text
+            for secret in sorted(self.secrets, key=len, reverse=True):
+                hidden = hidden.replace(secret, "***")
+            if hidden != text:
+                record.msg, record.args = hidden, None
+        return True
+
+
+_HIDDEN = _HiddenSecrets()
+logging.getLogger("httpx").addFilter(_HIDDEN)
+
+
 def post_json(
     channel: str,
     kind: str,
@@ -96,12 +125,17 @@ def post_json(
     timeout: float,
     headers: Mapping[str, str] | None = None,
     secrets: tuple[str, ...] = (),
+    secret_url: bool = True,
 ) -> httpx.Response:
     """POST ``body`` (JSON bytes, sent exactly as given) to ``url``; the response when it is a
     2xx, else a :class:`DeliveryError` naming ``channel`` and ``kind`` (``slack``, ...) only.
+    ``secrets`` are texts an answer must not be quoted with; a ``secret_url`` is masked in
+    httpx's own log lines.
 
     A client per call: notifications are rare, and nothing is left open between runs.
     """
+    if secret_url:
+        _HIDDEN.add(url)
     sent = {"Content-Type": "application/json", "User-Agent": _user_agent(), **(headers or {})}
     try:
         with httpx.Client(timeout=timeout, follow_redirects=False) as client:

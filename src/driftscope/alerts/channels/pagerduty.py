@@ -89,4 +89,12 @@ class PagerDutyChannel:
         """Send ``event``; :class:`~driftscope.alerts.channels.base.DeliveryError` if refused."""
         key = self.routing_key.get_secret_value()
         body = dumps(pagerduty_event(event, key, self.base_url))
-        post_json(self.name, "pagerduty", self.url, body, timeout=self.timeout, secrets=(key,))
+        post_json(
+            self.name,
+            "pagerduty",
+            self.url,
+            body,
+            timeout=self.timeout,
+            secrets=(key,),
+            secret_url=False,
+        )
