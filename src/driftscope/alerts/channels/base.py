@@ -88,6 +88,23 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(seconds, 0.0)
 
 
+def url_secrets(url: str) -> tuple[str, ...]:
+    """The parts of a secret URL that must not be shown: the URL as given and as httpx writes
+    it, its path and query, and each path segment long enough to be a token.
+
+    >>> for part in url_secrets("https://hooks.slack.com/services/T01/B02/XyZ123abc"):
+    ...     print(part)
+    https://hooks.slack.com/services/T01/B02/XyZ123abc
+    /services/T01/B02/XyZ123abc
+    services
+    XyZ123abc
+    """
+    shown = httpx.URL(url)
+    path = shown.raw_path.decode("ascii", "replace")
+    parts = [url, str(shown), path, *(part for part in path.split("/") if len(part) >= 6)]
+    return tuple(dict.fromkeys(part for part in parts if len(part) > 1))
+
+
 class _HiddenSecrets(logging.Filter):
     """Masks registered secrets in log records: httpx logs every request's URL at INFO, and a
     Slack or webhook URL is a secret."""
@@ -97,9 +114,7 @@ class _HiddenSecrets(logging.Filter):
         self.secrets: set[str] = set()
 
     def add(self, url: str) -> None:
-        shown = httpx.URL(url)
-        path = shown.raw_path.decode("ascii", "replace")
-        self.secrets.update(text for text in (url, str(shown), path) if len(text) > 1)
+        self.secrets.update(url_secrets(url))
 
     def filter(self, record: logging.LogRecord) -> bool:
         if self.secrets:
@@ -149,7 +164,7 @@ def post_json(
         raise DeliveryError(
             f"channel {channel!r}: could not reach {kind} ({type(exc).__name__})", retryable=True
         ) from None
-    check_status(channel, kind, response, secrets=(url, *secrets))
+    check_status(channel, kind, response, secrets=(*url_secrets(url), *secrets))
     return response
 
 
