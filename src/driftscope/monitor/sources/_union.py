@@ -64,29 +64,22 @@ def union(
     else:
         names = list(dict.fromkeys(columns))
     notes: list[str] = []
-    targets: dict[str, pa.DataType] = {}
+    arrays: dict[str, list[pa.ChunkedArray]] = {}
     for name in names:
-        targets[name] = _target(name, with_rows, notes)
-    parts = []
-    for piece in with_rows:
-        arrays = []
-        for name in names:
-            if name in piece.table.column_names:
-                arrays.append(_cast(piece.table.column(name), targets[name]))
-            else:
-                arrays.append(pa.chunked_array([pa.nulls(piece.table.num_rows, targets[name])]))
-        parts.append(pa.table(arrays, names=names))
-    table = parts[0] if len(parts) == 1 else pa.concat_tables(parts)
-    return table, tuple(notes)
+        arrays[name] = _column(name, with_rows, notes)
+    tables = [
+        pa.table([arrays[name][i] for name in names], names=names) for i in range(len(with_rows))
+    ]
+    return (tables[0] if len(tables) == 1 else pa.concat_tables(tables)), tuple(notes)
 
 
-def _target(name: str, pieces: Sequence[Piece], notes: list[str]) -> pa.DataType:
-    """The type of column ``name`` across ``pieces``; notes for what differs."""
+def _column(name: str, pieces: Sequence[Piece], notes: list[str]) -> list[pa.ChunkedArray]:
+    """Column ``name`` of each piece, all of one type; notes for what differs."""
     having = [p for p in pieces if name in p.table.column_names]
     if not having:
         first = pieces[0].where + (" and the others" if len(pieces) > 1 else "")
         notes.append(f"{first}: has no column {name!r}; it holds nulls")
-        return pa.null()
+        return [pa.chunked_array([pa.nulls(p.table.num_rows)]) for p in pieces]
     for piece in pieces:
         if name not in piece.table.column_names:
             notes.append(
@@ -95,20 +88,30 @@ def _target(name: str, pieces: Sequence[Piece], notes: list[str]) -> pa.DataType
             )
     typed = [(p.where, p.table.schema.field(name).type) for p in having]
     typed = [(w, t) for w, t in typed if not pa.types.is_null(t)]
-    if not typed:
-        return pa.null()
     types = [t for _, t in typed]
-    if all(t.equals(types[0]) for t in types):
-        return types[0]
-    target = common_type(types)
-    first_where, first_type = typed[0]
-    for where, here in typed[1:]:
-        if value_kind(here) != value_kind(first_type):
-            notes.append(
-                f"{where}: column {name!r} is {here} here but {first_type} in {first_where}; "
-                f"read as {target}"
-            )
-    return target
+    if not types:
+        target = pa.null()
+    elif all(t.equals(types[0]) for t in types):
+        target = types[0]
+    else:
+        target = common_type(types)
+    columns = _cast_all([p.table.column(name) for p in having], target)
+    final = columns[0].type
+    if typed:
+        first_where, first_type = typed[0]
+        for where, here in typed[1:]:
+            if value_kind(here) != value_kind(first_type):
+                notes.append(
+                    f"{where}: column {name!r} is {here} here but {first_type} in "
+                    f"{first_where}; read as {final}"
+                )
+    found = iter(columns)
+    return [
+        next(found)
+        if name in p.table.column_names
+        else pa.chunked_array([pa.nulls(p.table.num_rows, final)])
+        for p in pieces
+    ]
 
 
 def common_type(types: Sequence[pa.DataType]) -> pa.DataType:
@@ -135,30 +138,38 @@ def common_type(types: Sequence[pa.DataType]) -> pa.DataType:
     return pa.large_string() if large else pa.string()
 
 
+def _cast_all(columns: Sequence[pa.ChunkedArray], target: pa.DataType) -> list[pa.ChunkedArray]:
+    """``columns`` as ``target``; when a value does not fit (an unsigned integer beyond
+    int64), all of them as float64 or, failing that, as text."""
+    fallbacks = [target]
+    if pa.types.is_integer(target):
+        fallbacks.append(pa.float64())
+    for candidate in fallbacks:
+        try:
+            return [_cast(c, candidate) for c in columns]
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+    return [_cast(c, pa.string()) for c in columns]
+
+
 def _cast(column: pa.ChunkedArray, target: pa.DataType) -> pa.ChunkedArray:
-    """``column`` as ``target``; a value that does not fit (an unsigned integer beyond
-    int64) makes the whole column float64 or, failing that, text."""
     if column.type.equals(target):
         return column
     if pa.types.is_dictionary(column.type):
         column = column.cast(column.type.value_type)
         if column.type.equals(target):
             return column
-    try:
-        if pa.types.is_floating(target):
-            return pa.chunked_array([float64_values(c) for c in column.chunks], type=pa.float64())
-        return column.cast(target)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
-    if pa.types.is_integer(target):
-        return _cast(column, pa.float64())
-    return pa.chunked_array([_as_text(c) for c in column.chunks], type=pa.string())
+    if pa.types.is_floating(target):
+        return pa.chunked_array([float64_values(c) for c in column.chunks], type=pa.float64())
+    if pa.types.is_string(target) or pa.types.is_large_string(target):
+        return pa.chunked_array([_as_text(c, target) for c in column.chunks], type=target)
+    return column.cast(target)
 
 
-def _as_text(chunk: pa.Array) -> pa.Array:
-    """Any array as text, for the types Arrow cannot cast (lists, structs): JSON."""
+def _as_text(chunk: pa.Array, target: pa.DataType) -> pa.Array:
+    """Any array as text; JSON for the types Arrow cannot cast (lists, structs)."""
     try:
-        return chunk.cast(pa.string())
+        return chunk.cast(target)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         texts = [None if v is None else json.dumps(v, default=str) for v in chunk.to_pylist()]
-        return pa.array(texts, pa.string())
+        return pa.array(texts, target)
