@@ -1,0 +1,547 @@
+"""``driftscope monitor run``: every complete window not yet computed, stored, then the alert
+rules and the outbox (SPEC section 7).
+
+A run holds the project's lock in the store (a second run at the same time exits with
+StoreBusy), scans the logs (files seen before and unchanged are not reopened: their
+timestamps' range is remembered in the store's state), and computes, in time order, each
+window that is complete (a later row exists, or its end is past) and not stored yet. Each
+window is written in one transaction, so a run killed half-way leaves whole windows only and
+the next run computes the rest. Windows inside the logs' span with no rows are stored as
+``empty`` (a gap in traffic is itself news). Then the rules are evaluated over every window
+not evaluated yet (the store remembers how far it got), alerts opened and resolved, their
+notifications put in the outbox under keys that make a repeat a no-op, and the outbox sent.
+
+Alert times are window times: an alert opened by a window opens at the window's end, and a
+rule's cooldown counts in windows' time, so a backfill of 90 days notifies as a live
+monitor would have.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from driftscope.errors import ConfigError
+from driftscope.monitor.store.base import DATASET_COLUMN, MetricPoint, WindowRecord
+from driftscope.result import QualityIssue
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from driftscope.alerts.channels import Channel
+    from driftscope.alerts.outbox import OutboxResult
+    from driftscope.engine.options import CompareOptions
+    from driftscope.monitor._config_models import MonitorConfig
+    from driftscope.monitor.compute import Reference
+    from driftscope.monitor.sources.base import LogSource, Part
+    from driftscope.monitor.store.base import Store
+
+PARTS_KEY = "log_parts"
+"""The store state under which a run remembers the log parts it scanned."""
+EVALUATED_KEY = "rules_evaluated_through"
+"""The store state holding the end of the last window the alert rules were evaluated on."""
+NS = 1_000_000_000
+GENERIC_METRICS = frozenset({"missing_share", "p_value", "drift", "severity"})
+"""Per-column metrics that are not a method's statistic."""
+
+
+@dataclass(frozen=True, slots=True)
+class ComputedWindow:
+    """A window this run stored."""
+
+    start: datetime
+    end: datetime
+    rows: int
+    severity: str
+    status: str
+    drifted: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """What a run did: the windows it stored, the alerts it opened and resolved, the
+    notifications it queued and what the outbox delivered, and notes (one line each)."""
+
+    project: str
+    windows: tuple[ComputedWindow, ...] = ()
+    opened: tuple[str, ...] = ()
+    resolved: tuple[str, ...] = ()
+    queued: int = 0
+    delivery: OutboxResult | None = None
+    notes: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+
+Clock = Callable[[], datetime]
+
+
+def _wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True)
+class _Progress:
+    windows: list[ComputedWindow] = field(default_factory=list)
+    opened: list[str] = field(default_factory=list)
+    resolved: list[str] = field(default_factory=list)
+    queued: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def run_monitor(
+    config: MonitorConfig,
+    *,
+    store: Store | None = None,
+    until: datetime | None = None,
+    clock: Clock = _wall_clock,
+    channels: Mapping[str, Channel] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    on_window: Callable[[ComputedWindow], None] | None = None,
+) -> RunResult:
+    """Run the monitor once for ``config`` (see the module docstring).
+
+    ``store`` defaults to the config's; ``until`` computes only windows ending by then (and
+    treats it as now); ``channels`` replaces the configured channels by name (tests);
+    ``on_window`` is called after each stored window.
+    """
+    from driftscope.monitor.store import open_store
+
+    started = time.perf_counter()
+    own = store is None
+    used = open_store(config.store) if store is None else store
+    try:
+        with used.lock(config.project):
+            progress = _Progress()
+            _compute(config, used, until, clock, progress, on_window)
+            _evaluate_rules(config, used, clock, progress)
+            delivery = _deliver(config, used, clock, channels, sleep)
+    finally:
+        if own:
+            used.close()
+    return RunResult(
+        project=config.project,
+        windows=tuple(progress.windows),
+        opened=tuple(progress.opened),
+        resolved=tuple(progress.resolved),
+        queued=progress.queued,
+        delivery=delivery,
+        notes=tuple(progress.notes),
+        seconds=time.perf_counter() - started,
+    )
+
+
+# --- windows -----------------------------------------------------------------------------
+
+
+def _compute(
+    config: MonitorConfig,
+    store: Store,
+    until: datetime | None,
+    clock: Clock,
+    progress: _Progress,
+    on_window: Callable[[ComputedWindow], None] | None,
+) -> None:
+    from driftscope.monitor.compute import fit_to_reference, load_reference, monitor_options
+    from driftscope.monitor.sources import open_source
+
+    seconds = config.window.seconds
+    if seconds is None:
+        raise ConfigError(
+            f"window: {str(config.window)!r}: windows of a fixed row count are not yet "
+            "computed by `monitor run`; use a duration such as 1h or 1d"
+        )
+    source = open_source(config.logs, config.columns.timestamp)
+    known = _known_parts(store, config.project)
+    parts = source.scan(known)
+    store.put_state(config.project, PARTS_KEY, json.dumps([p.to_json() for p in parts]))
+    new_parts = [p for p in parts if known.get(p.key) != p]
+    limit = _ns(until if until is not None else clock())
+    computed = {(_ns(a), _ns(b)) for a, b in store.computed_windows(config.project)}
+    pending = pending_windows(parts, seconds, computed, limit, until is not None)
+    if not pending:
+        return
+    options = monitor_options(config)
+    reference = load_reference(config, options)
+    options = fit_to_reference(options, config, reference)
+    timestamp_findings = _timestamp_findings(new_parts, pending, seconds)
+    wanted = [p for p in parts if _overlaps(p, pending)]
+    for index, rows in enumerate_windows(source, wanted, pending):
+        start_ns, end_ns = pending[index]
+        findings = [
+            QualityIssue(None, "schema_change", "warning", note) for note in rows.notes
+        ] + timestamp_findings.get(index, [])
+        done = _store_window(
+            config, store, reference, options, rows.table, start_ns, end_ns, findings
+        )
+        progress.windows.append(done)
+        if on_window is not None:
+            on_window(done)
+
+
+def enumerate_windows(
+    source: LogSource, parts: Sequence[Part], pending: Sequence[tuple[int, int]]
+) -> Iterator[tuple[int, Any]]:
+    """The source's rows of each pending window, with the window's position."""
+    for rows in source.read_windows(parts, pending):
+        yield rows.index, rows
+
+
+def pending_windows(
+    parts: Sequence[Part],
+    window_seconds: int,
+    computed: set[tuple[int, int]],
+    limit_ns: int,
+    until_given: bool,
+) -> list[tuple[int, int]]:
+    """The windows (start, end in ns) to compute: every window from the one holding the
+    earliest row to the one holding the latest, that is complete and not computed.
+
+    Complete: its end is at or before ``limit_ns`` (``until``, else now), or, without
+    ``until``, a later row exists.
+
+    >>> from driftscope.monitor.sources.base import Part
+    >>> day = 86_400 * NS
+    >>> parts = [Part("a", 1, 1, 10, first=day // 2, last=2 * day + 5, missing=0, unparseable=0)]
+    >>> pending_windows(parts, 86_400, set(), limit_ns=0, until_given=False) == [(0, day), (day, 2 * day)]
+    True
+    """  # noqa: E501
+    valid = [p for p in parts if p.first is not None and p.last is not None]
+    if not valid:
+        return []
+    width = window_seconds * NS
+    first = min(p.first for p in valid if p.first is not None)
+    last = max(p.last for p in valid if p.last is not None)
+    out = []
+    start = (first // width) * width
+    while start <= last:
+        end = start + width
+        complete = end <= limit_ns or (not until_given and end <= last)
+        if until_given and end > limit_ns:
+            break
+        if complete and (start, end) not in computed:
+            out.append((start, end))
+        start = end
+    return out
+
+
+def _overlaps(part: Part, pending: Sequence[tuple[int, int]]) -> bool:
+    if part.first is None or part.last is None:
+        return False
+    return any(part.first < end and start <= part.last for start, end in pending)
+
+
+def _known_parts(store: Store, project: str) -> dict[str, Part]:
+    from driftscope.monitor.sources.base import Part
+
+    text = store.get_state(project, PARTS_KEY)
+    if text is None:
+        return {}
+    try:
+        parts = [Part.from_json(item) for item in json.loads(text)]
+    except (ValueError, KeyError, TypeError):
+        return {}  # an unreadable memory of the logs: scan them all again
+    return {part.key: part for part in parts}
+
+
+def _timestamp_findings(
+    parts: Sequence[Part], pending: Sequence[tuple[int, int]], window_seconds: int
+) -> dict[int, list[QualityIssue]]:
+    """Rows of new log files without a usable timestamp, as findings of the window that
+    holds the file's latest row (they belong to no window, yet must not vanish)."""
+    width = window_seconds * NS
+    where = {start: index for index, (start, _) in enumerate(pending)}
+    out: dict[int, list[QualityIssue]] = {}
+    for part in parts:
+        if not (part.missing or part.unparseable) or part.last is None:
+            continue
+        index = where.get((part.last // width) * width)
+        if index is None:
+            continue
+        what = []
+        if part.missing:
+            what.append(f"{part.missing} without a timestamp")
+        if part.unparseable:
+            what.append(f"{part.unparseable} with a timestamp that cannot be read")
+        out.setdefault(index, []).append(
+            QualityIssue(
+                None,
+                "timestamps",
+                "warning",
+                f"{part.key}: {' and '.join(what)} of {part.rows} rows; they are in no window",
+                current=float(part.missing + part.unparseable),
+            )
+        )
+    return out
+
+
+def _store_window(
+    config: MonitorConfig,
+    store: Store,
+    reference: Reference,
+    options: CompareOptions,
+    table: pa.Table,
+    start_ns: int,
+    end_ns: int,
+    findings: list[QualityIssue],
+) -> ComputedWindow:
+    from driftscope.monitor.compute import (
+        monitor_rows,
+        window_points,
+        window_report,
+        with_findings,
+    )
+
+    start, end = _time(start_ns), _time(end_ns)
+    project = config.project
+    bad_times = sum(f.current or 0.0 for f in findings if f.check == "timestamps")
+    extra = {"timestamp_errors": bad_times} if bad_times else {}
+    if table.num_rows == 0:
+        report_text = json.dumps(
+            {"window": {"start": _rfc(start), "end": _rfc(end)}, "rows": 0,
+             "quality": [_finding_dict(f) for f in findings]}
+        )  # fmt: skip
+        points = [MetricPoint(project, start, end, DATASET_COLUMN, "rows", 0.0)]
+        points += [MetricPoint(project, start, end, DATASET_COLUMN, k, v) for k, v in extra.items()]
+        store.write_window(
+            WindowRecord(project, start, end, 0, "none", "empty", report_text), points
+        )
+        return ComputedWindow(start, end, 0, "none", "empty")
+    label = f"{config.logs.path or 'sql'} [{_rfc(start)}, {_rfc(end)})"
+    kpis = _kpis(table, config.columns.kpis)
+    rows = monitor_rows(table, config, reference)
+    report = with_findings(window_report(reference, rows, options, label), findings)
+    points = window_points(report, project, start, end, kpis, extra)
+    severity = report.dataset.severity
+    record = WindowRecord(
+        project, start, end, table.num_rows, severity, "computed", report.to_json(indent=None)
+    )
+    store.write_window(record, points)
+    drifted = tuple(c.name for c in report.columns if c.decision and c.decision.drifted)
+    return ComputedWindow(start, end, table.num_rows, severity, "computed", drifted)
+
+
+def _finding_dict(finding: QualityIssue) -> dict[str, Any]:
+    return {
+        "check": finding.check,
+        "column": finding.column,
+        "severity": finding.severity,
+        "message": finding.message,
+        "current": finding.current,
+    }
+
+
+def _kpis(table: pa.Table, kpis: Sequence[str]) -> dict[str, tuple[float, float]]:
+    """Each KPI column's mean and sum over the window's rows that have it (a flag counts
+    as 0 and 1); a KPI the window lacks is left out."""
+    import pyarrow.compute as pc
+
+    out: dict[str, tuple[float, float]] = {}
+    for name in kpis:
+        if name not in table.column_names:
+            continue
+        column = table.column(name)
+        if column.type == "bool":
+            column = column.cast("int64")
+        try:
+            mean, total = pc.mean(column).as_py(), pc.sum(column).as_py()
+        except (TypeError, ValueError, NotImplementedError):
+            continue
+        if mean is not None:
+            out[name] = (float(mean), float(total))
+    return out
+
+
+# --- alerts ------------------------------------------------------------------------------
+
+
+def _evaluate_rules(config: MonitorConfig, store: Store, clock: Clock, progress: _Progress) -> None:
+    from driftscope.alerts.rules import WindowMetrics, effective_rules, evaluate, max_for
+
+    project = config.project
+    rules = effective_rules(config.alerts)
+    through_text = store.get_state(project, EVALUATED_KEY)
+    through = None if through_text is None else datetime.fromisoformat(through_text)
+    windows = list(store.windows(project))
+    todo = [i for i, w in enumerate(windows) if through is None or w.end > through]
+    if not todo:
+        return
+    depth = max(1, max_for(rules))
+    since = windows[max(0, todo[0] - depth + 1)].start
+    by_window: dict[datetime, dict[tuple[str, str], float]] = {}
+    for point in store.points(project, since=since):
+        by_window.setdefault(point.window_start, {})[point.column, point.metric] = point.value
+    for index in todo:
+        history = [
+            WindowMetrics(w.start, w.end, by_window.get(w.start, {}))
+            for w in windows[max(0, index - depth + 1) : index + 1]
+        ]
+        window = windows[index]
+        plan = evaluate(rules, project, history, store.open_alerts(project), window.end)
+        _apply(config, store, plan, window, history[-1].values, clock, progress)
+        store.put_state(project, EVALUATED_KEY, window.end.isoformat())
+
+
+def _apply(
+    config: MonitorConfig,
+    store: Store,
+    plan: Any,
+    window: WindowRecord,
+    values: Mapping[tuple[str, str], float],
+    clock: Clock,
+    progress: _Progress,
+) -> None:
+    from driftscope.alerts.events import AlertEvent
+
+    top = _top_drifted(values)
+    base_url = None
+    project = config.project
+    for opening in plan.opens:
+        rule = opening.rule
+        lead = opening.columns[0]
+        alert = store.open_alert(
+            project, rule.name, opening.dedup_key, rule.severity,
+            [c.column for c in opening.columns], lead.value, window.end,
+        )  # fmt: skip
+        progress.opened.append(opening.dedup_key)
+        progress.queued += _notify(
+            store, config, rule, "triggered", opening.dedup_key, opening.columns,
+            window, top, base_url, clock, AlertEvent,
+        )  # fmt: skip
+        store.mark_notified(alert.id, window.end)
+    for again in plan.renotify:
+        progress.queued += _notify(
+            store, config, again.rule, "triggered", again.alert.dedup_key, again.columns,
+            window, top, base_url, clock, AlertEvent,
+        )  # fmt: skip
+        store.mark_notified(again.alert.id, window.end)
+    for resolution in plan.resolves:
+        alert = resolution.alert
+        store.resolve_alert(alert.dedup_key, window.end)
+        progress.resolved.append(alert.dedup_key)
+        if resolution.rule is None:
+            continue
+        from driftscope.alerts.events import ColumnValue
+
+        columns = tuple(
+            ColumnValue(c, values.get((c, _metric_of(resolution.rule)))) for c in alert.columns
+        )
+        progress.queued += _notify(
+            store, config, resolution.rule, "resolved", alert.dedup_key, columns,
+            window, top, base_url, clock, AlertEvent,
+        )  # fmt: skip
+
+
+def _metric_of(rule: Any) -> str:
+    from driftscope.alerts.rules import threshold_of
+
+    return str(threshold_of(rule)[0])
+
+
+def _notify(
+    store: Store,
+    config: MonitorConfig,
+    rule: Any,
+    action: str,
+    dedup_key: str,
+    columns: Sequence[Any],
+    window: WindowRecord,
+    top: tuple[Any, ...],
+    base_url: str | None,
+    clock: Clock,
+    event_type: Any,
+) -> int:
+    """Queue the event for each of the rule's channels; the key makes a repeat (a re-run
+    of the same window) a no-op. Returns how many were newly queued."""
+    from driftscope.alerts.rules import threshold_of
+    from driftscope.monitor.store.base import Delivery
+
+    metric, threshold, direction = threshold_of(rule)
+    kind = "notify" if action == "triggered" else "resolve"
+    queued = 0
+    for channel in rule.channels:
+        key = f"{dedup_key}/{kind}/{_rfc(window.start)}/{channel}"
+        event = event_type(
+            action=action,
+            event_id=hashlib.sha256(key.encode()).hexdigest()[:32],
+            project=config.project,
+            rule=rule.name,
+            dedup_key=dedup_key,
+            metric=metric,
+            threshold=float(threshold),
+            direction=direction,
+            severity=rule.severity,
+            window_start=window.start,
+            window_end=window.end,
+            columns=tuple(columns),
+            top_drifted=top,
+            base_url=base_url,
+        )
+        stored = store.enqueue(
+            Delivery(key, config.project, channel, event.to_json(), next_attempt_at=clock())
+        )
+        queued += stored.attempts == 0 and stored.state == "pending"
+    return queued
+
+
+def _top_drifted(values: Mapping[tuple[str, str], float], most: int = 5) -> tuple[Any, ...]:
+    """The window's drifted columns with their method's statistic, largest first."""
+    from driftscope.alerts.events import ColumnValue
+
+    drifted = {c for (c, m), v in values.items() if m == "drift" and v == 1.0}
+    stats = {
+        c: v
+        for (c, m), v in values.items()
+        if c in drifted and m not in GENERIC_METRICS and c != DATASET_COLUMN
+    }
+    ranked = sorted(stats.items(), key=lambda item: (-item[1], item[0]))[:most]
+    return tuple(ColumnValue(c, v) for c, v in ranked)
+
+
+def _deliver(
+    config: MonitorConfig,
+    store: Store,
+    clock: Clock,
+    channels: Mapping[str, Channel] | None,
+    sleep: Callable[[float], None],
+) -> OutboxResult:
+    from driftscope.alerts.channels import build_channel
+    from driftscope.alerts.outbox import deliver
+
+    built = {name: build_channel(name, spec) for name, spec in config.alerts.channels.items()}
+    built.update(channels or {})
+    try:
+        return deliver(store, config.project, built, now=clock, sleep=sleep)
+    finally:
+        for channel in built.values():
+            close = getattr(channel, "close", None)
+            if close is not None:
+                close()
+
+
+# --- small helpers -----------------------------------------------------------------------
+
+
+def _ns(moment: datetime) -> int:
+    from driftscope.monitor.windowing import to_nanos
+
+    return to_nanos(moment)
+
+
+def _time(nanos: int) -> datetime:
+    from driftscope.monitor.windowing import from_nanos
+
+    return from_nanos(nanos)
+
+
+def _rfc(moment: datetime) -> str:
+    from driftscope.alerts.events import rfc3339
+
+    return rfc3339(moment)
+
+
+__all__ = ["ComputedWindow", "RunResult", "pending_windows", "run_monitor"]
