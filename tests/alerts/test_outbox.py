@@ -277,3 +277,20 @@ def test_an_unreadable_payload_is_given_up(store, clock):
 def test_the_result_is_frozen():
     with pytest.raises(FrozenInstanceError):
         OutboxResult().delivered = 1  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "wait"),
+    [(1e12, 86400.0), (-5.0, 0.0), (float("nan"), BACKOFF_FIRST)],
+    ids=["absurd", "negative", "nan"],
+)
+def test_an_unreasonable_retry_after_is_bounded(store, clock, retry_after, wait):
+    slack = MemoryChannel("team-slack")
+    slack.fail_next(*(passing(retry_after=retry_after) for _ in range(3)))
+    queue(store, sample_event())
+
+    result = run(store, {"team-slack": slack}, clock)
+
+    assert result.retrying == 1
+    (waiting,) = pending(store)
+    assert waiting.next_attempt_at == clock.now() + timedelta(seconds=wait)

@@ -31,6 +31,7 @@ OutboxResult(delivered=1, retrying=0, failed=0, messages=())
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -46,6 +47,9 @@ with each failed attempt. Longer than the default inline wait, so a 5xx is retri
 run rather than holding this one."""
 BACKOFF_MAX = 3600.0
 """The longest backoff (seconds), whatever the number of attempts."""
+RETRY_AFTER_MAX = 86400.0
+"""The longest ``Retry-After`` honoured (seconds): a receiver asking for more is retried after a
+day rather than after a date that may not even be representable."""
 MAX_INLINE_SENDS = 3
 """Sends of one delivery within one call (the first and at most two inline retries)."""
 
@@ -152,7 +156,7 @@ def _deliver_one(
             if not error.retryable:
                 _give_up(store, delivery_id, str(error), outcome)
                 return
-            wait = backoff(attempts) if error.retry_after is None else error.retry_after
+            wait = _wait(error.retry_after, attempts)
             attempts += 1
             # Recorded before sleeping: a run killed in its sleep leaves the retry planned.
             store.mark_failed(delivery_id, now() + timedelta(seconds=wait), str(error))
@@ -168,6 +172,13 @@ def _deliver_one(
         store.mark_delivered(delivery_id)
         outcome.delivered += 1
         return
+
+
+def _wait(retry_after: float | None, attempts: int) -> float:
+    """What the receiver asked for, within reason, else the backoff."""
+    if retry_after is None or math.isnan(retry_after):
+        return backoff(attempts)
+    return min(max(retry_after, 0.0), RETRY_AFTER_MAX)
 
 
 def _give_up(store: Store, delivery_id: int, message: str, outcome: _Outcome) -> None:

@@ -111,16 +111,20 @@ class _HiddenSecrets(logging.Filter):
 
     def __init__(self) -> None:
         super().__init__()
-        self.secrets: set[str] = set()
+        # A tuple swapped whole (longest first), so threads logging meanwhile read a stable one.
+        self.secrets: tuple[str, ...] = ()
 
     def add(self, url: str) -> None:
-        self.secrets.update(url_secrets(url))
+        new = set(url_secrets(url))
+        if not new <= set(self.secrets):
+            self.secrets = tuple(sorted(new | set(self.secrets), key=len, reverse=True))
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
+        secrets = self.secrets
+        if secrets:
             text = record.getMessage()
             hidden = text
-            for secret in sorted(self.secrets, key=len, reverse=True):
+            for secret in secrets:
                 hidden = hidden.replace(secret, "***")
             if hidden != text:
                 record.msg, record.args = hidden, None
