@@ -99,6 +99,26 @@ class Checks(ConfigModel):
     fail_on: str | None = None
 
 
+class MlflowSettings(ConfigModel):
+    """Log each window's metrics to an MLflow experiment (``driftscope[mlflow]``):
+    ``tracking_uri`` as MLflow takes it (``file:./mlruns``, ``sqlite:///mlflow.db``,
+    ``http://...``; a relative file or SQLite path is resolved against the config's folder),
+    ``experiment`` defaults to the project's name."""
+
+    tracking_uri: str = Field(min_length=1)
+    experiment: str | None = None
+
+    @field_validator("tracking_uri")
+    @classmethod
+    def _resolve(cls, value: str, info: ValidationInfo) -> str:
+        base = base_dir_of(info)
+        for prefix in ("sqlite:///", "file:"):
+            rest = value.removeprefix(prefix)
+            if value.startswith(prefix) and rest and not rest.startswith("/"):
+                return prefix + str(resolve_path(base, rest))
+        return value
+
+
 class MonitorConfig(ConfigModel):
     """A monitoring project, checked and with every relative path resolved."""
 
@@ -110,6 +130,7 @@ class MonitorConfig(ConfigModel):
     store: str = Field(default=DEFAULT_STORE, repr=False, validate_default=True)
     checks: Checks = Checks()
     alerts: Alerts = Alerts()
+    mlflow: MlflowSettings | None = None
 
     @field_validator("reference", mode="before")
     @classmethod
