@@ -411,3 +411,22 @@ def test_open_source_makes_a_file_source_for_a_path(tmp_path: Path) -> None:
     source = open_source(Logs(path=str(tmp_path / "*.parquet")), "ts")
     assert isinstance(source, FileSource)
     assert (source.path, source.timestamp) == (str(tmp_path / "*.parquet"), "ts")
+
+
+def test_reading_windows_imports_no_pandas(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    write_parquet(tmp_path / "a.parquet", hours(0, 1), x=[1, 2], label=["a", "b"])
+    write_csv(tmp_path / "b.csv", hours(2), x=[3], label=["c"])
+    code = (
+        "import sys\n"
+        "from driftscope.monitor.sources import FileSource\n"
+        f"source = FileSource({str(tmp_path)!r}, 'ts')\n"
+        "parts = source.scan({})\n"
+        f"windows = [({T0 - DAY}, {T0}), ({T0}, {T0 + DAY})]\n"
+        "print([w.table.num_rows for w in source.read_windows(parts, windows)])\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["[0, 3]", "False"]

@@ -39,8 +39,7 @@ Valid = npt.NDArray[np.bool_]
 
 def arrow_column(values: Sequence[object], name: str, where: str) -> tuple[pa.Array, str | None]:
     """``values`` as one Arrow array, and a note when mixed kinds were read as text."""
-    present = [v for v in values if v is not None]
-    kinds = {_kind(v) for v in present}
+    kinds = {_kind(t) for t in {type(v) for v in values}} - {"NoneType"}
     valid = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
     if not kinds:
         return pa.nulls(len(values)), None
@@ -54,12 +53,12 @@ def arrow_column(values: Sequence[object], name: str, where: str) -> tuple[pa.Ar
     return _texts(values, valid), f"{where}: column {name!r} mixes {mixed} values; read as text"
 
 
-def _kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, datetime):
-        return "datetime"
-    return type(value).__name__
+def _kind(kind: type) -> str:
+    """The name under which :data:`_BUILDERS` knows values of type ``kind``."""
+    for base in (bool, datetime, date, int, float, str, bytes):  # subclasses first
+        if issubclass(kind, base):
+            return base.__name__
+    return kind.__name__
 
 
 def _with_validity(array: pa.Array, valid: Valid) -> pa.Array:

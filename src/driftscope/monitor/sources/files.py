@@ -213,8 +213,8 @@ class FileSource:
                 table, differences = union(pieces, wanted)
                 notes += differences
                 schema = table.schema
-            elif schema is not None:
-                table = schema.empty_table()
+            elif schema is not None:  # (not schema.empty_table(): it imports pandas)
+                table = pa.Table.from_batches([], schema=schema)
             else:
                 table = union([], wanted or [self.timestamp])[0]
             yield WindowRows(index, table, tuple(notes))

@@ -10,12 +10,17 @@ table or over the query wrapped as a subquery; only the window's rows come back.
 
 The bound values match what the column holds, found from one of its values: datetimes for a
 timestamp column (zoned when the column's values are, so that PostgreSQL compares
-``timestamptz`` with ``timestamptz`` and a naive ``timestamp`` with a naive UTC value); for
-texts and dates, whose SQL comparison does not know offsets, the day before the window's start
-and the second day after its end, a superset (any offset is within a day) that Arrow then
-narrows to the exact ``[start, end)``. SQLite has no timestamp type: its values come back as
-the texts it stores (SQLAlchemy's ``DateTime`` writes ``2026-03-01 00:00:00.000000``), which
-is the text path, so both layouts are read alike.
+``timestamptz`` with ``timestamptz`` and a naive ``timestamp`` with a naive UTC value), the
+days a window touches for a date column. Texts do not sort as the instants they name (offsets,
+``T`` or a space, fractions), so for a text column the call first reads every timestamp text
+once, parses them and, for each window, binds the smallest and the largest text (bytewise, with
+a bytewise collation) among those whose instant falls in it: ``WHERE ts >= :start AND ts <=
+:end`` then returns every row of the window and, when texts are written alike, no other; Arrow
+narrows whatever else comes back to the exact ``[start, end)``, and a window no text falls in
+costs no query. SQLite has no timestamp type: its values come back as the texts it stores
+(SQLAlchemy's ``DateTime`` writes ``2026-03-01 00:00:00.000000``), so both layouts take the
+text path. The price of the text path is one read of the timestamp column per call (the scan
+reads it too), held in memory while the windows are read.
 
 Identifiers (the table, its schema, the columns) are quoted by SQLAlchemy; the window's bounds
 are bound parameters. Each call opens one connection and closes it (and its engine) before it
@@ -42,11 +47,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import (
     ColumnClause,
     ColumnElement,
@@ -75,7 +84,7 @@ from driftscope.monitor._config_models import mask_password
 from driftscope.monitor.sources._python import arrow_column
 from driftscope.monitor.sources._union import Piece, union
 from driftscope.monitor.sources.base import Part, WindowRows, read_timestamps, rows_between
-from driftscope.monitor.windowing import from_nanos, to_nanos
+from driftscope.monitor.windowing import Timestamps, from_nanos, to_nanos
 
 __all__ = ["CONNECT_TIMEOUT_S", "SqlSource"]
 
@@ -156,15 +165,20 @@ class SqlSource:
                 if wanted is None
                 else [column(n) for n in wanted if n in names]
             )
-            stamp: ColumnClause[Any] = column(self.timestamp)
-            query = (
-                select(*chosen)
-                .select_from(self._source())
-                .where(stamp >= bindparam("start"), stamp < bindparam("end"))
-            )
+            stamp: ColumnElement[Any] = column(self.timestamp)
+            texts = self._texts(conn) if kind == "text" else None
+            if texts is not None:  # texts compare as bytes, whatever the column's collation
+                stamp = stamp.collate(_BYTEWISE.get(conn.dialect.name, "C"))
+            below = stamp <= bindparam("end") if texts is not None else stamp < bindparam("end")
+            query = select(*chosen).select_from(self._source())
+            query = query.where(stamp >= bindparam("start"), below)
             for index, (start, end) in enumerate(windows):
-                low, high = _bounds(kind, start, end)
-                result = self._run(conn, query, {"start": low, "end": high})
+                bounds = _bounds(kind, start, end) if texts is None else texts.bounds(start, end)
+                if bounds is None:  # no text in the window names an instant in it
+                    empty = pa.table({n: pa.nulls(0) for n in (wanted or names)})
+                    yield WindowRows(index, empty, ())
+                    continue
+                result = self._run(conn, query, {"start": bounds[0], "end": bounds[1]})
                 table, notes = self._table(result)
                 stamps = read_timestamps(table.column(self.timestamp), self.timestamp, self.label)
                 table = table.filter(from_numpy(rows_between(stamps, start, end)))
@@ -172,6 +186,14 @@ class SqlSource:
                     table, missing = union([Piece(self.label, table)], wanted)
                     notes += missing
                 yield WindowRows(index, table, tuple(notes))
+
+    def _texts(self, conn: Connection) -> _Texts:
+        """Every timestamp text, in time order, to bound each window's query by."""
+        stamp: ColumnClause[Any] = column(self.timestamp)
+        query = select(stamp).select_from(self._source()).where(stamp.is_not(None))
+        values = self._run(conn, query).scalars().all()
+        array, _ = arrow_column(values, self.timestamp, self.label)
+        return _Texts.of(array, read_timestamps(array, self.timestamp, self.label))
 
     def _table(self, result: CursorResult[Any]) -> tuple[pa.Table, list[str]]:
         names = list(result.keys())
@@ -315,15 +337,45 @@ def _nanos(value: object) -> int | None:
 
 
 def _bounds(kind: Kind, start: int, end: int) -> tuple[object, object]:
-    """The values bound to ``:start`` and ``:end`` for a window ``[start, end)``: exact
-    datetimes (microseconds, rounded outwards), else days with a day's margin each side."""
+    """The values bound to ``:start`` and ``:end`` for a window ``[start, end)`` of a column
+    of datetimes (microseconds, rounded outwards) or dates (the days it touches)."""
     low, high = from_nanos(start), from_nanos(-(-end // 1_000) * 1_000)
     if kind == "zoned":
         return low, high
-    if kind == "datetime":
-        return low.replace(tzinfo=None), high.replace(tzinfo=None)
-    day = timedelta(days=1)
-    first, after = (low - day).date(), (from_nanos(end - 1) + 2 * day).date()
     if kind == "date":
-        return first, after
-    return first.isoformat(), after.isoformat()
+        return low.date(), (from_nanos(end - 1) + timedelta(days=1)).date()
+    return low.replace(tzinfo=None), high.replace(tzinfo=None)
+
+
+_BYTEWISE = {"sqlite": "BINARY", "postgresql": "C"}
+"""Each dialect's collation that orders texts by their bytes, as Arrow does."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Texts:
+    """A text timestamp column's valid texts and their instants, in time order."""
+
+    nanos: npt.NDArray[np.int64]
+    texts: pa.Array
+
+    @classmethod
+    def of(cls, texts: pa.Array, stamps: Timestamps) -> _Texts:
+        kept = np.flatnonzero(stamps.valid)
+        order = kept[np.argsort(stamps.nanos[kept], kind="stable")]
+        return cls(stamps.nanos[order], texts.take(from_numpy(order.astype(np.int64))))
+
+    def bounds(self, start: int, end: int) -> tuple[str, str] | None:
+        """The smallest and largest text (bytewise) of the instants in ``[start, end)``:
+        every row of the window has a text between them (both included), and few others do
+        (none when all texts are written alike), None when no text falls in the window.
+
+        >>> texts = pa.array(["2026-03-01T02:00:00+02:00", "2026-03-01T01:00:00Z"])
+        >>> index = _Texts.of(texts, read_timestamps(texts, "ts", "t"))
+        >>> index.bounds(0, 1_772_326_800 * 10**9)  # up to 2026-03-01T01:00:00Z
+        ('2026-03-01T02:00:00+02:00', '2026-03-01T02:00:00+02:00')
+        """
+        low, high = np.searchsorted(self.nanos, [start, end], side="left")
+        if low == high:
+            return None
+        extremes = pc.min_max(self.texts.slice(int(low), int(high - low)))
+        return extremes["min"].as_py(), extremes["max"].as_py()
