@@ -379,7 +379,10 @@ def test_numbers_widen_without_turning_into_text(tmp_path: Path) -> None:
     write_parquet(tmp_path / "c.parquet", hours(2), n=[2.5])
     source = FileSource(str(tmp_path), "ts")
     parts = source.scan({})
-    got = list(source.read_windows(parts, [(T0, T0 + 2 * HOUR), (T0, T0 + DAY)]))
+    got = [
+        *source.read_windows(parts, [(T0, T0 + 2 * HOUR)]),
+        *source.read_windows(parts, [(T0, T0 + DAY)]),
+    ]
     assert got[0].table.column("n").type == pa.int64()
     assert got[0].notes == ()  # int32 and int64 are both integers: no note
     assert got[1].table.column("n").type == pa.float64()
@@ -430,3 +433,39 @@ def test_reading_windows_imports_no_pandas(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:2] == ["[0, 3]", "False"]
+
+
+@pytest.mark.parametrize(
+    "windows",
+    [
+        pytest.param([(T0, T0 + DAY), (T0 + HOUR, T0 + 2 * DAY)], id="overlapping"),
+        pytest.param([(T0 + DAY, T0 + 2 * DAY), (T0, T0 + HOUR)], id="unsorted"),
+        pytest.param([(T0, T0)], id="empty"),
+    ],
+)
+def test_windows_must_be_sorted_and_apart(tmp_path: Path, windows: list[tuple[int, int]]) -> None:
+    write_parquet(tmp_path / "a.parquet", hours(0), x=[1])
+    source = FileSource(str(tmp_path), "ts")
+    with pytest.raises(ValueError, match="window"):
+        list(source.read_windows(source.scan({}), windows))
+
+
+def test_an_empty_file_just_created_has_no_rows_and_is_not_opened(
+    tmp_path: Path, reads: list[str]
+) -> None:
+    write_csv(tmp_path / "a.csv", hours(0), x=[1])
+    (tmp_path / "b.jsonl").write_bytes(b"")
+    source = FileSource(str(tmp_path), "ts")
+    parts = source.scan({})
+    assert reads == ["a.csv"]
+    assert (parts[1].rows, parts[1].first, parts[1].size) == (0, None, 0)
+    assert [w.table.num_rows for w in source.read_windows(parts, [(T0, T0 + DAY)])] == [1]
+
+
+def test_a_glob_matching_folders_takes_the_files_in_them(tmp_path: Path) -> None:
+    write_parquet(tmp_path / "2026-03-01" / "a.parquet", hours(0), x=[1])
+    write_parquet(tmp_path / "2026-03-02" / "part" / "b.parquet", hours(24), x=[2])
+    write_parquet(tmp_path / "2026-04-01" / "c.parquet", hours(24 * 31), x=[3])
+    write_parquet(tmp_path / "2026-03-02" / "_tmp" / "d.parquet", hours(24), x=[4])
+    parts = FileSource(str(tmp_path / "2026-03-*"), "ts").scan({})
+    assert [Path(p.key).name for p in parts] == ["a.parquet", "b.parquet"]

@@ -32,7 +32,7 @@ from driftscope.errors import InputError
 from driftscope.io._numpy import from_numpy, to_numpy
 from driftscope.monitor.windowing import Mask, Timestamps, timestamps_from_arrow
 
-__all__ = ["LogSource", "Part", "WindowRows", "read_timestamps", "rows_between"]
+__all__ = ["LogSource", "Part", "WindowRows", "check_windows", "read_timestamps", "rows_between"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,3 +161,25 @@ def rows_between(timestamps: Timestamps, start: int, end: int) -> Mask:
     """
     nanos, valid, _ = timestamps
     return np.asarray(valid & (nanos >= start) & (nanos < end), dtype=bool)
+
+
+def check_windows(windows: Sequence[tuple[int, int]]) -> None:
+    """A ValueError unless every window ends after it starts and starts no earlier than the
+    previous one ends (what ``read_windows`` relies on to read each part once).
+
+    >>> check_windows([(0, 5), (5, 9)])
+    >>> check_windows([(0, 5), (4, 9)])
+    Traceback (most recent call last):
+    ...
+    ValueError: windows must be sorted and not overlap: (4, 9) starts before (0, 5) ends
+    """
+    previous: tuple[int, int] | None = None
+    for window in windows:
+        start, end = window
+        if end <= start:
+            raise ValueError(f"a window must end after it starts; got {window}")
+        if previous is not None and start < previous[1]:
+            raise ValueError(
+                f"windows must be sorted and not overlap: {window} starts before {previous} ends"
+            )
+        previous = window

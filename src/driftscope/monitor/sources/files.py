@@ -55,7 +55,7 @@ from driftscope.io._files import (
 from driftscope.io._numpy import from_numpy
 from driftscope.io._paths import locate
 from driftscope.monitor.sources._union import Piece, union
-from driftscope.monitor.sources.base import Part, WindowRows, read_timestamps
+from driftscope.monitor.sources.base import Part, WindowRows, check_windows, read_timestamps
 from driftscope.monitor.windowing import Timestamps
 
 __all__ = ["CACHE_BYTES", "CACHE_FILES", "FileSource"]
@@ -98,22 +98,17 @@ class FileSource:
             file_kind(self.path)  # an unknown type fails here, naming the file
             found = [self.path]
         elif where == "folder":
-            root = Path(self.path)
-            found = [
-                str(p)
-                for p in root.rglob("*")
-                if _is_log(p.name)
-                and not any(part.startswith((".", "_")) for part in p.relative_to(root).parts)
-                and p.is_file()
-            ]
+            found = _in_folder(Path(self.path))
         elif _GLOB_CHARS.search(self.path):
             # glob.glob rather than Path.glob: the pattern is absolute and may hold "**".
-            found = [
-                f
-                for f in glob.glob(self.path, recursive=True)  # noqa: PTH207
-                if _is_log(Path(f).name) and not Path(f).name.startswith(("_", "."))
-                if Path(f).is_file()
-            ]
+            found = []
+            for match in glob.glob(self.path, recursive=True):  # noqa: PTH207
+                if Path(match).name.startswith(("_", ".")):
+                    continue
+                if Path(match).is_dir():  # logs/2026-03-* naming a folder per day
+                    found += _in_folder(Path(match))
+                elif _is_log(match) and Path(match).is_file():
+                    found.append(match)
         else:
             found = []
         if not found:
@@ -141,6 +136,9 @@ class FileSource:
                 status.st_mtime_ns,
             ):
                 parts.append(old)
+                continue
+            if status.st_size == 0:  # just created, nothing written yet: no rows to read
+                parts.append(Part(path, 0, status.st_mtime_ns, 0, None, None, 0, 0))
                 continue
             stamps, rows = self._scan_file(path, status)
             parts.append(_part(path, status, rows, stamps))
@@ -195,16 +193,19 @@ class FileSource:
         """One :class:`WindowRows` per window of ``windows`` (``(start_ns, end_ns)``, sorted,
         not overlapping), in order, from the files of ``parts`` (as :meth:`scan` returned
         them); only ``columns`` and the timestamp column when ``columns`` is given."""
+        check_windows(windows)
         wanted = None if columns is None else list(dict.fromkeys([*columns, self.timestamp]))
         waiting = sorted(
             (p.first, p.last, p.key, p) for p in parts if p.first is not None and p.last is not None
         )
+        following = 0  # the next of ``waiting`` to load
         held: dict[str, _Window] = {}
         schema: pa.Schema | None = None
         for index, (start, end) in enumerate(windows):
             notes: list[str] = []
-            while waiting and waiting[0][0] < end:
-                _, last, key, part = waiting.pop(0)
+            while following < len(waiting) and waiting[following][0] < end:
+                _, last, key, part = waiting[following]
+                following += 1
                 if last >= start:  # else it ends before this window: never needed
                     held[key] = self._load(part, wanted, notes)
             pieces = [Piece(key, held[key].rows(start, end)) for key in sorted(held) if held[key]]
@@ -218,8 +219,8 @@ class FileSource:
             else:
                 table = union([], wanted or [self.timestamp])[0]
             yield WindowRows(index, table, tuple(notes))
-            following = windows[index + 1][0] if index + 1 < len(windows) else None
-            for key in [k for k, w in held.items() if following is None or w.last < following]:
+            after = windows[index + 1][0] if index + 1 < len(windows) else None
+            for key in [k for k, w in held.items() if after is None or w.last < after]:
                 del held[key]
 
     def _load(self, part: Part, wanted: list[str] | None, notes: list[str]) -> _Window:
@@ -340,6 +341,17 @@ def _parquet_schema(path: str) -> pa.Schema:
     metadata = schema.pandas_metadata or {}
     index = {c for c in metadata.get("index_columns", []) if isinstance(c, str)}
     return pa.schema([f for f in schema if f.name not in index])
+
+
+def _in_folder(root: Path) -> list[str]:
+    """The log files under ``root``, at any depth, but for hidden and ``_`` names."""
+    return [
+        str(p)
+        for p in root.rglob("*")
+        if _is_log(p.name)
+        and not any(part.startswith((".", "_")) for part in p.relative_to(root).parts)
+        and p.is_file()
+    ]
 
 
 def _is_log(name: str) -> bool:

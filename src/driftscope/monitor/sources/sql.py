@@ -83,7 +83,13 @@ from driftscope.io._numpy import from_numpy
 from driftscope.monitor._config_models import mask_password
 from driftscope.monitor.sources._python import arrow_column
 from driftscope.monitor.sources._union import Piece, union
-from driftscope.monitor.sources.base import Part, WindowRows, read_timestamps, rows_between
+from driftscope.monitor.sources.base import (
+    Part,
+    WindowRows,
+    check_windows,
+    read_timestamps,
+    rows_between,
+)
 from driftscope.monitor.windowing import Timestamps, from_nanos, to_nanos
 
 __all__ = ["CONNECT_TIMEOUT_S", "SqlSource"]
@@ -155,6 +161,7 @@ class SqlSource:
         each; only ``columns`` and the timestamp column when ``columns`` is given (a column
         the logs lack is all nulls, with a note). ``parts`` is not needed: every window asks
         the database."""
+        check_windows(windows)
         with self._connect() as conn:
             names = self._names(conn)
             self._check_timestamp(names)
@@ -212,7 +219,8 @@ class SqlSource:
             schema, _, name = self.table.rpartition(".")
             return table(name, schema=schema or None)
         body = (self.query or "").strip().rstrip(";").strip()
-        return text(body).columns().subquery(_SUBQUERY)
+        # Verbatim: a colon in the user's SQL ('12 :30', a PostgreSQL ::cast) is no parameter.
+        return text(body.replace(":", "\\:")).columns().subquery(_SUBQUERY)
 
     def _names(self, conn: Connection) -> list[str]:
         """The columns of the table or query (from a query asking for no row)."""
