@@ -12,6 +12,15 @@ all but the last few of them twice; convert logs to Parquet when that matters.
 Reading windows keeps in memory only the files whose timestamps overlap the current window:
 files are loaded as the windows reach their first timestamp and let go once their last
 timestamp is behind the next window's start, so each file is read at most once per call.
+Within a file, rows are found by binary search over its timestamps in time order (a view of
+the table when the file is written in time order, as logs are), so many small windows over
+one large file cost little more than one.
+
+An empty file is a part without rows (a writer has just created it); a file that changed
+between the scan and the read is read as it is now, with a note. A file that cannot be read
+(a Parquet file still being written in place, a CSV line with too many fields) stops the
+scan with the one-line error :func:`~driftscope.io.read_dataset` gives: writers should write
+to a hidden or ``_`` name and rename, which is what skipping those names is for.
 
 >>> import tempfile, pyarrow as pa, pyarrow.parquet as pq
 >>> folder = tempfile.mkdtemp()
@@ -62,7 +71,7 @@ __all__ = ["CACHE_BYTES", "CACHE_FILES", "FileSource"]
 
 CACHE_FILES = 4
 """Text files (CSV, JSON Lines) a source keeps in memory after scanning them."""
-CACHE_BYTES = 512 * 2**20
+CACHE_BYTES = 256 * 2**20
 """The most Arrow memory those cached tables may take together; a larger file is not kept."""
 LOG_SUFFIXES = PARQUET_SUFFIXES + tuple(
     suffix + compression
