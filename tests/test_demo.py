@@ -67,11 +67,46 @@ def test_demo_writes_reports_and_finds_the_planted_drift(tmp_path, capsys):
     }
     assert "Segments: 2 where drift or errors concentrate" in out
     assert (out_dir / "constraints.yaml").is_file()
+    _check_monitoring(out_dir / "monitoring", out)
+
+
+def _check_monitoring(folder, out):
+    """60 days monitored: the broken upstream day alerts and resolves the next day, the
+    drift from day 31 opens one grouped alert, and nothing alerts before the break."""
+    from driftscope.monitor import load_config, open_store
+
+    assert "Monitoring: 60 days of production traffic" in out
+    lines = [json.loads(text) for text in (folder / "alerts.jsonl").read_text().splitlines()]
+    first = {}
+    for line in lines:
+        first.setdefault((line["rule"], line["action"], line["columns"][0][0]), line)
+    broken, fixed = "2026-07-12T00:00:00Z", "2026-07-13T00:00:00Z"
+    assert first["drift-major", "triggered", "credit_score"]["window_start"] == broken
+    assert first["drift-major", "resolved", "credit_score"]["window_start"] == fixed
+    assert first["missing-values", "triggered", "region"]["window_start"] == broken
+    assert first["missing-values", "resolved", "region"]["window_start"] == fixed
+    assert min(line["window_start"] for line in lines) == broken
+    onset = [
+        line for line in lines
+        if line["window_start"] == "2026-07-31T00:00:00Z" and line["action"] == "triggered"
+    ]  # fmt: skip
+    assert len(onset) == 1
+    assert len(onset[0]["columns"]) >= 3  # grouped: one message for the drifted columns
+    assert "-> ALERT [error] drift-major: credit_score" in out
+    config = load_config(folder / "driftscope.yaml")
+    store = open_store(config.store)
+    try:
+        windows = store.windows(config.project)
+        assert len(windows) == 60
+        estimated = store.points(config.project, metric="estimated_roc_auc", column="*")
+        assert len(estimated) == 60  # no labels in the logs: performance estimated daily
+    finally:
+        store.close()
 
 
 def test_the_demos_suite_gates_its_data(tmp_path, capsys):
     out_dir = tmp_path / "demo"
-    assert main(["demo", "--output-dir", str(out_dir), "--rows", "8000"]) == 0
+    assert main(["demo", "--output-dir", str(out_dir), "--rows", "8000", "--no-monitoring"]) == 0
     capsys.readouterr()
     junit = tmp_path / "gate.xml"
     code = main([

@@ -182,10 +182,16 @@ def _prepare_folder(output_dir: Path) -> None:
 
 
 def run_demo(
-    output_dir: Path, *, rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED, out: TextIO
+    output_dir: Path,
+    *,
+    rows: int = DEFAULT_ROWS,
+    seed: int = DEFAULT_SEED,
+    out: TextIO,
+    monitoring: bool = True,
 ) -> None:
     """Build the scenario, compare the periods, write the data and both reports, say what
-    was found."""
+    was found; then (``monitoring``) monitor 60 days of its traffic into
+    ``output_dir/monitoring`` (see :mod:`driftscope.monitor.demo`)."""
     import pyarrow.csv as pa_csv
     import pyarrow.parquet as pq
 
@@ -239,3 +245,7 @@ def run_demo(
         f"Gate it in CI: driftscope check --suite {suite} {ref_path} {cur_path} "
         "--junit driftscope.xml\n"
     )
+    if monitoring:
+        from driftscope.monitor.demo import run_monitoring_demo
+
+        run_monitoring_demo(output_dir / "monitoring", seed, out)

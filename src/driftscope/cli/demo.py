@@ -18,7 +18,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
     parser.description = (
         "Generate a realistic credit-scoring reference and production period (no network "
-        "needed), compare them, and write report.html and report.json."
+        "needed), compare them, and write report.html and report.json; then monitor 60 days "
+        "of its traffic day by day (driftscope monitor run) and print what was found when."
     )
     parser.epilog = (
         "example:\n"
@@ -33,6 +34,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
     )
+    parser.add_argument(
+        "--no-monitoring",
+        action="store_true",
+        help="skip the 60 days of monitored traffic (the batch report only)",
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -44,5 +50,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise ConfigError(f"--rows: expected an integer >= {MIN_ROWS}; got {args.rows}")
     if args.seed < 0:
         raise ConfigError(f"--seed: expected an integer >= 0; got {args.seed}")
-    run_demo(Path(args.output_dir), rows=args.rows, seed=args.seed, out=out)
+    run_demo(
+        Path(args.output_dir),
+        rows=args.rows,
+        seed=args.seed,
+        out=out,
+        monitoring=not args.no_monitoring,
+    )
     return EXIT_OK

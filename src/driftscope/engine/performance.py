@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -105,9 +106,13 @@ def measure_model(
     features: Sequence[str] | None = None,
     *,
     late_labels: bool = False,
+    reference_cache: dict[str, Any] | None = None,
 ) -> ModelMeasurement | None:
     """:func:`measure_performance`, with the labelled rows it measured. ``late_labels``: the
-    current target was joined from a labels file, whose note counts the rows without one."""
+    current target was joined from a labels file, whose note counts the rows without one.
+    ``reference_cache``: a dict kept by a caller that measures many current sides against
+    one reference (a monitor's windows): the reference's side is measured into it once
+    (its metrics with their bootstrap intervals) and read back from it afterwards."""
     target = options.target
     probabilities = options.probability_classes()
     prediction = _prediction(options)
@@ -151,6 +156,15 @@ def measure_model(
     signed: dict[str, tuple[pa.Table, NDArray[np.float64], NDArray[np.float64]]] = {}
     kept_rows: dict[str, ModelRows] = {}
     for side, table in sides.items():
+        cached = None if reference_cache is None or side != "reference" else reference_cache
+        if cached and cached.get("key") == (task, target, tuple(outputs), classes.names):
+            rows[side], measured[side] = cached["rows"], cached["measured"]
+            notes.extend(cached["notes"])
+            for store, name in ((encoded, "encoded"), (signed, "signed"), (kept_rows, "kept")):
+                if name in cached:
+                    store[side] = cached[name]
+            continue
+        before = len(notes)
         positions = from_numpy(np.arange(table.num_rows, dtype=np.int64))
         kept, dropped = complete(table.append_column(ROW, positions), [target, *outputs])
         rows[side] = kept.num_rows
@@ -170,6 +184,17 @@ def measure_model(
         labels = encoded[side].labels
         if labels is not None and labels.size:
             kept_rows[side] = _classifier_rows(encoded[side], len(classes.names))
+        if cached is not None:
+            cached.clear()
+            cached.update(
+                key=(task, target, tuple(outputs), classes.names),
+                rows=rows[side],
+                measured=measured[side],
+                notes=notes[before:],
+                encoded=encoded[side],
+            )
+            if side in kept_rows:
+                cached["kept"] = kept_rows[side]
     excluded = {target, ROW, *options.model_outputs()}
     if unlabelled is not None and task == "regression" and prediction is not None:
         measured["current"] = _estimate_regression(

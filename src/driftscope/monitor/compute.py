@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +56,8 @@ class Reference:
     profile: Profile
     table: pa.Table | None
     source: str
+    performance: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """The reference's measured performance, kept by the first window for the others."""
 
     @property
     def columns(self) -> frozenset[str]:
@@ -164,7 +166,9 @@ def window_report(
     )
     if reference.table is not None and model_monitored(options):
         features = [c.name for c in report.columns if c.role == Role.FEATURE and c.tested]
-        measured = measure_model(reference.table, rows, options, features)
+        measured = measure_model(
+            reference.table, rows, options, features, reference_cache=reference.performance
+        )
         if measured is not None:
             report = replace(report, performance=measured.performance)
     return report
