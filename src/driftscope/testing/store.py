@@ -273,6 +273,52 @@ def check_state_round_trips(factory: StoreFactory) -> None:
             raise AssertionError("a 201-character state key was accepted")
 
 
+def check_replacing_a_window(factory: StoreFactory) -> None:
+    """A stored window's report and points are replaced whole; an unknown one is refused."""
+    with _store(factory) as store:
+        record = window(1)
+        store.write_window(record, points_of(record, psi=0.1))
+        later = replace(record, status="labelled", report='{"labels": 1}')
+        store.replace_window(later, points_of(later, psi=0.7))
+        (kept,) = store.windows(PROJECT)
+        _expect(kept.status == "labelled", "replace_window kept the old status")
+        _expect(kept.report == '{"labels": 1}', "replace_window kept the old report")
+        psi = sorted(p.value for p in store.points(PROJECT, metric="psi"))
+        want = sorted(p.value for p in points_of(later, psi=0.7) if p.metric == "psi")
+        _expect(psi == want, f"replaced points read as {psi}, not {want}")
+        _expect(
+            len(store.points(PROJECT)) == len(points_of(later)),
+            "replace_window left old points behind",
+        )
+        try:
+            store.replace_window(window(2), [])
+        except InputError:
+            pass
+        else:
+            raise AssertionError("replacing a window never stored was accepted")
+
+
+def check_labels_arrive_and_correct(factory: StoreFactory) -> None:
+    """Labels are kept by row id, a repeat changes nothing, a correction replaces, and
+    labels_since names the ids that arrived after a time."""
+    first = datetime(2026, 3, 2, tzinfo=UTC)
+    later = first + timedelta(hours=1)
+    with _store(factory) as store:
+        _expect(store.put_labels(PROJECT, [("a", "1"), ("b", "0")], first) == 2, "new labels")
+        _expect(store.put_labels(PROJECT, [("a", "1")], later) == 0, "a repeated label counted")
+        _expect(store.put_labels(PROJECT, [("b", "1"), ("c", "0")], later) == 2, "corrections")
+        _expect(
+            store.labels(PROJECT, ["a", "b", "zz"]) == {"a": "1", "b": "1"},
+            "labels read back wrong",
+        )
+        _expect(store.labels("other", ["a"]) == {}, "labels leaked across projects")
+        _expect(store.labels_since(PROJECT, first) == {"b", "c"}, "labels_since is wrong")
+        _expect(store.labels_since(PROJECT, None) == {"a", "b", "c"}, "labels_since(None)")
+        many = [(f"id{i}", str(i % 2)) for i in range(2_500)]  # beyond one batch
+        _expect(store.put_labels(PROJECT, many, later) == 2_500, "a big batch of labels")
+        _expect(len(store.labels(PROJECT, [r for r, _ in many])) == 2_500, "big read")
+
+
 STORE_CHECKS: tuple[Callable[[StoreFactory], None], ...] = (
     check_window_round_trip,
     check_rewriting_a_window_stores_nothing_twice,
@@ -285,6 +331,8 @@ STORE_CHECKS: tuple[Callable[[StoreFactory], None], ...] = (
     check_outbox_order_and_retries,
     check_lock_excludes_a_second_run,
     check_state_round_trips,
+    check_replacing_a_window,
+    check_labels_arrive_and_correct,
 )
 """Every check of the store contract."""
 

@@ -69,7 +69,7 @@ def test_migrated_schema_matches_the_tables(tmp_path: Path) -> None:
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
         version = conn.execute(sqlalchemy.text("SELECT version_num FROM alembic_version"))
-        assert version.scalar_one() == "0002"
+        assert version.scalar_one() == "0003"
     engine.dispose()
 
 
@@ -82,6 +82,7 @@ def test_a_store_of_the_first_schema_is_upgraded_keeping_its_windows(tmp_path: P
     engine = sqlalchemy.create_engine(url)
     with engine.begin() as conn:  # back to revision 0001, as an older driftscope left it
         conn.execute(sqlalchemy.text("DROP TABLE ds_state"))
+        conn.execute(sqlalchemy.text("DROP TABLE ds_labels"))
         conn.execute(sqlalchemy.text("UPDATE alembic_version SET version_num = '0001'"))
     engine.dispose()
     store = open_store(url)

@@ -109,3 +109,13 @@ state = Table(
     Column("value", Text, nullable=False),
     Column("updated_at", DateTime, nullable=False),
 )
+
+labels = Table(
+    "ds_labels",
+    metadata,
+    Column("project", String(200), primary_key=True),
+    Column("row_id", String(500), primary_key=True),
+    Column("value", Text, nullable=False),  # the label as a JSON scalar
+    Column("received_at", DateTime, nullable=False),
+    Index("ix_ds_labels_received", "project", "received_at"),
+)

@@ -37,6 +37,7 @@ LIMITS = {
     "key": 1000,
     "channel": 200,
     "state_key": 200,
+    "row_id": 500,
 }
 """The longest text each named field may hold: the column sizes of the SQL tables, checked
 by every store alike (SQLite alone would not)."""
@@ -144,6 +145,12 @@ class Store(Protocol):
         when the window is already stored. A point of another window is an InputError."""
         ...
 
+    def replace_window(self, window: WindowRecord, points: Iterable[MetricPoint]) -> None:
+        """Replace a stored window's row count, severity, status and report and all its points
+        in one transaction (late labels fill in an old window's performance); an InputError
+        when the window is not stored."""
+        ...
+
     def windows(
         self, project: str, since: datetime | None = None, until: datetime | None = None
     ) -> list[WindowRecord]:
@@ -212,6 +219,20 @@ class Store(Protocol):
 
     def mark_failed(self, delivery_id: int, next_attempt: datetime | None, error: str) -> None:
         """One more failed attempt: retry at ``next_attempt``, or give up when it is None."""
+        ...
+
+    def put_labels(self, project: str, labels: Iterable[tuple[str, str]], at: datetime) -> int:
+        """Keep each ``(row id, label as JSON text)``, received ``at``, in one transaction; a
+        label given again for an id replaces the old one (a correction) only when it differs.
+        Returns how many were new or changed."""
+        ...
+
+    def labels(self, project: str, row_ids: Iterable[str]) -> dict[str, str]:
+        """The labels known for those row ids (JSON texts), by id."""
+        ...
+
+    def labels_since(self, project: str, since: datetime | None) -> set[str]:
+        """The row ids whose label arrived after ``since`` (all when None)."""
         ...
 
     def get_state(self, project: str, key: str) -> str | None:

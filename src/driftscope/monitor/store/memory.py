@@ -52,6 +52,7 @@ class MemoryStore:
         self._outbox: list[Delivery] = []
         self._locks: set[str] = set()
         self._state: dict[tuple[str, str], str] = {}
+        self._labels: dict[tuple[str, str], tuple[str, datetime]] = {}
 
     def write_window(self, window: WindowRecord, points: Iterable[MetricPoint]) -> bool:
         key = window.key
@@ -67,6 +68,53 @@ class MemoryStore:
             self._windows[key] = replace(window, start=key[1], end=key[2])
             self._points[key] = normal
             return True
+
+    def replace_window(self, window: WindowRecord, points: Iterable[MetricPoint]) -> None:
+        key = window.key
+        normal = [
+            replace(p, window_start=key[1], window_end=key[2], value=p.value + 0.0)
+            for p in checked_points(window, points)
+        ]
+        with self._mutex:
+            if key not in self._windows:
+                raise InputError(
+                    f"store: window {key[0]} {key[1].isoformat()} is not stored; "
+                    "write it before replacing it"
+                )
+            self._windows[key] = replace(window, start=key[1], end=key[2])
+            self._points[key] = normal
+
+    def put_labels(self, project: str, labels: Iterable[tuple[str, str]], at: datetime) -> int:
+        fits(project=project)
+        received = utc(at, "at")
+        given = dict(labels)
+        for row_id in given:
+            fits(row_id=row_id)
+        changed = 0
+        with self._mutex:
+            for row_id, value in given.items():
+                old = self._labels.get((project, row_id))
+                if old is None or old[0] != value:
+                    self._labels[project, row_id] = (value, received)
+                    changed += 1
+        return changed
+
+    def labels(self, project: str, row_ids: Iterable[str]) -> dict[str, str]:
+        with self._mutex:
+            return {
+                r: self._labels[project, r][0]
+                for r in dict.fromkeys(row_ids)
+                if (project, r) in self._labels
+            }
+
+    def labels_since(self, project: str, since: datetime | None) -> set[str]:
+        limit = None if since is None else utc(since, "since")
+        with self._mutex:
+            return {
+                r
+                for (p, r), (_, at) in self._labels.items()
+                if p == project and (limit is None or at > limit)
+            }
 
     def windows(
         self, project: str, since: datetime | None = None, until: datetime | None = None

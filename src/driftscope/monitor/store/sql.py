@@ -154,21 +154,7 @@ class SqlStore:
                     .returning(t.windows.c.id)
                 )
                 window_id = inserted.scalar_one()
-                batch: list[dict[str, Any]] = []
-                for point in checked_points(window, points):
-                    batch.append(
-                        {
-                            "window_id": window_id,
-                            "column_name": point.column,
-                            "metric": point.metric,
-                            "value": _db_value(point.value),
-                        }
-                    )
-                    if len(batch) >= BATCH:
-                        conn.execute(insert(t.points), batch)
-                        batch = []
-                if batch:
-                    conn.execute(insert(t.points), batch)
+                self._insert_points(conn, window_id, checked_points(window, points))
         except IntegrityError:
             # Another run wrote the same window between our check and our insert.
             with self._read() as conn:
@@ -176,6 +162,112 @@ class SqlStore:
                     return False
             raise
         return True
+
+    def replace_window(self, window: WindowRecord, points: Iterable[MetricPoint]) -> None:
+        project, start, end = window.key
+        w = t.windows
+        span = (
+            (w.c.project == project)
+            & (w.c.window_start == start.replace(tzinfo=None))
+            & (w.c.window_end == end.replace(tzinfo=None))
+        )
+        with self._write() as conn:
+            window_id = conn.execute(select(w.c.id).where(span)).scalar()
+            if window_id is None:
+                raise InputError(
+                    f"store: window {project} {start.isoformat()} is not stored; "
+                    "write it before replacing it"
+                )
+            fits(project=project, severity=window.severity, status=window.status)
+            conn.execute(
+                update(w)
+                .where(w.c.id == window_id)
+                .values(
+                    rows=window.rows,
+                    severity=window.severity,
+                    status=window.status,
+                    report=window.report,
+                )
+            )
+            conn.execute(delete(t.points).where(t.points.c.window_id == window_id))
+            self._insert_points(conn, window_id, checked_points(window, points))
+
+    def _insert_points(
+        self, conn: Connection, window_id: int, points: Iterable[MetricPoint]
+    ) -> None:
+        batch: list[dict[str, Any]] = []
+        for point in points:
+            batch.append(
+                {
+                    "window_id": window_id,
+                    "column_name": point.column,
+                    "metric": point.metric,
+                    "value": _db_value(point.value),
+                }
+            )
+            if len(batch) >= BATCH:
+                conn.execute(insert(t.points), batch)
+                batch = []
+        if batch:
+            conn.execute(insert(t.points), batch)
+
+    def put_labels(self, project: str, labels: Iterable[tuple[str, str]], at: datetime) -> int:
+        fits(project=project)
+        received = _db_time(at, "at")
+        lab = t.labels
+        changed = 0
+        given: dict[str, str] = {}
+        for row_id, value in labels:
+            fits(row_id=row_id)
+            given[row_id] = value
+        ids = list(given)
+        with self._write() as conn:
+            for i in range(0, len(ids), BATCH):
+                chunk = ids[i : i + BATCH]
+                known = dict(
+                    conn.execute(
+                        select(lab.c.row_id, lab.c.value).where(
+                            (lab.c.project == project) & lab.c.row_id.in_(chunk)
+                        )
+                    ).all()
+                )
+                new = [
+                    {"project": project, "row_id": r, "value": given[r], "received_at": received}
+                    for r in chunk
+                    if r not in known
+                ]
+                if new:
+                    conn.execute(insert(lab), new)
+                for r in chunk:
+                    if r in known and known[r] != given[r]:
+                        conn.execute(
+                            update(lab)
+                            .where((lab.c.project == project) & (lab.c.row_id == r))
+                            .values(value=given[r], received_at=received)
+                        )
+                        changed += 1
+                changed += len(new)
+        return changed
+
+    def labels(self, project: str, row_ids: Iterable[str]) -> dict[str, str]:
+        lab = t.labels
+        ids = list(dict.fromkeys(row_ids))
+        out: dict[str, str] = {}
+        with self._read() as conn:
+            for i in range(0, len(ids), BATCH):
+                query = select(lab.c.row_id, lab.c.value).where(
+                    (lab.c.project == project) & lab.c.row_id.in_(ids[i : i + BATCH])
+                )
+                out.update((row_id, value) for row_id, value in conn.execute(query))
+        return out
+
+    def labels_since(self, project: str, since: datetime | None) -> set[str]:
+        lab = t.labels
+        query = select(lab.c.row_id).where(lab.c.project == project)
+        if since is not None:
+            query = query.where(lab.c.received_at > _db_time(since, "since"))
+        with self._read() as conn:
+            return set(conn.execute(query).scalars())
 
     def windows(
         self, project: str, since: datetime | None = None, until: datetime | None = None
