@@ -80,6 +80,18 @@ class Logs(ConfigModel):
         return self
 
 
+class LabelFiles(ConfigModel):
+    """Late labels: a file, folder or glob of Parquet / CSV / JSON Lines files holding the
+    ``columns.id`` and ``columns.target`` columns (resolved against the config's folder)."""
+
+    path: str
+
+    @field_validator("path")
+    @classmethod
+    def _resolve(cls, value: str, info: ValidationInfo) -> str:
+        return str(resolve_path(base_dir_of(info), value))
+
+
 class Columns(ConfigModel):
     """The roles of the log's columns; ``features`` None means every other column."""
 
@@ -130,6 +142,7 @@ class MonitorConfig(ConfigModel):
     store: str = Field(default=DEFAULT_STORE, repr=False, validate_default=True)
     checks: Checks = Checks()
     alerts: Alerts = Alerts()
+    labels: LabelFiles | None = None
     mlflow: MlflowSettings | None = None
 
     @field_validator("reference", mode="before")
@@ -165,6 +178,18 @@ class MonitorConfig(ConfigModel):
         if not isinstance(value, Mapping):
             return value
         return build_checks(value, base_dir_of(info))
+
+    @model_validator(mode="after")
+    def _labels_need_roles(self) -> MonitorConfig:
+        if self.labels is not None:
+            for role in ("id", "target"):
+                if getattr(self.columns, role) is None:
+                    raise located(
+                        f"late labels are joined on columns.id and fill columns.target; "
+                        f"give columns.{role}",
+                        "labels",
+                    )
+        return self
 
     @property
     def store_display(self) -> str:

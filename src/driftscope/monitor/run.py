@@ -75,6 +75,8 @@ class RunResult:
     delivery: OutboxResult | None = None
     notes: tuple[str, ...] = ()
     seconds: float = 0.0
+    labelled: tuple[datetime, ...] = ()
+    """Starts of earlier windows computed again because their labels arrived."""
 
 
 Clock = Callable[[], datetime]
@@ -91,6 +93,7 @@ class _Progress:
     resolved: list[str] = field(default_factory=list)
     queued: int = 0
     notes: list[str] = field(default_factory=list)
+    labelled: list[datetime] = field(default_factory=list)
 
 
 def run_monitor(
@@ -132,6 +135,7 @@ def run_monitor(
         delivery=delivery,
         notes=tuple(progress.notes),
         seconds=time.perf_counter() - started,
+        labelled=tuple(progress.labelled),
     )
 
 
@@ -164,6 +168,7 @@ def _compute(
     computed = {(_ns(a), _ns(b)) for a, b in store.computed_windows(config.project)}
     pending = pending_windows(parts, seconds, computed, limit, until is not None)
     if not pending:
+        _late_labels(config, store, source, parts, None, None, clock, progress)
         return
     options = monitor_options(config)
     reference = load_reference(config, options)
@@ -172,15 +177,33 @@ def _compute(
     wanted = [p for p in parts if _overlaps(p, pending)]
     for index, rows in enumerate_windows(source, wanted, pending):
         start_ns, end_ns = pending[index]
-        findings = [
-            QualityIssue(None, "schema_change", "warning", note) for note in rows.notes
-        ] + timestamp_findings.get(index, [])
+        findings = schema_findings(rows.notes) + timestamp_findings.get(index, [])
         done = _store_window(
             config, store, reference, options, rows.table, start_ns, end_ns, findings
         )
         progress.windows.append(done)
         if on_window is not None:
             on_window(done)
+    _late_labels(config, store, source, parts, reference, options, clock, progress)
+
+
+def _late_labels(
+    config: MonitorConfig,
+    store: Store,
+    source: LogSource,
+    parts: Sequence[Part],
+    reference: Reference | None,
+    options: CompareOptions | None,
+    clock: Clock,
+    progress: _Progress,
+) -> None:
+    """Read new label files, then compute again the windows whose labels arrived."""
+    from driftscope.monitor.labels import apply_labels, read_label_files
+
+    now = clock()
+    read_label_files(config, store, now)
+    replaced = apply_labels(config, store, source, parts, reference, options, now)
+    progress.labelled.extend(w.start for w in replaced)
 
 
 def enumerate_windows(
@@ -311,8 +334,8 @@ def _store_window(
             WindowRecord(project, start, end, 0, "none", "empty", report_text), points
         )
         return ComputedWindow(start, end, 0, "none", "empty")
-    label = f"{config.logs.path or 'sql'} [{_rfc(start)}, {_rfc(end)})"
-    kpis = _kpis(table, config.columns.kpis)
+    label = window_label(config, start, end)
+    kpis = kpis_of(table, config.columns.kpis)
     rows = monitor_rows(table, config, reference)
     report = with_findings(window_report(reference, rows, options, label), findings)
     points = window_points(report, project, start, end, kpis, extra)
@@ -325,6 +348,16 @@ def _store_window(
     return ComputedWindow(start, end, table.num_rows, severity, "computed", drifted)
 
 
+def window_label(config: MonitorConfig, start: datetime, end: datetime) -> str:
+    """How a window's report names its current side: the logs and the span."""
+    return f"{config.logs.path or 'sql'} [{_rfc(start)}, {_rfc(end)})"
+
+
+def schema_findings(notes: Sequence[str]) -> list[QualityIssue]:
+    """The source's notes on log files that differ in their columns, as quality findings."""
+    return [QualityIssue(None, "schema_change", "warning", note) for note in notes]
+
+
 def _finding_dict(finding: QualityIssue) -> dict[str, Any]:
     return {
         "check": finding.check,
@@ -335,7 +368,7 @@ def _finding_dict(finding: QualityIssue) -> dict[str, Any]:
     }
 
 
-def _kpis(table: pa.Table, kpis: Sequence[str]) -> dict[str, tuple[float, float]]:
+def kpis_of(table: pa.Table, kpis: Sequence[str]) -> dict[str, tuple[float, float]]:
     """Each KPI column's mean and sum over the window's rows that have it (a flag counts
     as 0 and 1); a KPI the window lacks is left out."""
     import pyarrow.compute as pc
