@@ -330,3 +330,27 @@ def test_a_backfill_into_postgresql(tmp_path: Path, postgres_url: str) -> None:
         assert len(store.windows("credit")) == 3
     finally:
         store.close()
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings(
+    # MLflow's SQL store declares a relationship with SQLAlchemy 2.1's deprecated `noload`.
+    "ignore:The ``noload`` loader strategy is deprecated:sqlalchemy.exc.SADeprecationWarning"
+)
+def test_windows_are_logged_to_mlflow_when_configured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MLFLOW_DISABLE_TELEMETRY", "true")
+    tracking = pytest.importorskip("mlflow.tracking")
+    path = make_project(tmp_path, days=3)
+    path.write_text(path.read_text() + 'mlflow: {tracking_uri: "sqlite:///mlflow.db"}\n')
+    config = load_config(path)
+    run_monitor(config)
+    client = tracking.MlflowClient(tracking_uri=f"sqlite:///{tmp_path / 'mlflow.db'}")
+    experiment = client.get_experiment_by_name("credit")
+    (run,) = client.search_runs([experiment.experiment_id])
+    history = client.get_metric_history(run.info.run_id, "income.severity")
+    assert [m.step for m in history] == [0, 1, 2]
+    assert [m.timestamp for m in history] == [
+        int((DAY0 + timedelta(days=d + 1)).timestamp() * 1000) for d in range(3)
+    ]

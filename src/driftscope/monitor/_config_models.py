@@ -113,9 +113,10 @@ class Checks(ConfigModel):
 
 class MlflowSettings(ConfigModel):
     """Log each window's metrics to an MLflow experiment (``driftscope[mlflow]``):
-    ``tracking_uri`` as MLflow takes it (``file:./mlruns``, ``sqlite:///mlflow.db``,
-    ``http://...``; a relative file or SQLite path is resolved against the config's folder),
-    ``experiment`` defaults to the project's name."""
+    ``tracking_uri`` as MLflow takes it (``sqlite:///mlflow.db``, ``http://host:5000``, or
+    ``file:./mlruns`` where ``MLFLOW_ALLOW_FILE_STORE=true`` is set, as MLflow 3 requires; a
+    relative SQLite or file path is resolved against the config's folder), ``experiment``
+    defaults to the project's name."""
 
     tracking_uri: str = Field(min_length=1)
     experiment: str | None = None

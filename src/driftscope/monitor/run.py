@@ -6,7 +6,8 @@ StoreBusy), scans the logs (files seen before and unchanged are not reopened: th
 timestamps' range is remembered in the store's state), and computes, in time order, each
 window that is complete (a later row exists, or its end is past) and not stored yet. Each
 window is written in one transaction, so a run killed half-way leaves whole windows only and
-the next run computes the rest. Windows inside the logs' span with no rows are stored as
+the next run computes the rest. With an ``mlflow`` section, each new window's points are
+logged to MLflow too (:mod:`driftscope.integrations.mlflow`). Windows inside the logs' span with no rows are stored as
 ``empty`` (a gap in traffic is itself news). Then the rules are evaluated over every window
 not evaluated yet (the store remembers how far it got), alerts opened and resolved, their
 notifications put in the outbox under keys that make a repeat a no-op, and the outbox sent.
@@ -121,6 +122,10 @@ def run_monitor(
         with used.lock(config.project):
             progress = _Progress()
             _compute(config, used, until, clock, progress, on_window)
+            if config.mlflow is not None:
+                from driftscope.integrations.mlflow import log_windows
+
+                log_windows(config.mlflow, config.project, used)
             _evaluate_rules(config, used, clock, progress)
             delivery = _deliver(config, used, clock, channels, sleep)
     finally:
