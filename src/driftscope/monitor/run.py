@@ -6,11 +6,13 @@ StoreBusy), scans the logs (files seen before and unchanged are not reopened: th
 timestamps' range is remembered in the store's state), and computes, in time order, each
 window that is complete (a later row exists, or its end is past) and not stored yet. Each
 window is written in one transaction, so a run killed half-way leaves whole windows only and
-the next run computes the rest. With an ``mlflow`` section, each new window's points are
-logged to MLflow too (:mod:`driftscope.integrations.mlflow`). Windows inside the logs' span with no rows are stored as
-``empty`` (a gap in traffic is itself news). Then the rules are evaluated over every window
-not evaluated yet (the store remembers how far it got), alerts opened and resolved, their
-notifications put in the outbox under keys that make a repeat a no-op, and the outbox sent.
+the next run computes the rest. Windows inside the logs' span with no rows are stored as
+``empty`` (a gap in traffic is itself news). Late labels that arrived fill in old windows
+(:mod:`driftscope.monitor.labels`); with an ``mlflow`` section each new window's points go
+to MLflow (:mod:`driftscope.integrations.mlflow`). Then the rules are evaluated over every
+window not evaluated yet (the store remembers how far it got), alerts opened and resolved,
+their notifications put in the outbox under keys that make a repeat a no-op, and the outbox
+sent.
 
 Alert times are window times: an alert opened by a window opens at the window's end, and a
 rule's cooldown counts in windows' time, so a backfill of 90 days notifies as a live
