@@ -148,18 +148,29 @@ def summary(result: RunResult) -> str:
 
 
 def _status(config: MonitorConfig, args: argparse.Namespace, out: TextIO) -> int:
+    from driftscope.monitor.kpis import kpi_associations
     from driftscope.monitor.store import open_store
 
     store = open_store(config.store)
     try:
         windows = store.windows(config.project)
         alerts = store.open_alerts(config.project)
+        kpis = config.columns.kpis
+        found = kpi_associations(store.points(config.project), kpis) if kpis else []
     finally:
         store.close()
     if args.json:
-        out.write(json.dumps(status_dict(config.project, windows, alerts), indent=2) + "\n")
+        data = status_dict(config.project, windows, alerts)
+        data["kpi_associations"] = [item.to_dict() for item in found]
+        out.write(json.dumps(data, indent=2) + "\n")
     else:
         out.write(status_text(config.project, windows, alerts))
+        if kpis:
+            out.write(f"KPIs and drift ({', '.join(kpis)}):\n")
+            for item in found:
+                out.write(f"  {item.message}\n")
+            if not found:
+                out.write("  no feature's drift came with a clear change in a KPI\n")
     return EXIT_CONDITION if alerts else EXIT_OK
 
 
