@@ -354,3 +354,26 @@ def test_windows_are_logged_to_mlflow_when_configured(
     assert [m.timestamp for m in history] == [
         int((DAY0 + timedelta(days=d + 1)).timestamp() * 1000) for d in range(3)
     ]
+
+
+def test_windows_of_a_fixed_row_count(project: Path) -> None:
+    project.write_text(project.read_text().replace("window: 1d", 'window: "1000 rows"'))
+    config = load_config(project)
+    first = run_monitor(config)
+    total = DAYS * ROWS  # 4,800 rows: four full windows, the fifth still filling
+    assert [w.rows for w in first.windows] == [1000] * (total // 1000)
+    assert first.windows[0].start == DAY0 + timedelta(seconds=_first_second(project))
+    ends = [w.end for w in first.windows]
+    assert ends == sorted(ends)
+    assert all(a.end == b.start for a, b in zip(first.windows, first.windows[1:], strict=False))
+    assert run_monitor(config).windows == ()
+    _day_file(project.parent / "logs", DAYS, np.random.default_rng(11))
+    more = run_monitor(config)
+    assert [w.rows for w in more.windows] == [1000] * ((total + ROWS) // 1000 - total // 1000)
+    assert more.windows[0].start == ends[-1]
+
+
+def _first_second(project: Path) -> int:
+    ts = pq.read_table(project.parent / "logs" / "day-00.parquet").column("ts")
+    first = ts.to_pylist()[0]
+    return int((first - DAY0).total_seconds())

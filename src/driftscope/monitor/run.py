@@ -22,6 +22,7 @@ monitor would have.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -29,7 +30,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from driftscope.errors import ConfigError
 from driftscope.monitor.store.base import DATASET_COLUMN, MetricPoint, WindowRecord
 from driftscope.result import QualityIssue
 
@@ -160,12 +160,6 @@ def _compute(
     from driftscope.monitor.compute import fit_to_reference, load_reference, monitor_options
     from driftscope.monitor.sources import open_source
 
-    seconds = config.window.seconds
-    if seconds is None:
-        raise ConfigError(
-            f"window: {str(config.window)!r}: windows of a fixed row count are not yet "
-            "computed by `monitor run`; use a duration such as 1h or 1d"
-        )
     source = open_source(config.logs, config.columns.timestamp)
     known = _known_parts(store, config.project)
     parts = source.scan(known)
@@ -173,14 +167,21 @@ def _compute(
     new_parts = [p for p in parts if known.get(p.key) != p]
     limit = _ns(until if until is not None else clock())
     computed = {(_ns(a), _ns(b)) for a, b in store.computed_windows(config.project)}
-    pending = pending_windows(parts, seconds, computed, limit, until is not None)
+    seconds = config.window.seconds
+    if seconds is None:
+        count = config.window.rows or 1
+        pending = row_windows(
+            source, parts, count, computed, limit if until else None, config.columns.timestamp
+        )
+    else:
+        pending = pending_windows(parts, seconds, computed, limit, until is not None)
     if not pending:
         _late_labels(config, store, source, parts, None, None, clock, progress)
         return
     options = monitor_options(config)
     reference = load_reference(config, options)
     options = fit_to_reference(options, config, reference)
-    timestamp_findings = _timestamp_findings(new_parts, pending, seconds)
+    timestamp_findings = _timestamp_findings(new_parts, pending)
     wanted = [p for p in parts if _overlaps(p, pending)]
     for index, rows in enumerate_windows(source, wanted, pending):
         start_ns, end_ns = pending[index]
@@ -259,6 +260,53 @@ def pending_windows(
     return out
 
 
+def row_windows(
+    source: LogSource,
+    parts: Sequence[Part],
+    count: int,
+    computed: set[tuple[int, int]],
+    until_ns: int | None,
+    column: str,
+) -> list[tuple[int, int]]:
+    """Windows of ``count`` rows in timestamp order after the last stored one: each runs
+    from its first row's timestamp to the next window's first (so rows sharing a timestamp
+    at a cut all go to the later window, which then holds a few more). A window is complete
+    once a row after it exists; ``until_ns`` also keeps windows ending after it out."""
+    from driftscope.monitor.sources.base import read_timestamps
+
+    after = max((end for _, end in computed), default=None)
+    floor = (
+        after
+        if after is not None
+        else min((p.first for p in parts if p.first is not None), default=None)
+    )
+    if floor is None:
+        return []
+    tail = [p for p in parts if p.last is not None and p.last >= floor]
+    stamps: list[Any] = []
+    for rows in source.read_windows(tail, [(floor, _MAX_NS)], columns=[column]):
+        if rows.table.num_rows:
+            found = read_timestamps(rows.table.column(column), column, "logs")
+            stamps.append(found.nanos[found.valid])
+    if not stamps:
+        return []
+    import numpy as np
+
+    ordered = np.sort(np.concatenate(stamps))
+    cuts = [int(ordered[i]) for i in range(0, ordered.size, count)]
+    cuts = sorted(set(cuts))  # ties can make two cuts one
+    out = []
+    for start, end in itertools.pairwise(cuts):
+        if until_ns is not None and end > until_ns:
+            break
+        if (start, end) not in computed:
+            out.append((start, end))
+    return out
+
+
+_MAX_NS = 2**63 - 1
+
+
 def _overlaps(part: Part, pending: Sequence[tuple[int, int]]) -> bool:
     if part.first is None or part.last is None:
         return False
@@ -279,18 +327,19 @@ def _known_parts(store: Store, project: str) -> dict[str, Part]:
 
 
 def _timestamp_findings(
-    parts: Sequence[Part], pending: Sequence[tuple[int, int]], window_seconds: int
+    parts: Sequence[Part], pending: Sequence[tuple[int, int]]
 ) -> dict[int, list[QualityIssue]]:
     """Rows of new log files without a usable timestamp, as findings of the window that
     holds the file's latest row (they belong to no window, yet must not vanish)."""
-    width = window_seconds * NS
-    where = {start: index for index, (start, _) in enumerate(pending)}
+    import bisect
+
+    starts = [start for start, _ in pending]
     out: dict[int, list[QualityIssue]] = {}
     for part in parts:
         if not (part.missing or part.unparseable) or part.last is None:
             continue
-        index = where.get((part.last // width) * width)
-        if index is None:
+        index = bisect.bisect_right(starts, part.last) - 1
+        if index < 0 or part.last >= pending[index][1]:
             continue
         what = []
         if part.missing:
