@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -362,3 +363,25 @@ def test_a_window_ending_beyond_int64_nanoseconds_is_an_input_error_not_a_wrappe
     with pytest.raises(InputError, match="2262 or later has no 1w window end"):
         assign_windows(np.array([0, last]), Window.parse("7d"))
     assert assign_windows(np.array([0, last]), Window.parse("1 row")).ends[-1] == last
+
+
+def test_reading_texts_the_slow_way_does_not_import_pandas(tmp_path: Path) -> None:
+    """pyarrow imports pandas (about a second) to convert a Python scalar in a compute call;
+    the text parser passes none."""
+    import subprocess
+    import sys
+
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "ts.parquet"
+    texts = ["2026-03-01 10:00:00+02:00", "not a time", None, "2026-03-01T07:00:00.5-01:30"]
+    pq.write_table(pa.table({"t": pa.array(texts, pa.string())}), path)
+    code = (
+        "import sys, pyarrow.parquet as pq\n"
+        "from driftscope.monitor.windowing import timestamps_from_arrow\n"
+        f"a = pq.ParquetFile({str(path)!r}).read().column('t').combine_chunks()\n"
+        "t = timestamps_from_arrow(a, 't')\n"
+        "assert t.unparseable == 1 and t.valid.tolist() == [True, False, False, True], t\n"
+        "assert 'pandas' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -142,7 +142,7 @@ def _from_strings(array: pa.Array) -> Timestamps:
 def _parse_texts(array: pa.Array, present: Mask) -> Timestamps:
     parts = pc.extract_regex(array, _ISO)  # null where the text does not match
     matched = _present(parts)
-    date, time = parts.field("date"), pc.fill_null(parts.field("time"), "")
+    date, time = parts.field("date"), parts.field("time")  # a missing time reads as 0
     year, month, day = (_ints(pc.utf8_slice_codeunits(date, i, i + w)) for i, w in _DATE)
     hour, minute, second = (_ints(pc.utf8_slice_codeunits(time, i, i + 2)) for i in (0, 3, 6))
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
@@ -151,13 +151,15 @@ def _parse_texts(array: pa.Array, present: Mask) -> Timestamps:
     ok = matched & month_ok & (day >= 1) & (day <= days_in_month)
     ok &= (hour < 24) & (minute < 60) & (second < 60)
     seconds = _days_from_civil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second
-    fraction = _ints(pc.utf8_rpad(pc.fill_null(parts.field("frac"), ""), 9, "0"))
-    tz = pc.fill_null(parts.field("tz"), "")
+    fraction = _ints(pc.utf8_rpad(parts.field("frac"), 9, "0"))
+    tz = parts.field("tz")
     digits = pc.replace_substring(pc.utf8_slice_codeunits(tz, 1), ":", "")
     offset = _ints(pc.utf8_slice_codeunits(digits, 0, 2)) * 3_600
     offset += _ints(pc.utf8_slice_codeunits(digits, 2, 4)) * 60
-    west = pc.fill_null(pc.equal(pc.utf8_slice_codeunits(tz, 0, 1), "-"), False)
-    seconds -= np.where(to_numpy(west), -offset, offset)
+    # "-" sorts before "+" and "Z"; the sign's code point, compared in numpy, says west
+    sign = _ints(pc.utf8_lpad(pc.utf8_slice_codeunits(tz, 0, 1), 1, "0"), codes=True)
+    west = sign == ord("-")
+    seconds -= np.where(west, -offset, offset)
     limit = np.iinfo(np.int64).max // 10**9 - 1
     valid = ok & (seconds > -limit) & (seconds < limit)
     nanos = np.where(valid, seconds, 0) * 10**9 + np.where(valid, fraction, 0)
@@ -183,10 +185,22 @@ def _present(array: pa.Array) -> Mask:
     return np.ones(len(array), dtype=bool) if mask is None else mask
 
 
-def _ints(texts: pa.Array) -> Nanos:
-    """Digit strings as int64, with 0 for empty ones."""
-    numbers = pc.cast(pc.if_else(pc.equal(texts, ""), "0", texts), pa.int64())
-    return np.asarray(to_numpy(numbers.fill_null(0)), dtype=np.int64)
+def _ints(texts: pa.Array, *, codes: bool = False) -> Nanos:
+    """Digit strings as int64, with 0 for empty or missing ones (``codes``: the code point
+    of one-character strings instead).
+
+    No Python scalar goes into a compute function here: pyarrow imports pandas (about a
+    second) to convert the first one, so empty texts are padded to "0" and nulls zeroed in
+    numpy.
+    """
+    padded = pc.utf8_lpad(texts, 1, "0")
+    if codes:
+        numbers = pc.cast(pc.cast(padded, pa.binary()), pa.binary(1)).view(pa.uint8())
+    else:
+        numbers = pc.cast(padded, pa.int64())
+    values = np.asarray(to_numpy(numbers), dtype=np.int64)
+    mask = valid_mask(numbers)
+    return values if mask is None else np.where(mask, values, 0)
 
 
 @dataclass(frozen=True, slots=True)
