@@ -604,3 +604,15 @@ def test_the_built_in_tiers_apply_unless_rules_are_given(folder, alerts, names, 
 )
 def test_each_alert_rule_mistake_is_one_line_naming_file_line_and_key(folder, text, expected):
     assert _error(folder, MINIMAL + text).startswith(expected)
+
+
+def test_a_relative_sqlite_logs_url_is_beside_the_file(tmp_path: Path) -> None:
+    (tmp_path / "ref.parquet").write_bytes(b"")
+    text = (
+        "project: p\nreference: ref.parquet\n"
+        'logs: {sql: {url: "sqlite:///logs.db", table: inference}}\n'
+        "columns: {timestamp: ts}\n"
+    )
+    config = parse_config(text, "d.yaml", base_dir=tmp_path, env={})
+    assert config.logs.sql is not None
+    assert config.logs.sql.url.get_secret_value() == f"sqlite:///{tmp_path / 'logs.db'}"

@@ -55,6 +55,17 @@ class SqlLogs(ConfigModel):
     table: str | None = None
     query: str | None = None
 
+    @field_validator("url", mode="before")
+    @classmethod
+    def _relative_sqlite(cls, value: Any, info: ValidationInfo) -> Any:
+        # sqlite:///logs.db is a file beside the config, as the store's is
+        prefix = "sqlite:///"
+        if isinstance(value, str) and value.startswith(prefix):
+            name = value.removeprefix(prefix)
+            if name and name != ":memory:" and not name.startswith("/"):
+                return prefix + str(resolve_path(base_dir_of(info), name))
+        return value
+
     @model_validator(mode="after")
     def _one_source(self) -> SqlLogs:
         if (self.table is None) == (self.query is None):
