@@ -319,6 +319,59 @@ def check_labels_arrive_and_correct(factory: StoreFactory) -> None:
         _expect(len(store.labels(PROJECT, [r for r, _ in many])) == 2_500, "big read")
 
 
+def check_log_batches_round_trip(factory: StoreFactory) -> None:
+    """Batches of posted log rows come back whole: ids ascending, the summary without the
+    body, the body byte for byte (NUL bytes and all), each project seeing only its own."""
+    received = datetime(2026, 3, 2, 1, tzinfo=timezone(timedelta(hours=1)))
+    binary = bytes(range(256)) * 4_096  # 1 MiB: beyond a page, a TOAST chunk, any inline limit
+    with _store(factory) as store:
+        _expect(store.log_batches(PROJECT) == [], "a new store has log batches")
+        _expect(store.log_batch_bodies(PROJECT, [1]) == {}, "a new store has a log body")
+        first = store.append_logs(PROJECT, binary, 10, 5, 2**62, 1, 2, received)
+        other = store.append_logs("other", b"other", 1, 7, 7, 0, 0, received)
+        untimed = store.append_logs(PROJECT, b"", 3, None, None, 2, 1, received + DAY)
+        _expect(first < other < untimed, f"batch ids do not ascend: {first}, {other}, {untimed}")
+        batches = store.log_batches(PROJECT)
+        _expect([b.id for b in batches] == [first, untimed], f"log_batches ids: {batches}")
+        got = batches[0]
+        summary = (got.rows, got.first, got.last, got.missing, got.unparseable, got.size)
+        _expect(summary == (10, 5, 2**62, 1, 2, len(binary)), f"a batch's summary: {got}")
+        _expect(got.received_at == received, f"received_at: {got.received_at}")
+        _expect(got.received_at.utcoffset() == timedelta(0), "received_at not in UTC")
+        late = batches[1]
+        _expect((late.first, late.last, late.size) == (None, None, 0), f"an untimed batch: {late}")
+        bodies = store.log_batch_bodies(PROJECT, [untimed, first, other, 10**6])
+        _expect(set(bodies) == {first, untimed}, f"bodies of ids {sorted(bodies)}")
+        _expect(bodies[first] == binary, "a body did not come back byte for byte")
+        _expect(bodies[untimed] == b"", "an empty body did not come back empty")
+        many = store.log_batch_bodies(PROJECT, [untimed, *range(10**6, 10**6 + 2_500)])
+        _expect(list(many) == [untimed], "asking for many ids (beyond one query) went wrong")
+        _expect([b.id for b in store.log_batches("other")] == [other], "the other project")
+
+
+def check_bad_log_batches_are_refused(factory: StoreFactory) -> None:
+    """A batch summary that cannot be true, an over-long project or a naive time is an
+    InputError in every store, and keeps nothing."""
+    with _store(factory) as store:
+        attempts: list[Callable[[], object]] = [
+            lambda: store.append_logs(PROJECT, b"x", -1, None, None, 0, 0, T0),
+            lambda: store.append_logs(PROJECT, b"x", 2, None, None, 2, 1, T0),
+            lambda: store.append_logs(PROJECT, b"x", 2, 9, 5, 0, 0, T0),
+            lambda: store.append_logs(PROJECT, b"x", 2, 5, None, 0, 0, T0),
+            lambda: store.append_logs(PROJECT, b"x", 2, None, None, 0, 0, T0),
+            lambda: store.append_logs(PROJECT, b"x", 2, 1, 2**63, 0, 0, T0),
+            lambda: store.append_logs("p" * 201, b"x", 1, 1, 1, 0, 0, T0),
+            lambda: store.append_logs(PROJECT, b"x", 1, 1, 1, 0, 0, datetime(2026, 3, 1)),
+        ]
+        for number, attempt in enumerate(attempts):
+            try:
+                attempt()
+            except InputError:
+                continue
+            raise AssertionError(f"bad log batch number {number} was accepted")
+        _expect(store.log_batches(PROJECT) == [], "a refused log batch was kept")
+
+
 STORE_CHECKS: tuple[Callable[[StoreFactory], None], ...] = (
     check_window_round_trip,
     check_rewriting_a_window_stores_nothing_twice,
@@ -333,6 +386,8 @@ STORE_CHECKS: tuple[Callable[[StoreFactory], None], ...] = (
     check_state_round_trips,
     check_replacing_a_window,
     check_labels_arrive_and_correct,
+    check_log_batches_round_trip,
+    check_bad_log_batches_are_refused,
 )
 """Every check of the store contract."""
 

@@ -61,6 +61,49 @@ def test_sqlite_store_is_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
     conn.close()
 
 
+def test_sqlite_store_syncs_every_commit(tmp_path: Path) -> None:
+    # What makes a committed write (a posted batch acknowledged) survive a power cut as well
+    # as a killed process: synchronous FULL (2) or EXTRA (3) syncs the WAL at each commit.
+    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    try:
+        with store._engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar_one() in (2, 3)
+    finally:
+        store.close()
+
+
+def test_log_batch_ids_are_never_given_again(tmp_path: Path) -> None:
+    # A monitor remembers the batches it read by id: SQLite's AUTOINCREMENT keeps an id from
+    # coming back even when the newest batch is deleted (as a retention job might).
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    store = open_store(url)
+    try:
+        first = store.append_logs("fraud", b"a", 1, 1, 1, 0, 0, _a_window().start)
+        with store._engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM ds_ingest")
+        assert store.append_logs("fraud", b"b", 1, 1, 1, 0, 0, _a_window().start) > first
+    finally:
+        store.close()
+
+
+def test_listing_log_batches_reads_no_body(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    statements: list[str] = []
+    sqlalchemy.event.listen(
+        store._engine, "before_cursor_execute", lambda *args: statements.append(args[2])
+    )
+    try:
+        store.append_logs("fraud", b"x" * 100, 1, 1, 1, 0, 0, _a_window().start)
+        statements.clear()
+        (batch,) = store.log_batches("fraud")
+        assert batch.size == 100
+        (listing,) = [s for s in statements if "ds_ingest" in s]
+        assert "length(ds_ingest.body)" in listing
+        assert "ds_ingest.body" not in listing.replace("length(ds_ingest.body)", "")
+    finally:
+        store.close()
+
+
 def test_migrated_schema_matches_the_tables(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'store.db'}"
     open_store(url).close()
@@ -69,7 +112,7 @@ def test_migrated_schema_matches_the_tables(tmp_path: Path) -> None:
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
         version = conn.execute(sqlalchemy.text("SELECT version_num FROM alembic_version"))
-        assert version.scalar_one() == "0003"
+        assert version.scalar_one() == "0004"
     engine.dispose()
 
 
@@ -83,6 +126,7 @@ def test_a_store_of_the_first_schema_is_upgraded_keeping_its_windows(tmp_path: P
     with engine.begin() as conn:  # back to revision 0001, as an older driftscope left it
         conn.execute(sqlalchemy.text("DROP TABLE ds_state"))
         conn.execute(sqlalchemy.text("DROP TABLE ds_labels"))
+        conn.execute(sqlalchemy.text("DROP TABLE ds_ingest"))
         conn.execute(sqlalchemy.text("UPDATE alembic_version SET version_num = '0001'"))
     engine.dispose()
     store = open_store(url)
@@ -90,6 +134,8 @@ def test_a_store_of_the_first_schema_is_upgraded_keeping_its_windows(tmp_path: P
         assert [w.start for w in store.windows("fraud")] == [check_window.start]
         store.put_state("fraud", "k", "v")
         assert store.get_state("fraud", "k") == "v"
+        number = store.append_logs("fraud", b"rows", 1, 5, 5, 0, 0, check_window.start)
+        assert store.log_batch_bodies("fraud", [number]) == {number: b"rows"}
     finally:
         store.close()
 

@@ -4,12 +4,14 @@ alembic migrations in ``migrations/``; a test checks that the two agree."""
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -118,4 +120,23 @@ labels = Table(
     Column("value", Text, nullable=False),  # the label as a JSON scalar
     Column("received_at", DateTime, nullable=False),
     Index("ix_ds_labels_received", "project", "received_at"),
+)
+
+ingest = Table(
+    "ds_ingest",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project", String(200), nullable=False),
+    Column("received_at", DateTime, nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("first_ns", BigInteger, nullable=True),
+    Column("last_ns", BigInteger, nullable=True),
+    Column("missing", Integer, nullable=False),
+    Column("unparseable", Integer, nullable=False),
+    # Last, so that SQLite reads the summary of a row without the overflow pages of its body.
+    Column("body", LargeBinary, nullable=False),  # an Arrow IPC stream
+    Index("ix_ds_ingest_project", "project", "id"),
+    # AUTOINCREMENT: SQLite never gives an id again, even once the newest batch is deleted,
+    # so a batch's id names it for good (a monitor remembers the batches it has read by id).
+    sqlite_autoincrement=True,
 )

@@ -1,10 +1,12 @@
 """The metric store seam: the typed records a store keeps and the :class:`Store` protocol.
 
 A store holds, per project, the computed windows (each with its full JSON report), every figure
-of a window as a time-series point (SPEC section 8), the alerts (open ones survive restarts) and
-an outbox of deliveries to alert channels, so that nothing is stored twice and nobody is
-notified twice. :mod:`.sql` is the real store (SQLite or PostgreSQL), :mod:`.memory` an
-in-memory one with the same behaviour; :mod:`driftscope.testing.store` checks both.
+of a window as a time-series point (SPEC section 8), the alerts (open ones survive restarts), an
+outbox of deliveries to alert channels, so that nothing is stored twice and nobody is notified
+twice, and the batches of log rows posted to the HTTP API (SPEC section 8), which a monitor
+reads as one more log source. :mod:`.sql` is the real store (SQLite or PostgreSQL),
+:mod:`.memory` an in-memory one with the same behaviour; :mod:`driftscope.testing.store` checks
+both.
 
 Every time is a timezone-aware datetime; stores return them in UTC. A naive one is refused,
 because a store shared by machines in different zones cannot guess which zone it meant.
@@ -133,6 +135,24 @@ class Delivery:
     last_error: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class LogBatch:
+    """What a store knows of one batch of posted log rows without reading its body: its id
+    (ascending in the order batches were kept), its row count, the range of its valid
+    timestamps (epoch nanoseconds, UTC; None when no row has one), the rows without a
+    timestamp (``missing``) or with one that cannot be read (``unparseable``), the body's
+    size in bytes and when it was received."""
+
+    id: int
+    rows: int
+    first: int | None
+    last: int | None
+    missing: int
+    unparseable: int
+    size: int
+    received_at: datetime
+
+
 class Store(Protocol):
     """Where a monitor keeps windows, points, alerts and deliveries.
 
@@ -235,6 +255,33 @@ class Store(Protocol):
         """The row ids whose label arrived after ``since`` (all when None)."""
         ...
 
+    def append_logs(
+        self,
+        project: str,
+        body: bytes,
+        rows: int,
+        first: int | None,
+        last: int | None,
+        missing: int,
+        unparseable: int,
+        at: datetime,
+    ) -> int:
+        """Keep one batch of posted log rows (``body``, as
+        :func:`~driftscope.monitor.sources.ingest.encode_batch` made it, with its summary),
+        received ``at``, in one transaction; return its id, greater than every id before it.
+        The batch is durable when this returns. A summary that cannot be true (negative
+        counts, ``first`` after ``last``) is an InputError and keeps nothing."""
+        ...
+
+    def log_batches(self, project: str) -> list[LogBatch]:
+        """The project's batches of log rows, ordered by id, without reading their bodies."""
+        ...
+
+    def log_batch_bodies(self, project: str, ids: Sequence[int]) -> dict[int, bytes]:
+        """The bodies of the project's batches with those ids, by id (an id the project has
+        no batch under is left out)."""
+        ...
+
     def get_state(self, project: str, key: str) -> str | None:
         """The text last put under ``key`` for the project, or None."""
         ...
@@ -279,6 +326,49 @@ def checked_points(window: WindowRecord, points: Iterable[MetricPoint]) -> Itera
             )
         seen.add((point.column, point.metric))
         yield point
+
+
+def check_batch(
+    project: str,
+    body: bytes,
+    rows: int,
+    first: int | None,
+    last: int | None,
+    missing: int,
+    unparseable: int,
+) -> None:
+    """An InputError unless the summary of a batch of log rows can be true.
+
+    >>> check_batch("fraud", b"x", rows=3, first=5, last=9, missing=1, unparseable=0)
+    >>> check_batch("fraud", b"x", rows=1, first=None, last=None, missing=1, unparseable=1)
+    Traceback (most recent call last):
+    ...
+    driftscope.errors.InputError: store: a log batch of 1 rows cannot have 1 missing and 1 unparseable timestamps
+    """  # noqa: E501
+    fits(project=project)
+    if not isinstance(body, bytes):
+        raise InputError(f"store: a log batch's body must be bytes; got {type(body).__name__}")
+    if rows < 0 or missing < 0 or unparseable < 0:
+        raise InputError(
+            f"store: a log batch's counts must not be negative; got rows={rows}, "
+            f"missing={missing}, unparseable={unparseable}"
+        )
+    if missing + unparseable > rows:
+        raise InputError(
+            f"store: a log batch of {rows} rows cannot have {missing} missing and "
+            f"{unparseable} unparseable timestamps"
+        )
+    timed = rows - missing - unparseable
+    if (first is None) != (last is None) or (first is None) != (timed == 0):
+        raise InputError(
+            f"store: a log batch with {timed} timed rows must give first and last timestamps "
+            f"{'' if timed else 'as None '}together; got first={first}, last={last}"
+        )
+    for name, value in (("first", first), ("last", last)):
+        if value is not None and not -(2**63) <= value < 2**63:
+            raise InputError(f"store: a log batch's {name} timestamp {value} is not an int64")
+    if first is not None and last is not None and first > last:
+        raise InputError(f"store: a log batch's first timestamp {first} is after its last {last}")
 
 
 def within(start: datetime, end: datetime, since: datetime | None, until: datetime | None) -> bool:

@@ -27,11 +27,13 @@ from driftscope.monitor.store.base import (
     Alert,
     AlertState,
     Delivery,
+    LogBatch,
     MetricPoint,
     Store,
     StoreBusy,
     WindowRecord,
     bounds,
+    check_batch,
     checked_points,
     fits,
     utc,
@@ -53,6 +55,8 @@ class MemoryStore:
         self._locks: set[str] = set()
         self._state: dict[tuple[str, str], str] = {}
         self._labels: dict[tuple[str, str], tuple[str, datetime]] = {}
+        self._batches: dict[int, tuple[str, LogBatch, bytes]] = {}
+        self._last_batch = 0
 
     def write_window(self, window: WindowRecord, points: Iterable[MetricPoint]) -> bool:
         key = window.key
@@ -114,6 +118,38 @@ class MemoryStore:
                 r
                 for (p, r), (_, at) in self._labels.items()
                 if p == project and (limit is None or at > limit)
+            }
+
+    def append_logs(
+        self,
+        project: str,
+        body: bytes,
+        rows: int,
+        first: int | None,
+        last: int | None,
+        missing: int,
+        unparseable: int,
+        at: datetime,
+    ) -> int:
+        check_batch(project, body, rows, first, last, missing, unparseable)
+        received = utc(at, "at")
+        with self._mutex:
+            self._last_batch += 1
+            batch = LogBatch(
+                self._last_batch, rows, first, last, missing, unparseable, len(body), received
+            )
+            self._batches[batch.id] = (project, batch, body)
+            return batch.id
+
+    def log_batches(self, project: str) -> list[LogBatch]:
+        with self._mutex:
+            return [batch for p, batch, _ in self._batches.values() if p == project]
+
+    def log_batch_bodies(self, project: str, ids: Sequence[int]) -> dict[int, bytes]:
+        with self._mutex:
+            found = (self._batches.get(i) for i in dict.fromkeys(ids))
+            return {
+                kept[1].id: kept[2] for kept in found if kept is not None and kept[0] == project
             }
 
     def windows(

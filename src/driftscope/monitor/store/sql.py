@@ -49,10 +49,12 @@ from driftscope.monitor.store.base import (
     AlertState,
     Delivery,
     DeliveryState,
+    LogBatch,
     MetricPoint,
     Store,
     StoreBusy,
     WindowRecord,
+    check_batch,
     checked_points,
     fits,
     utc,
@@ -268,6 +270,83 @@ class SqlStore:
             query = query.where(lab.c.received_at > _db_time(since, "since"))
         with self._read() as conn:
             return set(conn.execute(query).scalars())
+
+    def append_logs(
+        self,
+        project: str,
+        body: bytes,
+        rows: int,
+        first: int | None,
+        last: int | None,
+        missing: int,
+        unparseable: int,
+        at: datetime,
+    ) -> int:
+        check_batch(project, body, rows, first, last, missing, unparseable)
+        received = _db_time(at, "at")
+        # Durable on return: the commit is synced (PostgreSQL's synchronous_commit, SQLite's
+        # synchronous=FULL, its default, which syncs the WAL at every commit).
+        with self._write() as conn:
+            inserted = conn.execute(
+                insert(t.ingest)
+                .values(
+                    project=project,
+                    received_at=received,
+                    rows=rows,
+                    first_ns=first,
+                    last_ns=last,
+                    missing=missing,
+                    unparseable=unparseable,
+                    body=body,
+                )
+                .returning(t.ingest.c.id)
+            )
+            return cast("int", inserted.scalar_one())
+
+    def log_batches(self, project: str) -> list[LogBatch]:
+        i = t.ingest
+        # length() of a blob or bytea reads its size, not its content (SQLite's record header,
+        # PostgreSQL's TOAST pointer): the bodies stay on disk.
+        query = (
+            select(
+                i.c.id,
+                i.c.rows,
+                i.c.first_ns,
+                i.c.last_ns,
+                i.c.missing,
+                i.c.unparseable,
+                func.length(i.c.body).label("size"),
+                i.c.received_at,
+            )
+            .where(i.c.project == project)
+            .order_by(i.c.id)
+        )
+        with self._read() as conn:
+            return [
+                LogBatch(
+                    id=row.id,
+                    rows=row.rows,
+                    first=row.first_ns,
+                    last=row.last_ns,
+                    missing=row.missing,
+                    unparseable=row.unparseable,
+                    size=row.size,
+                    received_at=row.received_at.replace(tzinfo=UTC),
+                )
+                for row in conn.execute(query)
+            ]
+
+    def log_batch_bodies(self, project: str, ids: Sequence[int]) -> dict[int, bytes]:
+        i = t.ingest
+        wanted = list(dict.fromkeys(ids))
+        out: dict[int, bytes] = {}
+        with self._read() as conn:
+            for n in range(0, len(wanted), BATCH):
+                query = select(i.c.id, i.c.body).where(
+                    (i.c.project == project) & i.c.id.in_(wanted[n : n + BATCH])
+                )
+                out.update((row.id, bytes(row.body)) for row in conn.execute(query))
+        return out
 
     def windows(
         self, project: str, since: datetime | None = None, until: datetime | None = None
