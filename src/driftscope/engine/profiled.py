@@ -43,10 +43,11 @@ class ProfileSide:
 
 
 def is_profile_input(data: object) -> bool:
-    """Whether ``data`` is a Profile or the path of a ``.dsprof`` file."""
+    """Whether ``data`` is a Profile (or a named :class:`ProfileSide`) or the path of a
+    ``.dsprof`` file."""
     from driftscope.profiling.files import is_profile_path
 
-    if isinstance(data, Profile):
+    if isinstance(data, Profile | ProfileSide):
         return True
     return isinstance(data, str | os.PathLike) and is_profile_path(os.fspath(data))
 
@@ -85,6 +86,8 @@ def profile_sides(
 def _load(data: object) -> ProfileSide:
     from driftscope.profiling.files import read_profile
 
+    if isinstance(data, ProfileSide):
+        return data  # a profile that already has a name (a monitor's reference)
     if isinstance(data, Profile):
         return ProfileSide(data, "<Profile>")
     path = os.fspath(data)  # type: ignore[call-overload]

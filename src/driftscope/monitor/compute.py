@@ -156,9 +156,12 @@ def window_report(
     from driftscope._types import Role
     from driftscope.engine.compare import compare
     from driftscope.engine.performance import measure_model
+    from driftscope.engine.profiled import ProfileSide
+    from driftscope.io import read_dataset
 
     rows = _without_empty_target(rows, options.target)
-    report = compare(reference.profile, rows, options=options)
+    named = ProfileSide(reference.profile, reference.source)
+    report = compare(named, read_dataset(rows, name=label), options=options)
     report = replace(
         report,
         reference=Source(reference.rows, reference.source),
