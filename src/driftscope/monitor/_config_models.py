@@ -148,7 +148,7 @@ class MonitorConfig(ConfigModel):
 
     project: str = Field(pattern=f"^{PROJECT_PATTERN}$")
     reference: Path
-    logs: Logs
+    logs: Logs | None = None
     columns: Columns
     window: Window = Field(default=DEFAULT_WINDOW, validate_default=True)
     store: str = Field(default=DEFAULT_STORE, repr=False, validate_default=True)

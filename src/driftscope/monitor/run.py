@@ -158,12 +158,15 @@ def _compute(
     on_window: Callable[[ComputedWindow], None] | None,
 ) -> None:
     from driftscope.monitor.compute import fit_to_reference, load_reference, monitor_options
-    from driftscope.monitor.sources import open_source
+    from driftscope.monitor.sources import project_source
+    from driftscope.monitor.sources.ingest import KEY_PREFIX
 
-    source = open_source(config.logs, config.columns.timestamp)
+    source = project_source(config.logs, config.columns.timestamp, store, config.project)
     known = _known_parts(store, config.project)
     parts = source.scan(known)
-    store.put_state(config.project, PARTS_KEY, json.dumps([p.to_json() for p in parts]))
+    # ingested batches are listed from the store each time (cheap), not remembered
+    remembered = [p.to_json() for p in parts if not p.key.startswith(KEY_PREFIX)]
+    store.put_state(config.project, PARTS_KEY, json.dumps(remembered))
     new_parts = [p for p in parts if known.get(p.key) != p]
     limit = _ns(until if until is not None else clock())
     computed = {(_ns(a), _ns(b)) for a, b in store.computed_windows(config.project)}
@@ -406,7 +409,8 @@ def _store_window(
 
 def window_label(config: MonitorConfig, start: datetime, end: datetime) -> str:
     """How a window's report names its current side: the logs and the span."""
-    return f"{config.logs.path or 'sql'} [{_rfc(start)}, {_rfc(end)})"
+    where = "ingested rows" if config.logs is None else config.logs.path or "sql"
+    return f"{where} [{_rfc(start)}, {_rfc(end)})"
 
 
 def schema_findings(notes: Sequence[str]) -> list[QualityIssue]:
