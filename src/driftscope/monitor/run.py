@@ -24,8 +24,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -49,6 +52,8 @@ PARTS_KEY = "log_parts"
 EVALUATED_KEY = "rules_evaluated_through"
 """The store state holding the end of the last window the alert rules were evaluated on."""
 NS = 1_000_000_000
+MAX_WINDOW_WORKERS = 4
+"""The most windows a run computes at once (each on a thread)."""
 GENERIC_METRICS = frozenset({"missing_share", "p_value", "drift", "severity"})
 """Per-column metrics that are not a method's statistic."""
 
@@ -186,15 +191,24 @@ def _compute(
     options = fit_to_reference(options, config, reference)
     timestamp_findings = _timestamp_findings(new_parts, pending)
     wanted = [p for p in parts if _overlaps(p, pending)]
-    for index, rows in enumerate_windows(source, wanted, pending):
+    workers = window_workers()
+
+    def compute(index: int, table: pa.Table, notes: Sequence[str]) -> _Computed:
         start_ns, end_ns = pending[index]
-        findings = schema_findings(rows.notes) + timestamp_findings.get(index, [])
-        done = _store_window(
-            config, store, reference, options, rows.table, start_ns, end_ns, findings
-        )
-        progress.windows.append(done)
-        if on_window is not None:
-            on_window(done)
+        findings = schema_findings(notes) + timestamp_findings.get(index, [])
+        return _compute_window(config, reference, options, table, start_ns, end_ns, findings)
+
+    # Windows are computed a few at a time on threads (profiling and the tests spend their
+    # time in numpy and Arrow, which release the GIL) and written in time order here, so
+    # that a run killed half-way leaves the earliest windows stored.
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        in_flight: deque[Future[_Computed]] = deque()
+        for index, rows in enumerate_windows(source, wanted, pending):
+            in_flight.append(pool.submit(compute, index, rows.table, rows.notes))
+            while len(in_flight) > workers:
+                _write(store, in_flight.popleft().result(), progress, on_window)
+        while in_flight:
+            _write(store, in_flight.popleft().result(), progress, on_window)
     _late_labels(config, store, source, parts, reference, options, clock, progress)
 
 
@@ -361,16 +375,41 @@ def _timestamp_findings(
     return out
 
 
-def _store_window(
-    config: MonitorConfig,
+def window_workers() -> int:
+    """Windows computed at once: the CPUs, at most :data:`MAX_WINDOW_WORKERS`."""
+    return max(1, min(MAX_WINDOW_WORKERS, os.cpu_count() or 1))
+
+
+@dataclass(frozen=True, slots=True)
+class _Computed:
+    """A window ready to be written."""
+
+    record: WindowRecord
+    points: list[MetricPoint]
+    summary: ComputedWindow
+
+
+def _write(
     store: Store,
+    done: _Computed,
+    progress: _Progress,
+    on_window: Callable[[ComputedWindow], None] | None,
+) -> None:
+    store.write_window(done.record, done.points)
+    progress.windows.append(done.summary)
+    if on_window is not None:
+        on_window(done.summary)
+
+
+def _compute_window(
+    config: MonitorConfig,
     reference: Reference,
     options: CompareOptions,
     table: pa.Table,
     start_ns: int,
     end_ns: int,
     findings: list[QualityIssue],
-) -> ComputedWindow:
+) -> _Computed:
     from driftscope.monitor.compute import (
         monitor_rows,
         window_points,
@@ -387,12 +426,12 @@ def _store_window(
             {"window": {"start": _rfc(start), "end": _rfc(end)}, "rows": 0,
              "quality": [_finding_dict(f) for f in findings]}
         )  # fmt: skip
-        points = [MetricPoint(project, start, end, DATASET_COLUMN, "rows", 0.0)]
-        points += [MetricPoint(project, start, end, DATASET_COLUMN, k, v) for k, v in extra.items()]
-        store.write_window(
-            WindowRecord(project, start, end, 0, "none", "empty", report_text), points
-        )
-        return ComputedWindow(start, end, 0, "none", "empty")
+        figures = {"rows": 0.0, **extra}
+        points = [
+            MetricPoint(project, start, end, DATASET_COLUMN, k, v) for k, v in figures.items()
+        ]
+        record = WindowRecord(project, start, end, 0, "none", "empty", report_text)
+        return _Computed(record, points, ComputedWindow(start, end, 0, "none", "empty"))
     label = window_label(config, start, end)
     kpis = kpis_of(table, config.columns.kpis)
     rows = monitor_rows(table, config, reference)
@@ -402,9 +441,9 @@ def _store_window(
     record = WindowRecord(
         project, start, end, table.num_rows, severity, "computed", report.to_json(indent=None)
     )
-    store.write_window(record, points)
     drifted = tuple(c.name for c in report.columns if c.decision and c.decision.drifted)
-    return ComputedWindow(start, end, table.num_rows, severity, "computed", drifted)
+    summary = ComputedWindow(start, end, table.num_rows, severity, "computed", drifted)
+    return _Computed(record, points, summary)
 
 
 def window_label(config: MonitorConfig, start: datetime, end: datetime) -> str:
