@@ -616,3 +616,13 @@ def test_a_relative_sqlite_logs_url_is_beside_the_file(tmp_path: Path) -> None:
     config = parse_config(text, "d.yaml", base_dir=tmp_path, env={})
     assert config.logs.sql is not None
     assert config.logs.sql.url.get_secret_value() == f"sqlite:///{tmp_path / 'logs.db'}"
+
+
+def test_base_url_must_be_an_http_address(tmp_path: Path) -> None:
+    (tmp_path / "ref.parquet").write_bytes(b"")
+    text = (
+        "project: p\nreference: ref.parquet\nlogs: {path: logs/}\n"
+        "columns: {timestamp: ts}\nalerts: {base_url: dashboard}\n"
+    )
+    with pytest.raises(ConfigError, match=r"line 5: alerts.base_url: "):
+        parse_config(text, "d.yaml", base_dir=tmp_path, env={})

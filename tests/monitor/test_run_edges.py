@@ -28,6 +28,7 @@ SLACK_SECRET = "T0000/B0000/slack-secret-4f9a"
 HOOK_SECRET = "hook-signing-secret-77c1"
 CHANNELS = """\
 alerts:
+  base_url: "http://dashboard.example:8000"
   channels:
     team-slack: {type: slack, url: "${SLACK_URL}"}
     hook: {type: webhook, url: "${HOOK_URL}", secret: "${HOOK_SECRET}"}
@@ -89,6 +90,8 @@ def test_one_grouped_message_per_channel_with_every_field(
     assert len(slack) == 1  # the columns that drifted together: one message
     assert len(hook) == 1
     text = slack[0].json()["text"]
+    blocks = json.dumps(slack[0].json()["blocks"])
+    assert "http://dashboard.example:8000/projects/credit" in blocks  # alerts.base_url
     assert "credit" in text
     assert "feature-drift" in text
     body = hook[0].json()

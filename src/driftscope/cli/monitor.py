@@ -30,7 +30,8 @@ examples:
   driftscope monitor status --json
 
 exit codes: {EXIT_OK} ran; {EXIT_CONDITION} a window computed by this run met the config's
-checks.fail_on (run), or an alert is open (status); {EXIT_ERROR} bad usage or input, or another
+checks.fail_on, judged as `report --fail-on` judges a report (run), or an alert is open
+(status); {EXIT_ERROR} bad usage or input, or another
 run holds the project's lock.
 """
 
@@ -83,19 +84,14 @@ def _run(config: MonitorConfig, args: argparse.Namespace, out: TextIO) -> int:
     result = run_monitor(config, until=until, on_window=shown)
     if not args.quiet:
         out.write(summary(result) + "\n")
-    failed = _fails(config, result)
+    failed = _fails(result)
     return EXIT_CONDITION if failed else EXIT_OK
 
 
-def _fails(config: MonitorConfig, result: RunResult) -> bool:
-    fail_on = config.checks.fail_on
-    if fail_on is None:
-        return False
-    levels = {"major": ("major",), "warning": ("warning", "major"), "drift": ("major",)}
-    hit = levels.get(fail_on)
-    if hit is None:  # quality / any: a window with findings counts as failing
-        return any(w.severity in ("warning", "major") for w in result.windows)
-    return any(w.severity in hit for w in result.windows)
+def _fails(result: RunResult) -> bool:
+    """Whether a window this run computed meets ``checks.fail_on`` (as ``report --fail-on``
+    would judge its report)."""
+    return any(window.failed for window in result.windows)
 
 
 def parse_until(text: str) -> datetime:

@@ -4,6 +4,7 @@ watch (SPEC sections 7 and 9). Secrets are :class:`~pydantic.SecretStr`."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from string import Formatter
@@ -227,6 +228,15 @@ class Alerts(ConfigModel):
     channels: dict[str, Channel] = Field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
     key_features: tuple[str, ...] | None = None
+    base_url: str | None = None
+    """The dashboard's address (``driftscope serve``), for links in notifications."""
+
+    @field_validator("base_url")
+    @classmethod
+    def _http(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https?://\S+", value):
+            raise ValueError("must be the dashboard's address, http://... or https://...")
+        return None if value is None else value.rstrip("/")
 
     @field_validator("key_features")
     @classmethod

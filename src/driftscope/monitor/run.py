@@ -68,6 +68,8 @@ class ComputedWindow:
     severity: str
     status: str
     drifted: tuple[str, ...] = ()
+    failed: bool = False
+    """Whether the window meets the config's ``checks.fail_on``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,7 +444,8 @@ def _compute_window(
         project, start, end, table.num_rows, severity, "computed", report.to_json(indent=None)
     )
     drifted = tuple(c.name for c in report.columns if c.decision and c.decision.drifted)
-    summary = ComputedWindow(start, end, table.num_rows, severity, "computed", drifted)
+    failed = config.checks.fail_on is not None and report.fails(config.checks.fail_on)
+    summary = ComputedWindow(start, end, table.num_rows, severity, "computed", drifted, failed)
     return _Computed(record, points, summary)
 
 
@@ -530,7 +533,7 @@ def _apply(
     from driftscope.alerts.events import AlertEvent
 
     top = _top_drifted(values)
-    base_url = None
+    base_url = config.alerts.base_url
     project = config.project
     for opening in plan.opens:
         rule = opening.rule
