@@ -299,9 +299,9 @@ RULE = "alerts:\n  channels: {log: {type: log, path: a.jsonl}}\n  rules:\n"
             id="missing_timestamp",
         ),
         pytest.param(
-            "project: p\nreference: ref.csv\ncolumns: {timestamp: ts}\n",
-            "FILE, line 1: logs: is required",
-            id="missing_logs",
+            "project: p\nreference: ref.csv\nlogs: {}\ncolumns: {timestamp: ts}\n",
+            "FILE, line 3: logs: give exactly one of 'path' (a file, folder or glob) and 'sql'",
+            id="empty_logs",
         ),
         pytest.param(
             MINIMAL.replace("{path: logs}", "{path: logs, sql: {url: x, table: t}}"),

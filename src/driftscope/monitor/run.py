@@ -171,9 +171,10 @@ def _compute(
     source = project_source(config.logs, config.columns.timestamp, store, config.project)
     known = _known_parts(store, config.project)
     parts = source.scan(known)
-    # ingested batches are listed from the store each time (cheap), not remembered
+    # ingested batches are listed from the store each time (cheap), not remembered; the
+    # files are remembered once their windows are stored, so that a killed run's successor
+    # still reports their rows without timestamps
     remembered = [p.to_json() for p in parts if not p.key.startswith(KEY_PREFIX)]
-    store.put_state(config.project, PARTS_KEY, json.dumps(remembered))
     new_parts = [p for p in parts if known.get(p.key) != p]
     limit = _ns(until if until is not None else clock())
     computed = {(_ns(a), _ns(b)) for a, b in store.computed_windows(config.project)}
@@ -186,6 +187,7 @@ def _compute(
     else:
         pending = pending_windows(parts, seconds, computed, limit, until is not None)
     if not pending:
+        store.put_state(config.project, PARTS_KEY, json.dumps(remembered))
         _late_labels(config, store, source, parts, None, None, clock, progress)
         return
     options = monitor_options(config)
@@ -211,6 +213,7 @@ def _compute(
                 _write(store, in_flight.popleft().result(), progress, on_window)
         while in_flight:
             _write(store, in_flight.popleft().result(), progress, on_window)
+    store.put_state(config.project, PARTS_KEY, json.dumps(remembered))
     _late_labels(config, store, source, parts, reference, options, clock, progress)
 
 
