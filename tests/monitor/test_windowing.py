@@ -230,7 +230,8 @@ def test_a_row_window_is_complete_once_it_holds_all_its_rows():
 # Laws, and a plain Python implementation to compare with on small random inputs.
 
 WINDOWS = st.sampled_from(["30m", "1h", "6h", "1d", "7d", "1 row", "2 rows", "3 rows", "7 rows"])
-LIMIT = 2**62  # keeps every window end inside int64 nanoseconds (1823 to 2116)
+LIMIT = 2**62 - 2**50  # every window's start and end inside int64 nanoseconds (1823 to 2116),
+# the earliest start (aligned down by up to a week) included
 NANOS = st.one_of(
     st.integers(-LIMIT, LIMIT),
     st.integers(BASE - 40 * 86_400 * SECOND, BASE + 40 * 86_400 * SECOND),  # many share a window
@@ -268,6 +269,20 @@ def test_windows_match_a_plain_python_implementation(rows, text):
     ]
     assert got == plain(rows, window)
     assert assignment.missing == sum(not ok for _, ok in rows)
+
+
+def test_window_numbers_near_the_top_of_int64_are_exact():
+    """Found by hypothesis: rows 292 years apart, where ``number * length`` passes 2**63."""
+    rows = [(4_610_995_200_000_000_000, True), (-4_611_600_000_000_000_001, True)]
+    assignment = run(rows, Window.parse("7d"))
+    assert got_windows(assignment) == plain(rows, Window.parse("7d"))
+
+
+def got_windows(assignment: WindowAssignment) -> list[tuple[int, int, list[int]]]:
+    return [
+        (int(assignment.starts[i]), int(assignment.ends[i]), assignment.rows(i).tolist())
+        for i in range(len(assignment))
+    ]
 
 
 @given(ROWS, WINDOWS)

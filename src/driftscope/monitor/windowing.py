@@ -307,8 +307,10 @@ def _window_numbers(offsets: Nanos, length: int) -> Nanos:
     """``offsets // length``. Integer division is ten times slower than a float one, whose
     rounding (under 2**11 ns) is far below any window's length: one correction step fixes it."""
     numbers = (offsets.astype(np.float64) / length).astype(np.int64)  # offsets >= 0: truncates
-    numbers -= numbers * length > offsets
-    numbers += (numbers + 1) * length <= offsets
+    # in uint64: near the top of int64, numbers * length may pass 2**63 (both sides >= 0)
+    step, exact = np.uint64(length), offsets.astype(np.uint64)
+    numbers -= numbers.astype(np.uint64) * step > exact
+    numbers += (numbers.astype(np.uint64) + np.uint64(1)) * step <= exact
     return numbers
 
 
