@@ -43,7 +43,8 @@ project: @PROJECT@
 reference: @REFERENCE@
 
 # Where inference logs come from: exactly one of `path` (a file, folder or glob of Parquet,
-# CSV or JSON Lines; new files are picked up on the next run) or `sql`.
+# CSV or JSON Lines; new files are picked up on the next run) or `sql`. Rows posted to the
+# HTTP API (driftscope serve) count as logs too.
 logs:
   path: @LOGS@
   # sql: {url: "${LOGS_DATABASE_URL}", table: inference_log}   # or query: "SELECT ..."
@@ -92,7 +93,18 @@ alerts:
       severity: warning             # info | warning | error | critical
       channels: [alert-log]         # where it is sent (names of alerts.channels)
       cooldown: 6h                  # no repeat notification for an open alert before this
-      # dedup: fraud-psi            # groups notifications of one incident (PagerDuty dedup key)
+      # dedup: "{project}/{rule}/{column}"   # the alert's dedup key (PagerDuty's too)
+  # Without `rules`, built-in tiers run: a key feature's drift reaching warning goes to chat
+  # channels; major drift with a measured or estimated performance drop pages PagerDuty.
+  # key_features: [amount, country]   # what the built-in tiers watch (default: every feature)
+  # base_url: "https://drift.example.com"   # the dashboard, linked from notifications
+
+# Late labels: files (file, folder or glob) holding columns.id and columns.target; windows
+# whose labels arrive are computed again, their performance measured instead of estimated.
+# labels: {path: labels/}
+
+# Log each window's metrics to MLflow (pip install "driftscope[mlflow]").
+# mlflow: {tracking_uri: "sqlite:///mlflow.db", experiment: my-model-monitoring}
 """
 
 
