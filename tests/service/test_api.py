@@ -39,7 +39,7 @@ alerts: {rules: []}
 class Served:
     """The app on a real server in a thread; ``url`` and a token per scope."""
 
-    def __init__(self, folder: Path, max_body: int = 2**20) -> None:
+    def __init__(self, folder: Path, max_body: int = 2**20, every: float | None = None) -> None:
         rng = np.random.default_rng(0)
         table = pa.table({"x": rng.normal(0, 1, 2_000), "city": rng.choice(["a", "b"], 2_000)})
         pq.write_table(table, folder / "reference.parquet")
@@ -51,7 +51,7 @@ class Served:
             token = new_token()
             self.store.add_token(f"test-{scope}", scope, token_hash(token), datetime.now(UTC))
             self.tokens[scope] = token
-        app = create_app([self.config], self.store, max_body=max_body)
+        app = create_app([self.config], self.store, max_body=max_body, every=every)
         self.server = uvicorn.Server(
             uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False)
         )
@@ -265,3 +265,40 @@ def test_openapi_docs_are_served(served: Served) -> None:
     assert served.client.get("/api/docs").status_code == 200
     spec = served.client.get("/api/openapi.json").json()
     assert "/api/v1/projects/{project}/logs" in spec["paths"]
+
+
+def test_the_scheduler_computes_windows_as_rows_arrive(tmp_path: Path) -> None:
+    service = Served(tmp_path, every=0.2)
+    try:
+        ingest, read = service.auth("ingest"), service.auth("read")
+        for day in (1, 2):
+            answer = service.client.post(
+                "/api/v1/projects/credit/logs", json={"rows": _rows(200, day)}, headers=ingest
+            )
+            assert answer.status_code == 202
+        deadline = time.monotonic() + 20
+        windows: list[dict[str, object]] = []
+        while time.monotonic() < deadline and len(windows) < 2:
+            time.sleep(0.1)
+            got = service.client.get("/api/v1/projects/credit/windows", headers=read)
+            windows = got.json()["windows"]
+        assert [w["rows"] for w in windows] == [200, 200]
+    finally:
+        service.close()
+
+
+def test_a_scheduled_run_skips_a_turn_while_another_holds_the_lock(tmp_path: Path) -> None:
+    from driftscope.service.scheduler import run_once
+
+    service = Served(tmp_path)
+    try:
+        service.client.post(
+            "/api/v1/projects/credit/logs",
+            json={"rows": _rows(50, 1)},
+            headers=service.auth("ingest"),
+        )
+        with service.store.lock("credit"):
+            assert run_once(service.config, service.store) == 0
+        assert run_once(service.config, service.store) == 1
+    finally:
+        service.close()

@@ -34,6 +34,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-body-mb", type=int, default=64, help="the largest request body (MiB, default 64)"
     )
+    parser.add_argument(
+        "--every",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="run the monitor this often: windows are computed as they complete (default 60)",
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -53,12 +60,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if not 0 < args.port < 65536:
         raise ConfigError(f"--port: expected 1 to 65535; got {args.port}")
+    if args.every <= 0:
+        raise ConfigError(f"--every: expected a positive number of seconds; got {args.every}")
     if args.max_body_mb <= 0:
         raise ConfigError(f"--max-body-mb: expected a positive number; got {args.max_body_mb}")
     config = load_config(args.config)
     store = open_store(config.store)
     try:
-        app = create_app([config], store, max_body=args.max_body_mb * 2**20)
+        app = create_app([config], store, max_body=args.max_body_mb * 2**20, every=args.every)
         err.write(f"driftscope: serving {config.project} on http://{args.host}:{args.port}\n")
         err.flush()
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)

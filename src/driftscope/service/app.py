@@ -10,7 +10,9 @@ mode syncs each commit; PostgreSQL commits durably), so a crash after the answer
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -40,15 +42,38 @@ class ApiError(Exception):
 
 
 def create_app(
-    configs: Sequence[MonitorConfig], store: Store, *, max_body: int = DEFAULT_MAX_BODY
+    configs: Sequence[MonitorConfig],
+    store: Store,
+    *,
+    max_body: int = DEFAULT_MAX_BODY,
+    every: float | None = None,
 ) -> FastAPI:
-    """The service's app for ``configs`` (their projects) over ``store``."""
+    """The service's app for ``configs`` (their projects) over ``store``; with ``every``
+    (seconds) it also runs the monitor of each project that often (the scheduler)."""
     projects = {config.project: config for config in configs}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        del app
+        task = None
+        if every is not None:
+            from driftscope.service.scheduler import schedule
+
+            task = asyncio.create_task(schedule(list(configs), store, every))
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
     app = FastAPI(
         title="driftscope",
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=lifespan,
     )
 
     @app.exception_handler(ApiError)
