@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from driftscope._version import __version__
-from driftscope.cli import baseline, check, demo, init, monitor, profile, report
+from driftscope.cli import baseline, check, demo, init, monitor, profile, report, token, user
 from driftscope.cli._common import (
     EXIT_BROKEN_PIPE,
     EXIT_CONDITION,
@@ -42,7 +42,17 @@ __all__ = [
     "main",
 ]
 
-COMMANDS: tuple[Command, ...] = (report, check, profile, baseline, init, monitor, demo)
+COMMANDS: tuple[Command, ...] = (
+    report,
+    check,
+    profile,
+    baseline,
+    init,
+    monitor,
+    token,
+    user,
+    demo,
+)
 """The commands, in the order ``driftscope --help`` lists them."""
 
 

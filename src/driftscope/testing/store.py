@@ -14,6 +14,7 @@ what broke. :func:`check_store` runs them all; in a test suite, parametrise over
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -372,6 +373,106 @@ def check_bad_log_batches_are_refused(factory: StoreFactory) -> None:
         _expect(store.log_batches(PROJECT) == [], "a refused log batch was kept")
 
 
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_tokens_live_until_revoked(factory: StoreFactory) -> None:
+    """A token is found by its hash while live; its name names one live token; revoking
+    ends it for good and frees its name; its last use only moves forward."""
+    with _store(factory) as store:
+        made = store.add_token("ci", "ingest", _hash("ds_a"), T0)
+        _expect((made.name, made.scope, made.created_at) == ("ci", "ingest", T0), f"{made}")
+        _expect(made.revoked_at is None and made.last_used_at is None, f"a new token: {made}")
+        _expect(store.token_by_hash(_hash("ds_a")) == made, "a live token was not found")
+        _expect(store.token_by_hash(_hash("ds_b")) is None, "an unknown hash found a token")
+        _expect(store.token_by_hash("é" * 64) is None, "a hash that is not hex found a token")
+        try:
+            store.add_token("ci", "admin", _hash("ds_b"), T0)
+        except InputError:
+            pass
+        else:
+            raise AssertionError("two live tokens were given one name")
+        reader = store.add_token("dash", "read", _hash("ds_c"), T0 + DAY)
+        store.touch_token(reader.id, T0 + 2 * DAY)
+        store.touch_token(reader.id, T0 + DAY)  # a slower request, seen later: no going back
+        used = store.token_by_hash(_hash("ds_c"))
+        _expect(used is not None and used.last_used_at == T0 + 2 * DAY, f"last use: {used}")
+        _expect(store.revoke_token("ci", T0 + 3 * DAY) is True, "revoke_token did not say so")
+        _expect(store.token_by_hash(_hash("ds_a")) is None, "a revoked token is still found")
+        _expect(store.revoke_token("ci", T0 + 4 * DAY) is False, "a token was revoked twice")
+        _expect(store.revoke_token("nobody", T0) is False, "revoked an unknown name")
+        again = store.add_token("ci", "admin", _hash("ds_d"), T0 + 4 * DAY)
+        listed = store.tokens()
+        _expect([t.name for t in listed] == ["ci", "dash", "ci"], f"tokens(): {listed}")
+        _expect(listed[0].revoked_at == T0 + 3 * DAY, f"revoked_at: {listed[0]}")
+        _expect(listed[0].created_at.utcoffset() == timedelta(0), "created_at not in UTC")
+        _expect(listed[2] == again and again.id != made.id, "a reused name reused the record")
+        _expect(store.token_by_hash(_hash("ds_d")) == again, "the new token of a reused name")
+
+
+def check_bad_tokens_are_refused(factory: StoreFactory) -> None:
+    """An unknown scope, a hash that is not 64 hex digits (a token given in its place), an
+    over-long name, a naive time or a hash kept already are InputErrors, and keep nothing new."""
+    with _store(factory) as store:
+        store.add_token("ci", "ingest", _hash("ds_a"), T0)
+        attempts: list[Callable[[], object]] = [
+            lambda: store.add_token("x", "write", _hash("ds_x"), T0),  # type: ignore[arg-type]
+            lambda: store.add_token("x", "read", "ds_" + "a" * 43, T0),
+            lambda: store.add_token("x", "read", _hash("ds_x").upper(), T0),
+            lambda: store.add_token("n" * (LIMITS["token_name"] + 1), "read", _hash("ds_x"), T0),
+            lambda: store.add_token("x", "read", _hash("ds_x"), datetime(2026, 3, 1)),
+            lambda: store.add_token("other", "admin", _hash("ds_a"), T0),
+        ]
+        for number, attempt in enumerate(attempts):
+            try:
+                attempt()
+            except InputError as exc:
+                _expect("ds_aaa" not in str(exc), f"a message repeats a token: {exc}")
+                continue
+            raise AssertionError(f"bad token number {number} was accepted")
+        _expect([t.name for t in store.tokens()] == ["ci"], f"kept: {store.tokens()}")
+
+
+def check_users_round_trip(factory: StoreFactory) -> None:
+    """Accounts are kept by username with their password hash; a taken name, an unknown
+    account or an over-long name is an InputError; disabling and a new password stick."""
+    with _store(factory) as store:
+        _expect(store.users() == [] and store.user("ada") is None, "a new store has accounts")
+        made = store.add_user("bob", "$argon2id$bob", T0)
+        store.add_user("Ada", "$argon2id$ada", T0 + DAY)
+        store.add_user("carol", "$argon2id$carol", T0)
+        _expect(made.username == "bob" and made.created_at == T0, f"add_user: {made}")
+        _expect(not made.disabled and made.password_hash == "$argon2id$bob", f"{made}")
+        _expect(store.user("bob") == made, f"user(): {store.user('bob')}")
+        _expect(store.user("BOB") is None, "usernames are matched ignoring case")
+        names = [u.username for u in store.users()]
+        _expect(names == ["Ada", "bob", "carol"], f"users() order: {names}")
+        store.set_password("bob", "$argon2id$new")
+        store.set_user_disabled("carol", True)
+        bob, carol = store.user("bob"), store.user("carol")
+        _expect(bob is not None and bob.password_hash == "$argon2id$new", "set_password")
+        _expect(carol is not None and carol.disabled, "set_user_disabled(True)")
+        store.set_user_disabled("carol", False)
+        carol = store.user("carol")
+        _expect(carol is not None and not carol.disabled, "set_user_disabled(False)")
+        attempts: list[Callable[[], object]] = [
+            lambda: store.add_user("bob", "$argon2id$x", T0),
+            lambda: store.add_user("u" * (LIMITS["username"] + 1), "$argon2id$x", T0),
+            lambda: store.add_user("dave", "", T0),
+            lambda: store.set_password("nobody", "$argon2id$x"),
+            lambda: store.set_user_disabled("nobody", True),
+        ]
+        for number, attempt in enumerate(attempts):
+            try:
+                attempt()
+            except InputError:
+                continue
+            raise AssertionError(f"bad account change number {number} was accepted")
+        _expect(len(store.users()) == 3, f"a refused account was kept: {store.users()}")
+        _expect("$argon2id$" not in repr(store.users()), "an account's repr shows its hash")
+
+
 STORE_CHECKS: tuple[Callable[[StoreFactory], None], ...] = (
     check_window_round_trip,
     check_rewriting_a_window_stores_nothing_twice,
@@ -388,6 +489,9 @@ STORE_CHECKS: tuple[Callable[[StoreFactory], None], ...] = (
     check_labels_arrive_and_correct,
     check_log_batches_round_trip,
     check_bad_log_batches_are_refused,
+    check_tokens_live_until_revoked,
+    check_bad_tokens_are_refused,
+    check_users_round_trip,
 )
 """Every check of the store contract."""
 

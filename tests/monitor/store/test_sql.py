@@ -112,7 +112,7 @@ def test_migrated_schema_matches_the_tables(tmp_path: Path) -> None:
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
         version = conn.execute(sqlalchemy.text("SELECT version_num FROM alembic_version"))
-        assert version.scalar_one() == "0004"
+        assert version.scalar_one() == "0005"
     engine.dispose()
 
 
@@ -127,6 +127,8 @@ def test_a_store_of_the_first_schema_is_upgraded_keeping_its_windows(tmp_path: P
         conn.execute(sqlalchemy.text("DROP TABLE ds_state"))
         conn.execute(sqlalchemy.text("DROP TABLE ds_labels"))
         conn.execute(sqlalchemy.text("DROP TABLE ds_ingest"))
+        conn.execute(sqlalchemy.text("DROP TABLE ds_tokens"))
+        conn.execute(sqlalchemy.text("DROP TABLE ds_users"))
         conn.execute(sqlalchemy.text("UPDATE alembic_version SET version_num = '0001'"))
     engine.dispose()
     store = open_store(url)
@@ -136,8 +138,74 @@ def test_a_store_of_the_first_schema_is_upgraded_keeping_its_windows(tmp_path: P
         assert store.get_state("fraud", "k") == "v"
         number = store.append_logs("fraud", b"rows", 1, 5, 5, 0, 0, check_window.start)
         assert store.log_batch_bodies("fraud", [number]) == {number: b"rows"}
+        store.add_token("ci", "ingest", "0" * 64, check_window.start)
+        assert store.token_by_hash("0" * 64) is not None
+        store.add_user("ada", "$argon2id$x", check_window.start)
+        assert [u.username for u in store.users()] == ["ada"]
     finally:
         store.close()
+
+
+def test_a_request_finds_its_token_in_one_query_on_the_hash(tmp_path: Path) -> None:
+    # What keeps authentication cheap: one indexed lookup, never a scan of every token.
+    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    statements: list[tuple[str, object]] = []
+    sqlalchemy.event.listen(
+        store._engine,
+        "before_cursor_execute",
+        lambda *args: statements.append((args[2], args[3])),
+    )
+    try:
+        for n in range(3):
+            store.add_token(f"t{n}", "read", f"{n:064x}", _a_window().start)
+        statements.clear()
+        found = store.token_by_hash(f"{1:064x}")
+        assert found is not None
+        assert found.name == "t1"
+        (lookup,) = [(sql, params) for sql, params in statements if "ds_tokens" in sql]
+        assert "ds_tokens.token_hash = ?" in lookup[0]
+        assert f"{1:064x}" in str(lookup[1])  # a bound parameter, not text in the statement
+        assert f"{1:064x}" not in lookup[0]
+        with store._engine.connect() as conn:
+            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + lookup[0], lookup[1]).all()
+        assert any("USING INDEX" in str(step) for step in plan), plan
+    finally:
+        store.close()
+
+
+def _two_processes_name_one_token(url: str) -> None:
+    stores = [open_store(url), open_store(url)]
+    start = threading.Barrier(2)
+    results: list[object] = []
+
+    def add(store: Store, n: int) -> None:
+        start.wait()
+        try:
+            results.append(store.add_token("ci", "ingest", f"{n:064x}", _a_window().start))
+        except Exception as exc:  # reported by the assertion below, not lost in the thread
+            results.append(exc)
+
+    threads = [threading.Thread(target=add, args=(s, n)) for n, s in enumerate(stores)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    try:
+        assert sorted(type(r).__name__ for r in results) == ["InputError", "TokenRecord"]
+        assert [t.name for t in stores[0].tokens()] == ["ci"]
+    finally:
+        for store in stores:
+            store.close()
+
+
+def test_two_sqlite_stores_never_both_name_a_live_token(tmp_path: Path) -> None:
+    _two_processes_name_one_token(f"sqlite:///{tmp_path / 'store.db'}")
+
+
+def test_two_postgresql_stores_never_both_name_a_live_token(
+    pg_schema_url: Callable[[], str],
+) -> None:
+    _two_processes_name_one_token(pg_schema_url())
 
 
 def _a_window() -> WindowRecord:

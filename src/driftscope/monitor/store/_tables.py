@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -139,4 +140,37 @@ ingest = Table(
     # AUTOINCREMENT: SQLite never gives an id again, even once the newest batch is deleted,
     # so a batch's id names it for good (a monitor remembers the batches it has read by id).
     sqlite_autoincrement=True,
+)
+
+tokens = Table(
+    "ds_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("scope", String(20), nullable=False),
+    # The SHA-256 (hex) of the token, never the token: a token is 256 random bits, so a fast
+    # hash is safe and lets a request find its token in one indexed query.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime, nullable=True),
+    Column("last_used_at", DateTime, nullable=True),
+    # A name names one live token; a revoked one's name may be given again.
+    Index(
+        "uq_ds_tokens_live_name",
+        "name",
+        unique=True,
+        sqlite_where=text("revoked_at IS NULL"),
+        postgresql_where=text("revoked_at IS NULL"),
+    ),
+    sqlite_autoincrement=True,
+)
+
+users = Table(
+    "ds_users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(200), nullable=False, unique=True),
+    Column("password_hash", String(1000), nullable=False),  # argon2's PHC string
+    Column("created_at", DateTime, nullable=False),
+    Column("disabled", Boolean, nullable=False),
 )

@@ -4,7 +4,9 @@ A store holds, per project, the computed windows (each with its full JSON report
 of a window as a time-series point (SPEC section 8), the alerts (open ones survive restarts), an
 outbox of deliveries to alert channels, so that nothing is stored twice and nobody is notified
 twice, and the batches of log rows posted to the HTTP API (SPEC section 8), which a monitor
-reads as one more log source. :mod:`.sql` is the real store (SQLite or PostgreSQL),
+reads as one more log source. Across projects it keeps who may use the service: machine API
+tokens (only their SHA-256) and people's accounts (only an argon2 hash of their password); see
+:mod:`driftscope.auth`. :mod:`.sql` is the real store (SQLite or PostgreSQL),
 :mod:`.memory` an in-memory one with the same behaviour; :mod:`driftscope.testing.store` checks
 both.
 
@@ -14,9 +16,10 @@ because a store shared by machines in different zones cannot guess which zone it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
 
@@ -40,12 +43,20 @@ LIMITS = {
     "channel": 200,
     "state_key": 200,
     "row_id": 500,
+    "token_name": 200,
+    "username": 200,
+    "password_hash": 1000,
 }
 """The longest text each named field may hold: the column sizes of the SQL tables, checked
 by every store alike (SQLite alone would not)."""
 
 AlertState = Literal["open", "resolved"]
 DeliveryState = Literal["pending", "delivered", "failed"]
+Scope = Literal["ingest", "read", "admin"]
+SCOPES: tuple[Scope, ...] = ("ingest", "read", "admin")
+"""What an API token may do: ``ingest`` POSTs logs and labels, ``read`` GETs, ``admin`` both
+and everything else (SPEC section 8)."""
+_TOKEN_HASH = re.compile(r"[0-9a-f]{64}")
 
 
 class StoreBusy(DriftscopeError):  # noqa: N818 (the name issue 13 gives it)
@@ -151,6 +162,30 @@ class LogBatch:
     unparseable: int
     size: int
     received_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRecord:
+    """An API token as the store keeps it: never the token itself nor its hash, so that a
+    record can be logged or shown. ``revoked_at`` is None while the token is live;
+    ``last_used_at`` is updated at most once per :data:`driftscope.auth.TOUCH_EVERY`."""
+
+    id: int
+    name: str
+    scope: Scope
+    created_at: datetime
+    revoked_at: datetime | None = None
+    last_used_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    """A person's account: ``password_hash`` is an argon2 hash (left out of ``repr``)."""
+
+    username: str
+    password_hash: str = field(repr=False)
+    created_at: datetime
+    disabled: bool = False
 
 
 class Store(Protocol):
@@ -296,6 +331,48 @@ class Store(Protocol):
         it. Two runs on one store never both compute."""
         ...
 
+    def add_token(self, name: str, scope: Scope, token_hash: str, at: datetime) -> TokenRecord:
+        """Keep a new token, created ``at``, by the SHA-256 of its text (64 hex digits); an
+        InputError when a live token already has ``name``, or for a scope not in
+        :data:`SCOPES`."""
+        ...
+
+    def token_by_hash(self, token_hash: str) -> TokenRecord | None:
+        """The live token whose hash is ``token_hash``, or None (unknown or revoked)."""
+        ...
+
+    def touch_token(self, token_id: int, at: datetime) -> None:
+        """Record that the token was used ``at`` (never moving its last use back)."""
+        ...
+
+    def revoke_token(self, name: str, at: datetime) -> bool:
+        """Revoke the live token named ``name`` for good; False when none is live."""
+        ...
+
+    def tokens(self) -> list[TokenRecord]:
+        """Every token, live and revoked, oldest first."""
+        ...
+
+    def add_user(self, username: str, password_hash: str, at: datetime) -> UserRecord:
+        """Keep a new account, created ``at``; an InputError when ``username`` is taken."""
+        ...
+
+    def user(self, username: str) -> UserRecord | None:
+        """The account named ``username``, or None."""
+        ...
+
+    def set_password(self, username: str, password_hash: str) -> None:
+        """Replace the account's password hash; an InputError when there is no such account."""
+        ...
+
+    def set_user_disabled(self, username: str, disabled: bool) -> None:
+        """Disable (no login) or enable the account; an InputError when there is none."""
+        ...
+
+    def users(self) -> list[UserRecord]:
+        """Every account, by username."""
+        ...
+
     def close(self) -> None:
         """Release the store's connections."""
         ...
@@ -369,6 +446,25 @@ def check_batch(
             raise InputError(f"store: a log batch's {name} timestamp {value} is not an int64")
     if first is not None and last is not None and first > last:
         raise InputError(f"store: a log batch's first timestamp {first} is after its last {last}")
+
+
+def check_token(name: str, scope: str, token_hash: str) -> None:
+    """An InputError unless a new token's name, scope and hash can be kept.
+
+    >>> check_token("ci", "ingest", "0" * 64)
+    >>> check_token("ci", "write", "0" * 64)
+    Traceback (most recent call last):
+    ...
+    driftscope.errors.InputError: store: a token's scope must be one of ingest, read, admin; got 'write'
+    """  # noqa: E501
+    fits(token_name=name)
+    if scope not in SCOPES:
+        raise InputError(
+            f"store: a token's scope must be one of {', '.join(SCOPES)}; got {scope!r}"
+        )
+    if not isinstance(token_hash, str) or _TOKEN_HASH.fullmatch(token_hash) is None:
+        # Never repeated: should a caller pass the token itself, it must not reach a message.
+        raise InputError("store: a token hash must be 64 lower-case hex digits (its SHA-256)")
 
 
 def within(start: datetime, end: datetime, since: datetime | None, until: datetime | None) -> bool:

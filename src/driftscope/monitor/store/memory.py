@@ -15,6 +15,7 @@ False
 
 from __future__ import annotations
 
+import hmac
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -29,11 +30,15 @@ from driftscope.monitor.store.base import (
     Delivery,
     LogBatch,
     MetricPoint,
+    Scope,
     Store,
     StoreBusy,
+    TokenRecord,
+    UserRecord,
     WindowRecord,
     bounds,
     check_batch,
+    check_token,
     checked_points,
     fits,
     utc,
@@ -57,6 +62,8 @@ class MemoryStore:
         self._labels: dict[tuple[str, str], tuple[str, datetime]] = {}
         self._batches: dict[int, tuple[str, LogBatch, bytes]] = {}
         self._last_batch = 0
+        self._tokens: list[tuple[str, TokenRecord]] = []  # (hash, record), in id order
+        self._users: dict[str, UserRecord] = {}
 
     def write_window(self, window: WindowRecord, points: Iterable[MetricPoint]) -> bool:
         key = window.key
@@ -312,6 +319,85 @@ class MemoryStore:
         finally:
             with self._mutex:
                 self._locks.discard(project)
+
+    def add_token(self, name: str, scope: Scope, token_hash: str, at: datetime) -> TokenRecord:
+        check_token(name, scope, token_hash)
+        created = utc(at, "at")
+        with self._mutex:
+            for kept_hash, kept in self._tokens:
+                if kept.name == name and kept.revoked_at is None:
+                    raise InputError(
+                        f"store: a live token is named {name!r} already; revoke it first or "
+                        "choose another name"
+                    )
+                if hmac.compare_digest(kept_hash.encode(), token_hash.encode()):
+                    raise InputError("store: this token is kept already; make a new one")
+            record = TokenRecord(len(self._tokens) + 1, name, scope, created)
+            self._tokens.append((token_hash, record))
+            return record
+
+    def token_by_hash(self, token_hash: str) -> TokenRecord | None:
+        found = None
+        given = token_hash.encode()  # bytes: compare_digest refuses a str that is not ASCII
+        with self._mutex:
+            # Every hash compared in constant time, and all of them: the time taken does not
+            # tell how much of a guess was right nor which token it was.
+            for kept_hash, kept in self._tokens:
+                if hmac.compare_digest(kept_hash.encode(), given) and kept.revoked_at is None:
+                    found = kept
+        return found
+
+    def touch_token(self, token_id: int, at: datetime) -> None:
+        moment = utc(at, "at")
+        with self._mutex:
+            if 1 <= token_id <= len(self._tokens):
+                kept_hash, kept = self._tokens[token_id - 1]
+                if kept.last_used_at is None or kept.last_used_at < moment:
+                    self._tokens[token_id - 1] = (kept_hash, replace(kept, last_used_at=moment))
+
+    def revoke_token(self, name: str, at: datetime) -> bool:
+        moment = utc(at, "at")
+        with self._mutex:
+            for i, (kept_hash, kept) in enumerate(self._tokens):
+                if kept.name == name and kept.revoked_at is None:
+                    self._tokens[i] = (kept_hash, replace(kept, revoked_at=moment))
+                    return True
+        return False
+
+    def tokens(self) -> list[TokenRecord]:
+        with self._mutex:
+            return [kept for _, kept in self._tokens]
+
+    def add_user(self, username: str, password_hash: str, at: datetime) -> UserRecord:
+        fits(username=username, password_hash=password_hash)
+        created = utc(at, "at")
+        with self._mutex:
+            if username in self._users:
+                raise InputError(f"store: an account named {username!r} exists already")
+            self._users[username] = UserRecord(username, password_hash, created)
+            return self._users[username]
+
+    def user(self, username: str) -> UserRecord | None:
+        with self._mutex:
+            return self._users.get(username)
+
+    def set_password(self, username: str, password_hash: str) -> None:
+        fits(password_hash=password_hash)
+        with self._mutex:
+            self._users[username] = replace(self._known(username), password_hash=password_hash)
+
+    def set_user_disabled(self, username: str, disabled: bool) -> None:
+        with self._mutex:
+            self._users[username] = replace(self._known(username), disabled=bool(disabled))
+
+    def _known(self, username: str) -> UserRecord:
+        if username not in self._users:
+            raise InputError(f"store: there is no account named {username!r}")
+        return self._users[username]
+
+    def users(self) -> list[UserRecord]:
+        with self._mutex:
+            return sorted(self._users.values(), key=lambda u: u.username)
 
     def close(self) -> None:
         """Nothing to release."""
