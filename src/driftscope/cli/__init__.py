@@ -21,7 +21,18 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from driftscope._version import __version__
-from driftscope.cli import baseline, check, demo, init, monitor, profile, report, token, user
+from driftscope.cli import (
+    baseline,
+    check,
+    demo,
+    init,
+    monitor,
+    profile,
+    report,
+    serve,
+    token,
+    user,
+)
 from driftscope.cli._common import (
     EXIT_BROKEN_PIPE,
     EXIT_CONDITION,
@@ -49,6 +60,7 @@ COMMANDS: tuple[Command, ...] = (
     baseline,
     init,
     monitor,
+    serve,
     token,
     user,
     demo,
