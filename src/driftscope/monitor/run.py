@@ -497,6 +497,14 @@ def kpis_of(table: pa.Table, kpis: Sequence[str]) -> dict[str, tuple[float, floa
 # --- alerts ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """A stored window's start and end."""
+
+    start: datetime
+    end: datetime
+
+
 def _evaluate_rules(config: MonitorConfig, store: Store, clock: Clock, progress: _Progress) -> None:
     from driftscope.alerts.rules import WindowMetrics, effective_rules, evaluate, max_for
 
@@ -504,7 +512,8 @@ def _evaluate_rules(config: MonitorConfig, store: Store, clock: Clock, progress:
     rules = effective_rules(config.alerts)
     through_text = store.get_state(project, EVALUATED_KEY)
     through = None if through_text is None else datetime.fromisoformat(through_text)
-    windows = list(store.windows(project))
+    # the spans only: reading every window's report to evaluate rules would grow with history
+    windows = [_Span(start, end) for start, end in sorted(store.computed_windows(project))]
     todo = [i for i, w in enumerate(windows) if through is None or w.end > through]
     if not todo:
         return
@@ -528,7 +537,7 @@ def _apply(
     config: MonitorConfig,
     store: Store,
     plan: Any,
-    window: WindowRecord,
+    window: _Span,
     values: Mapping[tuple[str, str], float],
     clock: Clock,
     progress: _Progress,
@@ -587,7 +596,7 @@ def _notify(
     action: str,
     dedup_key: str,
     columns: Sequence[Any],
-    window: WindowRecord,
+    window: _Span,
     top: tuple[Any, ...],
     base_url: str | None,
     clock: Clock,
