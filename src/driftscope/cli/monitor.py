@@ -152,7 +152,11 @@ def _status(config: MonitorConfig, args: argparse.Namespace, out: TextIO) -> int
         windows = store.windows(config.project)
         alerts = store.open_alerts(config.project)
         kpis = config.columns.kpis
-        found = kpi_associations(store.points(config.project), kpis) if kpis else []
+        found = []
+        if kpis:  # only the two metrics the association reads, not every point
+            points = store.points(config.project, metric="drift")
+            points += store.points(config.project, metric="kpi_mean")
+            found = kpi_associations(points, kpis)
     finally:
         store.close()
     if args.json:
