@@ -19,6 +19,7 @@ from driftscope._version import __version__
 from driftscope.errors import ConfigError, DriftscopeError, InputError, ProfileError, SchemaError
 
 if TYPE_CHECKING:
+    from driftscope.client import Client
     from driftscope.engine.compare import compare
     from driftscope.engine.options import CompareOptions
     from driftscope.profiling import Profile, profile
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from driftscope.suite.run import check
 
 __all__ = [
+    "Client",
     "ColumnResult",
     "ColumnType",
     "CompareOptions",
@@ -57,6 +59,7 @@ _LAZY = {
     "stats": ("driftscope.stats", None),
     "profile": ("driftscope.profiling", "profile"),
     "Profile": ("driftscope.profiling", "Profile"),
+    "Client": ("driftscope.client", "Client"),
 }
 
 
