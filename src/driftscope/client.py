@@ -35,6 +35,7 @@ import time
 import weakref
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Self
+from urllib.parse import quote
 
 if TYPE_CHECKING:
     import httpx
@@ -58,12 +59,18 @@ class Client:
     """Sends inference logs of ``project`` to the driftscope service at ``url`` with ``token``
     (an ``ingest`` or ``admin`` token), batched in a background thread.
 
-    Parameters: ``batch_rows`` (the most rows per request, and the count that sends a batch at
-    once), ``flush_interval`` (seconds the first waiting row may wait), ``max_queued_rows`` (rows
-    kept while the service cannot take them; the oldest beyond are dropped), ``timeout`` (seconds
-    per request), ``backoff`` and ``max_backoff`` (the first and the longest wait between
-    retries, before jitter), ``parquet_rows`` (dict-row batches this large go as Parquet) and
-    ``exit_timeout`` (seconds the interpreter's exit may spend sending what is queued).
+    Parameters:
+
+    - ``batch_rows``: the most rows a request carries, and the count that sends a batch at
+      once (the most a request carries is halved for good each time the service answers 413);
+    - ``flush_interval``: seconds the first waiting row may wait before it is sent;
+    - ``max_queued_rows``: rows kept while the service cannot take them; the oldest beyond
+      are dropped;
+    - ``timeout``: seconds per request;
+    - ``backoff``, ``max_backoff``: the first and the longest wait between retries (jitter
+      takes up to half off);
+    - ``parquet_rows``: batches of dict rows this large are posted as Parquet, smaller as JSON;
+    - ``exit_timeout``: seconds the interpreter's exit may spend sending what is queued.
     """
 
     def __init__(
@@ -106,7 +113,8 @@ class Client:
         self.parquet_rows = parquet_rows
         self.exit_timeout = float(exit_timeout)
         self._token = token
-        self._api = f"{self.url}/api/v1/projects/{project}/"
+        self._api = f"{self.url}/api/v1/projects/{quote(project, safe='')}/"
+        self._limit = batch_rows  # rows per request; halved when the service answers 413
         self._queue: collections.deque[_Item] = collections.deque()
         self._queued = 0  # rows in _queue
         self._inflight = 0  # rows being posted
@@ -250,6 +258,7 @@ class Client:
             if self._closed:
                 return self._queued + self._inflight == 0
             self._closed = True
+            dropped = self._dropped
             self._stop_at = time.monotonic() + (1e9 if timeout is None else timeout)
             self._wake.notify()
         atexit.unregister(self._at_exit)
@@ -261,7 +270,7 @@ class Client:
             self._queued = 0
             self._dropped += left
             self._done.notify_all()
-            return left == 0 and self._inflight == 0
+            return self._dropped == dropped and self._inflight == 0
 
     def __enter__(self) -> Self:
         return self
@@ -314,6 +323,10 @@ class Client:
             while True:
                 now = time.monotonic()
                 if self._stop_at is not None and (not self._queue or now >= self._stop_at):
+                    self._dropped += self._queued  # close()'s deadline passed: given up
+                    self._queue.clear()
+                    self._queued = 0
+                    self._done.notify_all()
                     return None
                 if self._queue and (
                     self._queued >= self.batch_rows
@@ -335,16 +348,15 @@ class Client:
         or one table's."""
         payload, count, path = self._queue[0]
         if not isinstance(payload, dict | list):  # a table: a slice of it on its own
-            if count <= self.batch_rows:
+            if count <= self._limit:
                 self._queue.popleft()
                 self._queued -= count
                 return payload, count, path
-            rest = (payload.slice(self.batch_rows), count - self.batch_rows, path)
-            self._queue[0] = rest
-            self._queued -= self.batch_rows
-            return payload.slice(0, self.batch_rows), self.batch_rows, path
+            self._queue[0] = (payload.slice(self._limit), count - self._limit, path)
+            self._queued -= self._limit
+            return payload.slice(0, self._limit), self._limit, path
         rows: list[dict[str, Any]] = []
-        while self._queue and len(rows) < self.batch_rows:
+        while self._queue and len(rows) < self._limit:
             payload, count, kind = self._queue[0]
             if kind != path:
                 break
@@ -352,7 +364,7 @@ class Client:
                 rows.append(payload)
                 self._queue.popleft()
             elif isinstance(payload, list):
-                room = self.batch_rows - len(rows)
+                room = self._limit - len(rows)
                 if count <= room:
                     rows.extend(payload)
                     self._queue.popleft()
@@ -393,6 +405,18 @@ class Client:
                 logger.info("driftscope client: the service at %s takes rows again", self.url)
             self._settle(count, failed=False)
             return None
+        if status == 413 and count > 1:  # too large a body: smaller requests from now on
+            with self._lock:
+                self._limit = max(1, min(self._limit, count) // 2)
+                limit = self._limit
+            logger.info(
+                "driftscope client: the service found %d rows too large a request; sending "
+                "at most %d a request from now on",
+                count,
+                limit,
+            )
+            self._requeue(batch)
+            return None  # at once, in smaller requests
         if status == 429 or status >= 500:
             wait = _retry_after(answer.headers.get("retry-after")) if status == 429 else None
             return self._retry(batch, failures, f"HTTP {status}", wait)
@@ -419,6 +443,16 @@ class Client:
             self._done.notify_all()
 
     def _retry(self, batch: _Item, failures: int, why: str, wait: float | None = None) -> float:
+        """Put ``batch`` back and say how long to wait before trying again."""
+        self._requeue(batch)
+        if wait is None:  # exponential, with jitter so that many clients do not retry in step
+            wait = min(self.max_backoff, self.backoff * 2.0**failures) * random.uniform(0.5, 1.0)
+        log = logger.warning if failures == 0 else logger.debug  # one line an outage
+        log("driftscope client: cannot post to %s (%s); retrying in %.2f s", self.url, why, wait)
+        return wait
+
+    def _requeue(self, batch: _Item) -> None:
+        """``batch`` back at the front of the queue: the oldest rows, the first dropped."""
         with self._lock:
             self._inflight = 0
             self._retries += 1
@@ -427,16 +461,6 @@ class Client:
             if self._queued > self.max_queued_rows:
                 self._drop_oldest()
             self._done.notify_all()
-        if wait is None:  # exponential, with jitter so that many clients do not retry in step
-            wait = min(self.max_backoff, self.backoff * 2.0**failures) * random.uniform(0.5, 1.0)
-        log = logger.warning if failures == 0 else logger.debug
-        log(
-            "driftscope client: cannot post to %s (%s); retrying in %.2f s",
-            self.url,
-            why,
-            wait,
-        )
-        return wait
 
 
 def _item(rows: Any) -> _Rows | None:

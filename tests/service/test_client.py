@@ -198,6 +198,22 @@ def test_a_400_drops_the_batch_counts_it_and_logs_one_line(
     assert "HTTP 400 the body holds no rows" in refused[0]
 
 
+def test_a_413_halves_the_requests_until_they_fit(tmp_path: Path) -> None:
+    served = Served(tmp_path, max_body=40_000)
+    try:
+        # distinct notes, so that Parquet's dictionary cannot shrink them: ~210 kB in all
+        rows = [{**row, "note": f"{i:05d}" + "n" * 200} for i, row in enumerate(_rows(1_000, 1))]
+        with _client(served.url, served.tokens["ingest"]) as client:
+            client.log(rows)
+            assert client.flush(timeout=20)
+            assert (client.sent, client.failed, client.dropped) == (1_000, 0, 0)
+        sizes = _stored_rows(served)
+        assert sum(sizes) == 1_000
+        assert max(sizes) <= 125
+    finally:
+        served.close()
+
+
 def test_rows_the_service_finds_wrong_are_dropped_and_counted(served: Served) -> None:
     with _client(served.url, served.tokens["ingest"]) as client:
         client.log({"x": 1.0})  # no timestamp column: 422
