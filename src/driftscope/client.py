@@ -28,18 +28,26 @@ from __future__ import annotations
 
 import atexit
 import collections
+import datetime
+import decimal
+import io
+import json
 import logging
+import os
 import random
 import threading
 import time
 import weakref
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Self
+from email.utils import parsedate_to_datetime
+from typing import Any, Self
 from urllib.parse import quote
 
-if TYPE_CHECKING:
-    import httpx
-    import pyarrow as pa
+# Imported here, not in the thread: a fork while the thread imports would leave the child
+# a half-initialised module. `import driftscope` does not import this module until `Client`.
+import httpx
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 logger = logging.getLogger("driftscope.client")
 
@@ -128,11 +136,7 @@ class Client:
         self._stop_at: float | None = None  # the worker's deadline once close() is called
         self._closed = False
         self._reported_drop = False
-        self._lock = threading.Lock()
-        self._wake = threading.Condition(self._lock)  # the worker waits on it
-        self._done = threading.Condition(self._lock)  # flush() waits on it
-        self._thread = threading.Thread(target=self._work, name="driftscope-client", daemon=True)
-        self._thread.start()
+        self._start()
         ref = weakref.ref(self)
 
         def at_exit() -> None:
@@ -140,8 +144,35 @@ class Client:
             if client is not None:
                 client.close(timeout=client.exit_timeout)
 
+        def after_fork() -> None:
+            client = ref()
+            if client is not None:
+                client._forked()
+
         self._at_exit = at_exit
         atexit.register(at_exit)
+        # a forked worker (gunicorn, multiprocessing) has no thread: it gets its own
+        os.register_at_fork(after_in_child=after_fork)
+
+    def _start(self) -> None:
+        # made here, in the caller's thread, for the same reason as the imports above
+        headers = {"Authorization": f"Bearer {self._token}", "User-Agent": "driftscope-client"}
+        self._http = httpx.Client(headers=headers, timeout=self.timeout)
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)  # the worker waits on it
+        self._done = threading.Condition(self._lock)  # flush() waits on it
+        self._thread = threading.Thread(target=self._work, name="driftscope-client", daemon=True)
+        self._thread.start()
+
+    def _forked(self) -> None:
+        """In a forked child: the parent's rows are the parent's to send, so the child starts
+        with an empty queue, zero counts and a thread of its own (the parent's lock may have
+        been held at the fork, so it gets new ones too)."""
+        self._queue = collections.deque()
+        self._queued = self._inflight = self._logged = self._flushing = 0
+        self._sent = self._dropped = self._failed = self._retries = 0
+        if not self._closed:
+            self._start()
 
     # -- the caller's side: never waits for the network ------------------------------------
 
@@ -281,10 +312,7 @@ class Client:
     # -- the worker thread -----------------------------------------------------------------
 
     def _work(self) -> None:
-        import httpx
-
-        headers = {"Authorization": f"Bearer {self._token}", "User-Agent": "driftscope-client"}
-        with httpx.Client(headers=headers, timeout=self.timeout) as http:
+        with self._http as http:
             failures = 0
             while True:
                 batch = self._next_batch()
@@ -379,8 +407,6 @@ class Client:
     def _post(self, http: httpx.Client, batch: _Item, failures: int) -> float | None:
         """Post one batch; None when done with it (sent or refused), else the seconds to wait
         before retrying it (it is back at the front of the queue)."""
-        import httpx
-
         payload, count, path = batch
         try:
             content, kind = _encode(payload, self.parquet_rows)
@@ -493,11 +519,10 @@ def _tail(payload: Any, start: int) -> Any:
 
 
 def _table(rows: Any) -> pa.Table | None:
-    """A pyarrow Table of a DataFrame or Table, imported only for such an argument."""
+    """A pyarrow Table of a DataFrame or Table, or None; pandas and polars are imported only
+    for their own objects."""
     module = type(rows).__module__.split(".", 1)[0]
     if module == "pyarrow":
-        import pyarrow as pa
-
         if isinstance(rows, pa.Table):
             return rows
         if isinstance(rows, pa.RecordBatch):
@@ -505,7 +530,6 @@ def _table(rows: Any) -> pa.Table | None:
         raise TypeError(f"log() takes a pyarrow Table; got {type(rows).__name__}")
     if module == "pandas":
         import pandas as pd
-        import pyarrow as pa
 
         if isinstance(rows, pd.DataFrame):
             return pa.Table.from_pandas(rows, preserve_index=False)
@@ -527,33 +551,22 @@ def _encode(payload: Any, parquet_rows: int) -> tuple[bytes, str]:
                 return _json(payload), "application/json"
             except (TypeError, ValueError):
                 pass  # values JSON cannot hold (e.g. bytes): Arrow may
-        import pyarrow as pa
-
         try:
             payload = pa.Table.from_pylist(payload)
         except (pa.ArrowException, TypeError, ValueError):
             # rows whose columns change type: JSON, so that the service names the culprit
             return _json(payload), "application/json"
-    import io
-
-    import pyarrow.parquet as pq
-
     buffer = io.BytesIO()
     pq.write_table(payload, buffer, compression="none")
     return buffer.getvalue(), PARQUET_TYPE
 
 
 def _json(rows: list[dict[str, Any]]) -> bytes:
-    import json
-
     return json.dumps({"rows": rows}, default=_plain, separators=(",", ":")).encode()
 
 
 def _plain(value: Any) -> Any:
     """JSON for values json cannot write itself: times as ISO 8601, numpy scalars as numbers."""
-    import datetime
-    import decimal
-
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
@@ -571,8 +584,6 @@ def _retry_after(header: str | None) -> float | None:
     try:
         seconds = float(header)
     except ValueError:
-        from email.utils import parsedate_to_datetime
-
         try:
             moment = parsedate_to_datetime(header)
         except (TypeError, ValueError):

@@ -313,3 +313,29 @@ def test_rows_arrive_when_the_program_exits_without_close(served: Served) -> Non
     assert _stored_rows(served) == [24]
     assert served.tokens["ingest"] not in done.stderr
     assert done.stdout == ""
+
+
+@pytest.mark.slow
+def test_a_forked_worker_sends_its_own_rows(served: Served) -> None:
+    program = textwrap.dedent(
+        f"""
+        import os, driftscope
+        client = driftscope.Client({served.url!r}, {served.tokens["ingest"]!r},
+                                   project="credit", flush_interval=60)
+        row = {{"ts": "2026-03-01T10:00:00Z", "x": 1.0, "city": "a"}}
+        client.log([row] * 3)
+        client.log([row] * 5)  # still queued at the fork: the parent's to send
+        child = os.fork()
+        if child == 0:
+            client.log([row] * 7)
+            os._exit(0 if client.flush(timeout=10) and client.sent == 7 else 1)
+        _, status = os.waitpid(child, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert client.close() and client.sent == 8
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], check=False, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert sorted(_stored_rows(served)) == [7, 8]
