@@ -80,7 +80,7 @@ from sqlalchemy.pool import NullPool
 
 from driftscope.errors import ConfigError, InputError
 from driftscope.io._numpy import from_numpy
-from driftscope.monitor._config_models import mask_password
+from driftscope.monitor._urls import masked, reason
 from driftscope.monitor.sources._python import arrow_column
 from driftscope.monitor.sources._union import Piece, union
 from driftscope.monitor.sources.base import (
@@ -119,13 +119,13 @@ class SqlSource:
 
     def __repr__(self) -> str:
         what = f"table={self.table!r}" if self.table is not None else "query=..."
-        return f"SqlSource(url={_masked(self.url)!r}, timestamp={self.timestamp!r}, {what})"
+        return f"SqlSource(url={masked(self.url)!r}, timestamp={self.timestamp!r}, {what})"
 
     @property
     def label(self) -> str:
         """How messages name the logs: ``table 'x' at URL`` or ``the query at URL``."""
         what = f"table {self.table!r}" if self.table is not None else "the query"
-        return f"{what} at {_masked(self.url)}"
+        return f"{what} at {masked(self.url)}"
 
     def scan(self, known: Mapping[str, Part]) -> list[Part]:
         """The one part, ``"sql"``: rows, timestamps' range, missing and unparseable counts
@@ -266,20 +266,20 @@ class SqlSource:
             return conn.execute(query, dict(params or {}))
         except SQLAlchemyError as exc:
             raise InputError(
-                f"logs: cannot read {self.label} ({_reason(exc, self.url)}); check the "
+                f"logs: cannot read {self.label} ({reason(exc, self.url)}); check the "
                 "table or query and its columns"
             ) from None
 
     @contextmanager
     def _connect(self) -> Iterator[Connection]:
-        shown = _masked(self.url)
+        shown = masked(self.url)
         engine = _engine(self.url, shown)
         try:
             try:
                 conn = engine.connect()
             except (SQLAlchemyError, OSError) as exc:
                 raise InputError(
-                    f"logs: cannot connect to {shown} ({_reason(exc, self.url)}); check the "
+                    f"logs: cannot connect to {shown} ({reason(exc, self.url)}); check the "
                     "URL and that the database is reachable"
                 ) from None
             with conn:
@@ -309,30 +309,9 @@ def _engine(url: str, shown: str) -> Engine:
         ) from None
     except (SQLAlchemyError, ValueError) as exc:
         raise InputError(
-            f"logs: cannot use {shown} ({_reason(exc, url)}); give a SQLAlchemy URL such as "
+            f"logs: cannot use {shown} ({reason(exc, url)}); give a SQLAlchemy URL such as "
             "postgresql+psycopg://USER@HOST/DB or sqlite:///FILE"
         ) from None
-
-
-def _masked(url: str) -> str:
-    """``url`` with its password masked (even when it cannot be parsed)."""
-    try:
-        return mask_password(url)
-    except ValueError:
-        return "(an unreadable URL)"
-
-
-def _reason(exc: BaseException, url: str) -> str:
-    """The driver's own message, first line, with the URL's password masked should the
-    driver echo it."""
-    orig = getattr(exc, "orig", None) or exc
-    lines = str(orig).strip().splitlines() or [type(orig).__name__]
-    try:
-        password = make_url(url).password
-    except (SQLAlchemyError, ValueError):
-        password = None
-    first = lines[0].strip()
-    return first.replace(str(password), "***") if password else first
 
 
 def _nanos(value: object) -> int | None:

@@ -14,34 +14,13 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, make_url,
 from sqlalchemy.exc import SQLAlchemyError
 
 from driftscope.errors import ConfigError, DriftscopeError
-from driftscope.monitor._config_models import mask_password
+from driftscope.monitor._urls import masked, reason
 
 BUSY_TIMEOUT_MS = 30_000
 """How long a SQLite writer waits for another one before failing (a window's write is short)."""
 CONNECT_TIMEOUT_S = 10
 """How long opening a PostgreSQL store waits for the server before saying it is unreachable."""
 _MIGRATIONS = Path(__file__).with_name("migrations")
-
-
-def masked(url: str) -> str:
-    """``url`` with its password masked, for messages (even when it cannot be parsed)."""
-    try:
-        return mask_password(url)
-    except ValueError:
-        return "(an unreadable URL)"
-
-
-def reason(exc: BaseException, url: str) -> str:
-    """The driver's own message, first line only, with the URL's password masked should a
-    driver echo it."""
-    orig = getattr(exc, "orig", None) or exc
-    lines = str(orig).strip().splitlines() or [type(orig).__name__]
-    first = lines[0].strip()
-    try:
-        password = make_url(url).password
-    except SQLAlchemyError:
-        password = None
-    return first.replace(str(password), "***") if password else first
 
 
 def _engine(url: str, shown: str) -> Engine:

@@ -41,8 +41,9 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from driftscope.errors import ConfigError, InputError
+from driftscope.monitor._urls import masked, reason
 from driftscope.monitor.store import _tables as t
-from driftscope.monitor.store._connect import engine_for, masked, reason
+from driftscope.monitor.store._connect import engine_for
 from driftscope.monitor.store.base import (
     STALE_LOCK_AFTER,
     Alert,
