@@ -236,3 +236,21 @@ def driftscope_exe() -> str | None:
     if beside.is_file() and os.access(beside, os.X_OK):
         return str(beside)
     return shutil.which("driftscope")
+
+
+def machine() -> str:
+    """Cores, memory and load, for a benchmark's header."""
+    import platform
+    from pathlib import Path
+
+    mem = ""
+    try:
+        with Path("/proc/meminfo").open(encoding="ascii") as f:
+            info = dict(line.split(":", 1) for line in f)
+        total = int(info["MemTotal"].split()[0]) * 1024
+        avail = int(info["MemAvailable"].split()[0]) * 1024
+        mem = f"{total / 2**30:.1f} GiB RAM ({avail / 2**30:.1f} GiB available)"
+    except (OSError, KeyError, ValueError):
+        pass
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"{platform.machine()}, {os.cpu_count()} cores, {mem}, load average {load}"

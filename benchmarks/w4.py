@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-from _proc import Run, Series, driftscope_exe, rev_code, run_process, src_changes
+from _proc import Run, Series, driftscope_exe, machine, rev_code, run_process, src_changes
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -948,21 +948,6 @@ def render_columns(read_s: float, costs: list[ColumnCost]) -> str:
         f"profile alone ({1_000_000 / (total + read_s):,.0f} rows/s with the read).",
     ]
     return "\n".join(lines)
-
-
-def machine() -> str:
-    """Cores, memory, load."""
-    mem = ""
-    try:
-        with Path("/proc/meminfo").open(encoding="ascii") as f:
-            info = dict(line.split(":", 1) for line in f)
-        total = int(info["MemTotal"].split()[0]) * 1024
-        avail = int(info["MemAvailable"].split()[0]) * 1024
-        mem = f"{total / 2**30:.1f} GiB RAM ({avail / 2**30:.1f} GiB available)"
-    except (OSError, KeyError, ValueError):
-        pass
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    return f"{platform.machine()}, {os.cpu_count()} cores, {mem}, load average {load}"
 
 
 def versions() -> str:

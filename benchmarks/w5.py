@@ -46,7 +46,7 @@ from types import ModuleType
 from typing import Any
 
 import pyarrow.parquet as pq
-from _proc import Run, driftscope_exe, run_process
+from _proc import Run, driftscope_exe, machine, run_process
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -598,20 +598,6 @@ def render_cprofiles(res: Results) -> str:
             f"functions by cumulative time, then by own time:\n\n```\n{text}\n```"
         )
     return "\n\n".join(blocks)
-
-
-def machine() -> str:
-    mem = ""
-    try:
-        with Path("/proc/meminfo").open(encoding="ascii") as f:
-            info = dict(line.split(":", 1) for line in f)
-        total = int(info["MemTotal"].split()[0]) * 1024
-        avail = int(info["MemAvailable"].split()[0]) * 1024
-        mem = f"{total / 2**30:.1f} GiB RAM ({avail / 2**30:.1f} GiB available)"
-    except (OSError, KeyError, ValueError):
-        pass
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    return f"{platform.machine()}, {os.cpu_count()} cores, {mem}, load average {load}"
 
 
 def software() -> str:

@@ -61,7 +61,7 @@ import httpx
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-from _proc import driftscope_exe
+from _proc import driftscope_exe, machine
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -646,11 +646,6 @@ def render(args: argparse.Namespace, bodies: Bodies, results: list[Backend]) -> 
             *profiles,
         ]
     )
-
-
-def machine() -> str:
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    return f"{platform.machine()}, {os.cpu_count()} cores, load average {load}"
 
 
 def software() -> str:
