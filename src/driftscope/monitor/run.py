@@ -196,6 +196,12 @@ def _compute(
     timestamp_findings = _timestamp_findings(new_parts, pending)
     wanted = [p for p in parts if _overlaps(p, pending)]
     workers = window_workers()
+    # what the worker threads import lazily, imported here first: two threads importing
+    # modules that import each other can see each other's half-initialised module
+    import driftscope.engine.compare
+    import driftscope.engine.performance
+    import driftscope.engine.profiled
+    import driftscope.report.json_format  # noqa: F401
 
     def compute(index: int, table: pa.Table, notes: Sequence[str]) -> _Computed:
         start_ns, end_ns = pending[index]

@@ -51,6 +51,7 @@ def create_app(
     """The service's app for ``configs`` (their projects) over ``store``; with ``every``
     (seconds) it also runs the monitor of each project that often (the scheduler)."""
     projects = {config.project: config for config in configs}
+    _import_everything_used()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -211,6 +212,33 @@ def create_app(
         return {"alerts": [alert_dict(a) for a in alerts]}
 
     return app
+
+
+def _import_everything_used() -> None:
+    """Import, here in the caller's thread, every module the handlers and the scheduler import
+    lazily. Requests run on worker threads: two threads importing modules that import each
+    other can each see the other's half-initialised module (an ImportError under load)."""
+    import importlib
+
+    for name in (
+        "driftscope.auth",
+        "driftscope.cli.monitor",
+        "driftscope.service.ingest",
+        "driftscope.service.scheduler",
+        "driftscope.monitor.sources",
+        "driftscope.monitor.sources.ingest",
+        "driftscope.monitor.run",
+        "driftscope.monitor.compute",
+        "driftscope.monitor.labels",
+        "driftscope.engine.compare",
+        "driftscope.engine.performance",
+        "driftscope.profiling",
+        "driftscope.alerts.rules",
+        "driftscope.alerts.channels",
+        "driftscope.alerts.outbox",
+        "driftscope.report.json_format",
+    ):
+        importlib.import_module(name)
 
 
 async def _body(request: Request, limit: int) -> bytes:
