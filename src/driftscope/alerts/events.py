@@ -118,13 +118,13 @@ class AlertEvent:
             "rule": self.rule,
             "dedup_key": self.dedup_key,
             "metric": self.metric,
-            "threshold": _finite(self.threshold),
+            "threshold": finite(self.threshold),
             "direction": self.direction,
             "severity": self.severity,
             "window_start": rfc3339(self.window_start),
             "window_end": rfc3339(self.window_end),
-            "columns": [[item.column, _finite(item.value)] for item in self.columns],
-            "top_drifted": [[item.column, _finite(item.value)] for item in self.top_drifted],
+            "columns": [[item.column, finite(item.value)] for item in self.columns],
+            "top_drifted": [[item.column, finite(item.value)] for item in self.top_drifted],
             "base_url": self.base_url,
             "details": self.details,
         }
@@ -153,7 +153,7 @@ class AlertEvent:
         )
 
 
-def _finite(value: float | None) -> float | None:
+def finite(value: float | None) -> float | None:
     """JSON has no NaN or infinity: those travel as null."""
     return None if value is None or not math.isfinite(value) else value
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -115,16 +116,19 @@ def parse_until(text: str) -> datetime:
 
 def window_line(window: ComputedWindow) -> str:
     """One computed window as a line of the run's output."""
+    return _line(window.start, window.rows, window.severity, window.status, window.drifted)
+
+
+def _line(start: datetime, rows: int, severity: str, status: str, drifted: Sequence[str]) -> str:
+    """A window in a terminal: start, rows, severity (or status when not computed), and up
+    to six drifted columns."""
     from driftscope.alerts.events import rfc3339
 
-    drifted = ""
-    if window.drifted:
-        names = ", ".join(window.drifted[:6]) + (", ..." if len(window.drifted) > 6 else "")
-        drifted = f"  drifted: {names}"
-    return (
-        f"{rfc3339(window.start)}  {window.rows:>9,} rows  "
-        f"{window.severity if window.status == 'computed' else window.status:<8}{drifted}"
-    )
+    state = severity if status == "computed" else status
+    text = f"{rfc3339(start)}  {rows:>9,} rows  {state:<8}"
+    if drifted:
+        text += "  drifted: " + ", ".join(drifted[:6]) + (", ..." if len(drifted) > 6 else "")
+    return text
 
 
 def summary(result: RunResult) -> str:
@@ -233,14 +237,10 @@ def status_text(project: str, windows: list[WindowRecord], alerts: list[Alert]) 
     shown = windows[-STATUS_WINDOWS:]
     if len(windows) > len(shown):
         lines.append(f"  ... {len(windows) - len(shown)} earlier window(s) (--json lists all)")
-    for w in shown:
-        drifted = drifted_columns(w.report)
-        names = ", ".join(drifted[:6]) + (", ..." if len(drifted) > 6 else "")
-        state = w.severity if w.status == "computed" else w.status
-        lines.append(
-            f"  {rfc3339(w.start)}  {w.rows:>9,} rows  {state:<8}"
-            + (f"  drifted: {names}" if names else "")
-        )
+    lines.extend(
+        "  " + _line(w.start, w.rows, w.severity, w.status, drifted_columns(w.report))
+        for w in shown
+    )
     lines.append(f"open alerts: {len(alerts)}")
     for a in alerts:
         more = f" (+{len(a.columns) - 1} more)" if len(a.columns) > 1 else ""

@@ -125,7 +125,7 @@ def explain_performance(
 
     reference = model.sides.get("reference")
     performance = model.performance
-    picked = _headline(performance.task, performance.reference, performance.current)
+    picked = headline(performance.task, performance.reference, performance.current)
     if reference is None or picked is None:
         return None
     metric, ref_value, cur_value = picked
@@ -151,9 +151,11 @@ def _interval(value: MetricValue) -> tuple[float, float] | None:
     return value.ci_low, value.ci_high
 
 
-def _headline(
+def headline(
     task: str, reference: Mapping[str, MetricValue], current: Mapping[str, MetricValue]
 ) -> tuple[str, MetricValue, MetricValue] | None:
+    """The first metric of :data:`HEADLINE` for ``task`` with a value on both sides, and
+    those values."""
     for metric in HEADLINE.get(task, ()):
         ref, cur = reference.get(metric), current.get(metric)
         if ref is not None and cur is not None and None not in (ref.value, cur.value):

@@ -251,23 +251,15 @@ def performance_figures(performance: Performance) -> dict[str, float]:
         if value.value is None:
             continue
         out[("estimated_" if value.estimated else "") + metric] = float(value.value)
-    headline = _headline(performance)
+    from driftscope.engine.diagnosis import headline as headline_of
+
+    headline = headline_of(performance.task, performance.reference, performance.current)
     if headline is not None:
         metric, reference, current = headline
         change, dropped = performance_drop(metric, reference, current)
         out["performance_change"] = change
         out["performance_drop"] = float(dropped)
     return out
-
-
-def _headline(performance: Performance) -> tuple[str, MetricValue, MetricValue] | None:
-    from driftscope.engine.diagnosis import HEADLINE
-
-    for metric in HEADLINE.get(performance.task, ()):
-        ref, cur = performance.reference.get(metric), performance.current.get(metric)
-        if ref is not None and cur is not None and None not in (ref.value, cur.value):
-            return metric, ref, cur
-    return None
 
 
 def performance_drop(

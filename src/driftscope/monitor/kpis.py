@@ -44,6 +44,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from driftscope.decision.multiple_testing import adjust_p_values
+
 if TYPE_CHECKING:
     from driftscope.monitor.store.base import MetricPoint
 
@@ -127,7 +129,7 @@ def kpi_associations(
             result = _welch(inside, outside)
             if result is not None:
                 tested.append((features, inside, outside, *result))
-        adjusted = _bh([item[3] for item in tested])
+        adjusted = adjust_p_values([item[3] for item in tested], "bh").tolist() if tested else []
         for (features, inside, outside, p, low, high), p_adj in zip(tested, adjusted, strict=True):
             other = sum(outside) / len(outside)
             if p_adj >= alpha or other == 0:
@@ -165,35 +167,13 @@ def _patterns(
 
 
 def _welch(inside: Sequence[float], outside: Sequence[float]) -> tuple[float, float, float] | None:
-    """Welch's test of the difference of means: (p-value, 95% CI low, high)."""
+    """Welch's test of the difference of means: (p-value, 95% CI low, high); None when
+    neither group varies nor differs."""
     from scipy import stats
 
-    n1, n2 = len(inside), len(outside)
-    m1, m2 = sum(inside) / n1, sum(outside) / n2
-    v1 = sum((x - m1) ** 2 for x in inside) / (n1 - 1)
-    v2 = sum((x - m2) ** 2 for x in outside) / (n2 - 1)
-    se2 = v1 / n1 + v2 / n2
-    diff = m1 - m2
-    if se2 == 0:
-        if diff == 0:
-            return None
-        return 0.0, diff, diff  # no spread at all: the difference is exact
-    se = math.sqrt(se2)
-    df = se2**2 / ((v1 / n1) ** 2 / (n1 - 1) + (v2 / n2) ** 2 / (n2 - 1))
-    t = diff / se
-    p = float(2 * stats.t.sf(abs(t), df))
-    half = float(stats.t.ppf(0.975, df)) * se
-    return p, diff - half, diff + half
-
-
-def _bh(p_values: Sequence[float]) -> list[float]:
-    """Benjamini-Hochberg adjusted p-values, in the given order."""
-    n = len(p_values)
-    order = sorted(range(n), key=lambda i: p_values[i])
-    adjusted = [0.0] * n
-    running = 1.0
-    for rank in range(n, 0, -1):
-        i = order[rank - 1]
-        running = min(running, p_values[i] * n / rank)
-        adjusted[i] = running
-    return adjusted
+    diff = sum(inside) / len(inside) - sum(outside) / len(outside)
+    if len(set(inside)) == 1 and len(set(outside)) == 1:
+        return None if diff == 0 else (0.0, diff, diff)  # no spread: the difference is exact
+    test = stats.ttest_ind(inside, outside, equal_var=False)
+    interval = test.confidence_interval(0.95)
+    return float(test.pvalue), float(interval.low), float(interval.high)

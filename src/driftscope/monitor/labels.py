@@ -141,11 +141,12 @@ def apply_labels(
     fresh = store.labels_since(project, since)
     if not fresh:
         return []
+    from driftscope.monitor.run import overlaps
     from driftscope.monitor.windowing import to_nanos
 
     stored = [w for w in store.windows(project) if w.rows > 0 and w.status != "empty"]
     spans = [(to_nanos(w.start), to_nanos(w.end)) for w in stored]
-    wanted = [p for p in parts if _overlaps(p, spans)]
+    wanted = [p for p in parts if overlaps(p, spans)]
     hits = []
     for rows in source.read_windows(wanted, spans, columns=[id_column]):
         if id_column in rows.table.column_names and not fresh.isdisjoint(
@@ -165,7 +166,7 @@ def apply_labels(
             reference = load_reference(config, options)
             options = fit_to_reference(options, config, reference)
         chosen = [spans[i] for i in hits]
-        read = source.read_windows([p for p in parts if _overlaps(p, chosen)], chosen)
+        read = source.read_windows([p for p in parts if overlaps(p, chosen)], chosen)
         for rows in read:
             window = stored[hits[rows.index]]
             table = with_labels(store, project, rows.table, id_column, target)
@@ -256,9 +257,3 @@ def _timestamp_findings(report: str) -> list[QualityIssue]:
         for q in quality
         if isinstance(q, dict) and q.get("check") == "timestamps"
     ]
-
-
-def _overlaps(part: Part, spans: Sequence[tuple[int, int]]) -> bool:
-    if part.first is None or part.last is None:
-        return False
-    return any(part.first < end and start <= part.last for start, end in spans)

@@ -27,11 +27,11 @@ import json
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from driftscope.monitor.store.base import DATASET_COLUMN, MetricPoint, WindowRecord
 from driftscope.result import QualityIssue
@@ -40,8 +40,11 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from driftscope.alerts.channels import Channel
+    from driftscope.alerts.events import ColumnValue
     from driftscope.alerts.outbox import OutboxResult
+    from driftscope.alerts.rules import Plan, WindowMetrics
     from driftscope.engine.options import CompareOptions
+    from driftscope.monitor._config_alerts import Rule
     from driftscope.monitor._config_models import MonitorConfig
     from driftscope.monitor.compute import Reference
     from driftscope.monitor.sources.base import LogSource, Part
@@ -194,7 +197,7 @@ def _compute(
     reference = load_reference(config, options)
     options = fit_to_reference(options, config, reference)
     timestamp_findings = _timestamp_findings(new_parts, pending)
-    wanted = [p for p in parts if _overlaps(p, pending)]
+    wanted = [p for p in parts if overlaps(p, pending)]
     workers = window_workers()
     # what the worker threads import lazily, imported here first: two threads importing
     # modules that import each other can see each other's half-initialised module
@@ -213,8 +216,8 @@ def _compute(
     # that a run killed half-way leaves the earliest windows stored.
     with ThreadPoolExecutor(max_workers=workers) as pool:
         in_flight: deque[Future[_Computed]] = deque()
-        for index, rows in enumerate_windows(source, wanted, pending):
-            in_flight.append(pool.submit(compute, index, rows.table, rows.notes))
+        for rows in source.read_windows(wanted, pending):
+            in_flight.append(pool.submit(compute, rows.index, rows.table, rows.notes))
             while len(in_flight) > workers:
                 _write(store, in_flight.popleft().result(), progress, on_window)
         while in_flight:
@@ -240,14 +243,6 @@ def _late_labels(
     read_label_files(config, store, now)
     replaced = apply_labels(config, store, source, parts, reference, options, now)
     progress.labelled.extend(w.start for w in replaced)
-
-
-def enumerate_windows(
-    source: LogSource, parts: Sequence[Part], pending: Sequence[tuple[int, int]]
-) -> Iterator[tuple[int, Any]]:
-    """The source's rows of each pending window, with the window's position."""
-    for rows in source.read_windows(parts, pending):
-        yield rows.index, rows
 
 
 def pending_windows(
@@ -335,7 +330,8 @@ def row_windows(
 _MAX_NS = 2**63 - 1
 
 
-def _overlaps(part: Part, pending: Sequence[tuple[int, int]]) -> bool:
+def overlaps(part: Part, pending: Sequence[tuple[int, int]]) -> bool:
+    """Whether ``part``'s timestamp range meets any of the windows ``pending``."""
     if part.first is None or part.last is None:
         return False
     return any(part.first < end and start <= part.last for start, end in pending)
@@ -427,6 +423,7 @@ def _compute_window(
         window_report,
         with_findings,
     )
+    from driftscope.report.json_format import quality_to_dict
 
     start, end = _time(start_ns), _time(end_ns)
     project = config.project
@@ -435,7 +432,7 @@ def _compute_window(
     if table.num_rows == 0:
         report_text = json.dumps(
             {"window": {"start": _rfc(start), "end": _rfc(end)}, "rows": 0,
-             "quality": [_finding_dict(f) for f in findings]}
+             "quality": [quality_to_dict(f) for f in findings]}
         )  # fmt: skip
         figures = {"rows": 0.0, **extra}
         points = [
@@ -467,16 +464,6 @@ def window_label(config: MonitorConfig, start: datetime, end: datetime) -> str:
 def schema_findings(notes: Sequence[str]) -> list[QualityIssue]:
     """The source's notes on log files that differ in their columns, as quality findings."""
     return [QualityIssue(None, "schema_change", "warning", note) for note in notes]
-
-
-def _finding_dict(finding: QualityIssue) -> dict[str, Any]:
-    return {
-        "check": finding.check,
-        "column": finding.column,
-        "severity": finding.severity,
-        "message": finding.message,
-        "current": finding.current,
-    }
 
 
 def kpis_of(table: pa.Table, kpis: Sequence[str]) -> dict[str, tuple[float, float]]:
@@ -533,83 +520,68 @@ def _evaluate_rules(config: MonitorConfig, store: Store, clock: Clock, progress:
             WindowMetrics(w.start, w.end, by_window.get(w.start, {}))
             for w in windows[max(0, index - depth + 1) : index + 1]
         ]
-        window = windows[index]
-        plan = evaluate(rules, project, history, store.open_alerts(project), window.end)
-        _apply(config, store, plan, window, history[-1].values, clock, progress)
-        store.put_state(project, EVALUATED_KEY, window.end.isoformat())
+        plan = evaluate(rules, project, history, store.open_alerts(project), history[-1].end)
+        _apply(config, store, plan, history[-1], clock, progress)
+        store.put_state(project, EVALUATED_KEY, history[-1].end.isoformat())
 
 
 def _apply(
     config: MonitorConfig,
     store: Store,
-    plan: Any,
-    window: _Span,
-    values: Mapping[tuple[str, str], float],
+    plan: Plan,
+    current: WindowMetrics,
     clock: Clock,
     progress: _Progress,
 ) -> None:
-    from driftscope.alerts.events import AlertEvent
+    """Open, re-notify and resolve as ``plan`` says, at the end of the ``current`` window."""
+    from driftscope.alerts.rules import column_values
 
-    top = _top_drifted(values)
-    base_url = config.alerts.base_url
-    project = config.project
+    top = _top_drifted(current.values)
+    at = current.end
     for opening in plan.opens:
         rule = opening.rule
-        lead = opening.columns[0]
         alert = store.open_alert(
-            project, rule.name, opening.dedup_key, rule.severity,
-            [c.column for c in opening.columns], lead.value, window.end,
+            config.project, rule.name, opening.dedup_key, rule.severity,
+            [c.column for c in opening.columns], opening.columns[0].value, at,
         )  # fmt: skip
         progress.opened.append(opening.dedup_key)
         progress.queued += _notify(
-            store, config, rule, "triggered", opening.dedup_key, opening.columns,
-            window, top, base_url, clock, AlertEvent,
+            store, config, rule, "triggered", opening.dedup_key, opening.columns, current, top,
+            clock,
         )  # fmt: skip
-        store.mark_notified(alert.id, window.end)
+        store.mark_notified(alert.id, at)
     for again in plan.renotify:
         progress.queued += _notify(
             store, config, again.rule, "triggered", again.alert.dedup_key, again.columns,
-            window, top, base_url, clock, AlertEvent,
+            current, top, clock,
         )  # fmt: skip
-        store.mark_notified(again.alert.id, window.end)
+        store.mark_notified(again.alert.id, at)
     for resolution in plan.resolves:
         alert = resolution.alert
-        store.resolve_alert(alert.dedup_key, window.end)
+        store.resolve_alert(alert.dedup_key, at)
         progress.resolved.append(alert.dedup_key)
-        if resolution.rule is None:
-            continue
-        from driftscope.alerts.events import ColumnValue
-
-        columns = tuple(
-            ColumnValue(c, values.get((c, _metric_of(resolution.rule)))) for c in alert.columns
-        )
-        progress.queued += _notify(
-            store, config, resolution.rule, "resolved", alert.dedup_key, columns,
-            window, top, base_url, clock, AlertEvent,
-        )  # fmt: skip
-
-
-def _metric_of(rule: Any) -> str:
-    from driftscope.alerts.rules import threshold_of
-
-    return str(threshold_of(rule)[0])
+        if resolution.rule is not None:  # a removed rule has no channels to tell
+            columns = column_values(resolution.rule, current, alert.columns)
+            progress.queued += _notify(
+                store, config, resolution.rule, "resolved", alert.dedup_key, columns,
+                current, top, clock,
+            )  # fmt: skip
 
 
 def _notify(
     store: Store,
     config: MonitorConfig,
-    rule: Any,
-    action: str,
+    rule: Rule,
+    action: Literal["triggered", "resolved"],
     dedup_key: str,
-    columns: Sequence[Any],
-    window: _Span,
-    top: tuple[Any, ...],
-    base_url: str | None,
+    columns: Sequence[ColumnValue],
+    window: WindowMetrics,
+    top: tuple[ColumnValue, ...],
     clock: Clock,
-    event_type: Any,
 ) -> int:
     """Queue the event for each of the rule's channels; the key makes a repeat (a re-run
     of the same window) a no-op. Returns how many were newly queued."""
+    from driftscope.alerts.events import AlertEvent
     from driftscope.alerts.rules import threshold_of
     from driftscope.monitor.store.base import Delivery
 
@@ -618,7 +590,7 @@ def _notify(
     queued = 0
     for channel in rule.channels:
         key = f"{dedup_key}/{kind}/{_rfc(window.start)}/{channel}"
-        event = event_type(
+        event = AlertEvent(
             action=action,
             event_id=hashlib.sha256(key.encode()).hexdigest()[:32],
             project=config.project,
@@ -632,7 +604,7 @@ def _notify(
             window_end=window.end,
             columns=tuple(columns),
             top_drifted=top,
-            base_url=base_url,
+            base_url=config.alerts.base_url,
         )
         stored = store.enqueue(
             Delivery(key, config.project, channel, event.to_json(), next_attempt_at=clock())
@@ -641,7 +613,7 @@ def _notify(
     return queued
 
 
-def _top_drifted(values: Mapping[tuple[str, str], float], most: int = 5) -> tuple[Any, ...]:
+def _top_drifted(values: Mapping[tuple[str, str], float], most: int = 5) -> tuple[ColumnValue, ...]:
     """The window's drifted columns with their method's statistic, largest first."""
     from driftscope.alerts.events import ColumnValue
 

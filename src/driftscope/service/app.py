@@ -21,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from driftscope.alerts.events import finite
 from driftscope.errors import DriftscopeError, InputError
 
 if TYPE_CHECKING:
@@ -193,7 +194,7 @@ def create_app(
                     "window_end": _rfc(p.window_end),
                     "column": p.column,
                     "metric": p.metric,
-                    "value": _number(p.value),
+                    "value": finite(p.value),
                 }
                 for p in points
             ]
@@ -272,12 +273,6 @@ def _rfc(moment: datetime) -> str:
     from driftscope.alerts.events import rfc3339
 
     return rfc3339(moment)
-
-
-def _number(value: float) -> float | None:
-    import math
-
-    return value if math.isfinite(value) else None
 
 
 def _one_line(exc: BaseException) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -194,11 +193,6 @@ def check_status(
 def dumps(data: Any) -> bytes:
     """Compact JSON bytes (what is sent, and what a signature covers)."""
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
-
-
-def finite(value: float | None) -> float | None:
-    """JSON has no NaN or infinity: those travel as null."""
-    return None if value is None or not math.isfinite(value) else value
 
 
 _HINT = re.compile(r"[A-Za-z0-9_ .,:'()-]{1,120}")

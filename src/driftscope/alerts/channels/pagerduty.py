@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from driftscope.alerts.channels.base import dumps, finite, post_json
-from driftscope.alerts.events import AlertEvent, rfc3339
+from driftscope.alerts.channels.base import dumps, post_json
+from driftscope.alerts.events import AlertEvent, finite, rfc3339
 from driftscope.monitor._config_alerts import PAGERDUTY_EVENTS_URL
 
 MAX_SUMMARY = 1024

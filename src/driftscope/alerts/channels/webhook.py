@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from driftscope.alerts.channels.base import dumps, finite, post_json
-from driftscope.alerts.events import AlertEvent, rfc3339
+from driftscope.alerts.channels.base import dumps, post_json
+from driftscope.alerts.events import AlertEvent, finite, rfc3339
 
 TIMESTAMP_HEADER = "X-Driftscope-Timestamp"
 SIGNATURE_HEADER = "X-Driftscope-Signature"
