@@ -85,14 +85,15 @@ alerts:
     # mail: {type: email, host: localhost, port: 25, from: me@example.com, to: [us@example.com]}
   # Threshold rules on any metric the store holds.
   rules:
-    - name: feature-psi
-      metric: psi                   # the metric to watch
+    - name: feature-drift
+      metric: severity              # the metric to watch: 0 none, 1 warning, 2 major drift
       columns: "*"                  # every column, or a list of names
-      above: 0.25                   # fires above this value (or below: for a floor)
+      above: 0.5                    # fires above this value (or below: for a floor)
       for: 1                        # consecutive windows before it fires
       severity: warning             # info | warning | error | critical
       channels: [alert-log]         # where it is sent (names of alerts.channels)
       cooldown: 6h                  # no repeat notification for an open alert before this
+    # - {name: feature-psi, metric: psi, above: 0.25, channels: [alert-log]}  # with method: psi
       # dedup: "{project}/{rule}/{column}"   # the alert's dedup key (PagerDuty's too)
   # Without `rules`, built-in tiers run: a key feature's drift reaching warning goes to chat
   # channels; major drift with a measured or estimated performance drop pages PagerDuty.

@@ -120,11 +120,11 @@ def window_line(window: ComputedWindow) -> str:
 
 
 def _line(start: datetime, rows: int, severity: str, status: str, drifted: Sequence[str]) -> str:
-    """A window in a terminal: start, rows, severity (or status when not computed), and up
-    to six drifted columns."""
+    """A window in a terminal: start, rows, severity (``empty`` for a gap), and up to six
+    drifted columns."""
     from driftscope.alerts.events import rfc3339
 
-    state = severity if status == "computed" else status
+    state = status if status == "empty" else severity  # a labelled window has one too
     text = f"{rfc3339(start)}  {rows:>9,} rows  {state:<8}"
     if drifted:
         text += "  drifted: " + ", ".join(drifted[:6]) + (", ..." if len(drifted) > 6 else "")
