@@ -473,6 +473,41 @@ def check_users_round_trip(factory: StoreFactory) -> None:
         _expect("$argon2id$" not in repr(store.users()), "an account's repr shows its hash")
 
 
+def check_sessions_live_until_they_end(factory: StoreFactory) -> None:
+    """A session is found by its hash until it expires or is ended; a new session drops the
+    expired ones; a bad hash, form token or username is an InputError and keeps nothing."""
+    one, two, three = "1" * 64, "2" * 64, "3" * 64
+    with _store(factory) as store:
+        _expect(store.session(one, T0) is None, "a new store has a session")
+        store.add_session(one, "ada", "f" * 32, T0, T0 + DAY)
+        found = store.session(one, T0 + DAY / 2)
+        _expect(found is not None and found.username == "ada", f"session(): {found}")
+        _expect(found is not None and found.csrf == "f" * 32, "the form token round-trips")
+        _expect(found is not None and found.expires_at == T0 + DAY, f"expires: {found}")
+        _expect("f" * 32 not in repr(found), "a session's repr shows its form token")
+        _expect(store.session(one, T0 + DAY) is None, "a session outlives its end")
+        _expect(store.session(two, T0) is None, "an unknown hash finds a session")
+        store.add_session(two, "bob", "g" * 32, T0, T0 + 3 * DAY)
+        store.end_session(two)
+        store.end_session(two)  # ending it twice is nothing
+        _expect(store.session(two, T0) is None, "an ended session lives on")
+        store.add_session(three, "bob", "h" * 32, T0 + 2 * DAY, T0 + 3 * DAY)
+        _expect(store.session(one, T0) is None, "an expired session was kept")
+        attempts: list[Callable[[], object]] = [
+            lambda: store.add_session("x" * 64, "ada", "f" * 32, T0, T0 + DAY),
+            lambda: store.add_session("4" * 64, "ada", "short", T0, T0 + DAY),
+            lambda: store.add_session("4" * 64, "ada", "<script>" * 4, T0, T0 + DAY),
+            lambda: store.add_session("4" * 64, "", "f" * 32, T0, T0 + DAY),
+        ]
+        for number, attempt in enumerate(attempts):
+            try:
+                attempt()
+            except InputError:
+                continue
+            raise AssertionError(f"bad session number {number} was accepted")
+        _expect(store.session("4" * 64, T0) is None, "a refused session was kept")
+
+
 STORE_CHECKS: tuple[Callable[[StoreFactory], None], ...] = (
     check_window_round_trip,
     check_rewriting_a_window_stores_nothing_twice,
@@ -492,6 +527,7 @@ STORE_CHECKS: tuple[Callable[[StoreFactory], None], ...] = (
     check_tokens_live_until_revoked,
     check_bad_tokens_are_refused,
     check_users_round_trip,
+    check_sessions_live_until_they_end,
 )
 """Every check of the store contract."""
 

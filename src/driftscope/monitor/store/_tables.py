@@ -174,3 +174,15 @@ users = Table(
     Column("created_at", DateTime, nullable=False),
     Column("disabled", Boolean, nullable=False),
 )
+
+sessions = Table(
+    "ds_sessions",
+    metadata,
+    # The SHA-256 (hex) of the session cookie's value, never the value (as for tokens).
+    Column("session_hash", String(64), primary_key=True),
+    Column("username", String(200), nullable=False),
+    Column("csrf", String(64), nullable=False),  # the token every form must carry back
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Index("ix_ds_sessions_expires_at", "expires_at"),
+)

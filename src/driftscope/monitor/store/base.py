@@ -56,6 +56,7 @@ Scope = Literal["ingest", "read", "admin"]
 SCOPES: tuple[Scope, ...] = ("ingest", "read", "admin")
 """What an API token may do: ``ingest`` POSTs logs and labels, ``read`` GETs, ``admin`` both
 and everything else (SPEC section 8)."""
+_CSRF = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _TOKEN_HASH = re.compile(r"[0-9a-f]{64}")
 
 
@@ -186,6 +187,17 @@ class UserRecord:
     password_hash: str = field(repr=False)
     created_at: datetime
     disabled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """A person's dashboard session: whose it is, the token its forms must carry back
+    (``csrf``, left out of ``repr``) and when it ends."""
+
+    username: str
+    csrf: str = field(repr=False)
+    created_at: datetime
+    expires_at: datetime
 
 
 class Store(Protocol):
@@ -373,6 +385,21 @@ class Store(Protocol):
         """Every account, by username."""
         ...
 
+    def add_session(
+        self, session_hash: str, username: str, csrf: str, at: datetime, expires: datetime
+    ) -> None:
+        """Keep a new session, by the SHA-256 of its cookie's value (64 hex digits), for
+        ``username`` until ``expires``; sessions ended before ``at`` are dropped."""
+        ...
+
+    def session(self, session_hash: str, now: datetime) -> SessionRecord | None:
+        """The session whose hash is ``session_hash`` if it has not ended by ``now``."""
+        ...
+
+    def end_session(self, session_hash: str) -> None:
+        """End the session (a logout); nothing when there is none."""
+        ...
+
     def close(self) -> None:
         """Release the store's connections."""
         ...
@@ -465,6 +492,16 @@ def check_token(name: str, scope: str, token_hash: str) -> None:
     if not isinstance(token_hash, str) or _TOKEN_HASH.fullmatch(token_hash) is None:
         # Never repeated: should a caller pass the token itself, it must not reach a message.
         raise InputError("store: a token hash must be 64 lower-case hex digits (its SHA-256)")
+
+
+def check_session(session_hash: str, username: str, csrf: str) -> None:
+    """An InputError unless a new session can be kept: hashes as :func:`check_token`'s, a
+    username that fits and a form token of 16 to 64 URL-safe characters."""
+    fits(username=username)
+    if not isinstance(session_hash, str) or _TOKEN_HASH.fullmatch(session_hash) is None:
+        raise InputError("store: a session hash must be 64 lower-case hex digits (its SHA-256)")
+    if not isinstance(csrf, str) or _CSRF.fullmatch(csrf) is None:
+        raise InputError("store: a session's form token must be 16 to 64 URL-safe characters")
 
 
 def within(start: datetime, end: datetime, since: datetime | None, until: datetime | None) -> bool:

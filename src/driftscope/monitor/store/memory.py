@@ -31,6 +31,7 @@ from driftscope.monitor.store.base import (
     LogBatch,
     MetricPoint,
     Scope,
+    SessionRecord,
     Store,
     StoreBusy,
     TokenRecord,
@@ -38,6 +39,7 @@ from driftscope.monitor.store.base import (
     WindowRecord,
     bounds,
     check_batch,
+    check_session,
     check_token,
     checked_points,
     fits,
@@ -64,6 +66,7 @@ class MemoryStore:
         self._last_batch = 0
         self._tokens: list[tuple[str, TokenRecord]] = []  # (hash, record), in id order
         self._users: dict[str, UserRecord] = {}
+        self._sessions: dict[str, SessionRecord] = {}
 
     def write_window(self, window: WindowRecord, points: Iterable[MetricPoint]) -> bool:
         key = window.key
@@ -398,6 +401,26 @@ class MemoryStore:
     def users(self) -> list[UserRecord]:
         with self._mutex:
             return sorted(self._users.values(), key=lambda u: u.username)
+
+    def add_session(
+        self, session_hash: str, username: str, csrf: str, at: datetime, expires: datetime
+    ) -> None:
+        check_session(session_hash, username, csrf)
+        record = SessionRecord(username, csrf, utc(at, "at"), utc(expires, "expires"))
+        with self._mutex:
+            for kept in [h for h, r in self._sessions.items() if r.expires_at <= record.created_at]:
+                del self._sessions[kept]
+            self._sessions[session_hash] = record
+
+    def session(self, session_hash: str, now: datetime) -> SessionRecord | None:
+        moment = utc(now, "now")
+        with self._mutex:
+            record = self._sessions.get(session_hash)
+        return record if record is not None and moment < record.expires_at else None
+
+    def end_session(self, session_hash: str) -> None:
+        with self._mutex:
+            self._sessions.pop(session_hash, None)
 
     def close(self) -> None:
         """Nothing to release."""

@@ -53,12 +53,14 @@ from driftscope.monitor.store.base import (
     LogBatch,
     MetricPoint,
     Scope,
+    SessionRecord,
     Store,
     StoreBusy,
     TokenRecord,
     UserRecord,
     WindowRecord,
     check_batch,
+    check_session,
     check_token,
     checked_points,
     fits,
@@ -744,6 +746,45 @@ class SqlStore:
             found = [_user(row) for row in conn.execute(select(u))]
         # Sorted here: PostgreSQL's collation would order names otherwise than SQLite does.
         return sorted(found, key=lambda user: user.username)
+
+    def add_session(
+        self, session_hash: str, username: str, csrf: str, at: datetime, expires: datetime
+    ) -> None:
+        check_session(session_hash, username, csrf)
+        s = t.sessions
+        with self._write() as conn:
+            conn.execute(delete(s).where(s.c.expires_at <= _db_time(at, "at")))
+            conn.execute(
+                insert(s).values(
+                    session_hash=session_hash,
+                    username=username,
+                    csrf=csrf,
+                    created_at=_db_time(at, "at"),
+                    expires_at=_db_time(expires, "expires"),
+                )
+            )
+
+    def session(self, session_hash: str, now: datetime) -> SessionRecord | None:
+        s = t.sessions
+        with self._read() as conn:
+            row = conn.execute(
+                select(s).where(
+                    s.c.session_hash == session_hash, s.c.expires_at > _db_time(now, "now")
+                )
+            ).first()
+        if row is None:
+            return None
+        return SessionRecord(
+            username=row.username,
+            csrf=row.csrf,
+            created_at=row.created_at.replace(tzinfo=UTC),
+            expires_at=row.expires_at.replace(tzinfo=UTC),
+        )
+
+    def end_session(self, session_hash: str) -> None:
+        s = t.sessions
+        with self._write() as conn:
+            conn.execute(delete(s).where(s.c.session_hash == session_hash))
 
     def close(self) -> None:
         self._engine.dispose()
