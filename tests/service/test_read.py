@@ -1,0 +1,132 @@
+"""``GET .../windows`` over a real monitored project: each window's drifted columns come from
+its ``drift`` points, in the order its report lists them, equal to what the report says."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pyarrow.parquet as pq
+import pytest
+
+pytest.importorskip("fastapi")
+uvicorn = pytest.importorskip("uvicorn")
+
+from driftscope.auth import new_token, token_hash  # noqa: E402
+from driftscope.cli.monitor import drifted_columns as report_drifted_columns  # noqa: E402
+from driftscope.demo import credit_scenario  # noqa: E402
+from driftscope.monitor import load_config, open_store  # noqa: E402
+from driftscope.monitor.demo import BROKEN_DAY, DRIFT_DAY, START, write_project  # noqa: E402
+from driftscope.monitor.run import run_monitor  # noqa: E402
+from driftscope.monitor.store import MetricPoint, Store, WindowRecord  # noqa: E402
+from driftscope.service.api.read import drifted_columns  # noqa: E402
+from driftscope.service.app import create_app  # noqa: E402
+
+DAYS = DRIFT_DAY + 2
+
+
+@dataclass
+class Monitored:
+    """The monitoring demo's project, DAYS days of it monitored into its SQLite store and
+    served; ``get`` asks the API with a read token."""
+
+    store: Store
+    project: str
+    client: httpx.Client
+    token: str
+
+    def get(self, path: str, **params: str) -> httpx.Response:
+        return self.client.get(
+            f"/api/v1/projects/{self.project}/{path}",
+            params=params,
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
+
+
+@pytest.fixture(scope="module")
+def monitored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monitored]:
+    folder = tmp_path_factory.mktemp("demo")
+    reference, _ = credit_scenario(rows=2_000, seed=3)
+    pq.write_table(reference, folder / "reference.parquet")
+    config = load_config(write_project(folder / "monitoring", 3, days=DAYS, rows=300))
+    store = open_store(config.store)
+    run_monitor(config, store=store, until=START + timedelta(days=DAYS))
+    token = new_token()
+    store.add_token("reader", "read", token_hash(token), datetime.now(UTC))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app([config], store), host="127.0.0.1", port=0, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
+    try:
+        yield Monitored(store, config.project, client, token)
+    finally:
+        client.close()
+        server.should_exit = True
+        thread.join(10)
+        store.close()
+
+
+def test_drifted_columns_are_what_each_windows_report_says(monitored: Monitored) -> None:
+    answer = monitored.get("windows")
+    assert answer.status_code == 200
+    served = answer.json()["windows"]
+    stored = monitored.store.windows(monitored.project)
+    assert len(served) == len(stored) == DAYS
+    assert [w["drifted_columns"] for w in served] == [
+        report_drifted_columns(w.report) for w in stored
+    ]
+    # the comparison means something: the broken day and the drifted days name columns, and
+    # several at once, in the reference's order, which is not the alphabet's
+    lists = [w["drifted_columns"] for w in served]
+    assert lists[BROKEN_DAY - 1]
+    assert len(lists[-1]) >= 3
+    assert lists[-1] != sorted(lists[-1])
+    assert not lists[0]
+
+
+def test_drifted_columns_of_windows_chosen_by_time(monitored: Monitored) -> None:
+    since = (START + timedelta(days=DRIFT_DAY - 1)).isoformat()
+    served = monitored.get("windows", since=since).json()["windows"]
+    stored = monitored.store.windows(monitored.project, START + timedelta(days=DRIFT_DAY - 1))
+    assert len(served) == DAYS - DRIFT_DAY + 1
+    assert [w["drifted_columns"] for w in served] == [
+        report_drifted_columns(w.report) for w in stored
+    ]
+
+
+def _window(day: int, columns: list[str]) -> tuple[WindowRecord, list[MetricPoint]]:
+    start = START + timedelta(days=day)
+    end = start + timedelta(days=1)
+    report = json.dumps({"columns": [{"name": c, "drifted": True} for c in columns]})
+    window = WindowRecord("p", start, end, 10, "major", "computed", report)
+    points = [MetricPoint("p", start, end, c, "drift", 1.0) for c in columns]
+    points.append(MetricPoint("p", start, end, "*", "drift", 1.0))
+    return window, points
+
+
+def test_a_window_of_another_reference_keeps_its_own_reports_order() -> None:
+    # the reference changed between the windows: the old one had a column the new one lacks
+    old, old_points = _window(0, ["d", "b", "a"])
+    new, new_points = _window(1, ["c", "a", "b"])
+    found = drifted_columns([old, new], [*old_points, *new_points])
+    assert found == {
+        (old.start, old.end): ["d", "b", "a"],
+        (new.start, new.end): ["c", "a", "b"],
+    }
+
+
+def test_columns_that_did_not_drift_are_left_out() -> None:
+    window, points = _window(0, ["b", "a"])
+    calm = MetricPoint("p", window.start, window.end, "c", "drift", 0.0)
+    assert drifted_columns([window], [calm, *points]) == {(window.start, window.end): ["b", "a"]}
