@@ -508,6 +508,22 @@ def check_sessions_live_until_they_end(factory: StoreFactory) -> None:
         _expect(store.session("4" * 64, T0) is None, "a refused session was kept")
 
 
+def check_pages_round_trip(factory: StoreFactory) -> None:
+    """A window's page is kept only for a stored window, found by the window's start, and
+    replaced by a later one; bytes round-trip exactly."""
+    with _store(factory) as store:
+        record = window(0)
+        _expect(not store.put_page(PROJECT, record.start, record.end, b"x"), "no window, a page")
+        store.write_window(record, [])
+        _expect(store.page(PROJECT, record.start) is None, "a page before one was put")
+        body = bytes(range(256)) * 3
+        _expect(store.put_page(PROJECT, record.start, record.end, body), "put_page refused")
+        _expect(store.page(PROJECT, record.start) == body, "a page does not round-trip")
+        store.put_page(PROJECT, record.start, record.end, b"later")
+        _expect(store.page(PROJECT, record.start) == b"later", "a page was not replaced")
+        _expect(store.page("other", record.start) is None, "a page of another project")
+
+
 STORE_CHECKS: tuple[Callable[[StoreFactory], None], ...] = (
     check_window_round_trip,
     check_rewriting_a_window_stores_nothing_twice,
@@ -528,6 +544,7 @@ STORE_CHECKS: tuple[Callable[[StoreFactory], None], ...] = (
     check_bad_tokens_are_refused,
     check_users_round_trip,
     check_sessions_live_until_they_end,
+    check_pages_round_trip,
 )
 """Every check of the store contract."""
 

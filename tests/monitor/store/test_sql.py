@@ -112,7 +112,7 @@ def test_migrated_schema_matches_the_tables(tmp_path: Path) -> None:
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
         version = conn.execute(sqlalchemy.text("SELECT version_num FROM alembic_version"))
-        assert version.scalar_one() == "0006"
+        assert version.scalar_one() == "0007"
     engine.dispose()
 
 
@@ -130,6 +130,7 @@ def test_a_store_of_the_first_schema_is_upgraded_keeping_its_windows(tmp_path: P
         conn.execute(sqlalchemy.text("DROP TABLE ds_tokens"))
         conn.execute(sqlalchemy.text("DROP TABLE ds_users"))
         conn.execute(sqlalchemy.text("DROP TABLE ds_sessions"))
+        conn.execute(sqlalchemy.text("DROP TABLE ds_window_pages"))
         conn.execute(sqlalchemy.text("UPDATE alembic_version SET version_num = '0001'"))
     engine.dispose()
     store = open_store(url)

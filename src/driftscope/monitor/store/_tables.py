@@ -186,3 +186,15 @@ sessions = Table(
     Column("expires_at", DateTime, nullable=False),
     Index("ix_ds_sessions_expires_at", "expires_at"),
 )
+
+window_pages = Table(
+    "ds_window_pages",
+    metadata,
+    Column(
+        "window_id",
+        Integer,
+        ForeignKey("ds_windows.id", ondelete="CASCADE", name="fk_ds_window_pages_window"),
+        primary_key=True,
+    ),
+    Column("page", LargeBinary, nullable=False),  # the HTML report, compressed by its writer
+)

@@ -385,6 +385,15 @@ class Store(Protocol):
         """Every account, by username."""
         ...
 
+    def put_page(self, project: str, start: datetime, end: datetime, page: bytes) -> bool:
+        """Keep (or replace) the stored window's HTML report page, as its writer encoded it;
+        False when no such window is stored."""
+        ...
+
+    def page(self, project: str, window_start: datetime) -> bytes | None:
+        """The page kept for the project's window starting at ``window_start``, or None."""
+        ...
+
     def add_session(
         self, session_hash: str, username: str, csrf: str, at: datetime, expires: datetime
     ) -> None:

@@ -67,6 +67,7 @@ class MemoryStore:
         self._tokens: list[tuple[str, TokenRecord]] = []  # (hash, record), in id order
         self._users: dict[str, UserRecord] = {}
         self._sessions: dict[str, SessionRecord] = {}
+        self._pages: dict[tuple[str, datetime], bytes] = {}
 
     def write_window(self, window: WindowRecord, points: Iterable[MetricPoint]) -> bool:
         key = window.key
@@ -401,6 +402,18 @@ class MemoryStore:
     def users(self) -> list[UserRecord]:
         with self._mutex:
             return sorted(self._users.values(), key=lambda u: u.username)
+
+    def put_page(self, project: str, start: datetime, end: datetime, page: bytes) -> bool:
+        key = (project, utc(start, "window start"), utc(end, "window end"))
+        with self._mutex:
+            if key not in self._windows:
+                return False
+            self._pages[key[:2]] = bytes(page)
+        return True
+
+    def page(self, project: str, window_start: datetime) -> bytes | None:
+        with self._mutex:
+            return self._pages.get((project, utc(window_start, "window start")))
 
     def add_session(
         self, session_hash: str, username: str, csrf: str, at: datetime, expires: datetime

@@ -747,6 +747,34 @@ class SqlStore:
         # Sorted here: PostgreSQL's collation would order names otherwise than SQLite does.
         return sorted(found, key=lambda user: user.username)
 
+    def put_page(self, project: str, start: datetime, end: datetime, page: bytes) -> bool:
+        w, pages = t.windows, t.window_pages
+        span = (
+            (w.c.project == project)
+            & (w.c.window_start == _db_time(start, "window start"))
+            & (w.c.window_end == _db_time(end, "window end"))
+        )
+        with self._write() as conn:
+            window_id = conn.execute(select(w.c.id).where(span)).scalar()
+            if window_id is None:
+                return False
+            conn.execute(delete(pages).where(pages.c.window_id == window_id))
+            conn.execute(insert(pages).values(window_id=window_id, page=bytes(page)))
+        return True
+
+    def page(self, project: str, window_start: datetime) -> bytes | None:
+        w, pages = t.windows, t.window_pages
+        query = (
+            select(pages.c.page)
+            .join(w, w.c.id == pages.c.window_id)
+            .where((w.c.project == project) & (w.c.window_start == _db_time(window_start, "start")))
+            .order_by(w.c.window_end)
+            .limit(1)
+        )
+        with self._read() as conn:
+            found = conn.execute(query).scalar()
+        return None if found is None else bytes(found)
+
     def add_session(
         self, session_hash: str, username: str, csrf: str, at: datetime, expires: datetime
     ) -> None:
