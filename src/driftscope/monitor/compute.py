@@ -14,7 +14,9 @@ Points per column: the method's statistic under the method's name (``ks``, ``psi
 2 major), ``missing_share``. Under the dataset column ``*``: ``rows``, ``drift_share``,
 ``drifted_columns``, ``dataset_severity`` (0, 1, 2: not ``severity``, so that a rule on
 ``severity`` over ``columns: "*"`` means the features), ``quality_findings``, each
-performance metric (measured as ``roc_auc``, estimated as ``estimated_roc_auc``), the headline
+performance metric (measured as ``roc_auc``, estimated as ``estimated_roc_auc``) with its
+confidence band (``roc_auc_ci_low``, ``roc_auc_ci_high``) and its value on the reference
+(``reference_roc_auc``), the headline
 metric's ``performance_change`` (current minus reference in the direction of better: negative
 is worse) and ``performance_drop`` (see :func:`performance_drop`), and, per KPI column,
 ``kpi_mean`` and ``kpi_sum`` under the KPI's own column name.
@@ -226,6 +228,23 @@ def window_points(
     ]
 
 
+def window_page(report: DriftReport) -> bytes:
+    """The window's HTML report (the page ``driftscope report --html`` writes), compressed
+    with zlib as the store keeps it for the dashboard; :func:`read_page` gives it back."""
+    import zlib
+
+    from driftscope.report.html import render_html
+
+    return zlib.compress(render_html(report).encode("utf-8"), 6)
+
+
+def read_page(page: bytes) -> str:
+    """The HTML text of a page made by :func:`window_page`."""
+    import zlib
+
+    return zlib.decompress(page).decode("utf-8")
+
+
 def _column_figures(report: DriftReport) -> Iterator[tuple[tuple[str, str], float]]:
     for column in report.columns:
         name = column.name
@@ -250,7 +269,13 @@ def performance_figures(performance: Performance) -> dict[str, float]:
     for metric, value in performance.current.items():
         if value.value is None:
             continue
-        out[("estimated_" if value.estimated else "") + metric] = float(value.value)
+        name = ("estimated_" if value.estimated else "") + metric
+        out[name] = float(value.value)
+        if value.ci_low is not None and value.ci_high is not None:
+            out[name + "_ci_low"], out[name + "_ci_high"] = value.ci_low, value.ci_high
+        known = performance.reference.get(metric)
+        if known is not None and known.value is not None:
+            out["reference_" + metric] = float(known.value)
     from driftscope.engine.diagnosis import headline as headline_of
 
     headline = headline_of(performance.task, performance.reference, performance.current)

@@ -213,6 +213,7 @@ def _recompute(
 
     from driftscope.monitor.compute import (
         monitor_rows,
+        window_page,
         window_points,
         window_report,
         with_findings,
@@ -242,6 +243,7 @@ def _recompute(
         report=report.to_json(indent=None),
     )
     store.replace_window(record, points)
+    store.put_page(record.project, record.start, record.end, window_page(report))
     return record
 
 

@@ -204,6 +204,7 @@ def _compute(
     import driftscope.engine.compare
     import driftscope.engine.performance
     import driftscope.engine.profiled
+    import driftscope.report.html
     import driftscope.report.json_format  # noqa: F401
 
     def compute(index: int, table: pa.Table, notes: Sequence[str]) -> _Computed:
@@ -394,6 +395,8 @@ class _Computed:
     record: WindowRecord
     points: list[MetricPoint]
     summary: ComputedWindow
+    page: bytes | None = None
+    """The window's HTML report, compressed (:func:`~driftscope.monitor.compute.window_page`)."""
 
 
 def _write(
@@ -403,6 +406,9 @@ def _write(
     on_window: Callable[[ComputedWindow], None] | None,
 ) -> None:
     store.write_window(done.record, done.points)
+    if done.page is not None:
+        record = done.record
+        store.put_page(record.project, record.start, record.end, done.page)
     progress.windows.append(done.summary)
     if on_window is not None:
         on_window(done.summary)
@@ -419,6 +425,7 @@ def _compute_window(
 ) -> _Computed:
     from driftscope.monitor.compute import (
         monitor_rows,
+        window_page,
         window_points,
         window_report,
         with_findings,
@@ -452,7 +459,7 @@ def _compute_window(
     drifted = tuple(c.name for c in report.columns if c.decision and c.decision.drifted)
     failed = config.checks.fail_on is not None and report.fails(config.checks.fail_on)
     summary = ComputedWindow(start, end, table.num_rows, severity, "computed", drifted, failed)
-    return _Computed(record, points, summary)
+    return _Computed(record, points, summary, window_page(report))
 
 
 def window_label(config: MonitorConfig, start: datetime, end: datetime) -> str:
