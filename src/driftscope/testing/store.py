@@ -350,6 +350,34 @@ def check_log_batches_round_trip(factory: StoreFactory) -> None:
         _expect([b.id for b in store.log_batches("other")] == [other], "the other project")
 
 
+def check_log_ids_index_once(factory: StoreFactory) -> None:
+    """The row ids of posted batches: each batch unindexed until index_log_ids names it, ids
+    kept once per project (twice given, or indexed twice, changes nothing), logged_ids finding
+    exactly the kept ones of the asking project, beyond one query's worth."""
+    with _store(factory) as store:
+        first = store.append_logs(PROJECT, b"a", 1, 5, 5, 0, 0, T0)
+        other = store.append_logs("other", b"b", 1, 5, 5, 0, 0, T0)
+        second = store.append_logs(PROJECT, b"c", 1, 5, 5, 0, 0, T0)
+        _expect(store.unindexed_log_batches(PROJECT) == [first, second], "unindexed at first")
+        store.index_log_ids(PROJECT, [first], ["r1", "r2", "r2"])
+        store.index_log_ids(PROJECT, [first], ["r1"])  # again: nothing changes
+        _expect(store.unindexed_log_batches(PROJECT) == [second], "indexed batch still listed")
+        _expect(store.unindexed_log_batches("other") == [other], "the other project's batches")
+        many = [f"m{n}" for n in range(2_500)]
+        store.index_log_ids(PROJECT, [second], ["r2", *many])
+        _expect(store.unindexed_log_batches(PROJECT) == [], "every batch indexed")
+        found = store.logged_ids(PROJECT, ["r1", "r2", "zz", *many])
+        _expect(found == {"r1", "r2", *many}, f"logged_ids found {len(found)} ids")
+        _expect(store.logged_ids("other", ["r1"]) == set(), "logged ids leaked across projects")
+        try:
+            store.index_log_ids(PROJECT, [other], ["x" * 501])
+        except InputError:
+            pass
+        else:
+            raise AssertionError("an over-long row id was indexed")
+        _expect(store.unindexed_log_batches("other") == [other], "a refused index marked a batch")
+
+
 def check_bad_log_batches_are_refused(factory: StoreFactory) -> None:
     """A batch summary that cannot be true, an over-long project or a naive time is an
     InputError in every store, and keeps nothing."""
@@ -540,6 +568,7 @@ STORE_CHECKS: tuple[Callable[[StoreFactory], None], ...] = (
     check_labels_arrive_and_correct,
     check_log_batches_round_trip,
     check_bad_log_batches_are_refused,
+    check_log_ids_index_once,
     check_tokens_live_until_revoked,
     check_bad_tokens_are_refused,
     check_users_round_trip,

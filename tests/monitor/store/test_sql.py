@@ -112,7 +112,7 @@ def test_migrated_schema_matches_the_tables(tmp_path: Path) -> None:
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
         version = conn.execute(sqlalchemy.text("SELECT version_num FROM alembic_version"))
-        assert version.scalar_one() == "0007"
+        assert version.scalar_one() == "0008"
     engine.dispose()
 
 
@@ -131,6 +131,8 @@ def test_a_store_of_the_first_schema_is_upgraded_keeping_its_windows(tmp_path: P
         conn.execute(sqlalchemy.text("DROP TABLE ds_users"))
         conn.execute(sqlalchemy.text("DROP TABLE ds_sessions"))
         conn.execute(sqlalchemy.text("DROP TABLE ds_window_pages"))
+        conn.execute(sqlalchemy.text("DROP TABLE ds_ingest_ids"))
+        conn.execute(sqlalchemy.text("DROP TABLE ds_ingest_indexed"))
         conn.execute(sqlalchemy.text("UPDATE alembic_version SET version_num = '0001'"))
     engine.dispose()
     store = open_store(url)
@@ -146,6 +148,8 @@ def test_a_store_of_the_first_schema_is_upgraded_keeping_its_windows(tmp_path: P
         assert [u.username for u in store.users()] == ["ada"]
         store.add_session("1" * 64, "ada", "f" * 32, check_window.start, check_window.end)
         assert store.session("1" * 64, check_window.start) is not None
+        store.index_log_ids("fraud", [number], ["r1"])
+        assert store.logged_ids("fraud", ["r1", "r2"]) == {"r1"}
     finally:
         store.close()
 

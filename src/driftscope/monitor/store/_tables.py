@@ -142,6 +142,21 @@ ingest = Table(
     sqlite_autoincrement=True,
 )
 
+# The row ids of posted log batches, filled when labels are posted (``matched``), and the
+# batches whose ids are in it.
+ingest_ids = Table(
+    "ds_ingest_ids",
+    metadata,
+    Column("project", String(200), primary_key=True),
+    Column("row_id", String(500), primary_key=True),
+)
+
+ingest_indexed = Table(
+    "ds_ingest_indexed",
+    metadata,
+    Column("batch_id", Integer, primary_key=True, autoincrement=False),
+)
+
 tokens = Table(
     "ds_tokens",
     metadata,

@@ -329,6 +329,21 @@ class Store(Protocol):
         no batch under is left out)."""
         ...
 
+    def unindexed_log_batches(self, project: str) -> list[int]:
+        """The ids of the project's batches whose row ids :meth:`index_log_ids` has not kept
+        yet, ascending (it reads no body)."""
+        ...
+
+    def index_log_ids(self, project: str, batch_ids: Sequence[int], row_ids: Iterable[str]) -> None:
+        """Keep ``row_ids``, the ids of the rows of the batches ``batch_ids``, and mark those
+        batches indexed, in one transaction; an id kept already (or given twice) is kept once,
+        and indexing a batch again changes nothing."""
+        ...
+
+    def logged_ids(self, project: str, row_ids: Iterable[str]) -> set[str]:
+        """Which of ``row_ids`` :meth:`index_log_ids` has kept for the project."""
+        ...
+
     def get_state(self, project: str, key: str) -> str | None:
         """The text last put under ``key`` for the project, or None."""
         ...

@@ -64,6 +64,8 @@ class MemoryStore:
         self._labels: dict[tuple[str, str], tuple[str, datetime]] = {}
         self._batches: dict[int, tuple[str, LogBatch, bytes]] = {}
         self._last_batch = 0
+        self._logged_ids: set[tuple[str, str]] = set()  # (project, row id)
+        self._indexed: set[int] = set()  # batches whose row ids are in _logged_ids
         self._tokens: list[tuple[str, TokenRecord]] = []  # (hash, record), in id order
         self._users: dict[str, UserRecord] = {}
         self._sessions: dict[str, SessionRecord] = {}
@@ -162,6 +164,27 @@ class MemoryStore:
             return {
                 kept[1].id: kept[2] for kept in found if kept is not None and kept[0] == project
             }
+
+    def unindexed_log_batches(self, project: str) -> list[int]:
+        with self._mutex:
+            return [
+                batch.id
+                for p, batch, _ in self._batches.values()
+                if p == project and batch.id not in self._indexed
+            ]
+
+    def index_log_ids(self, project: str, batch_ids: Sequence[int], row_ids: Iterable[str]) -> None:
+        fits(project=project)
+        ids = set(row_ids)
+        for row_id in ids:
+            fits(row_id=row_id)
+        with self._mutex:
+            self._logged_ids.update((project, r) for r in ids)
+            self._indexed.update(batch_ids)
+
+    def logged_ids(self, project: str, row_ids: Iterable[str]) -> set[str]:
+        with self._mutex:
+            return {r for r in row_ids if (project, r) in self._logged_ids}
 
     def windows(
         self, project: str, since: datetime | None = None, until: datetime | None = None

@@ -22,7 +22,7 @@ import math
 import os
 import socket
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -30,8 +30,10 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import (
     Connection,
     Engine,
+    Insert,
     Row,
     Select,
+    Table,
     delete,
     func,
     insert,
@@ -353,6 +355,45 @@ class SqlStore:
                     (i.c.project == project) & i.c.id.in_(wanted[n : n + BATCH])
                 )
                 out.update((row.id, bytes(row.body)) for row in conn.execute(query))
+        return out
+
+    def unindexed_log_batches(self, project: str) -> list[int]:
+        i, x = t.ingest, t.ingest_indexed
+        query = (
+            select(i.c.id)
+            .outerjoin(x, x.c.batch_id == i.c.id)
+            .where((i.c.project == project) & x.c.batch_id.is_(None))
+            .order_by(i.c.id)
+        )
+        with self._read() as conn:
+            return list(conn.execute(query).scalars())
+
+    def index_log_ids(self, project: str, batch_ids: Sequence[int], row_ids: Iterable[str]) -> None:
+        fits(project=project)
+        ids = list(dict.fromkeys(row_ids))
+        for row_id in ids:
+            fits(row_id=row_id)
+        batches = list(dict.fromkeys(batch_ids))
+        # Two requests may index the same batch at once: what is there already is kept.
+        insert_new = _insert_ignoring_duplicates(self._sqlite)
+        with self._write() as conn:
+            for n in range(0, len(ids), BATCH):
+                rows = [{"project": project, "row_id": r} for r in ids[n : n + BATCH]]
+                conn.execute(insert_new(t.ingest_ids), rows)
+            for n in range(0, len(batches), BATCH):
+                marks = [{"batch_id": b} for b in batches[n : n + BATCH]]
+                conn.execute(insert_new(t.ingest_indexed), marks)
+
+    def logged_ids(self, project: str, row_ids: Iterable[str]) -> set[str]:
+        g = t.ingest_ids
+        ids = list(dict.fromkeys(row_ids))
+        out: set[str] = set()
+        with self._read() as conn:
+            for n in range(0, len(ids), BATCH):
+                query = select(g.c.row_id).where(
+                    (g.c.project == project) & g.c.row_id.in_(ids[n : n + BATCH])
+                )
+                out.update(conn.execute(query).scalars())
         return out
 
     def windows(
@@ -816,6 +857,17 @@ class SqlStore:
 
     def close(self) -> None:
         self._engine.dispose()
+
+
+def _insert_ignoring_duplicates(sqlite: bool) -> Callable[[Table], Insert]:
+    """An INSERT that skips rows whose key is there already (ON CONFLICT DO NOTHING)."""
+    if sqlite:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return lambda table: sqlite_insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    return lambda table: pg_insert(table).on_conflict_do_nothing()
 
 
 def _found(rowcount: int, kind: str, item_id: int) -> None:
