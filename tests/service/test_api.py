@@ -39,11 +39,21 @@ alerts: {rules: []}
 class Served:
     """The app on a real server in a thread; ``url`` and a token per scope."""
 
-    def __init__(self, folder: Path, max_body: int = 2**20, every: float | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        max_body: int = 2**20,
+        every: float | None = None,
+        config: str = CONFIG,
+        reference: pa.Table | None = None,
+    ) -> None:
         rng = np.random.default_rng(0)
-        table = pa.table({"x": rng.normal(0, 1, 2_000), "city": rng.choice(["a", "b"], 2_000)})
-        pq.write_table(table, folder / "reference.parquet")
-        (folder / "driftscope.yaml").write_text(CONFIG)
+        if reference is None:
+            reference = pa.table(
+                {"x": rng.normal(0, 1, 2_000), "city": rng.choice(["a", "b"], 2_000)}
+            )
+        pq.write_table(reference, folder / "reference.parquet")
+        (folder / "driftscope.yaml").write_text(config)
         self.config = load_config(folder / "driftscope.yaml")
         self.store = open_store(self.config.store)
         self.tokens = {}

@@ -12,7 +12,7 @@ import textwrap
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -282,16 +282,77 @@ def test_labels_go_to_their_own_endpoint_in_their_own_batches(receiver: Receiver
     assert paths == [("logs", 2), ("labels", 2), ("logs", 3)]
 
 
-def test_labels_count_as_failed_until_the_service_has_the_endpoint(
+def test_labels_the_service_refuses_count_as_failed(
     served: Served, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="driftscope.client")
-    with _client(served.url, served.tokens["ingest"]) as client:
+    with _client(served.url, served.tokens["ingest"]) as client:  # credit has no columns.id
         client.label({"id": 1, "y": 0})
         assert client.flush(timeout=10)
         assert (client.failed, client.sent) == (1, 0)
     assert "refused 1 rows of labels" in caplog.text
-    assert "HTTP 404" in caplog.text
+    assert "HTTP 422" in caplog.text
+    assert "no columns.id" in caplog.text
+
+
+def test_logs_and_labels_through_a_real_serve_make_a_labelled_window(tmp_path: Path) -> None:
+    from tests.service.test_labels import DAY0, ROWS, _day, _served
+
+    _served(tmp_path).close()  # the reference, the config and an empty store
+    config = str(tmp_path / "driftscope.yaml")
+    made = subprocess.run(
+        [sys.executable, "-m", "driftscope", "token", "create", "--config", config,
+         "--name", "model", "--scope", "ingest"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "driftscope", "serve", "--config", config,
+         "--port", str(port), "--every", "3600"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url)
+        truths = {}
+        with Client(url, made.stdout.strip(), project="credit", batch_rows=300) as client:
+            for day in (0, 1):
+                logs, truths[day] = _day(day)
+                client.log(logs)
+            assert client.flush(timeout=30)
+            client.label(truths[1])  # 400 rows: two requests of at most 300
+            client.label({"rid": "never-logged", "outcome": True})
+            assert client.flush(timeout=30)
+            assert (client.sent, client.failed, client.dropped) == (3 * ROWS + 1, 0, 0)
+    finally:
+        server.terminate()
+        _, errors = server.communicate(timeout=30)
+    assert "Traceback" not in errors
+    from driftscope.monitor import load_config, open_store
+
+    loaded = load_config(Path(config))
+    store = open_store(loaded.store)
+    try:
+        assert len(store.labels_since("credit", None)) == ROWS + 1
+        done = run_monitor(loaded, store=store, until=DAY0 + timedelta(days=2))
+        assert [w.rows for w in done.windows] == [ROWS, ROWS]
+        measured = {p.window_start for p in store.points("credit", metric="roc_auc")}
+        assert measured == {DAY0 + timedelta(days=1)}
+    finally:
+        store.close()
+
+
+def _wait_until_up(url: str) -> None:
+    import httpx
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError(f"driftscope serve did not answer at {url} within 30 s")
 
 
 @pytest.mark.slow

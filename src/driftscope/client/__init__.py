@@ -11,8 +11,9 @@ that the oldest are dropped and counted in :attr:`Client.dropped`, so a long out
 memory. :meth:`Client.log` never blocks on the network and never raises for network or server
 problems; it raises TypeError at once for an argument that is not rows.
 
-:meth:`Client.label` queues late labels for ``POST .../labels`` in the same way; that endpoint
-is not served yet, so until it lands the service answers 404 and label rows count as failed.
+:meth:`Client.label` queues late labels (rows with the project's id and target columns) for
+``POST .../labels`` in the same way: batched, retried and bounded like logs, in batches of
+their own.
 
 >>> client = Client("http://127.0.0.1:9", "ds_example", project="credit")  # nothing listens
 >>> client.log({"ts": "2026-03-01T10:00:00Z", "income": 52000.0, "device": "mobile"})

@@ -158,9 +158,11 @@ class Client:
 
     def label(self, rows: Any) -> None:
         """Queue late labels for ``POST .../labels``: rows (as for :meth:`log`) holding the
-        project's id and target columns. That endpoint is not served yet (SPEC section 8 has
-        it; the service answers 404 until it lands), so for now these rows are counted in
-        :attr:`failed`, with one warning line a batch."""
+        project's id and target columns (``columns.id``, ``columns.target``). They are batched,
+        retried and bounded as logged rows are (in batches of their own, in queue order with
+        the logs) and counted in the same :attr:`sent`, :attr:`dropped` and :attr:`failed`; a
+        batch the service refuses (422: no id, no label, a project without those columns) is
+        dropped with one warning line. Returns at once."""
         item = _item(rows)
         if item is not None:
             self._put(*item, "labels")
