@@ -271,10 +271,13 @@ def test_bad_query_values_are_400(served: Served) -> None:
     assert state.status_code == 400
 
 
-def test_openapi_docs_are_served(served: Served) -> None:
-    assert served.client.get("/api/docs").status_code == 200
-    spec = served.client.get("/api/openapi.json").json()
+def test_the_openapi_schema_needs_a_read_token_or_a_session(served: Served) -> None:
+    # the Swagger page itself is a dashboard page (tests/service/test_dashboard.py)
+    assert served.client.get("/api/openapi.json").status_code == 303  # to the login page
+    assert served.client.get("/api/openapi.json", headers=served.auth("ingest")).status_code == 403
+    spec = served.client.get("/api/openapi.json", headers=served.auth("read")).json()
     assert "/api/v1/projects/{project}/logs" in spec["paths"]
+    assert not any(path.startswith("/projects") for path in spec["paths"])  # pages left out
 
 
 def test_the_scheduler_computes_windows_as_rows_arrive(tmp_path: Path) -> None:

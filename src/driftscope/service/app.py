@@ -14,11 +14,12 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from importlib import resources
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from driftscope.errors import DriftscopeError, InputError
@@ -57,30 +58,33 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
 
+    # the docs and the schema are routes of the dashboard's, behind a session (docs.py)
     app = FastAPI(
-        title="driftscope",
-        docs_url="/api/docs",
-        redoc_url=None,
-        openapi_url="/api/openapi.json",
-        lifespan=lifespan,
+        title="driftscope", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
     )
 
     @app.exception_handler(ApiError)
-    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-        del request
-        return JSONResponse({"error": exc.message}, status_code=exc.status)
+    async def _api_error(request: Request, exc: ApiError) -> Response:
+        return _error(request, exc.status, exc.message)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        del request
-        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error(request, exc.status_code, str(exc.detail))
 
-    def answer(status: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
-        async def handler(request: Request, exc: Exception) -> JSONResponse:
-            del request
-            return JSONResponse({"error": one_line(exc)}, status_code=status)
+    def answer(status: int) -> Callable[[Request, Exception], Awaitable[Response]]:
+        async def handler(request: Request, exc: Exception) -> Response:
+            return _error(request, status, one_line(exc))
 
         return handler
+
+    from driftscope.service.dashboard.web import BadFormError, LoginRequiredError, login_redirect
+
+    @app.exception_handler(LoginRequiredError)
+    async def _login(request: Request, exc: LoginRequiredError) -> Response:
+        del request
+        return login_redirect(exc)
+
+    app.add_exception_handler(BadFormError, answer(403))
 
     from driftscope.errors import ConfigError
     from driftscope.service.bodies import BadBodyError, BadValuesError, UnsupportedTypeError
@@ -94,11 +98,10 @@ def create_app(
     app.add_exception_handler(DriftscopeError, answer(400))
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        del request
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()))
-        return JSONResponse({"error": f"{where}: {first.get('msg', 'invalid')}"}, status_code=400)
+        return _error(request, 400, f"{where}: {first.get('msg', 'invalid')}")
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -109,8 +112,28 @@ def create_app(
 
     app.include_router(logs.router(service))
     app.include_router(read.router(service))
+    from fastapi.staticfiles import StaticFiles
+
+    from driftscope.service.dashboard import docs, login, pages
+
+    static = resources.files("driftscope.service.dashboard") / "static"
+    app.mount("/static/ui", StaticFiles(directory=str(static)), name="dashboard-assets")
+    docs.install(app, service)
+    app.include_router(login.router(service))
+    app.include_router(pages.router(service))
 
     return app
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    """An error as the API answers it (JSON ``{"error": ...}``), or as a page for a person
+    (any path outside ``/api/`` and ``/healthz``)."""
+    path = request.url.path
+    if path.startswith("/api/") or path == "/healthz":
+        return JSONResponse({"error": message}, status_code=status)
+    from driftscope.service.dashboard.web import render
+
+    return render("error.html", status, status=status, message=message)
 
 
 def _import_everything_used() -> None:
@@ -136,5 +159,8 @@ def _import_everything_used() -> None:
         "driftscope.alerts.channels",
         "driftscope.alerts.outbox",
         "driftscope.report.json_format",
+        "driftscope.report.html",
+        "driftscope.auth.sessions",
+        "jinja2",
     ):
         importlib.import_module(name)

@@ -1,0 +1,287 @@
+"""The dashboard's pages: the projects overview, a project (heat map, metric and performance
+charts, windows), a window's report, the alert history and one alert's timeline; and the
+"compute now" button. Every page needs a signed-in person (see :mod:`.web`)."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from driftscope.monitor.store.base import DATASET_COLUMN
+from driftscope.service.api.common import ApiError, Service, parse_time, rfc
+from driftscope.service.dashboard import charts, views
+from driftscope.service.dashboard.web import HEADERS, checked_form, person, render
+
+
+def router(service: Service) -> APIRouter:
+    """Every dashboard page over the service's projects and store."""
+    routes = APIRouter(include_in_schema=False)
+    store = service.store
+
+    async def run(call: Any, *args: Any) -> Any:
+        return await asyncio.to_thread(call, *args)
+
+    @routes.get("/")
+    async def overview(request: Request) -> Response:
+        session = await person(request, store)
+
+        def build() -> list[views.Health]:
+            found = [views.health(config, store) for config in service.projects.values()]
+            return sorted(found, key=lambda h: (-h.rank[0], -h.rank[1], h.name))
+
+        projects = await run(build)
+        return render("overview.html", session=session, projects=projects, page="overview")
+
+    @routes.get("/projects/{project}")
+    async def project_page(
+        request: Request,
+        project: str,
+        since: str | None = None,
+        until: str | None = None,
+        column: str | None = None,
+        metric: str | None = None,
+        ran: str | None = None,
+    ) -> Response:
+        session = await person(request, store)
+        config = service.project(project)
+        start, end = _day(since, "since"), _day(until, "until", end=True)
+        context = await run(_project_context, service, config, start, end, column, metric)
+        return render(
+            "project.html",
+            session=session,
+            config=config,
+            since=since or "",
+            until=until or "",
+            ran=ran,
+            page="project",
+            **context,
+        )
+
+    @routes.get("/projects/{project}/windows/{start}")
+    async def window_page(request: Request, project: str, start: str) -> Response:
+        await person(request, store)
+        config = service.project(project)
+        moment = parse_time(start, "the window's start")
+        assert moment is not None
+        page = await run(store.page, config.project, moment)
+        if page is None:
+            raise ApiError(404, f"no report is kept for {project!r}'s window at {start}")
+        from driftscope.monitor.compute import read_page
+
+        text = _with_back_link(read_page(page), views.project_url(config.project), project)
+        # the report's own Content-Security-Policy (in its <meta>) governs its inline script
+        headers = {k: v for k, v in HEADERS.items() if k != "Content-Security-Policy"}
+        return HTMLResponse(text, headers=headers)
+
+    @routes.get("/projects/{project}/alerts")
+    async def alerts_page(request: Request, project: str, state: str = "all") -> Response:
+        session = await person(request, store)
+        config = service.project(project)
+        if state not in ("open", "resolved", "all"):
+            raise ApiError(400, f"state must be open, resolved or all; got {state!r}")
+        chosen = None if state == "all" else state
+        found = await run(store.alerts, config.project, chosen)
+        found = sorted(found, key=lambda a: a.opened_at, reverse=True)
+        return render(
+            "alerts.html", session=session, config=config, alerts=found, state=state, page="alerts"
+        )
+
+    @routes.get("/projects/{project}/alerts/{alert_id}")
+    async def alert_page(request: Request, project: str, alert_id: int) -> Response:
+        session = await person(request, store)
+        config = service.project(project)
+        context = await run(_alert_context, service, config, alert_id)
+        return render("alert.html", session=session, config=config, page="alerts", **context)
+
+    @routes.post("/projects/{project}/run")
+    async def compute_now(request: Request, project: str) -> Response:
+        session = await person(request, store)
+        config = service.project(project)
+        await checked_form(request, session)
+        from driftscope.service.scheduler import run_once
+
+        made = await run(run_once, config, store)
+        return RedirectResponse(
+            views.project_url(config.project) + f"?ran={int(made)}", status_code=303
+        )
+
+    return routes
+
+
+def _day(text: str | None, name: str, *, end: bool = False) -> datetime | None:
+    """A date (or time) from a filter; a date ``until`` covers its whole day."""
+    if not text:
+        return None
+    moment = parse_time(text, name)
+    assert moment is not None
+    if end and len(text) == 10:  # a bare date: up to the end of that day
+        moment += timedelta(days=1)
+    return moment
+
+
+MAX_HEAT_WINDOWS = 180
+"""The most windows the heat map and charts show (the latest, when a selection has more)."""
+
+
+def _project_context(
+    service: Service,
+    config: Any,
+    since: datetime | None,
+    until: datetime | None,
+    column: str | None,
+    metric: str | None,
+) -> dict[str, Any]:
+    store, project = service.store, config.project
+    windows = views.dataset_windows(store, project, since, until)
+    cut = len(windows) > MAX_HEAT_WINDOWS
+    if cut:
+        keep = slice(-MAX_HEAT_WINDOWS, None)
+        windows = views.Windows(windows.starts[keep], windows.ends[keep], windows.figures[keep])
+        since = windows.starts[0]
+    links = [views.window_url(project, s) for s in windows.starts]
+    severity = views.column_matrix(store, project, "severity", windows, since, until)
+    features = severity.columns
+    chosen = column if column in (*features, DATASET_COLUMN) else None
+    heat = charts.heat_map(
+        windows.starts,
+        views.heat_rows(
+            severity,
+            views.model_columns(config),
+            chosen if chosen != DATASET_COLUMN else None,
+        ),
+        links,
+        f"drift severity of {project}'s columns per window",
+    )
+    shown = chosen or DATASET_COLUMN
+    metrics = views.column_series(store, project, shown, windows, since, until)
+    picked = metric if metric in metrics else views.default_metric(shown, metrics)
+    from driftscope.alerts.rules import effective_rules
+
+    rules = effective_rules(config.alerts)
+    alerts = store.alerts(project)
+    metric_chart = ""
+    if picked is not None:
+        watching = {r.name for r in rules if picked in _metrics_of(r)}
+        thresholds = views.rule_thresholds(rules, picked, shown)
+        metric_chart = charts.line_chart(
+            windows.starts,
+            [charts.Series(picked, metrics[picked], "s0")],
+            thresholds=thresholds,
+            spans=views.alert_spans(alerts, shown, watching, windows),
+            links=links,
+        )
+    performance = views.performance_chart(windows)
+    performance_svg = ""
+    if performance is not None:
+        performance_svg = charts.line_chart(
+            windows.starts, performance.series, band=performance.band, links=links
+        )
+    rows = windows.series("rows")
+    table = [
+        {
+            "start": windows.starts[i],
+            "end": windows.ends[i],
+            "url": links[i],
+            "rows": rows[i],
+            "severity": views.severity_name(windows.figures[i].get("dataset_severity", math.nan)),
+            "drift_share": windows.figures[i].get("drift_share", math.nan),
+        }
+        for i in reversed(range(len(windows)))
+    ]
+    return {
+        "windows": table,
+        "window_count": len(windows),
+        "cut": cut,
+        "heat": heat,
+        "features": features,
+        "column": chosen or "",
+        "shown": shown,
+        "metric": picked or "",
+        "metrics": list(metrics),
+        "metric_chart": metric_chart,
+        "performance": performance,
+        "performance_svg": performance_svg,
+        "performance_legend": ""
+        if performance is None
+        else charts.legend(performance.series, performance.band),
+        "open_alerts": [a for a in alerts if a.state == "open"],
+    }
+
+
+def _metrics_of(rule: Any) -> set[str]:
+    conditions = rule.all_ if rule.all_ else (rule,)
+    return {c.metric for c in conditions if c.metric}
+
+
+def _alert_context(service: Service, config: Any, alert_id: int) -> dict[str, Any]:
+    store, project = service.store, config.project
+    alert = next((a for a in store.alerts(project) if a.id == alert_id), None)
+    if alert is None:
+        raise ApiError(404, f"no alert {alert_id} in project {project!r}")
+    from driftscope.alerts.rules import effective_rules
+
+    rule = next((r for r in effective_rules(config.alerts) if r.name == alert.rule), None)
+    column = alert.columns[0] if alert.columns else DATASET_COLUMN
+    metric = None if rule is None else sorted(_metrics_of(rule))[0] if _metrics_of(rule) else None
+    end = alert.resolved_at or max(alert.opened_at, datetime.now(UTC))
+    span = max(end - alert.opened_at, timedelta(days=1))
+    windows = views.dataset_windows(store, project, alert.opened_at - 3 * span, end + span)
+    links = [views.window_url(project, s) for s in windows.starts]
+    during = views.open_windows(alert, windows)
+    spans = (
+        [charts.Span("open", windows.starts[during[0]], windows.starts[during[-1]])]
+        if during
+        else []
+    )
+    chart = ""
+    if metric is not None:
+        values = views.column_series(
+            store, project, column, windows, alert.opened_at - 3 * span, end + span
+        )
+        if values.get(metric):
+            chart = charts.line_chart(
+                windows.starts,
+                [charts.Series(f"{metric} of {column}", values[metric], "s0")],
+                thresholds=views.rule_thresholds([rule] if rule else [], metric, column),
+                spans=spans,
+                links=links,
+            )
+    rows = [
+        {
+            "start": windows.starts[i],
+            "end": windows.ends[i],
+            "url": links[i],
+            "severity": views.severity_name(windows.figures[i].get("dataset_severity", math.nan)),
+        }
+        for i in during
+    ]
+    return {
+        "alert": alert,
+        "rule": rule,
+        "metric": metric or "",
+        "column": column,
+        "chart": chart,
+        "during": rows,
+        "opened": rfc(alert.opened_at),
+    }
+
+
+def _with_back_link(page: str, back: str, project: str) -> str:
+    """The report page with a link back to its project's dashboard at the top."""
+    from driftscope.report.svg import esc
+
+    bar = (
+        '<nav style="max-width:1320px;margin:0 auto;padding:12px 20px 0"><a href="'
+        + esc(back)
+        + '">&larr; '
+        + esc(project)
+        + " dashboard</a></nav>"
+    )
+    at = page.find("<body")
+    close = page.find(">", at) if at >= 0 else -1
+    return page if close < 0 else page[: close + 1] + bar + page[close + 1 :]
