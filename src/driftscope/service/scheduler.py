@@ -1,27 +1,53 @@
 """The service's scheduler: each project's monitor run (the same code as
-``driftscope monitor run``) every few seconds, so windows are computed as they complete.
+``driftscope monitor run``) every few seconds, so windows are computed as they complete, and
+:func:`run_now`, one run on demand (the dashboard's button).
 
 A run that finds another holding the project's lock (a second ``serve`` on the same store, or
 a ``monitor run`` from cron) skips this turn: each window is computed once. A failed run is
-logged and tried again next turn; the service keeps serving.
+logged and tried again next turn; the service keeps serving. Each computed window is logged
+on its own line (``driftscope.service`` at INFO, on stderr unless logging is configured), so
+the logs of several servers on one store say which of them computed what.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from driftscope.monitor._config_models import MonitorConfig
+    from driftscope.monitor.run import ComputedWindow
     from driftscope.monitor.store.base import Store
 
 logger = logging.getLogger("driftscope.service")
 
+RunState = Literal["done", "busy", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class RunNow:
+    """What one on-demand run did: ``done`` with the windows it computed (none when nothing
+    new was complete), ``busy`` when another run held the project's lock (nothing was done;
+    try again once it is over), or ``failed`` with the error's first line in ``message``."""
+
+    project: str
+    state: RunState
+    windows: tuple[ComputedWindow, ...] = ()
+    message: str = ""
+
+    @property
+    def computed(self) -> int:
+        """How many windows the run computed and stored."""
+        return len(self.windows)
+
 
 async def schedule(configs: Sequence[MonitorConfig], store: Store, every: float) -> None:
     """Run every project's monitor, then wait ``every`` seconds; forever (until cancelled)."""
+    _log_to_stderr()
     while True:
         for config in configs:
             await asyncio.to_thread(run_once, config, store)
@@ -31,18 +57,66 @@ async def schedule(configs: Sequence[MonitorConfig], store: Store, every: float)
 def run_once(config: MonitorConfig, store: Store) -> int:
     """One monitor run of ``config``'s project; the number of windows it stored (0 when
     another run holds the lock or the run failed, which is logged)."""
+    return run_now(config, store).computed
+
+
+def run_now(config: MonitorConfig, store: Store) -> RunNow:
+    """Run ``config``'s monitor now, on ``store``, as the scheduler would: compute every
+    complete window not computed yet, evaluate the rules, send the notifications. Never
+    waits for another run and never raises: a run holding the project's lock (the
+    scheduler's, another server's, a ``monitor run``) makes it ``busy`` at once, and an
+    error is ``failed`` (logged with its traceback when it is not the monitor's own).
+
+    >>> RunNow("fraud", "busy").computed
+    0
+    """
     from driftscope.errors import DriftscopeError
     from driftscope.monitor.run import run_monitor
     from driftscope.monitor.store.base import StoreBusy
 
+    project = config.project
     try:
-        result = run_monitor(config, store=store)
+        result = run_monitor(config, store=store, on_window=lambda w: _computed(project, w))
     except StoreBusy:
-        logger.info("%s: another run holds the lock; skipped this turn", config.project)
-        return 0
+        logger.info("%s: another run holds the lock; skipped this turn", project)
+        return RunNow(project, "busy", message="another run is computing this project")
     except DriftscopeError as exc:
-        logger.warning("%s: monitor run failed: %s", config.project, str(exc).splitlines()[0])
-        return 0
-    if result.windows:
-        logger.info("%s: %d new window(s)", config.project, len(result.windows))
-    return len(result.windows)
+        message = _first_line(exc)
+        logger.warning("%s: monitor run failed: %s", project, message)
+        return RunNow(project, "failed", message=message)
+    except Exception as exc:
+        # A bug, or a driver's error the store did not translate: the scheduler must go on
+        # (an exception here would end its task for good, silently), so it is logged whole.
+        logger.exception("%s: monitor run failed", project)
+        return RunNow(project, "failed", message=_first_line(exc))
+    return RunNow(project, "done", result.windows)
+
+
+def _computed(project: str, window: ComputedWindow) -> None:
+    from driftscope.alerts.events import rfc3339
+
+    logger.info(
+        "%s: window %s to %s computed (%d rows, %s, severity %s)",
+        project,
+        rfc3339(window.start),
+        rfc3339(window.end),
+        window.rows,
+        window.status,
+        window.severity,
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def _log_to_stderr() -> None:
+    """Say what the scheduler does on stderr when nothing else was set up to: ``serve``
+    configures no logging, and Python alone shows warnings only."""
+    if logger.handlers or logging.getLogger().handlers:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("driftscope: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
