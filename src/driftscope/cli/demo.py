@@ -26,6 +26,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         f"  driftscope demo                     # writes ./{DEFAULT_OUTPUT_DIR}/report.html "
         "and report.json\n"
         "  driftscope demo --output-dir /tmp/demo --rows 50000\n"
+        "  driftscope demo --serve              # then the dashboard on http://127.0.0.1:8000/\n"
     )
     parser.add_argument("--output-dir", default=DEFAULT_OUTPUT_DIR, help="where to write the files")
     parser.add_argument(
@@ -39,6 +40,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="skip the 60 days of monitored traffic (the batch report only)",
     )
+    parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="then serve the monitored days' dashboard on 127.0.0.1 (needs driftscope[service])"
+        " and print a login for it",
+    )
+    parser.add_argument(
+        "--port", type=int, default=8000, help="the dashboard's port with --serve (default 8000)"
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -50,6 +60,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise ConfigError(f"--rows: expected an integer >= {MIN_ROWS}; got {args.rows}")
     if args.seed < 0:
         raise ConfigError(f"--seed: expected an integer >= 0; got {args.seed}")
+    if args.serve and args.no_monitoring:
+        raise ConfigError("--serve: the dashboard shows the monitored days; drop --no-monitoring")
+    if args.serve:
+        from driftscope.cli.serve import check_options, check_port
+
+        check_options(args.port, 60.0, 64)
+        check_port("127.0.0.1", args.port)
     run_demo(
         Path(args.output_dir),
         rows=args.rows,
@@ -57,4 +74,41 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out=out,
         monitoring=not args.no_monitoring,
     )
+    if args.serve:
+        _serve(Path(args.output_dir) / "monitoring" / "driftscope.yaml", args.port, out, err)
     return EXIT_OK
+
+
+DEMO_USER = "demo"
+
+
+def _serve(config_path: Path, port: int, out: TextIO, err: TextIO) -> None:
+    """Serve the demo's monitored project with an account made for the occasion (a new
+    password each time, printed once)."""
+    import secrets
+
+    from driftscope.cli.serve import serve
+    from driftscope.monitor.config import load_config
+
+    config = load_config(config_path)
+    password = secrets.token_urlsafe(12)
+    _demo_account(config.store, password)
+    url = f"http://127.0.0.1:{port}/"
+    out.write(f"\nDashboard: {url}\n  username: {DEMO_USER}\n  password: {password}\n")
+    out.write("  (Ctrl-C stops it)\n")
+    out.flush()
+    serve(config, "127.0.0.1", port, 60.0, 64, err)
+
+
+def _demo_account(store_url: str, password: str) -> None:
+    from driftscope.auth import change_password, create_user  # argon2 missing: a ConfigError
+    from driftscope.monitor.store import open_store
+
+    store = open_store(store_url)
+    try:
+        if store.user(DEMO_USER) is None:
+            create_user(store, DEMO_USER, password)
+        else:
+            change_password(store, DEMO_USER, password)
+    finally:
+        store.close()

@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from driftscope.cli._common import EXIT_OK
 from driftscope.errors import ConfigError
+
+if TYPE_CHECKING:
+    from driftscope.monitor._config_models import MonitorConfig
 
 NAME = "serve"
 HELP = "serve a monitoring project's HTTP API (logs in, windows, metrics and alerts out)"
@@ -19,14 +22,17 @@ DEFAULT_PORT = 8000
 def configure(parser: argparse.ArgumentParser) -> None:
     """The options of ``driftscope serve``."""
     parser.description = (
-        "Serve the project's HTTP API: POST inference logs (JSON rows, JSON Lines or Parquet), "
-        "GET windows, metrics and alerts. Every endpoint but /healthz needs a token from "
-        "`driftscope token create`. API docs at /api/docs."
+        "Serve the project's HTTP API (POST inference logs and late labels as JSON rows, JSON "
+        "Lines or Parquet; GET windows, metrics and alerts), its dashboard and the scheduler "
+        "that computes windows as they complete. API calls need a token from `driftscope "
+        "token create`; the dashboard an account from `driftscope user create`. API docs at "
+        "/api/docs."
     )
     parser.epilog = (
         "example:\n"
         "  driftscope token create --name model-a --scope ingest\n"
-        "  driftscope serve --port 8000\n"
+        "  driftscope user create --name ada\n"
+        "  driftscope serve --port 8000           # dashboard at http://127.0.0.1:8000/\n"
     )
     parser.add_argument("--config", default=DEFAULT_CONFIG, metavar="FILE")
     parser.add_argument("--host", default=DEFAULT_HOST, help=f"default: {DEFAULT_HOST}")
@@ -46,6 +52,49 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Load the project, open its store and serve until interrupted."""
     del out
+    from driftscope.monitor.config import load_config
+
+    check_options(args.port, args.every, args.max_body_mb)
+    check_port(args.host, args.port)
+    serve(load_config(args.config), args.host, args.port, args.every, args.max_body_mb, err)
+    return EXIT_OK
+
+
+def check_options(port: int, every: float, max_body_mb: int) -> None:
+    """A ConfigError naming the option for a port, period or body limit out of range."""
+    if not 0 < port < 65536:
+        raise ConfigError(f"--port: expected 1 to 65535; got {port}")
+    if every <= 0:
+        raise ConfigError(f"--every: expected a positive number of seconds; got {every}")
+    if max_body_mb <= 0:
+        raise ConfigError(f"--max-body-mb: expected a positive number; got {max_body_mb}")
+
+
+def check_port(host: str, port: int) -> None:
+    """A ConfigError when ``host:port`` cannot be listened on (taken, or not this machine's),
+    found before anything slow starts."""
+    import os
+    import socket
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise ConfigError(f"--port: cannot listen on {host}:{port} ({reason})") from None
+
+
+def serve(
+    config: MonitorConfig,
+    host: str,
+    port: int,
+    every: float,
+    max_body_mb: int,
+    err: TextIO,
+    banner: str = "",
+) -> None:
+    """Serve ``config``'s project on ``host:port`` until interrupted; ``banner`` is said
+    once the service listens."""
     try:
         import uvicorn
 
@@ -55,22 +104,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"driftscope serve needs the service extra ({exc.name} is missing): "
             "pip install 'driftscope[service]'"
         ) from None
-    from driftscope.monitor.config import load_config
     from driftscope.monitor.store import open_store
 
-    if not 0 < args.port < 65536:
-        raise ConfigError(f"--port: expected 1 to 65535; got {args.port}")
-    if args.every <= 0:
-        raise ConfigError(f"--every: expected a positive number of seconds; got {args.every}")
-    if args.max_body_mb <= 0:
-        raise ConfigError(f"--max-body-mb: expected a positive number; got {args.max_body_mb}")
-    config = load_config(args.config)
     store = open_store(config.store)
     try:
-        app = create_app([config], store, max_body=args.max_body_mb * 2**20, every=args.every)
-        err.write(f"driftscope: serving {config.project} on http://{args.host}:{args.port}\n")
+        app = create_app([config], store, max_body=max_body_mb * 2**20, every=every)
+        err.write(f"driftscope: serving {config.project} on http://{host}:{port}\n{banner}")
         err.flush()
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     finally:
         store.close()
-    return EXIT_OK
