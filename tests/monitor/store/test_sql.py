@@ -104,6 +104,25 @@ def test_listing_log_batches_reads_no_body(tmp_path: Path) -> None:
         store.close()
 
 
+def test_postgresql_keeps_log_bodies_uncompressed_out_of_line(
+    pg_schema_url: Callable[[], str],
+) -> None:
+    url = pg_schema_url()
+    open_store(url).close()
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            storage = conn.execute(
+                sqlalchemy.text(
+                    "SELECT attstorage FROM pg_attribute "
+                    "WHERE attrelid = 'ds_ingest'::regclass AND attname = 'body'"
+                )
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    assert storage == "e"  # EXTERNAL: pglz is not tried on bodies compressed already
+
+
 def test_migrated_schema_matches_the_tables(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'store.db'}"
     open_store(url).close()
@@ -112,7 +131,7 @@ def test_migrated_schema_matches_the_tables(tmp_path: Path) -> None:
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
         version = conn.execute(sqlalchemy.text("SELECT version_num FROM alembic_version"))
-        assert version.scalar_one() == "0008"
+        assert version.scalar_one() == "0009"
     engine.dispose()
 
 
