@@ -4,6 +4,7 @@ each window computed once, by one of them, from every row posted for it."""
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import subprocess
@@ -34,7 +35,7 @@ PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DAYS = 8
 ROWS = 120  # per day, in one request
 FIRST_DAY = datetime(2026, 3, 1, tzinfo=UTC)
-COMPUTED = re.compile(r"driftscope: credit: window (\S+) to (\S+) computed \((\d+) rows")
+COMPUTED = re.compile(r"credit: window (\S+) to (\S+) computed \((\d+) rows")
 
 
 @pytest.fixture
@@ -89,6 +90,13 @@ def _day_rows(day: int) -> list[dict[str, object]]:
                 strict=True,
             )
         )
+    ]
+
+
+def _messages(log: str) -> list[str]:
+    """The messages of a server's stderr, whether its lines are JSON objects or text."""
+    return [
+        json.loads(line)["message"] if line.startswith("{") else line for line in log.splitlines()
     ]
 
 
@@ -186,7 +194,10 @@ def test_two_servers_on_one_store_compute_each_window_once(tmp_path: Path, pg_ur
     assert len(set(per_window.values())) == 1
     # each window computed by exactly one of the two servers, once
     computed = Counter(
-        (match.group(1), int(match.group(3))) for log in logs for match in COMPUTED.finditer(log)
+        (match.group(1), int(match.group(3)))
+        for log in logs
+        for match in map(COMPUTED.search, _messages(log))
+        if match is not None
     )
     stamps = [d.strftime("%Y-%m-%dT%H:%M:%SZ") for d in days]
     assert computed == Counter({(stamp, ROWS): 1 for stamp in stamps}), logs
