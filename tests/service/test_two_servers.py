@@ -112,7 +112,7 @@ class Serve:
         self._err = log.open("w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "driftscope", "serve", "--config", str(config),
-             "--port", str(port), "--every", "0.2"],
+             "--port", str(port), "--every", "0.2", "--log-format", "text"],
             stdout=subprocess.DEVNULL, stderr=self._err,
         )  # fmt: skip
 

@@ -97,7 +97,7 @@ def _serve(config_path: Path, port: int, out: TextIO, err: TextIO) -> None:
     out.write(f"\nDashboard: {url}\n  username: {DEMO_USER}\n  password: {password}\n")
     out.write("  (Ctrl-C stops it)\n")
     out.flush()
-    serve(config, "127.0.0.1", port, 60.0, 64, err)
+    serve(config, "127.0.0.1", port, 60.0, 64, err, "text")
 
 
 def _demo_account(store_url: str, password: str) -> None:

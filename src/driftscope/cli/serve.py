@@ -11,6 +11,7 @@ from driftscope.errors import ConfigError
 
 if TYPE_CHECKING:
     from driftscope.monitor._config_models import MonitorConfig
+    from driftscope.service.logs import LogFormat
 
 NAME = "serve"
 HELP = "serve a monitoring project's HTTP API (logs in, windows, metrics and alerts out)"
@@ -41,6 +42,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--max-body-mb", type=int, default=64, help="the largest request body (MiB, default 64)"
     )
     parser.add_argument(
+        "--log-format",
+        choices=("json", "text"),
+        default="json",
+        help="stderr logs: one JSON object per line (default) or plain text",
+    )
+    parser.add_argument(
         "--every",
         type=float,
         default=60.0,
@@ -56,7 +63,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     check_options(args.port, args.every, args.max_body_mb)
     check_port(args.host, args.port)
-    serve(load_config(args.config), args.host, args.port, args.every, args.max_body_mb, err)
+    config = load_config(args.config)
+    serve(config, args.host, args.port, args.every, args.max_body_mb, err, args.log_format)
     return EXIT_OK
 
 
@@ -91,14 +99,15 @@ def serve(
     every: float,
     max_body_mb: int,
     err: TextIO,
-    banner: str = "",
+    log_format: LogFormat = "json",
 ) -> None:
-    """Serve ``config``'s project on ``host:port`` until interrupted; ``banner`` is said
-    once the service listens."""
+    """Serve ``config``'s project on ``host:port`` until interrupted, logging to stderr in
+    ``log_format``."""
     try:
         import uvicorn
 
         from driftscope.service.app import create_app
+        from driftscope.service.logs import configure
     except ImportError as exc:
         raise ConfigError(
             f"driftscope serve needs the service extra ({exc.name} is missing): "
@@ -109,8 +118,11 @@ def serve(
     store = open_store(config.store)
     try:
         app = create_app([config], store, max_body=max_body_mb * 2**20, every=every)
-        err.write(f"driftscope: serving {config.project} on http://{host}:{port}\n{banner}")
+        err.write(f"driftscope: serving {config.project} on http://{host}:{port}\n")
         err.flush()
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        configure(log_format)
+        # log_config=None: uvicorn keeps the logging set up above (its access log is off:
+        # the service's own request lines carry no query string)
+        uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
     finally:
         store.close()

@@ -62,6 +62,9 @@ def create_app(
     app = FastAPI(
         title="driftscope", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
     )
+    from driftscope.service.logs import RequestLog
+
+    app.add_middleware(RequestLog)
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
