@@ -218,6 +218,16 @@ def test_compute_now_needs_the_form_token(dash: Dashboard) -> None:
     assert "Computed 0 new windows" in dash.client.get(done.headers["location"]).text
 
 
+def test_compute_now_says_when_another_run_holds_the_project(dash: Dashboard) -> None:
+    token = dash.csrf("/projects/credit")
+    with dash.store.lock("credit"):  # a monitor run elsewhere, mid-way
+        done = dash.client.post("/projects/credit/run", data={"csrf": token})
+    assert done.headers["location"] == "/projects/credit?run=busy"
+    assert (
+        "Another run is computing this project" in dash.client.get("/projects/credit?run=busy").text
+    )
+
+
 def test_unknown_projects_and_pages_are_html_errors(dash: Dashboard) -> None:
     page = dash.client.get("/projects/nope")
     assert page.status_code == 404

@@ -23,7 +23,7 @@ def router(service: Service) -> APIRouter:
     routes = APIRouter(include_in_schema=False)
     store = service.store
 
-    async def run(call: Any, *args: Any) -> Any:
+    async def off_loop(call: Any, *args: Any) -> Any:
         return await asyncio.to_thread(call, *args)
 
     @routes.get("/")
@@ -34,7 +34,7 @@ def router(service: Service) -> APIRouter:
             found = [views.health(config, store) for config in service.projects.values()]
             return sorted(found, key=lambda h: (-h.rank[0], -h.rank[1], h.name))
 
-        projects = await run(build)
+        projects = await off_loop(build)
         return render("overview.html", session=session, projects=projects, page="overview")
 
     @routes.get("/projects/{project}")
@@ -45,12 +45,13 @@ def router(service: Service) -> APIRouter:
         until: str | None = None,
         column: str | None = None,
         metric: str | None = None,
-        ran: str | None = None,
+        ran: int | None = None,
+        run: str | None = None,
     ) -> Response:
         session = await person(request, store)
         config = service.project(project)
         start, end = _day(since, "since"), _day(until, "until", end=True)
-        context = await run(_project_context, service, config, start, end, column, metric)
+        context = await off_loop(_project_context, service, config, start, end, column, metric)
         return render(
             "project.html",
             session=session,
@@ -58,6 +59,7 @@ def router(service: Service) -> APIRouter:
             since=since or "",
             until=until or "",
             ran=ran,
+            run=run,
             page="project",
             **context,
         )
@@ -68,7 +70,7 @@ def router(service: Service) -> APIRouter:
         config = service.project(project)
         moment = parse_time(start, "the window's start")
         assert moment is not None
-        page = await run(store.page, config.project, moment)
+        page = await off_loop(store.page, config.project, moment)
         if page is None:
             raise ApiError(404, f"no report is kept for {project!r}'s window at {start}")
         from driftscope.monitor.compute import read_page
@@ -85,7 +87,7 @@ def router(service: Service) -> APIRouter:
         if state not in ("open", "resolved", "all"):
             raise ApiError(400, f"state must be open, resolved or all; got {state!r}")
         chosen = None if state == "all" else state
-        found = await run(store.alerts, config.project, chosen)
+        found = await off_loop(store.alerts, config.project, chosen)
         found = sorted(found, key=lambda a: a.opened_at, reverse=True)
         return render(
             "alerts.html", session=session, config=config, alerts=found, state=state, page="alerts"
@@ -95,7 +97,7 @@ def router(service: Service) -> APIRouter:
     async def alert_page(request: Request, project: str, alert_id: int) -> Response:
         session = await person(request, store)
         config = service.project(project)
-        context = await run(_alert_context, service, config, alert_id)
+        context = await off_loop(_alert_context, service, config, alert_id)
         return render("alert.html", session=session, config=config, page="alerts", **context)
 
     @routes.post("/projects/{project}/run")
@@ -103,12 +105,11 @@ def router(service: Service) -> APIRouter:
         session = await person(request, store)
         config = service.project(project)
         await checked_form(request, session)
-        from driftscope.service.scheduler import run_once
+        from driftscope.service.scheduler import run_now
 
-        made = await run(run_once, config, store)
-        return RedirectResponse(
-            views.project_url(config.project) + f"?ran={int(made)}", status_code=303
-        )
+        done = await off_loop(run_now, config, store)
+        told = f"ran={done.computed}" if done.state == "done" else f"run={done.state}"
+        return RedirectResponse(views.project_url(config.project) + "?" + told, status_code=303)
 
     return routes
 
