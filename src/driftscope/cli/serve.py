@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from driftscope.cli._common import EXIT_OK
@@ -34,8 +35,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "  driftscope token create --name model-a --scope ingest\n"
         "  driftscope user create --name ada\n"
         "  driftscope serve --port 8000           # dashboard at http://127.0.0.1:8000/\n"
+        "  driftscope serve --config fraud.yaml --config churn.yaml   # two projects, one store\n"
     )
-    parser.add_argument("--config", default=DEFAULT_CONFIG, metavar="FILE")
+    parser.add_argument(
+        "--config",
+        action="append",
+        metavar="FILE",
+        help=f"a project's config (default {DEFAULT_CONFIG}); repeat it to serve several "
+        "projects that share one store",
+    )
     parser.add_argument("--host", default=DEFAULT_HOST, help=f"default: {DEFAULT_HOST}")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default: {DEFAULT_PORT}")
     parser.add_argument(
@@ -63,9 +71,27 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     check_options(args.port, args.every, args.max_body_mb)
     check_port(args.host, args.port)
-    config = load_config(args.config)
-    serve(config, args.host, args.port, args.every, args.max_body_mb, err, args.log_format)
+    configs = [load_config(path) for path in args.config or [DEFAULT_CONFIG]]
+    check_together(configs, args.config or [DEFAULT_CONFIG])
+    serve(configs, args.host, args.port, args.every, args.max_body_mb, err, args.log_format)
     return EXIT_OK
+
+
+def check_together(configs: Sequence[MonitorConfig], paths: Sequence[str]) -> None:
+    """A ConfigError naming the file when projects served together do not share one store or
+    two share a name."""
+    first = configs[0]
+    names: dict[str, str] = {}
+    for config, path in zip(configs, paths, strict=True):
+        if config.store != first.store:
+            raise ConfigError(
+                f"{path}: store: projects served together must share one store; "
+                f"{paths[0]} names another"
+            )
+        if config.project in names:
+            other = names[config.project]
+            raise ConfigError(f"{path}: project: {config.project!r} is also the project of {other}")
+        names[config.project] = path
 
 
 def check_options(port: int, every: float, max_body_mb: int) -> None:
@@ -93,7 +119,7 @@ def check_port(host: str, port: int) -> None:
 
 
 def serve(
-    config: MonitorConfig,
+    configs: MonitorConfig | Sequence[MonitorConfig],
     host: str,
     port: int,
     every: float,
@@ -101,8 +127,8 @@ def serve(
     err: TextIO,
     log_format: LogFormat = "json",
 ) -> None:
-    """Serve ``config``'s project on ``host:port`` until interrupted, logging to stderr in
-    ``log_format``."""
+    """Serve the projects of ``configs`` (which share one store) on ``host:port`` until
+    interrupted, logging to stderr in ``log_format``."""
     try:
         import uvicorn
 
@@ -113,12 +139,15 @@ def serve(
             f"driftscope serve needs the service extra ({exc.name} is missing): "
             "pip install 'driftscope[service]'"
         ) from None
+    from driftscope.monitor._config_models import MonitorConfig
     from driftscope.monitor.store import open_store
 
-    store = open_store(config.store)
+    projects = [configs] if isinstance(configs, MonitorConfig) else list(configs)
+    store = open_store(projects[0].store)
     try:
-        app = create_app([config], store, max_body=max_body_mb * 2**20, every=every)
-        err.write(f"driftscope: serving {config.project} on http://{host}:{port}\n")
+        app = create_app(projects, store, max_body=max_body_mb * 2**20, every=every)
+        names = ", ".join(config.project for config in projects)
+        err.write(f"driftscope: serving {names} on http://{host}:{port}\n")
         err.flush()
         configure(log_format)
         # log_config=None: uvicorn keeps the logging set up above (its access log is off:
