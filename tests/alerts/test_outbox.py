@@ -13,7 +13,14 @@ import pytest
 from pydantic import SecretStr
 
 from driftscope.alerts.channels import DeliveryError, MemoryChannel, SlackChannel
-from driftscope.alerts.outbox import BACKOFF_FIRST, OutboxResult, backoff, deliver
+from driftscope.alerts.outbox import (
+    BACKOFF_FIRST,
+    BACKOFF_MAX,
+    MAX_ATTEMPTS,
+    OutboxResult,
+    backoff,
+    deliver,
+)
 from driftscope.monitor.store import Delivery, MemoryStore, Store, open_store
 from driftscope.testing.channel import sample_event
 from tests.alerts._outbox_helpers import T0, Clock, queue
@@ -151,6 +158,25 @@ def test_the_backoff_doubles_with_each_failed_attempt_up_to_an_hour(store, clock
 
     assert waits == [60, 120, 240, 480, 960, 1920, 3600, 3600]
     assert waits == [backoff(n) for n in range(8)]
+
+
+def test_a_passing_failure_is_given_up_after_max_attempts(store, clock, caplog):
+    slack = MemoryChannel("team-slack")
+    queue(store, sample_event())
+    results = []
+    with caplog.at_level(logging.WARNING, logger="driftscope.alerts"):
+        for _ in range(MAX_ATTEMPTS + 3):
+            slack.fail_next(passing())
+            results.append(run(store, {"team-slack": slack}, clock))
+            clock.advance(BACKOFF_MAX + 1)
+    assert [r.retrying for r in results[: MAX_ATTEMPTS - 1]] == [1] * (MAX_ATTEMPTS - 1)
+    assert results[MAX_ATTEMPTS - 1].failed == 1
+    assert all(r == OutboxResult() for r in results[MAX_ATTEMPTS:])  # never sent again
+    assert pending(store) == []
+    given_up = [r.getMessage() for r in caplog.records if "given up" in r.getMessage()]
+    assert given_up == [
+        f"channel 'team-slack': slack answered HTTP 429; given up after {MAX_ATTEMPTS} attempts"
+    ]
 
 
 def test_a_retry_after_beyond_the_inline_wait_is_honoured_in_a_later_run(store, clock):

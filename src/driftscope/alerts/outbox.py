@@ -6,8 +6,9 @@ or 5xx, a refused connection, a timeout) waits what the receiver asked for in ``
 or else an exponential backoff; a wait within ``max_inline_wait`` is slept through and the
 send retried in this call, a longer one is left to the next run. Any other failure (another
 4xx, a channel no longer in the config, an unreadable payload) is final: marked failed and
-logged once. :func:`deliver` never raises for a delivery problem, so an outage of Slack never
-fails a monitoring run; only the store's own errors pass through.
+logged once, as is a passing failure that has lasted :data:`MAX_ATTEMPTS` sends.
+:func:`deliver` never raises for a delivery problem, so an outage of Slack never fails a
+monitoring run; only the store's own errors pass through.
 
 >>> from datetime import datetime, UTC
 >>> from driftscope.alerts import AlertEvent, ColumnValue
@@ -50,6 +51,10 @@ BACKOFF_MAX = 3600.0
 RETRY_AFTER_MAX = 86400.0
 """The longest ``Retry-After`` honoured (seconds): a receiver asking for more is retried after a
 day rather than after a date that may not even be representable."""
+MAX_ATTEMPTS = 48
+"""Failed sends after which a passing failure is given up too (marked failed, logged once):
+with the backoff, about two days of retries. A receiver down longer than that would otherwise
+be retried every hour for ever, and its backlog sent all at once when it came back."""
 MAX_INLINE_SENDS = 3
 """Sends of one delivery within one call (the first and at most two inline retries)."""
 
@@ -158,6 +163,10 @@ def _deliver_one(
                 return
             wait = _wait(error.retry_after, attempts)
             attempts += 1
+            if attempts >= MAX_ATTEMPTS:
+                _give_up(store, delivery_id, f"{error}; given up after {attempts} attempts",
+                         outcome)  # fmt: skip
+                return
             # Recorded before sleeping: a run killed in its sleep leaves the retry planned.
             store.mark_failed(delivery_id, now() + timedelta(seconds=wait), str(error))
             if send < MAX_INLINE_SENDS and wait <= outcome.budget:
