@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
 import threading
 from collections import deque
 from dataclasses import dataclass, field
@@ -99,6 +100,7 @@ class Mail:
     sender: str
     recipients: tuple[str, ...]
     content: bytes
+    tls: bool = False
 
 
 class MailHandler:
@@ -112,15 +114,23 @@ class MailHandler:
         if self.refusals:
             return self.refusals.popleft()
         self.mails.append(
-            Mail(envelope.mail_from, tuple(envelope.rcpt_tos), bytes(envelope.original_content))
+            Mail(
+                envelope.mail_from,
+                tuple(envelope.rcpt_tos),
+                bytes(envelope.original_content),
+                tls=session.ssl is not None,
+            )
         )
         return "250 OK"
 
 
 class SmtpServer:
-    """A running aiosmtpd server on 127.0.0.1; logins succeed for ``user``/``password``."""
+    """A running aiosmtpd server on 127.0.0.1; logins succeed for ``user``/``password``.
+    With ``tls`` (a server-side SSL context) it offers STARTTLS and requires it."""
 
-    def __init__(self, *, user: str = "alerts", password: str = "pw") -> None:
+    def __init__(
+        self, *, user: str = "alerts", password: str = "pw", tls: ssl.SSLContext | None = None
+    ) -> None:
         from aiosmtpd.controller import Controller
         from aiosmtpd.smtp import AuthResult
 
@@ -137,7 +147,9 @@ class SmtpServer:
             hostname="127.0.0.1",
             port=self.port,
             authenticator=authenticate,
-            auth_require_tls=False,
+            auth_require_tls=tls is not None,
+            tls_context=tls,
+            require_starttls=tls is not None,
         )
         self.controller.start()
 

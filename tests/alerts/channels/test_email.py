@@ -1,21 +1,24 @@
-"""Email through a real SMTP server (aiosmtpd on 127.0.0.1).
-
-STARTTLS is tested only for its refusal (a server that offers none): a successful STARTTLS
-needs a certificate, and neither ``cryptography`` nor a test certificate is at hand.
-"""
+"""Email through a real SMTP server (aiosmtpd on 127.0.0.1), with STARTTLS on a certificate
+made for the test (``cryptography``) that the client trusts through ``SSL_CERT_FILE``, as an
+operator would point OpenSSL at a private CA."""
 
 from __future__ import annotations
 
 import email
 import email.policy
+import ipaddress
+import ssl
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 
 from driftscope.alerts.channels import DeliveryError, EmailChannel
 from driftscope.testing.channel import awkward_event, sample_event
-from tests.alerts._receivers import free_port
+from tests.alerts._receivers import SmtpServer, free_port
 
 
 def channel_for(port: int, **options: object) -> EmailChannel:
@@ -129,6 +132,85 @@ def test_starttls_on_a_server_that_offers_none_is_final(smtp_server):
 
     assert not caught.value.retryable
     assert "offers no STARTTLS" in str(caught.value)
+
+
+def _certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and its key, as PEM files."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+@pytest.fixture
+def tls_server(tmp_path: Path) -> Iterator[tuple[SmtpServer, Path]]:
+    pytest.importorskip("cryptography")
+    cert, key = _certificate(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server = SmtpServer(tls=context)
+    try:
+        yield server, cert
+    finally:
+        server.close()
+
+
+def test_starttls_and_login_deliver_over_tls(tls_server, monkeypatch):
+    server, cert = tls_server
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the client trusts the test's certificate
+    channel = channel_for(server.port, starttls=True, username="alerts", password=SecretStr("pw"))
+    channel.send(sample_event())
+
+    (mail,) = server.mails
+    assert mail.tls
+    assert mail.recipients == ("oncall@example.com", "team@example.com")
+
+
+def test_a_server_requiring_starttls_refuses_a_plain_mail(tls_server):
+    server, _ = tls_server
+    with pytest.raises(DeliveryError) as caught:
+        channel_for(server.port).send(sample_event())
+    assert not caught.value.retryable
+    assert server.mails == []
+
+
+def test_an_untrusted_certificate_is_final_and_sends_nothing(tls_server, monkeypatch):
+    server, _ = tls_server
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    with pytest.raises(DeliveryError) as caught:
+        channel_for(server.port, starttls=True).send(sample_event())
+    assert not caught.value.retryable
+    assert "TLS certificate could not be verified" in str(caught.value)
+    assert server.mails == []
 
 
 def test_a_refused_connection_is_retryable():
