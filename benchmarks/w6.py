@@ -17,10 +17,11 @@ median of the runs. The server's peak RSS is the kernel's ``ru_maxrss`` of the s
 
 Before the server starts, its store is filled with 365 daily windows x 25 columns of points
 (5 metrics per column, 5 dataset figures) through the store's ``write_window``; the metrics
-endpoint is then asked for one metric of one column (365 points) 20 times and the median is
-reported with its 95th percentile (after one warm-up call; 50 calls by default). It is timed
-by the client, so it includes the HTTP round trip on loopback: an upper bound of the
-server-side time the target names. ``--metrics-only`` runs that part alone (no load).
+endpoint is then asked for one metric of one column (365 points) 50 times (after 2 s of
+untimed calls: the server's scheduler takes its first turn as it starts) and the median is
+reported with its 95th percentile. It is timed by the client, so it includes the HTTP round
+trip on loopback: an upper bound of the server-side time the target names.
+``--metrics-only`` runs that part alone (no load).
 
 The same runs on SQLite (a file in a temporary folder) and on PostgreSQL (a fresh schema of
 ``--pg-url``, dropped after). The log timestamps lie in 2030, so no window completes and the
@@ -78,6 +79,8 @@ DATASET_METRICS = ("rows", "drift_share", "drifted_columns", "dataset_severity",
 JSON_TARGET = 100_000.0
 PARQUET_TARGET = 1_000_000.0
 METRICS_TARGET_MS = 50.0
+WARM_UP_S = 2.0
+"""Seconds of metrics calls, not timed, before the timed ones."""
 
 
 # --- data ------------------------------------------------------------------------------------
@@ -333,14 +336,19 @@ def post_load(
 
 
 def time_metrics(url: str, token: str, calls: int) -> tuple[list[float], int, float]:
-    """Client-side milliseconds of ``calls`` GETs of one metric of one column (after one
-    warm-up call), and the points the answer held."""
+    """Client-side milliseconds of ``calls`` GETs of one metric of one column, after
+    WARM_UP_S seconds of the same calls (the server's scheduler takes its first turn as it
+    starts), and the points the answer held."""
     params = {"metric": "drift_score", "column": "num_00"}
     headers = {"Authorization": f"Bearer {token}"}
     path = f"{url}/api/v1/projects/{PROJECT}/metrics"
     with httpx.Client(timeout=30) as client:
-        first = client.get(path, params=params, headers=headers)
-        first.raise_for_status()
+        warm = time.monotonic() + WARM_UP_S
+        while True:
+            first = client.get(path, params=params, headers=headers)
+            first.raise_for_status()
+            if time.monotonic() >= warm:
+                break
         n = len(first.json()["points"])
         times = []
         for _ in range(calls):
@@ -355,6 +363,19 @@ def time_metrics(url: str, token: str, calls: int) -> tuple[list[float], int, fl
             client.get(f"{url}/healthz").raise_for_status()
             floor.append((time.perf_counter() - t0) * 1000)
     return times, n, statistics.median(floor)
+
+
+def analyze(store_url: str) -> None:
+    """Gather PostgreSQL's statistics on the windows and points just filled, as autovacuum
+    would within about a minute: without them the planner takes the tables for empty."""
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(store_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sqlalchemy.text("ANALYZE ds_windows, ds_points"))
+    finally:
+        engine.dispose()
 
 
 # --- where the time goes ---------------------------------------------------------------------
@@ -461,6 +482,7 @@ class Backend:
     json_runs: list[LoadRun] = field(default_factory=list)
     parquet_runs: list[LoadRun] = field(default_factory=list)
     metrics_ms: list[float] = field(default_factory=list)
+    analyzed_ms: list[float] = field(default_factory=list)  # PostgreSQL, after ANALYZE
     metrics_points: int = 0
     healthz_ms: float = 0.0
     stored_points: int = 0
@@ -488,6 +510,9 @@ def measure(
     try:
         timed = time_metrics(server.url, read, args.metrics_calls)
         res.metrics_ms, res.metrics_points, res.healthz_ms = timed
+        if store_url.startswith("postgresql"):
+            analyze(store_url)
+            res.analyzed_ms = time_metrics(server.url, read, args.metrics_calls)[0]
         if args.metrics_only:
             return res
         for kind, runs in (("json", res.json_runs), ("parquet", res.parquet_runs)):
@@ -567,16 +592,22 @@ def render_metrics(results: list[Backend]) -> str:
         if r.error or not r.metrics_ms:
             lines.append(f"| {r.name} | {r.error or 'not measured'} | | | | | | | |")
             continue
-        ms = r.metrics_ms
-        p50 = statistics.median(ms)
-        lines.append(
-            f"| {r.name} | {r.metrics_points} | {len(ms)} | {p50:.1f} | "
-            f"{percentile(ms, 0.95):.1f} | {min(ms):.1f} | {max(ms):.1f} | "
-            f"{r.healthz_ms:.1f} | {verdict(p50 < METRICS_TARGET_MS)} |"
-        )
+        for name, ms in ((r.name, r.metrics_ms), (f"{r.name}, analyzed", r.analyzed_ms)):
+            if not ms:
+                continue
+            p50 = statistics.median(ms)
+            lines.append(
+                f"| {name} | {r.metrics_points} | {len(ms)} | {p50:.1f} | "
+                f"{percentile(ms, 0.95):.1f} | {min(ms):.1f} | {max(ms):.1f} | "
+                f"{r.healthz_ms:.1f} | {verdict(p50 < METRICS_TARGET_MS)} |"
+            )
     return (
         "Metrics endpoint, a year of one metric of one column (365 daily windows stored), "
-        "timed by the client over HTTP on loopback:\n\n" + "\n".join(lines)
+        "timed by the client over HTTP on loopback. The tables were filled seconds before: "
+        "PostgreSQL has no statistics on them yet (unless autovacuum came by) and then joins "
+        "windows and points by a nested loop that reads the metric's index once per window; "
+        "the 'analyzed' row is the same server after ANALYZE (what autovacuum does within "
+        "about a minute):\n\n" + "\n".join(lines)
     )
 
 
