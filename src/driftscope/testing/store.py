@@ -378,6 +378,36 @@ def check_log_ids_index_once(factory: StoreFactory) -> None:
         _expect(store.unindexed_log_batches("other") == [other], "a refused index marked a batch")
 
 
+def check_log_batches_commit_as_a_group(factory: StoreFactory) -> None:
+    """append_log_batches keeps every batch it is given, of any projects, with ascending ids in
+    the order given, as append_logs would; one impossible summary keeps none of them."""
+    with _store(factory) as store:
+        before = store.append_logs(PROJECT, b"0", 1, 1, 1, 0, 0, T0)
+        ids = store.append_log_batches(
+            [
+                (PROJECT, b"a", 2, 5, 9, 0, 0, T0),
+                ("other", b"b", 1, None, None, 1, 0, T0 + DAY),
+                (PROJECT, b"c", 3, 1, 2, 1, 0, T0 + DAY),
+            ]
+        )
+        _expect(len(ids) == 3 and before < ids[0] < ids[1] < ids[2], f"group ids: {ids}")
+        kept = store.log_batches(PROJECT)
+        _expect([b.id for b in kept] == [before, ids[0], ids[2]], f"group batches: {kept}")
+        _expect((kept[2].rows, kept[2].received_at) == (3, T0 + DAY), f"a batch: {kept[2]}")
+        bodies = store.log_batch_bodies(PROJECT, ids)
+        _expect(bodies == {ids[0]: b"a", ids[2]: b"c"}, f"group bodies: {bodies}")
+        try:
+            store.append_log_batches(
+                [(PROJECT, b"d", 1, 1, 1, 0, 0, T0), (PROJECT, b"e", 1, 9, 5, 0, 0, T0)]
+            )
+        except InputError:
+            pass
+        else:
+            raise AssertionError("a group with an impossible batch was kept")
+        _expect(len(store.log_batches(PROJECT)) == 3, "part of a refused group was kept")
+        _expect(store.append_log_batches([]) == [], "an empty group")
+
+
 def check_bad_log_batches_are_refused(factory: StoreFactory) -> None:
     """A batch summary that cannot be true, an over-long project or a naive time is an
     InputError in every store, and keeps nothing."""
@@ -569,6 +599,7 @@ STORE_CHECKS: tuple[Callable[[StoreFactory], None], ...] = (
     check_log_batches_round_trip,
     check_bad_log_batches_are_refused,
     check_log_ids_index_once,
+    check_log_batches_commit_as_a_group,
     check_tokens_live_until_revoked,
     check_bad_tokens_are_refused,
     check_users_round_trip,

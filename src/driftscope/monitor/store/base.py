@@ -344,6 +344,15 @@ class Store(Protocol):
         """Which of ``row_ids`` :meth:`index_log_ids` has kept for the project."""
         ...
 
+    def append_log_batches(
+        self, batches: Sequence[tuple[str, bytes, int, int | None, int | None, int, int, datetime]]
+    ) -> list[int]:
+        """Keep several batches of posted log rows, each ``(project, body, rows, first,
+        last, missing, unparseable, at)`` as :meth:`append_logs` takes them, in one
+        transaction (a group commit: one sync for all); returns their ids, ascending in the
+        order given. Any summary that cannot be true is an InputError and keeps none."""
+        ...
+
     def get_state(self, project: str, key: str) -> str | None:
         """The text last put under ``key`` for the project, or None."""
         ...

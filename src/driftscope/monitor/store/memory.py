@@ -186,6 +186,15 @@ class MemoryStore:
         with self._mutex:
             return {r for r in row_ids if (project, r) in self._logged_ids}
 
+    def append_log_batches(
+        self, batches: Sequence[tuple[str, bytes, int, int | None, int | None, int, int, datetime]]
+    ) -> list[int]:
+        for project, body, rows, first, last, missing, unparseable, at in batches:
+            check_batch(project, body, rows, first, last, missing, unparseable)
+            utc(at, "at")
+        with self._mutex:
+            return [self.append_logs(*batch) for batch in batches]
+
     def windows(
         self, project: str, since: datetime | None = None, until: datetime | None = None
     ) -> list[WindowRecord]:

@@ -396,6 +396,36 @@ class SqlStore:
                 out.update(conn.execute(query).scalars())
         return out
 
+    def append_log_batches(
+        self, batches: Sequence[tuple[str, bytes, int, int | None, int | None, int, int, datetime]]
+    ) -> list[int]:
+        values = []
+        for project, body, rows, first, last, missing, unparseable, at in batches:
+            check_batch(project, body, rows, first, last, missing, unparseable)
+            values.append(
+                {
+                    "project": project,
+                    "received_at": _db_time(at, "at"),
+                    "rows": rows,
+                    "first_ns": first,
+                    "last_ns": last,
+                    "missing": missing,
+                    "unparseable": unparseable,
+                    "body": body,
+                }
+            )
+        # One insert per batch inside one transaction: the ids ascend in the order given.
+        with self._write() as conn:
+            return [
+                cast(
+                    "int",
+                    conn.execute(
+                        insert(t.ingest).values(**v).returning(t.ingest.c.id)
+                    ).scalar_one(),
+                )
+                for v in values
+            ]
+
     def windows(
         self, project: str, since: datetime | None = None, until: datetime | None = None
     ) -> list[WindowRecord]:
