@@ -315,3 +315,57 @@ def test_a_scheduled_run_skips_a_turn_while_another_holds_the_lock(tmp_path: Pat
         assert run_once(service.config, service.store) == 1
     finally:
         service.close()
+
+
+def test_json_with_nan_and_infinity_is_read_as_before(served: Served) -> None:
+    # Python's json.dumps writes NaN and Infinity unless told not to; orjson refuses them, so
+    # the standard library reads what it refuses: the same bodies are accepted as before.
+    body = b'{"rows": [{"ts": "2026-03-01T01:00:00Z", "x": NaN}, {"ts": "2026-03-01T02:00:00Z", "x": Infinity}]}'  # noqa: E501
+    answer = served.client.post(
+        "/api/v1/projects/credit/logs",
+        content=body,
+        headers={**served.auth("ingest"), "Content-Type": "application/json"},
+    )
+    assert answer.json() == {"accepted": 2}
+    from driftscope.monitor.sources.ingest import decode_batch
+
+    (stored,) = served.store.log_batch_bodies("credit", [1]).values()
+    values = decode_batch(stored).column("x").to_pylist()
+    assert np.isnan(values[0])
+    assert values[1] == float("inf")
+
+
+def test_a_posted_parquet_file_is_kept_byte_for_byte(served: Served) -> None:
+    buffer = io.BytesIO()
+    pq.write_table(pa.Table.from_pylist(_rows(50, 1)), buffer)
+    answer = served.client.post(
+        "/api/v1/projects/credit/logs",
+        content=buffer.getvalue(),
+        headers={**served.auth("ingest"), "Content-Type": "application/vnd.apache.parquet"},
+    )
+    assert answer.json() == {"accepted": 50}
+    assert served.store.log_batch_bodies("credit", [1]) == {1: buffer.getvalue()}
+
+
+def test_concurrent_posts_are_each_kept_once_and_whole(served: Served) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from driftscope.monitor.sources.ingest import decode_batch
+
+    def post(n: int) -> int:
+        with httpx.Client(base_url=served.url, timeout=30) as client:
+            answer = client.post(
+                "/api/v1/projects/credit/logs",
+                json={"rows": _rows(n, 1)},
+                headers=served.auth("ingest"),
+            )
+            assert answer.status_code == 202
+            return int(answer.json()["accepted"])
+
+    sizes = [1 + (i * 37) % 200 for i in range(60)]
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(post, sizes)) == sizes
+    batches = served.store.log_batches("credit")
+    assert sorted(b.rows for b in batches) == sorted(sizes)
+    bodies = served.store.log_batch_bodies("credit", [b.id for b in batches])
+    assert [decode_batch(bodies[b.id]).num_rows for b in batches] == [b.rows for b in batches]

@@ -20,6 +20,19 @@ import pyarrow as pa
 
 from driftscope.errors import DriftscopeError
 
+
+def _fast_json() -> Any:
+    """orjson, the service extra's fast JSON parser, or None without it."""
+    import importlib
+
+    try:
+        return importlib.import_module("orjson")
+    except ImportError:  # pragma: no cover - the service extra installs it
+        return None
+
+
+_orjson = _fast_json()
+
 JSON = "application/json"
 NDJSON = ("application/x-ndjson", "application/jsonl", "application/json-lines")
 PARQUET = ("application/vnd.apache.parquet", "application/x-parquet")
@@ -40,22 +53,41 @@ def media_type(content_type: str | None) -> str:
 
 def read_rows(body: bytes, content_type: str | None) -> pa.Table:
     """The rows a request carries, as one table."""
+    return read_body_rows(body, content_type)[0]
+
+
+def read_body_rows(body: bytes, content_type: str | None) -> tuple[pa.Table, bool]:
+    """The rows a request carries, as one table, and whether ``body`` is a Parquet file (read
+    whole, so a damaged page is refused here, not met later by the monitor)."""
     kind = media_type(content_type)
     if kind == JSON:
-        return _from_json(body)
+        return _from_json(body), False
     if kind in NDJSON:
-        return _from_lines(body)
+        return _from_lines(body), False
     if kind in PARQUET:
-        return _from_parquet(body)
+        return _from_parquet(body), True
     raise UnsupportedTypeError(
         f'content type {kind!r} is not accepted; send application/json ({{"rows": [...]}}), '
         "application/x-ndjson or application/vnd.apache.parquet"
     )
 
 
+def _loads(text: bytes) -> Any:
+    """``text`` parsed as JSON: by orjson when installed (the service extra has it: about 4x
+    faster on rows of numbers), by the standard library otherwise, and again by the standard
+    library when orjson refuses it, so that both accept the same bodies (NaN and Infinity,
+    which Python's json.dumps writes by default, and integers beyond 64 bits)."""
+    if _orjson is not None:
+        try:
+            return _orjson.loads(text)
+        except _orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
+
+
 def _from_json(body: bytes) -> pa.Table:
     try:
-        data = json.loads(body)
+        data = _loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadBodyError(f"the body is not JSON ({_first_line(exc)})") from None
     rows = data.get("rows") if isinstance(data, dict) else None
@@ -70,7 +102,7 @@ def _from_lines(body: bytes) -> pa.Table:
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            row = _loads(line)
         except (ValueError, UnicodeDecodeError) as exc:
             raise BadBodyError(f"line {number} is not JSON ({_first_line(exc)})") from None
         if not isinstance(row, dict):

@@ -22,6 +22,7 @@ from driftscope.monitor.sources.ingest import (
     IngestSource,
     batch_id,
     decode_batch,
+    decode_column,
     encode_batch,
 )
 from driftscope.monitor.store import MemoryStore, Store, open_store
@@ -119,6 +120,55 @@ def test_a_column_given_twice_is_refused_naming_it() -> None:
 def test_a_timestamp_column_of_another_type_is_refused() -> None:
     with pytest.raises(InputError, match="posted rows"):
         encode_batch(pa.table({"ts": [[1]]}), "ts")
+
+
+def _parquet(table: pa.Table) -> bytes:
+    import io
+
+    import pyarrow.parquet as pq
+
+    sink = io.BytesIO()
+    pq.write_table(table, sink)
+    return sink.getvalue()
+
+
+def test_a_posted_parquet_file_is_kept_as_it_came_and_read_back_alike(store: Store) -> None:
+    posted = pa.table({"ts": pa.array(hours(0, 2), pa.timestamp("ns", "UTC")), "x": [1.5, 2.5]})
+    posted = posted.replace_schema_metadata({"pandas": "{}"})
+    file = _parquet(posted)
+    body, rows, first, last, missing, unparseable = encode_batch(posted, "ts", file)
+    assert body == file
+    assert (rows, first, last, missing, unparseable) == (2, T0, T0 + 2 * HOUR, 0, 0)
+    assert decode_batch(body).equals(posted.replace_schema_metadata(None))
+    assert decode_batch(body).schema.metadata is None
+    assert decode_batch(body, ["x", "nothing"]).column_names == ["x"]
+    assert decode_column(body, "x").to_pylist() == [1.5, 2.5]
+    assert decode_column(body, "nothing") is None
+    number = store.append_logs(PROJECT, body, rows, first, last, missing, unparseable, AT)
+    source = IngestSource(store, PROJECT, "ts")
+    (window,) = source.read_windows(source.scan({}), [(T0, T0 + DAY)])
+    assert window.table.column("x").to_pylist() == [1.5, 2.5]
+    assert store.log_batch_bodies(PROJECT, [number])[number] == file
+
+
+def test_a_body_said_to_be_parquet_must_be_one() -> None:
+    with pytest.raises(InputError, match="must start with PAR1"):
+        encode_batch(pa.table({"ts": [iso(T0)]}), "ts", b"not parquet")
+    with pytest.raises(InputError, match="not a Parquet file"):
+        decode_batch(b"PAR1 and then nothing")
+
+
+@pytest.mark.parametrize("rows", [10, 300_000])
+def test_small_and_large_batches_both_come_back_whole(rows: int) -> None:
+    rng = np.random.default_rng(rows)
+    table = pa.table(
+        {"ts": pa.array(np.full(rows, T0), pa.timestamp("ns", "UTC")), "x": rng.normal(size=rows)}
+    )
+    body = encode_batch(table, "ts")[0]  # lz4 below SMALL_BATCH bytes, zstd above
+    assert (table.nbytes >= ingest_module.SMALL_BATCH) == (rows > 10)
+    assert decode_batch(body).equals(table)
+    assert decode_batch(body, ["x"]).column_names == ["x"]
+    assert decode_column(body, "x").equals(table.column("x"))
 
 
 # --- scanning ---------------------------------------------------------------------------------
