@@ -1,9 +1,9 @@
 """``GET .../windows`` over a real monitored project: each window's drifted columns come from
-its ``drift`` points, in the order its report lists them, equal to what the report says."""
+its ``drift`` points (the store's ``drifted_columns``), in the order its report lists them,
+equal to what the report says."""
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Iterator
@@ -23,8 +23,7 @@ from driftscope.demo import credit_scenario  # noqa: E402
 from driftscope.monitor import load_config, open_store  # noqa: E402
 from driftscope.monitor.demo import BROKEN_DAY, DRIFT_DAY, START, write_project  # noqa: E402
 from driftscope.monitor.run import run_monitor  # noqa: E402
-from driftscope.monitor.store import MetricPoint, Store, WindowRecord  # noqa: E402
-from driftscope.service.api.read import drifted_columns  # noqa: E402
+from driftscope.monitor.store import Store  # noqa: E402
 from driftscope.service.app import create_app  # noqa: E402
 
 DAYS = DRIFT_DAY + 2
@@ -103,30 +102,3 @@ def test_drifted_columns_of_windows_chosen_by_time(monitored: Monitored) -> None
     assert [w["drifted_columns"] for w in served] == [
         report_drifted_columns(w.report) for w in stored
     ]
-
-
-def _window(day: int, columns: list[str]) -> tuple[WindowRecord, list[MetricPoint]]:
-    start = START + timedelta(days=day)
-    end = start + timedelta(days=1)
-    report = json.dumps({"columns": [{"name": c, "drifted": True} for c in columns]})
-    window = WindowRecord("p", start, end, 10, "major", "computed", report)
-    points = [MetricPoint("p", start, end, c, "drift", 1.0) for c in columns]
-    points.append(MetricPoint("p", start, end, "*", "drift", 1.0))
-    return window, points
-
-
-def test_a_window_of_another_reference_keeps_its_own_reports_order() -> None:
-    # the reference changed between the windows: the old one had a column the new one lacks
-    old, old_points = _window(0, ["d", "b", "a"])
-    new, new_points = _window(1, ["c", "a", "b"])
-    found = drifted_columns([old, new], [*old_points, *new_points])
-    assert found == {
-        (old.start, old.end): ["d", "b", "a"],
-        (new.start, new.end): ["c", "a", "b"],
-    }
-
-
-def test_columns_that_did_not_drift_are_left_out() -> None:
-    window, points = _window(0, ["b", "a"])
-    calm = MetricPoint("p", window.start, window.end, "c", "drift", 0.0)
-    assert drifted_columns([window], [calm, *points]) == {(window.start, window.end): ["b", "a"]}

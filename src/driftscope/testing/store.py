@@ -582,6 +582,39 @@ def check_pages_round_trip(factory: StoreFactory) -> None:
         _expect(store.page("other", record.start) is None, "a page of another project")
 
 
+def check_drifted_columns_keep_the_order_given(factory: StoreFactory) -> None:
+    """``drifted_columns`` lists each window's columns whose drift point is 1, in the order
+    its points were given (not by name), leaving out the dataset's ``*``, calm windows and
+    other projects; ``since``/``until`` choose windows as ``points`` does, and a replaced
+    window's new points count."""
+    with _store(factory) as store:
+
+        def flags(record: WindowRecord, drift: dict[str, float]) -> list[MetricPoint]:
+            return [
+                MetricPoint(record.project, record.start, record.end, column, metric, value)
+                for column, value in drift.items()
+                for metric, value in (("psi", value / 2), ("drift", value))
+            ]
+
+        first, second, calm, other = window(0), window(1), window(2), window(0, project="other")
+        store.write_window(first, flags(first, {"zeta": 1.0, "amount": 0.0, "beta": 1.0}))
+        store.write_window(second, flags(second, {"b": 1.0, "a": 1.0, DATASET_COLUMN: 1.0}))
+        store.write_window(calm, flags(calm, {"amount": 0.0}))
+        store.write_window(other, flags(other, {"amount": 1.0}))
+        got = store.drifted_columns(PROJECT)
+        want = {(first.start, first.end): ["zeta", "beta"], (second.start, second.end): ["b", "a"]}
+        _expect(got == want, f"drifted_columns: {got}")
+        _expect(list(got) == sorted(got), "drifted_columns: windows not in time order")
+        later = store.drifted_columns(PROJECT, since=second.start)
+        _expect(later == {(second.start, second.end): ["b", "a"]}, f"since: {later}")
+        earlier = store.drifted_columns(PROJECT, until=first.end)
+        _expect(list(earlier) == [(first.start, first.end)], f"until: {earlier}")
+        store.replace_window(first, flags(first, {"beta": 1.0, "amount": 1.0, "zeta": 0.0}))
+        replaced = store.drifted_columns(PROJECT)[first.start, first.end]
+        _expect(replaced == ["beta", "amount"], f"after replace_window: {replaced}")
+        _expect(store.drifted_columns("none") == {}, "a project without windows")
+
+
 STORE_CHECKS: tuple[Callable[[StoreFactory], None], ...] = (
     check_window_round_trip,
     check_rewriting_a_window_stores_nothing_twice,
@@ -605,6 +638,7 @@ STORE_CHECKS: tuple[Callable[[StoreFactory], None], ...] = (
     check_users_round_trip,
     check_sessions_live_until_they_end,
     check_pages_round_trip,
+    check_drifted_columns_keep_the_order_given,
 )
 """Every check of the store contract."""
 

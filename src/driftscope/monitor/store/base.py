@@ -437,6 +437,15 @@ class Store(Protocol):
         """Release the store's connections."""
         ...
 
+    def drifted_columns(
+        self, project: str, since: datetime | None = None, until: datetime | None = None
+    ) -> dict[tuple[datetime, datetime], list[str]]:
+        """The columns whose ``drift`` point is 1 (never the dataset's ``*``), by the (start,
+        end) of their window in UTC, each window's in the order its points were given (a
+        report's column order); a window where none drifted is left out. What a list of
+        windows shows, without reading their reports or every point."""
+        ...
+
 
 def checked_points(window: WindowRecord, points: Iterable[MetricPoint]) -> Iterator[MetricPoint]:
     """``points``, each checked to belong to ``window`` and to appear once (lazily, so a store

@@ -470,6 +470,26 @@ class MemoryStore:
     def close(self) -> None:
         """Nothing to release."""
 
+    def drifted_columns(
+        self, project: str, since: datetime | None = None, until: datetime | None = None
+    ) -> dict[tuple[datetime, datetime], list[str]]:
+        from driftscope.monitor.store.base import DATASET_COLUMN
+
+        since, until = bounds(since, until)
+        out: dict[tuple[datetime, datetime], list[str]] = {}
+        with self._mutex:
+            for (p, start, end), points in sorted(self._points.items()):
+                if p != project or not within(start, end, since, until):
+                    continue
+                names = [
+                    q.column
+                    for q in points
+                    if q.metric == "drift" and q.value == 1 and q.column != DATASET_COLUMN
+                ]
+                if names:
+                    out[start, end] = names
+        return out
+
 
 def _index(kind: str, item_id: int, count: int) -> int:
     if not 1 <= item_id <= count:

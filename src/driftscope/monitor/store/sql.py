@@ -888,6 +888,39 @@ class SqlStore:
     def close(self) -> None:
         self._engine.dispose()
 
+    def drifted_columns(
+        self, project: str, since: datetime | None = None, until: datetime | None = None
+    ) -> dict[tuple[datetime, datetime], list[str]]:
+        from driftscope.monitor.store.base import DATASET_COLUMN
+
+        w, p = t.windows, t.points
+        # The windows first, then their drifted points by window id, rather than one join:
+        # PostgreSQL without statistics yet (tables filled a minute ago) joined by a nested
+        # loop that read every drift point once per window. By id, each window's points come
+        # in the order they were given.
+        spans = select(w.c.id, w.c.window_start, w.c.window_end).where(w.c.project == project)
+        found: dict[tuple[datetime, datetime], list[str]] = {}
+        with self._read() as conn:
+            windows = {
+                row.id: (row.window_start.replace(tzinfo=UTC), row.window_end.replace(tzinfo=UTC))
+                for row in conn.execute(_within(spans, since, until))
+            }
+            ids = list(windows)
+            for i in range(0, len(ids), BATCH):
+                query = (
+                    select(p.c.window_id, p.c.column_name)
+                    .where(
+                        p.c.window_id.in_(ids[i : i + BATCH])
+                        & (p.c.metric == "drift")
+                        & (p.c.value == 1.0)
+                        & (p.c.column_name != DATASET_COLUMN)
+                    )
+                    .order_by(p.c.id)
+                )
+                for row in conn.execute(query):
+                    found.setdefault(windows[row.window_id], []).append(row.column_name)
+        return dict(sorted(found.items()))
+
 
 def _insert_ignoring_duplicates(sqlite: bool) -> Callable[[Table], Insert]:
     """An INSERT that skips rows whose key is there already (ON CONFLICT DO NOTHING)."""

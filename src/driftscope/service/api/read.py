@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter, Request
 
 from driftscope.alerts.events import finite
-from driftscope.monitor.store.base import DATASET_COLUMN
 from driftscope.service.api.common import API, ApiError, Service, parse_time, rfc, run
-
-if TYPE_CHECKING:
-    from driftscope.monitor.store.base import MetricPoint, WindowRecord
 
 
 def router(service: Service) -> APIRouter:
@@ -29,13 +22,14 @@ def router(service: Service) -> APIRouter:
         await service.allow(request, "read")
         config = service.project(project)
         start, end = parse_time(since, "since"), parse_time(until, "until")
-        windows, drift = await run(
+        # Drifted columns from the store's drift points, not from each window's report:
+        # parsing a report per window made a year of windows slow.
+        windows, drifted = await run(
             lambda: (
                 store.windows(config.project, start, end),
-                store.points(config.project, "drift", None, start, end),
+                store.drifted_columns(config.project, start, end),
             )
         )
-        drifted = drifted_columns(windows, drift)
         return {
             "windows": [
                 {
@@ -89,39 +83,3 @@ def router(service: Service) -> APIRouter:
         return {"alerts": [alert_dict(a) for a in alerts]}
 
     return routes
-
-
-def drifted_columns(
-    windows: Sequence[WindowRecord], drift: Sequence[MetricPoint]
-) -> dict[tuple[datetime, datetime], list[str]]:
-    """Each window's drifted columns, by (start, end), from its ``drift`` points (1 where a
-    column drifted) rather than its report: parsing a report per window made a year of
-    windows slow. They come in the order the window's report lists its columns (the
-    reference's column order), which the points do not keep; it is read from the newest
-    report that names them all, so at most one report is parsed when the windows share a
-    reference, and a window's own report only when that one lacks one of its columns."""
-    found: dict[tuple[datetime, datetime], list[str]] = {}
-    for point in drift:
-        if point.value == 1 and point.column != DATASET_COLUMN:
-            found.setdefault((point.window_start, point.window_end), []).append(point.column)
-    order: dict[str, int] = {}
-    for window in reversed(windows):
-        names = found.get((window.start, window.end))
-        if names is None:
-            continue
-        if not all(name in order for name in names):
-            order = _column_order(window.report) or order
-        if all(name in order for name in names):
-            names.sort(key=order.__getitem__)
-        else:  # not in its own report (cannot be): by name, as the points came
-            names.sort()
-    return found
-
-
-def _column_order(report: str) -> dict[str, int]:
-    """Each column of a window's JSON report by its position ({} for an unreadable one)."""
-    try:
-        columns = json.loads(report).get("columns", [])
-    except (ValueError, AttributeError):
-        return {}
-    return {c["name"]: i for i, c in enumerate(columns) if isinstance(c, dict) and "name" in c}
