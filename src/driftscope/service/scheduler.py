@@ -5,15 +5,14 @@
 A run that finds another holding the project's lock (a second ``serve`` on the same store, or
 a ``monitor run`` from cron) skips this turn: each window is computed once. A failed run is
 logged and tried again next turn; the service keeps serving. Each computed window is logged
-on its own line (``driftscope.service`` at INFO, on stderr unless logging is configured), so
-the logs of several servers on one store say which of them computed what.
+on its own line (``driftscope.service`` at INFO, which ``serve`` writes to stderr), so the
+logs of several servers on one store say which of them computed what.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -47,7 +46,6 @@ class RunNow:
 
 async def schedule(configs: Sequence[MonitorConfig], store: Store, every: float) -> None:
     """Run every project's monitor, then wait ``every`` seconds; forever (until cancelled)."""
-    _log_to_stderr()
     while True:
         for config in configs:
             await asyncio.to_thread(run_once, config, store)
@@ -109,14 +107,3 @@ def _computed(project: str, window: ComputedWindow) -> None:
 def _first_line(exc: BaseException) -> str:
     lines = str(exc).strip().splitlines()
     return lines[0] if lines else type(exc).__name__
-
-
-def _log_to_stderr() -> None:
-    """Say what the scheduler does on stderr when nothing else was set up to: ``serve``
-    configures no logging, and Python alone shows warnings only."""
-    if logger.handlers or logging.getLogger().handlers:
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("driftscope: %(message)s"))
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
