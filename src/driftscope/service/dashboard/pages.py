@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import math
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -16,6 +16,10 @@ from driftscope.monitor.store.base import DATASET_COLUMN
 from driftscope.service.api.common import ApiError, Service, parse_time, rfc
 from driftscope.service.dashboard import charts, views
 from driftscope.service.dashboard.web import HEADERS, checked_form, person, render
+
+if TYPE_CHECKING:
+    from driftscope.monitor._config_alerts import Rule
+    from driftscope.monitor._config_models import MonitorConfig
 
 
 def router(service: Service) -> APIRouter:
@@ -35,7 +39,7 @@ def router(service: Service) -> APIRouter:
             return sorted(found, key=lambda h: (-h.rank[0], -h.rank[1], h.name))
 
         projects = await off_loop(build)
-        return render("overview.html", session=session, projects=projects, page="overview")
+        return render("overview.html", session=session, projects=projects)
 
     @routes.get("/projects/{project}")
     async def project_page(
@@ -60,7 +64,6 @@ def router(service: Service) -> APIRouter:
             until=until or "",
             ran=ran,
             run=run,
-            page="project",
             **context,
         )
 
@@ -89,16 +92,14 @@ def router(service: Service) -> APIRouter:
         chosen = None if state == "all" else state
         found = await off_loop(store.alerts, config.project, chosen)
         found = sorted(found, key=lambda a: a.opened_at, reverse=True)
-        return render(
-            "alerts.html", session=session, config=config, alerts=found, state=state, page="alerts"
-        )
+        return render("alerts.html", session=session, config=config, alerts=found, state=state)
 
     @routes.get("/projects/{project}/alerts/{alert_id}")
     async def alert_page(request: Request, project: str, alert_id: int) -> Response:
         session = await person(request, store)
         config = service.project(project)
         context = await off_loop(_alert_context, service, config, alert_id)
-        return render("alert.html", session=session, config=config, page="alerts", **context)
+        return render("alert.html", session=session, config=config, **context)
 
     @routes.post("/projects/{project}/run")
     async def compute_now(request: Request, project: str) -> Response:
@@ -131,7 +132,7 @@ MAX_HEAT_WINDOWS = 180
 
 def _project_context(
     service: Service,
-    config: Any,
+    config: MonitorConfig,
     since: datetime | None,
     until: datetime | None,
     column: str | None,
@@ -214,12 +215,12 @@ def _project_context(
     }
 
 
-def _metrics_of(rule: Any) -> set[str]:
+def _metrics_of(rule: Rule) -> set[str]:
     conditions = rule.all_ if rule.all_ else (rule,)
     return {c.metric for c in conditions if c.metric}
 
 
-def _alert_context(service: Service, config: Any, alert_id: int) -> dict[str, Any]:
+def _alert_context(service: Service, config: MonitorConfig, alert_id: int) -> dict[str, Any]:
     store, project = service.store, config.project
     alert = next((a for a in store.alerts(project) if a.id == alert_id), None)
     if alert is None:
@@ -229,9 +230,17 @@ def _alert_context(service: Service, config: Any, alert_id: int) -> dict[str, An
     rule = next((r for r in effective_rules(config.alerts) if r.name == alert.rule), None)
     column = alert.columns[0] if alert.columns else DATASET_COLUMN
     metric = None if rule is None else sorted(_metrics_of(rule))[0] if _metrics_of(rule) else None
-    end = alert.resolved_at or max(alert.opened_at, datetime.now(UTC))
-    span = max(end - alert.opened_at, timedelta(days=1))
-    windows = views.dataset_windows(store, project, alert.opened_at - 3 * span, end + span)
+    # the windows around it: ten before it opened, then up to MAX_HEAT_WINDOWS in all, to as
+    # long again after it resolved (an open one: to the latest window)
+    until = None
+    if alert.resolved_at is not None:
+        until = alert.resolved_at + max(alert.resolved_at - alert.opened_at, timedelta(days=1))
+    windows = views.dataset_windows(store, project, None, until)
+    first = next((i for i, e in enumerate(windows.ends) if e >= alert.opened_at), len(windows))
+    keep = slice(max(first - 10, 0), max(first - 10, 0) + MAX_HEAT_WINDOWS)
+    windows = views.Windows(windows.starts[keep], windows.ends[keep], windows.figures[keep])
+    since = windows.starts[0] if len(windows) else None
+    until = windows.ends[-1] if len(windows) else until
     links = [views.window_url(project, s) for s in windows.starts]
     during = views.open_windows(alert, windows)
     spans = (
@@ -241,9 +250,7 @@ def _alert_context(service: Service, config: Any, alert_id: int) -> dict[str, An
     )
     chart = ""
     if metric is not None:
-        values = views.column_series(
-            store, project, column, windows, alert.opened_at - 3 * span, end + span
-        )
+        values = views.column_series(store, project, column, windows, since, until)
         if values.get(metric):
             chart = charts.line_chart(
                 windows.starts,
