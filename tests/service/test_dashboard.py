@@ -91,6 +91,20 @@ def test_login_never_redirects_off_the_site(dash: Dashboard, target: str) -> Non
         assert login(client, USER, PASSWORD, next_url=target).headers["location"] == "/"
 
 
+def test_repeated_failed_sign_ins_are_refused_for_a_while(dash: Dashboard) -> None:
+    from driftscope.auth import create_user
+    from driftscope.auth.throttle import MAX_FAILURES
+
+    create_user(dash.store, "carol", PASSWORD)
+    with httpx.Client(base_url=dash.url) as client:
+        answers = [login(client, "carol", f"guess-{n}").status_code for n in range(MAX_FAILURES)]
+        assert answers == [401] * MAX_FAILURES
+        locked = login(client, "CAROL", PASSWORD)  # even the right password, any case
+        assert locked.status_code == 429
+        assert "Too many failed sign-ins" in locked.text
+        assert "ds_session" not in client.cookies
+
+
 def test_a_disabled_account_loses_its_session(dash: Dashboard) -> None:
     from driftscope.auth import create_user
 

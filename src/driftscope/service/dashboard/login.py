@@ -1,5 +1,6 @@
 """The login and logout pages: a username and password (argon2-checked) start a session
-held in an HttpOnly, SameSite=Lax cookie; logging out ends it in the store."""
+held in an HttpOnly, SameSite=Lax cookie; logging out ends it in the store. Failed sign-ins
+are limited per account and per address (:mod:`driftscope.auth.throttle`): 429 beyond."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ def router(service: Service) -> APIRouter:
     """The login page, the login form's post and the logout."""
     routes = APIRouter(include_in_schema=False)
     store = service.store
+    from driftscope.auth.throttle import LoginThrottle
+
+    throttle = LoginThrottle()
 
     def form(request: Request, next_url: str, error: str | None, status: int = 200) -> Response:
         token = secrets.token_urlsafe(24)
@@ -55,9 +59,17 @@ def router(service: Service) -> APIRouter:
         if not expected or not secrets.compare_digest(expected.encode(), given.encode()):
             return form(request, next_url, "The form expired: please sign in again.", 403)
         username, password = fields.get("username", ""), fields.get("password", "")
+        address = request.client.host if request.client else None
+        wait = throttle.wait(username, address)
+        if wait > 0:
+            minutes = max(1, round(wait / 60))
+            text = f"Too many failed sign-ins: try again in {minutes} minute(s)."
+            return form(request, next_url, text, 429)
         user = await asyncio.to_thread(login, store, username, password) if username else None
         if user is None:
+            throttle.failed(username, address)
             return form(request, next_url, "Wrong username or password.", 401)
+        throttle.succeeded(username)
         started = await asyncio.to_thread(start_session, store, user.username, datetime.now(UTC))
         answer = RedirectResponse(next_url, status_code=303)
         answer.set_cookie(
