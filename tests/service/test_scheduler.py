@@ -165,3 +165,28 @@ def test_the_loop_goes_on_after_a_turn_fails_unexpectedly(
     assert failed[0].exc_info is not None
     computed = [r.getMessage() for r in caplog.records if "computed" in r.getMessage()]
     assert computed[0].startswith("credit: window 2026-03-01T00:00:00Z to 2026-03-02T00:00:00Z")
+
+
+def test_a_turn_indexes_the_ids_of_posted_rows_ahead_of_labels(tmp_path: Path) -> None:
+    from driftscope.monitor.sources.ingest import encode_batch
+    from driftscope.service.scheduler import index_ids
+
+    pq.write_table(pa.table({"x": [0.1, 0.2, 0.3]}), tmp_path / "reference.parquet")
+    (tmp_path / "driftscope.yaml").write_text(
+        "project: credit\nreference: reference.parquet\ncolumns: {timestamp: ts, id: rid}\n"
+        "window: 1d\nstore: sqlite:///store.db\n"
+    )
+    config = load_config(tmp_path / "driftscope.yaml")
+    store = open_store(config.store)
+    try:
+        rows = pa.table(
+            {"ts": ["2026-03-01T01:00:00Z"] * 3, "rid": ["a", "b", "c"], "x": [1.0, 2.0, 3.0]}
+        )
+        store.append_logs("credit", *encode_batch(rows, "ts"), FIRST_DAY)
+        assert store.unindexed_log_batches("credit") == [1]
+        assert index_ids(config, store) == 1
+        assert store.unindexed_log_batches("credit") == []
+        assert store.logged_ids("credit", ["a", "c", "z"]) == {"a", "c"}
+        assert index_ids(config, store) == 0
+    finally:
+        store.close()

@@ -149,6 +149,7 @@ def _import_everything_used() -> None:
         "driftscope.auth",
         "driftscope.cli.monitor",
         "driftscope.service.ingest",
+        "driftscope.service.labels",
         "driftscope.service.scheduler",
         "driftscope.monitor.sources",
         "driftscope.monitor.sources.ingest",

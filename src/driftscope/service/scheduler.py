@@ -45,11 +45,28 @@ class RunNow:
 
 
 async def schedule(configs: Sequence[MonitorConfig], store: Store, every: float) -> None:
-    """Run every project's monitor, then wait ``every`` seconds; forever (until cancelled)."""
+    """Run every project's monitor and index the ids of its newly posted rows, then wait
+    ``every`` seconds; forever (until cancelled)."""
     while True:
         for config in configs:
             await asyncio.to_thread(run_once, config, store)
+            await asyncio.to_thread(index_ids, config, store)
         await asyncio.sleep(every)
+
+
+def index_ids(config: MonitorConfig, store: Store) -> int:
+    """Index the row ids of the project's log batches posted since the last indexing (when
+    it has an id column), so that a ``POST .../labels`` finds them indexed instead of paying
+    for the backlog; the number of batches indexed (0 on a failure, which is logged)."""
+    if config.columns.id is None:
+        return 0
+    from driftscope.service.labels import index_new_batches
+
+    try:
+        return index_new_batches(store, config.project, config.columns.id)
+    except Exception:
+        logger.exception("%s: indexing posted row ids failed", config.project)
+        return 0
 
 
 def run_once(config: MonitorConfig, store: Store) -> int:
