@@ -5,8 +5,6 @@ an account, and the app on a real uvicorn on 127.0.0.1."""
 from __future__ import annotations
 
 import re
-import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,12 +12,12 @@ import httpx
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-import uvicorn
 
 from driftscope.auth import create_user
 from driftscope.monitor import load_config, open_store
 from driftscope.monitor.run import run_monitor
 from driftscope.service.app import create_app
+from tests.service._serve import InThread
 
 EVIL = "<img src=x onerror=alert(1)>"
 """A column name that would run script if a page did not escape it."""
@@ -86,16 +84,8 @@ class Dashboard:
         self.config = load_config(monitored_project(folder))
         self.store = open_store(self.config.store)
         app = create_app([self.config], self.store)
-        self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False)
-        )
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started and time.monotonic() < deadline:
-            time.sleep(0.01)
-        port = self.server.servers[0].sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
+        self.served = InThread(app)
+        self.url = self.served.url
         self.anonymous = httpx.Client(base_url=self.url, timeout=10)
         self.client = httpx.Client(base_url=self.url, timeout=10)
         answer = login(self.client, USER, PASSWORD)
@@ -110,8 +100,7 @@ class Dashboard:
     def close(self) -> None:
         self.client.close()
         self.anonymous.close()
-        self.server.should_exit = True
-        self.thread.join(10)
+        self.served.close()
         self.store.close()
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -25,6 +24,7 @@ from driftscope.auth import new_token, token_hash  # noqa: E402
 from driftscope.monitor import load_config, open_store  # noqa: E402
 from driftscope.monitor.run import run_monitor  # noqa: E402
 from driftscope.service.app import create_app  # noqa: E402
+from tests.service._serve import InThread  # noqa: E402
 
 CONFIG = """\
 project: credit
@@ -62,16 +62,8 @@ class Served:
             self.store.add_token(f"test-{scope}", scope, token_hash(token), datetime.now(UTC))
             self.tokens[scope] = token
         app = create_app([self.config], self.store, max_body=max_body, every=every)
-        self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False)
-        )
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started and time.monotonic() < deadline:
-            time.sleep(0.01)
-        port = self.server.servers[0].sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
+        self.served = InThread(app)
+        self.url = self.served.url
         self.client = httpx.Client(base_url=self.url, timeout=10)
 
     def auth(self, scope: str) -> dict[str, str]:
@@ -82,8 +74,7 @@ class Served:
 
     def close(self) -> None:
         self.client.close()
-        self.server.should_exit = True
-        self.thread.join(10)
+        self.served.close()
         self.store.close()
 
 

@@ -26,6 +26,7 @@ pytest.importorskip("fastapi")
 from driftscope import Client
 from driftscope.monitor.run import run_monitor
 from tests.alerts._receivers import Receiver, Reply, Request, _handler, free_port
+from tests.service._serve import wait_up
 from tests.service.test_api import Served, _rows
 
 ACCEPTED = Reply(status=202, headers={"Content-Type": "application/json"}, body=b"{}")
@@ -313,7 +314,7 @@ def test_logs_and_labels_through_a_real_serve_make_a_labelled_window(tmp_path: P
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(url)
+        wait_up(url, process=server)
         truths = {}
         with Client(url, made.stdout.strip(), project="credit", batch_rows=300) as client:
             for day in (0, 1):
@@ -340,19 +341,6 @@ def test_logs_and_labels_through_a_real_serve_make_a_labelled_window(tmp_path: P
         assert measured == {DAY0 + timedelta(days=1)}
     finally:
         store.close()
-
-
-def _wait_until_up(url: str) -> None:
-    import httpx
-
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise AssertionError(f"driftscope serve did not answer at {url} within 30 s")
 
 
 @pytest.mark.slow

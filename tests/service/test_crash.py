@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -28,17 +27,12 @@ pytest.importorskip("uvicorn")
 
 from driftscope.monitor.sources.ingest import decode_batch
 from driftscope.monitor.store import open_store
+from tests.service._serve import free_port, wait_up
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 ROWS = 40  # per request
 DAY_NS = 86_400 * 10**9
 KILLS = 2
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -95,24 +89,18 @@ class Serve:
     """``driftscope serve`` on a free port of 127.0.0.1, ready once /healthz answers."""
 
     def __init__(self, config: Path) -> None:
-        port = _free_port()
+        port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "driftscope", "serve", "--config", str(config),
              "--port", str(port), "--every", "3600"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        deadline = time.monotonic() + 20
-        with httpx.Client(timeout=1) as client:
-            while time.monotonic() < deadline:
-                assert self.proc.poll() is None, "serve exited at start"
-                try:
-                    if client.get(self.url + "/healthz").status_code == 200:
-                        return
-                except httpx.TransportError:
-                    time.sleep(0.05)
-        self.proc.kill()
-        pytest.fail("serve did not answer /healthz within 20 s")
+        try:
+            wait_up(self.url, process=self.proc)
+        except AssertionError:
+            self.proc.kill()
+            raise
 
     def kill(self) -> None:
         os.kill(self.proc.pid, signal.SIGKILL)

@@ -15,13 +15,13 @@ import pytest
 pytest.importorskip("fastapi")
 
 from tests.service._dashboard import login
-from tests.service.test_serve import _free_port
+from tests.service._serve import free_port, wait_up
 
 pytestmark = pytest.mark.slow
 
 
 def test_demo_serve_prints_a_login_and_serves_the_monitored_days(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "driftscope", "demo", "--serve", "--port", str(port),
          "--output-dir", str(tmp_path / "demo"), "--rows", "4000"],
@@ -38,13 +38,8 @@ def test_demo_serve_prints_a_login_and_serves_the_monitored_days(tmp_path: Path)
             said[key.lower()] = value
         assert said["dashboard"] == f"http://127.0.0.1:{port}/"
         assert said["username"] == "demo"
+        wait_up(said["dashboard"].rstrip("/"), process=process)
         with httpx.Client(base_url=said["dashboard"], timeout=5) as client:
-            while time.monotonic() < deadline:
-                try:
-                    client.get("/healthz")
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
             assert login(client, "demo", "not-the-password").status_code == 401
             assert login(client, "demo", said["password"]).status_code == 303
             overview = client.get("/")

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,8 +17,8 @@ pytest.importorskip("fastapi")
 
 from driftscope.auth import create_user
 from tests.service._dashboard import login
+from tests.service._serve import free_port, serve_process
 from tests.service.test_api import Served, _rows
-from tests.service.test_serve import _free_port
 
 PASSWORD = "a-password-to-find-nowhere"
 
@@ -30,24 +28,15 @@ def test_serve_logs_one_json_object_per_line_and_no_secret(tmp_path: Path) -> No
     token = served.tokens["admin"]
     create_user(served.store, "ada", PASSWORD)
     served.close()
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "driftscope", "serve", "--config",
-         str(tmp_path / "driftscope.yaml"), "--port", str(port), "--every", "0.3"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    port = free_port()
+    server = serve_process(
+        "--config", str(tmp_path / "driftscope.yaml"), "--every", "0.3", port=port,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )  # fmt: skip
     auth = {"Authorization": f"Bearer {token}"}
     secrets = [token, PASSWORD, "query-secret"]
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                try:
-                    client.get("/healthz")
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
             posted = client.post(
                 "/api/v1/projects/credit/logs", json={"rows": _rows(50, 1)}, headers=auth
             )

@@ -4,8 +4,6 @@ equal to what the report says."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -25,6 +23,7 @@ from driftscope.monitor.demo import BROKEN_DAY, DRIFT_DAY, START, write_project 
 from driftscope.monitor.run import run_monitor  # noqa: E402
 from driftscope.monitor.store import Store  # noqa: E402
 from driftscope.service.app import create_app  # noqa: E402
+from tests.service._serve import InThread  # noqa: E402
 
 DAYS = DRIFT_DAY + 2
 
@@ -57,22 +56,13 @@ def monitored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monitored]:
     run_monitor(config, store=store, until=START + timedelta(days=DAYS))
     token = new_token()
     store.add_token("reader", "read", token_hash(token), datetime.now(UTC))
-    server = uvicorn.Server(
-        uvicorn.Config(create_app([config], store), host="127.0.0.1", port=0, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
+    served = InThread(create_app([config], store))
+    client = httpx.Client(base_url=served.url, timeout=10)
     try:
         yield Monitored(store, config.project, client, token)
     finally:
         client.close()
-        server.should_exit = True
-        thread.join(10)
+        served.close()
         store.close()
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -12,15 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.service._serve import free_port, serve_process
 from tests.service.test_api import Served, _rows
 
 pytest.importorskip("fastapi")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_serve_token_ingest_and_the_scheduled_window(tmp_path: Path) -> None:
@@ -34,22 +28,12 @@ def test_serve_token_ingest_and_the_scheduled_window(tmp_path: Path) -> None:
     token = made.stdout.strip()
     assert token.startswith("ds_")
     assert made.stdout == token + "\n"
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "driftscope", "serve", "--config", config,
-         "--port", str(port), "--every", "0.3"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    port = free_port()
+    server = serve_process("--config", config, "--every", "0.3", port=port)
     url = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=url, timeout=5) as client:
             deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                try:
-                    if client.get("/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
             auth = {"Authorization": f"Bearer {token}"}
             posted = client.post(
                 "/api/v1/projects/credit/logs", json={"rows": _rows(100, 1)}, headers=auth

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -19,8 +18,8 @@ import pytest
 pytest.importorskip("fastapi")
 
 from tests.service._dashboard import login
+from tests.service._serve import free_port, serve_process
 from tests.service.test_api import _rows
-from tests.service.test_serve import _free_port
 
 CONFIG = """\
 project: {name}
@@ -58,22 +57,11 @@ def test_two_projects_in_one_service(tmp_path: Path) -> None:
     made = _cli("user", "create", "--config", churn, "--name", "ada",
                 env={"DRIFTSCOPE_PASSWORD": "correct-horse-battery"})  # fmt: skip
     assert made.returncode == 0, made.stderr
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "driftscope", "serve", "--config", fraud, "--config", churn,
-         "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    port = free_port()
+    server = serve_process("--config", fraud, "--config", churn, port=port)
     auth = {"Authorization": f"Bearer {token.stdout.strip()}"}
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                try:
-                    client.get("/healthz")
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
             for name in ("fraud", "churn"):
                 posted = client.post(
                     f"/api/v1/projects/{name}/logs", json={"rows": _rows(20, 1)}, headers=auth
@@ -96,11 +84,11 @@ def test_two_projects_in_one_service(tmp_path: Path) -> None:
 def test_projects_served_together_must_share_a_store_and_differ_in_name(tmp_path: Path) -> None:
     one, other = f"sqlite:///{tmp_path / 'one.db'}", f"sqlite:///{tmp_path / 'two.db'}"
     first, second = _projects(tmp_path, {"fraud": one, "churn": other})
-    apart = _cli("serve", "--config", first, "--config", second, "--port", str(_free_port()))
+    apart = _cli("serve", "--config", first, "--config", second, "--port", str(free_port()))
     assert apart.returncode == 2
     assert apart.stderr.count("\n") == 1
     assert "churn.yaml: store: projects served together must share one store" in apart.stderr
     again, twice = _projects(tmp_path, {"fraud-a": one, "fraud-b": one})
-    same = _cli("serve", "--config", again, "--config", twice, "--port", str(_free_port()))
+    same = _cli("serve", "--config", again, "--config", twice, "--port", str(free_port()))
     assert same.returncode == 2
     assert "fraud-b.yaml: project: 'fraud' is also the project of" in same.stderr

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ psycopg = pytest.importorskip("psycopg")
 
 from driftscope.auth import new_token, token_hash  # noqa: E402
 from driftscope.monitor.store import open_store  # noqa: E402
+from tests.service._serve import free_port, wait_up  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -104,9 +104,7 @@ class Serve:
     """``driftscope serve --every 0.2`` on a free port of 127.0.0.1; its stderr in a file."""
 
     def __init__(self, config: Path, log: Path) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = int(sock.getsockname()[1])
+        port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.log = log
         self._err = log.open("w")
@@ -117,16 +115,10 @@ class Serve:
         )  # fmt: skip
 
     def wait_ready(self) -> None:
-        deadline = time.monotonic() + 30
-        with httpx.Client(timeout=1) as client:
-            while time.monotonic() < deadline:
-                assert self.proc.poll() is None, f"serve exited at start: {self.log.read_text()}"
-                try:
-                    if client.get(self.url + "/healthz").status_code == 200:
-                        return
-                except httpx.TransportError:
-                    time.sleep(0.05)
-        pytest.fail("serve did not answer /healthz within 30 s")
+        try:
+            wait_up(self.url, process=self.proc)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}: {self.log.read_text()}") from None
 
     def stop(self) -> str:
         self.proc.terminate()
