@@ -20,7 +20,6 @@ Usage: python benchmarks/w6_dashboard.py [--calls 30] [--skip-postgres] [--markd
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import re
 import signal
@@ -43,6 +42,7 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _proc import machine
+from w6 import free_port, load_generator
 
 REPO = Path(__file__).resolve().parent.parent
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -63,15 +63,6 @@ alerts:
     - {name: major-drift, metric: severity, columns: "*", above: 1.5, channels: [log]}
     - {name: share, metric: drift_share, columns: "*", above: 0.3, channels: [log]}
 """
-
-
-def load_generator(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("w1_data", path)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"w6_dashboard: cannot import the generator {path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def with_model(table: pa.Table, rng: np.random.Generator, labels: bool) -> pa.Table:
@@ -106,14 +97,6 @@ class Backend:
     monitor_s: float = 0.0
     pages: dict[str, list[float]] = field(default_factory=dict)
     error: str | None = None
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def login(client: httpx.Client) -> None:
