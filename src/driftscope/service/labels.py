@@ -7,11 +7,11 @@ stored window holding one of their rows (status ``labelled``).
 ``matched`` counts the posted ids (each once) that belong to rows posted to the service's own
 logs endpoint for the project, the only rows the service holds: rows of the config's log files
 or SQL table are read by the monitor, not kept, and do not count (their labels still apply).
-The ids of posted batches are indexed here, not while logs are posted (which stays as fast as
-without labels): each request first indexes the batches posted since the last one, reading only
-their id column (:func:`~driftscope.monitor.sources.ingest.decode_column`), so a request costs
-the batches new since the last one plus one indexed look-up per posted id, however many rows
-the store holds.
+The ids of posted batches are indexed after they are kept, not while logs are posted (which
+stays as fast as without labels): the scheduler indexes the batches posted since its last turn
+(:func:`~driftscope.service.scheduler.index_ids`) and each request first indexes any still
+pending, reading only their id column (:func:`~driftscope.monitor.sources.ingest.decode_column`),
+so a request costs one indexed look-up per posted id, however many rows the store holds.
 
 >>> from driftscope.monitor.store import MemoryStore
 >>> from driftscope.monitor.sources.ingest import encode_batch
