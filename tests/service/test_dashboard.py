@@ -262,4 +262,6 @@ def test_api_docs_come_from_the_service_not_a_cdn(dash: Dashboard) -> None:
     assert all(s.startswith("/static/docs/") for s in scripts)
     for asset in (*scripts, *re.findall(r'href="(/static/docs/[^"]+)"', page.text)):
         assert dash.client.get(asset).status_code == 200
-    assert "/api/v1/projects/{project}/logs" in dash.client.get("/api/openapi.json").text
+    schema = dash.client.get("/api/openapi.json").json()
+    assert schema["paths"]["/api/v1/projects/{project}/logs"]["post"]["security"] == [{"token": []}]
+    assert schema["components"]["securitySchemes"]["token"]["scheme"] == "bearer"

@@ -5,6 +5,7 @@ behind a session (a person) or a ``read`` token (a program fetching the schema).
 from __future__ import annotations
 
 from importlib import resources
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -43,6 +44,27 @@ def install(app: FastAPI, service: Service) -> None:
             await service.allow(request, "read")
         else:
             await person(request, service.store)
-        return JSONResponse(app.openapi())
+        return JSONResponse(with_bearer(app.openapi()))
 
     app.include_router(routes)
+
+
+def with_bearer(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with its API paths marked as taking a bearer token, so that Swagger UI
+    offers "Authorize" and its "Try it out" calls carry the token (changed in place: FastAPI
+    keeps one schema per app).
+
+    >>> with_bearer({"paths": {"/api/v1/x": {"get": {}}, "/healthz": {"get": {}}}})["paths"]
+    {'/api/v1/x': {'get': {'security': [{'token': []}]}}, '/healthz': {'get': {}}}
+    """
+    components = schema.setdefault("components", {})
+    components.setdefault("securitySchemes", {})["token"] = {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "a token from `driftscope token create`",
+    }
+    for path, operations in schema.get("paths", {}).items():
+        if path.startswith("/api/v1/"):
+            for operation in operations.values():
+                operation["security"] = [{"token": []}]
+    return schema
