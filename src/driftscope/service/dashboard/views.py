@@ -104,13 +104,17 @@ ALERT_RANK = {"critical": 4, "error": 3, "warning": 2, "info": 1}
 
 def health(config: MonitorConfig, store: Store) -> Health:
     """The project's health: its last window's severity and drifted features, its open
-    alerts, rows per window, its performance and a strip of its last windows' severities."""
+    alerts, rows in its last window and the median over the recent ones, its performance and
+    a strip of its last windows' severities."""
     project = config.project
-    windows = dataset_windows(store, project)
+    spans = sorted(store.computed_windows(project))
+    # the figures of the recent windows only: a year of hourly windows stays one small read
+    recent_start = spans[-STRIP_WINDOWS][0] if len(spans) >= STRIP_WINDOWS else None
+    windows = dataset_windows(store, project, recent_start)
     alerts = store.open_alerts(project)
     worst = max((a.severity for a in alerts), key=lambda s: ALERT_RANK.get(s, 0), default=None)
     if not len(windows):
-        return Health(project, project_url(project), 0, None, "unknown", [], len(alerts),
+        return Health(project, project_url(project), len(spans), None, "unknown", [], len(alerts),
                       worst, NAN, NAN, None, NAN, NAN, False, "",
                       (ALERT_RANK.get(worst or "", 0), -1, project))  # fmt: skip
     last = windows.figures[-1]
@@ -129,7 +133,7 @@ def health(config: MonitorConfig, store: Store) -> Health:
     return Health(
         name=project,
         url=project_url(project),
-        windows=len(windows),
+        windows=len(spans),
         last_end=windows.ends[-1],
         severity=severity,
         drifted=drifted,
