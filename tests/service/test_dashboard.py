@@ -85,6 +85,18 @@ def test_a_wrong_password_or_a_forged_login_form_starts_no_session(dash: Dashboa
         assert "ds_session" not in client.cookies
 
 
+def test_oversized_or_odd_forms_are_refused_before_they_are_read(dash: Dashboard) -> None:
+    with httpx.Client(base_url=dash.url) as client:
+        huge = client.post("/login", data={"username": "a" * 40_000, "password": "x"})
+        assert huge.status_code == 413
+        assert "over the limit" in huge.text
+        many = client.post("/login", data={f"f{n}": "x" for n in range(50)})
+        assert many.status_code == 400
+        as_json = client.post("/login", json={"username": USER, "password": PASSWORD})
+        assert as_json.status_code == 400
+        assert "ds_session" not in client.cookies
+
+
 @pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil"])
 def test_login_never_redirects_off_the_site(dash: Dashboard, target: str) -> None:
     with httpx.Client(base_url=dash.url) as client:

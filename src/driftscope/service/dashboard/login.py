@@ -15,6 +15,7 @@ from driftscope.service.api.common import Service
 from driftscope.service.dashboard.web import (
     LOGIN_COOKIE,
     SESSION_COOKIE,
+    form_fields,
     person,
     render,
     safe_next,
@@ -51,8 +52,7 @@ def router(service: Service) -> APIRouter:
         from driftscope.auth import login
         from driftscope.auth.sessions import start_session
 
-        posted = await request.form()
-        fields = {k: v for k, v in posted.items() if isinstance(v, str)}
+        fields = await form_fields(request)
         next_url = safe_next(fields.get("next"))
         expected = request.cookies.get(LOGIN_COOKIE)
         given = fields.get("token", "")

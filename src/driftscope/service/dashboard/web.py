@@ -110,13 +110,37 @@ async def person(request: Request, store: Store) -> SessionRecord:
     return found
 
 
+FORM_LIMIT = 16 * 1024
+"""The largest form body a page takes (bytes): the dashboard's forms hold a few short fields."""
+
+
+async def form_fields(request: Request) -> dict[str, str]:
+    """A posted form's fields (URL-encoded, as browsers post them; the last of repeated
+    fields): 413 over :data:`FORM_LIMIT` bytes, 400 for more than 20 fields or a body that is
+    not a form, before anything is parsed."""
+    from urllib.parse import parse_qs
+
+    from driftscope.service.api.common import ApiError, read_body
+
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/x-www-form-urlencoded":
+        raise ApiError(400, "a form must be posted as application/x-www-form-urlencoded")
+    body = await read_body(request, FORM_LIMIT)
+    try:
+        parsed = parse_qs(
+            body.decode("utf-8"), keep_blank_values=True, strict_parsing=False, max_num_fields=20
+        )
+    except (UnicodeDecodeError, ValueError):
+        raise ApiError(400, "the form cannot be read") from None
+    return {name: values[-1] for name, values in parsed.items()}
+
+
 async def checked_form(request: Request, session: SessionRecord) -> dict[str, str]:
-    """The posted form's fields, once its ``csrf`` field is the session's form token;
-    :class:`BadFormError` otherwise."""
+    """The posted form's fields (:func:`form_fields`), once its ``csrf`` field is the
+    session's form token; :class:`BadFormError` otherwise."""
     from driftscope.auth.sessions import form_token_ok
 
-    form = await request.form()
-    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    fields = await form_fields(request)
     if not form_token_ok(session, fields.get("csrf")):
         raise BadFormError("the form's token is missing or stale: reload the page and try again")
     return fields
