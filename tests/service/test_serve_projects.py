@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -92,3 +93,29 @@ def test_projects_served_together_must_share_a_store_and_differ_in_name(tmp_path
     same = _cli("serve", "--config", again, "--config", twice, "--port", str(free_port()))
     assert same.returncode == 2
     assert "fraud-b.yaml: project: 'fraud' is also the project of" in same.stderr
+
+
+@pytest.mark.parametrize("command", [["serve"], ["demo", "--serve"]])
+def test_without_the_service_extra_one_line_says_what_to_install(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+) -> None:
+    import importlib.util
+
+    from driftscope.cli import main
+
+    real = importlib.util.find_spec
+    # as on a core install: the extra's packages are not there
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "fastapi" else real(name, *a)
+    )
+    began = time.monotonic()
+    code = main([*command, "--output-dir", str(tmp_path / "demo")] if "demo" in command
+                else [*command, "--config", str(tmp_path / "none.yaml")])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "needs the service extra (fastapi is missing): pip install 'driftscope[service]'" in err
+    assert err.count("\n") == 1
+    assert time.monotonic() - began < 5  # refused before the demo's work

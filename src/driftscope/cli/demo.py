@@ -63,9 +63,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.serve and args.no_monitoring:
         raise ConfigError("--serve: the dashboard shows the monitored days; drop --no-monitoring")
     if args.serve:
-        from driftscope.cli.serve import check_options, check_port
+        from driftscope.cli.serve import check_options, check_port, require_service
 
         check_options(args.port, 60.0, 64)
+        require_service("driftscope demo --serve")
         check_port("127.0.0.1", args.port)
     run_demo(
         Path(args.output_dir),

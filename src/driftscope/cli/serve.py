@@ -70,6 +70,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from driftscope.monitor.config import load_config
 
     check_options(args.port, args.every, args.max_body_mb)
+    require_service()
     check_port(args.host, args.port)
     configs = [load_config(path) for path in args.config or [DEFAULT_CONFIG]]
     check_together(configs, args.config or [DEFAULT_CONFIG])
@@ -102,6 +103,26 @@ def check_options(port: int, every: float, max_body_mb: int) -> None:
         raise ConfigError(f"--every: expected a positive number of seconds; got {every}")
     if max_body_mb <= 0:
         raise ConfigError(f"--max-body-mb: expected a positive number; got {max_body_mb}")
+
+
+def require_service(command: str = "driftscope serve") -> None:
+    """A ConfigError naming the missing package when the ``[service]`` extra is not
+    installed, found before anything slow starts."""
+    import importlib.util
+
+    for module, package in (
+        ("fastapi", "fastapi"),
+        ("uvicorn", "uvicorn"),
+        ("argon2", "argon2-cffi"),
+        ("jinja2", "jinja2"),
+        ("fastapi_offline", "fastapi-offline"),
+        ("orjson", "orjson"),
+    ):
+        if importlib.util.find_spec(module) is None:
+            raise ConfigError(
+                f"{command} needs the service extra ({package} is missing): "
+                "pip install 'driftscope[service]'"
+            )
 
 
 def check_port(host: str, port: int) -> None:
