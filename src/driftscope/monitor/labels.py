@@ -242,8 +242,7 @@ def _recompute(
         status="labelled",
         report=report.to_json(indent=None),
     )
-    store.replace_window(record, points)
-    store.put_page(record.project, record.start, record.end, window_page(report))
+    store.replace_window(record, points, window_page(report))
     return record
 
 

@@ -405,10 +405,7 @@ def _write(
     progress: _Progress,
     on_window: Callable[[ComputedWindow], None] | None,
 ) -> None:
-    store.write_window(done.record, done.points)
-    if done.page is not None:
-        record = done.record
-        store.put_page(record.project, record.start, record.end, done.page)
+    store.write_window(done.record, done.points, done.page)
     progress.windows.append(done.summary)
     if on_window is not None:
         on_window(done.summary)

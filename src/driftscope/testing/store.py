@@ -568,7 +568,8 @@ def check_sessions_live_until_they_end(factory: StoreFactory) -> None:
 
 def check_pages_round_trip(factory: StoreFactory) -> None:
     """A window's page is kept only for a stored window, found by the window's start, and
-    replaced by a later one; bytes round-trip exactly."""
+    replaced by a later one; bytes round-trip exactly; write_window and replace_window keep
+    a page given with the window in the same transaction."""
     with _store(factory) as store:
         record = window(0)
         _expect(not store.put_page(PROJECT, record.start, record.end, b"x"), "no window, a page")
@@ -580,6 +581,15 @@ def check_pages_round_trip(factory: StoreFactory) -> None:
         store.put_page(PROJECT, record.start, record.end, b"later")
         _expect(store.page(PROJECT, record.start) == b"later", "a page was not replaced")
         _expect(store.page("other", record.start) is None, "a page of another project")
+        later = window(1)
+        store.write_window(later, points_of(later), b"with the window")
+        _expect(store.page(PROJECT, later.start) == b"with the window", "write_window's page")
+        _expect(not store.write_window(later, [], b"again"), "a window was written twice")
+        _expect(store.page(PROJECT, later.start) == b"with the window", "a refused page kept")
+        store.replace_window(later, points_of(later), b"labelled")
+        _expect(store.page(PROJECT, later.start) == b"labelled", "replace_window's page")
+        store.replace_window(later, points_of(later))
+        _expect(store.page(PROJECT, later.start) == b"labelled", "no page given, page lost")
 
 
 def check_drifted_columns_keep_the_order_given(factory: StoreFactory) -> None:

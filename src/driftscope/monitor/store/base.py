@@ -207,15 +207,20 @@ class Store(Protocol):
     ``since <= start`` and ``end <= until``; either may be None. Lists come in time order.
     """
 
-    def write_window(self, window: WindowRecord, points: Iterable[MetricPoint]) -> bool:
-        """Store the window and all its points in one transaction; False (and nothing changed)
-        when the window is already stored. A point of another window is an InputError."""
+    def write_window(
+        self, window: WindowRecord, points: Iterable[MetricPoint], page: bytes | None = None
+    ) -> bool:
+        """Store the window, all its points and its ``page`` (when given, see
+        :meth:`put_page`) in one transaction; False (and nothing changed) when the window is
+        already stored. A point of another window is an InputError."""
         ...
 
-    def replace_window(self, window: WindowRecord, points: Iterable[MetricPoint]) -> None:
-        """Replace a stored window's row count, severity, status and report and all its points
-        in one transaction (late labels fill in an old window's performance); an InputError
-        when the window is not stored."""
+    def replace_window(
+        self, window: WindowRecord, points: Iterable[MetricPoint], page: bytes | None = None
+    ) -> None:
+        """Replace a stored window's row count, severity, status and report, all its points
+        and (when given) its page in one transaction (late labels fill in an old window's
+        performance); an InputError when the window is not stored."""
         ...
 
     def windows(

@@ -71,7 +71,9 @@ class MemoryStore:
         self._sessions: dict[str, SessionRecord] = {}
         self._pages: dict[tuple[str, datetime], bytes] = {}
 
-    def write_window(self, window: WindowRecord, points: Iterable[MetricPoint]) -> bool:
+    def write_window(
+        self, window: WindowRecord, points: Iterable[MetricPoint], page: bytes | None = None
+    ) -> bool:
         key = window.key
         # Checked and collected before anything is kept: all of the window or none of it.
         # (+ 0.0 turns -0.0 into 0.0, as SQLite does.)
@@ -84,9 +86,13 @@ class MemoryStore:
                 return False
             self._windows[key] = replace(window, start=key[1], end=key[2])
             self._points[key] = normal
+            if page is not None:
+                self._pages[key[:2]] = bytes(page)
             return True
 
-    def replace_window(self, window: WindowRecord, points: Iterable[MetricPoint]) -> None:
+    def replace_window(
+        self, window: WindowRecord, points: Iterable[MetricPoint], page: bytes | None = None
+    ) -> None:
         key = window.key
         normal = [
             replace(p, window_start=key[1], window_end=key[2], value=p.value + 0.0)
@@ -100,6 +106,8 @@ class MemoryStore:
                 )
             self._windows[key] = replace(window, start=key[1], end=key[2])
             self._points[key] = normal
+            if page is not None:
+                self._pages[key[:2]] = bytes(page)
 
     def put_labels(self, project: str, labels: Iterable[tuple[str, str]], at: datetime) -> int:
         fits(project=project)

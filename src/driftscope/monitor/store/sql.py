@@ -71,7 +71,9 @@ def open_store(url: str) -> SqlStore:
 class SqlStore(IngestTables, AuthTables):
     """A store in a SQL database; make one with :func:`open_store`."""
 
-    def write_window(self, window: WindowRecord, points: Iterable[MetricPoint]) -> bool:
+    def write_window(
+        self, window: WindowRecord, points: Iterable[MetricPoint], page: bytes | None = None
+    ) -> bool:
         project, start, end = window.key
         span = (
             (t.windows.c.project == project)
@@ -97,6 +99,9 @@ class SqlStore(IngestTables, AuthTables):
                 )
                 window_id = inserted.scalar_one()
                 self._insert_points(conn, window_id, checked_points(window, points))
+                if page is not None:
+                    kept = {"window_id": window_id, "page": bytes(page)}
+                    conn.execute(insert(t.window_pages).values(**kept))
         except IntegrityError:
             # Another run wrote the same window between our check and our insert.
             with self._read() as conn:
@@ -105,7 +110,9 @@ class SqlStore(IngestTables, AuthTables):
             raise
         return True
 
-    def replace_window(self, window: WindowRecord, points: Iterable[MetricPoint]) -> None:
+    def replace_window(
+        self, window: WindowRecord, points: Iterable[MetricPoint], page: bytes | None = None
+    ) -> None:
         project, start, end = window.key
         w = t.windows
         span = (
@@ -133,6 +140,10 @@ class SqlStore(IngestTables, AuthTables):
             )
             conn.execute(delete(t.points).where(t.points.c.window_id == window_id))
             self._insert_points(conn, window_id, checked_points(window, points))
+            if page is not None:
+                pages = t.window_pages
+                conn.execute(delete(pages).where(pages.c.window_id == window_id))
+                conn.execute(insert(pages).values(window_id=window_id, page=bytes(page)))
 
     def _insert_points(
         self, conn: Connection, window_id: int, points: Iterable[MetricPoint]
