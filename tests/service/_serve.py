@@ -4,7 +4,6 @@ ready once ``/healthz`` answers."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import threading
@@ -13,12 +12,9 @@ from typing import Any
 
 import httpx
 
+from tests.alerts._receivers import free_port
 
-def free_port() -> int:
-    """A port of 127.0.0.1 free a moment ago."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+__all__ = ["InThread", "create_token", "free_port", "serve_process", "wait_up"]
 
 
 def wait_up(url: str, seconds: float = 30.0, process: subprocess.Popen[Any] | None = None) -> None:
@@ -36,6 +32,16 @@ def wait_up(url: str, seconds: float = 30.0, process: subprocess.Popen[Any] | No
                 pass
             time.sleep(0.05)
     raise AssertionError(f"{url} did not answer /healthz within {seconds:g} s")
+
+
+def create_token(config: str, scope: str, name: str = "model") -> str:
+    """A new token from ``driftscope token create``, as a user makes one."""
+    made = subprocess.run(
+        [sys.executable, "-m", "driftscope", "token", "create", "--config", config,
+         "--name", name, "--scope", scope],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return made.stdout.strip()
 
 
 def serve_process(*args: str, port: int, **popen: Any) -> subprocess.Popen[str]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -76,15 +75,6 @@ class Served:
         self.client.close()
         self.served.close()
         self.store.close()
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
-    service = Served(tmp_path)
-    try:
-        yield service
-    finally:
-        service.close()
 
 
 def _rows(n: int, day: int, shift: float = 0.0) -> list[dict[str, object]]:

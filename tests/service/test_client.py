@@ -26,19 +26,10 @@ pytest.importorskip("fastapi")
 from driftscope import Client
 from driftscope.monitor.run import run_monitor
 from tests.alerts._receivers import Receiver, Reply, Request, _handler, free_port
-from tests.service._serve import wait_up
+from tests.service._serve import create_token, serve_process
 from tests.service.test_api import Served, _rows
 
 ACCEPTED = Reply(status=202, headers={"Content-Type": "application/json"}, body=b"{}")
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
-    service = Served(tmp_path)
-    try:
-        yield service
-    finally:
-        service.close()
 
 
 @pytest.fixture
@@ -301,22 +292,13 @@ def test_logs_and_labels_through_a_real_serve_make_a_labelled_window(tmp_path: P
 
     _served(tmp_path).close()  # the reference, the config and an empty store
     config = str(tmp_path / "driftscope.yaml")
-    made = subprocess.run(
-        [sys.executable, "-m", "driftscope", "token", "create", "--config", config,
-         "--name", "model", "--scope", "ingest"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+    token = create_token(config, "ingest")
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "driftscope", "serve", "--config", config,
-         "--port", str(port), "--every", "3600"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    server = serve_process("--config", config, "--every", "3600", port=port)
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_up(url, process=server)
         truths = {}
-        with Client(url, made.stdout.strip(), project="credit", batch_rows=300) as client:
+        with Client(url, token, project="credit", batch_rows=300) as client:
             for day in (0, 1):
                 logs, truths[day] = _day(day)
                 client.log(logs)

@@ -11,9 +11,8 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -29,30 +28,17 @@ from driftscope.monitor.sources.ingest import decode_batch
 from driftscope.monitor.store import open_store
 from tests.service._serve import free_port, wait_up
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 ROWS = 40  # per request
 DAY_NS = 86_400 * 10**9
 KILLS = 2
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.db'}"
-        return
-    psycopg = pytest.importorskip("psycopg")
-    plain = PG_URL.replace("postgresql+psycopg://", "postgresql://", 1)
-    schema = f"crash_{uuid.uuid4().hex[:12]}"
-    try:
-        with psycopg.connect(plain, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'CREATE SCHEMA "{schema}"')
-    except psycopg.Error as exc:
-        pytest.skip(f"PostgreSQL at {PG_URL} is unreachable: {str(exc).splitlines()[0]}")
-    try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(plain, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    fresh: Callable[[], str] = request.getfixturevalue("pg_schema_url")  # skips without PG
+    return fresh()
 
 
 def _project(folder: Path, store_url: str) -> Path:

@@ -9,9 +9,8 @@ import re
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,36 +22,18 @@ import pytest
 
 pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
-psycopg = pytest.importorskip("psycopg")
+pytest.importorskip("psycopg")
 
-from driftscope.auth import new_token, token_hash  # noqa: E402
-from driftscope.monitor.store import open_store  # noqa: E402
-from tests.service._serve import free_port, wait_up  # noqa: E402
+from driftscope.auth import new_token, token_hash
+from driftscope.monitor.store import open_store
+from tests.service._serve import free_port, wait_up
 
 pytestmark = pytest.mark.slow
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DAYS = 8
 ROWS = 120  # per day, in one request
 FIRST_DAY = datetime(2026, 3, 1, tzinfo=UTC)
 COMPUTED = re.compile(r"credit: window (\S+) to (\S+) computed \((\d+) rows")
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh schema of the test database, dropped after."""
-    plain = PG_URL.replace("postgresql+psycopg://", "postgresql://", 1)
-    schema = f"two_{uuid.uuid4().hex[:12]}"
-    try:
-        with psycopg.connect(plain, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'CREATE SCHEMA "{schema}"')
-    except psycopg.Error as exc:
-        pytest.skip(f"PostgreSQL at {PG_URL} is unreachable: {str(exc).splitlines()[0]}")
-    try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(plain, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 def _project(folder: Path, store_url: str) -> Path:
@@ -131,7 +112,10 @@ class Serve:
         return self.log.read_text()
 
 
-def test_two_servers_on_one_store_compute_each_window_once(tmp_path: Path, pg_url: str) -> None:
+def test_two_servers_on_one_store_compute_each_window_once(
+    tmp_path: Path, pg_schema_url: Callable[[], str]
+) -> None:
+    pg_url = pg_schema_url()
     config = _project(tmp_path, pg_url)
     store = open_store(pg_url)  # migrates the schema before either server starts
     token = new_token()
