@@ -85,26 +85,8 @@ class IngestTables(SqlBase):
         unparseable: int,
         at: datetime,
     ) -> int:
-        check_batch(project, body, rows, first, last, missing, unparseable)
-        received = db_time(at, "at")
-        # Durable on return: the commit is synced (PostgreSQL's synchronous_commit, SQLite's
-        # synchronous=FULL, its default, which syncs the WAL at every commit).
-        with self._write() as conn:
-            inserted = conn.execute(
-                insert(t.ingest)
-                .values(
-                    project=project,
-                    received_at=received,
-                    rows=rows,
-                    first_ns=first,
-                    last_ns=last,
-                    missing=missing,
-                    unparseable=unparseable,
-                    body=body,
-                )
-                .returning(t.ingest.c.id)
-            )
-            return cast("int", inserted.scalar_one())
+        batch = (project, body, rows, first, last, missing, unparseable, at)
+        return self.append_log_batches([batch])[0]
 
     def log_batches(self, project: str) -> list[LogBatch]:
         i = t.ingest
@@ -215,6 +197,8 @@ class IngestTables(SqlBase):
                 }
             )
         # One insert per batch inside one transaction: the ids ascend in the order given.
+        # Durable on return: the commit is synced (PostgreSQL's synchronous_commit, SQLite's
+        # synchronous=FULL, its default, which syncs the WAL at every commit).
         with self._write() as conn:
             return [
                 cast(

@@ -176,7 +176,7 @@ def heat_map(
         for i, level in enumerate(row.levels):
             name = "not measured" if not math.isfinite(level) else LEVEL_NAMES.get(int(level))
             css = "na" if not math.isfinite(level) else f"l{int(level)}"
-            title = f"{row.name} · {_day(times[i])} · {name}"
+            title = f"{row.name} · {day_text(times[i])} · {name}"
             out.append(
                 f'<a href="{esc(links[i])}"><rect class="{css}" x="{_c(LABEL_W + i * cell_w)}" '
                 f'y="{top + 1}" width="{_c(max(cell_w - 1, 1))}" height="{CELL_H - 2}">'
@@ -186,7 +186,7 @@ def heat_map(
     for i in _tick_indexes(len(times)):
         out.append(
             f'<text class="tick" x="{_c(LABEL_W + (i + 0.5) * cell_w)}" y="{bottom + 16}" '
-            f'text-anchor="middle">{esc(_day(times[i]))}</text>'
+            f'text-anchor="middle">{esc(day_text(times[i]))}</text>'
         )
     out.append("</svg>")
     return "".join(out)
@@ -224,7 +224,7 @@ def _time_axis(times: Sequence[datetime], x: Callable[[datetime], float]) -> lis
     out = [f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{base}" y2="{base}"/>']
     hourly = len(times) > 1 and (times[1] - times[0]) < timedelta(days=1)
     for i in _tick_indexes(len(times)):
-        text = times[i].strftime("%m-%d %H:%M") if hourly else _day(times[i])
+        text = times[i].strftime("%m-%d %H:%M") if hourly else day_text(times[i])
         at = x(times[i])
         anchor = "end" if at > WIDTH - RIGHT - 40 else "start" if at < LEFT + 30 else "middle"
         out.append(
@@ -284,7 +284,7 @@ def _series(
             continue
         dot = (
             f'<circle class="dot {css}" cx="{_c(x(times[i]))}" cy="{_c(y(value))}" r="3">'
-            f"<title>{esc(f'{item.name} · {_day(times[i])} · {fmt(value)}')}</title></circle>"
+            f"<title>{esc(f'{item.name} · {day_text(times[i])} · {fmt(value)}')}</title></circle>"
         )
         out.append(f'<a href="{esc(links[i])}">{dot}</a>' if links else dot)
     return "".join(out)
@@ -297,12 +297,16 @@ def _tick_indexes(count: int, target: int = 7) -> list[int]:
     return list(range(0, count, step))
 
 
-def _day(moment: datetime) -> str:
-    return (
-        moment.strftime("%Y-%m-%d")
-        if moment.hour == moment.minute == 0
-        else (moment.strftime("%Y-%m-%d %H:%M"))
-    )
+def day_text(moment: datetime) -> str:
+    """A window's time as charts and pages show it: the date alone at midnight.
+
+    >>> from datetime import datetime
+    >>> day_text(datetime(2026, 3, 1)), day_text(datetime(2026, 3, 1, 6))
+    ('2026-03-01', '2026-03-01 06:00')
+    """
+    if moment.hour == moment.minute == moment.second == 0:
+        return moment.strftime("%Y-%m-%d")
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def _c(value: float) -> str:

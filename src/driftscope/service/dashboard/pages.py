@@ -4,31 +4,29 @@ charts, windows), a window's report, the alert history and one alert's timeline;
 
 from __future__ import annotations
 
-import asyncio
 import math
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from driftscope.monitor.store.base import DATASET_COLUMN
 from driftscope.service.api.common import ApiError, Service, parse_time, rfc
+from driftscope.service.api.common import run as in_thread
 from driftscope.service.dashboard import charts, views
 from driftscope.service.dashboard.web import HEADERS, checked_form, person, render
 
 if TYPE_CHECKING:
     from driftscope.monitor._config_alerts import Rule
     from driftscope.monitor._config_models import MonitorConfig
+    from driftscope.monitor.store.base import AlertState
 
 
 def router(service: Service) -> APIRouter:
     """Every dashboard page over the service's projects and store."""
     routes = APIRouter(include_in_schema=False)
     store = service.store
-
-    async def off_loop(call: Any, *args: Any) -> Any:
-        return await asyncio.to_thread(call, *args)
 
     @routes.get("/")
     async def overview(request: Request) -> Response:
@@ -38,7 +36,7 @@ def router(service: Service) -> APIRouter:
             found = [views.health(config, store) for config in service.projects.values()]
             return sorted(found, key=lambda h: (-h.rank[0], -h.rank[1], h.name))
 
-        projects = await off_loop(build)
+        projects = await in_thread(build)
         return render("overview.html", session=session, projects=projects)
 
     @routes.get("/projects/{project}")
@@ -55,7 +53,9 @@ def router(service: Service) -> APIRouter:
         session = await person(request, store)
         config = service.project(project)
         start, end = _day(since, "since"), _day(until, "until", end=True)
-        context = await off_loop(_project_context, service, config, start, end, column, metric)
+        context = await in_thread(
+            lambda: _project_context(service, config, start, end, column, metric)
+        )
         return render(
             "project.html",
             session=session,
@@ -73,7 +73,7 @@ def router(service: Service) -> APIRouter:
         config = service.project(project)
         moment = parse_time(start, "the window's start")
         assert moment is not None
-        page = await off_loop(store.page, config.project, moment)
+        page = await in_thread(lambda: store.page(config.project, moment))
         if page is None:
             raise ApiError(404, f"no report is kept for {project!r}'s window at {start}")
         from driftscope.monitor.compute import read_page
@@ -89,8 +89,8 @@ def router(service: Service) -> APIRouter:
         config = service.project(project)
         if state not in ("open", "resolved", "all"):
             raise ApiError(400, f"state must be open, resolved or all; got {state!r}")
-        chosen = None if state == "all" else state
-        found = await off_loop(store.alerts, config.project, chosen)
+        chosen = None if state == "all" else cast("AlertState", state)
+        found = await in_thread(lambda: store.alerts(config.project, chosen))
         found = sorted(found, key=lambda a: a.opened_at, reverse=True)
         return render("alerts.html", session=session, config=config, alerts=found, state=state)
 
@@ -98,7 +98,7 @@ def router(service: Service) -> APIRouter:
     async def alert_page(request: Request, project: str, alert_id: int) -> Response:
         session = await person(request, store)
         config = service.project(project)
-        context = await off_loop(_alert_context, service, config, alert_id)
+        context = await in_thread(lambda: _alert_context(service, config, alert_id))
         return render("alert.html", session=session, config=config, **context)
 
     @routes.post("/projects/{project}/run")
@@ -108,7 +108,7 @@ def router(service: Service) -> APIRouter:
         await checked_form(request, session)
         from driftscope.service.scheduler import run_now
 
-        done = await off_loop(run_now, config, store)
+        done = await in_thread(lambda: run_now(config, store))
         told = f"ran={done.computed}" if done.state == "done" else f"run={done.state}"
         return RedirectResponse(views.project_url(config.project) + "?" + told, status_code=303)
 

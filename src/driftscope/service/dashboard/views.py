@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -23,7 +23,7 @@ from driftscope.service.dashboard import charts
 if TYPE_CHECKING:
     from driftscope.monitor._config_alerts import Rule
     from driftscope.monitor._config_models import MonitorConfig
-    from driftscope.monitor.store.base import Alert, MetricPoint, Store
+    from driftscope.monitor.store.base import Alert, Store
 
 SEVERITIES = ("none", "warning", "major")
 HEADLINE_METRICS = ("roc_auc", "accuracy", "f1", "r2", "mae", "rmse", "mape", "log_loss")
@@ -125,7 +125,7 @@ def health(config: MonitorConfig, store: Store) -> Health:
     recent = slice(-STRIP_WINDOWS, None)
     levels = windows.series("dataset_severity")[recent]
     titles = [
-        f"{charts._day(s)} · {severity_name(v)}"
+        f"{charts.day_text(s)} · {severity_name(v)}"
         for s, v in zip(windows.starts[recent], levels, strict=True)
     ]
     rank = (ALERT_RANK.get(worst or "", 0), SEVERITIES.index(severity) if severity in
@@ -164,17 +164,11 @@ def _performance(windows: Windows) -> tuple[str | None, float, float, bool]:
 
 
 def drifted_in(store: Store, project: str, start: datetime, end: datetime) -> list[str]:
-    """The columns that drifted in the window, most severe first."""
-    found: dict[str, float] = {}
-    drifted: set[str] = set()
-    for point in store.points(project, None, None, start, end):
-        if point.column == DATASET_COLUMN:
-            continue
-        if point.metric == "drift" and point.value == 1:
-            drifted.add(point.column)
-        elif point.metric == "severity":
-            found[point.column] = point.value
-    return sorted(drifted, key=lambda c: (-found.get(c, 0.0), c))
+    """The columns that drifted in the window (the store's :meth:`drifted_columns`), most
+    severe first."""
+    drifted = store.drifted_columns(project, start, end).get((start, end), [])
+    severity = {p.column: p.value for p in store.points(project, "severity", None, start, end)}
+    return sorted(drifted, key=lambda c: (-severity.get(c, 0.0), c))
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,8 +340,3 @@ def alert_spans(
             label = f"alert {alert.rule} ({alert.severity})"
             spans.append(charts.Span(label, windows.starts[during[0]], windows.starts[during[-1]]))
     return spans
-
-
-def points_by_window(points: Iterable[MetricPoint]) -> Mapping[datetime, float]:
-    """One metric's points keyed by their window's start."""
-    return {p.window_start: p.value for p in points}

@@ -91,11 +91,12 @@ def number(value: float | int | None, digits: int = 4) -> str:
 
 def when(moment: datetime | None) -> str:
     """A time for a page, in UTC: the date alone at midnight."""
+    from driftscope.service.dashboard.charts import day_text
+
     if moment is None:
         return "—"
-    if moment.hour == moment.minute == moment.second == 0:
-        return moment.strftime("%Y-%m-%d")
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+    text = day_text(moment)
+    return text if len(text) == 10 else text + " UTC"
 
 
 async def person(request: Request, store: Store) -> SessionRecord:
