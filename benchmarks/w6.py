@@ -58,6 +58,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
+from typing import TypeVar
 
 import httpx
 import numpy as np
@@ -70,6 +71,7 @@ REPO = HERE.parent
 MiB = 1024 * 1024
 PROJECT = "w6"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+T = TypeVar("T")
 # Posted rows lie in 2030: no window of theirs is complete, so the scheduler computes nothing.
 LOG_DAY = datetime(2030, 1, 1, tzinfo=UTC)
 # The year of stored windows the metrics endpoint is asked for.
@@ -554,8 +556,9 @@ def measure(
     return res
 
 
-def with_pg_schema(url: str, run: Callable[[str], Backend]) -> Backend:
-    """``run`` on a fresh schema of the PostgreSQL database at ``url``, dropped after."""
+def with_pg_schema(url: str, run: Callable[[str], T], unreachable: Callable[[str], T]) -> T:
+    """``run`` on a fresh schema of the PostgreSQL database at ``url``, dropped after; what
+    ``unreachable`` makes of the reason when the server cannot be reached."""
     import psycopg
 
     plain = url.replace("postgresql+psycopg://", "postgresql://", 1)
@@ -564,7 +567,7 @@ def with_pg_schema(url: str, run: Callable[[str], Backend]) -> Backend:
         with psycopg.connect(plain, autocommit=True, connect_timeout=5) as conn:
             conn.execute(f'CREATE SCHEMA "{schema}"')
     except psycopg.Error as exc:
-        return Backend("PostgreSQL", error=f"unreachable: {str(exc).splitlines()[0][:120]}")
+        return unreachable(f"unreachable: {str(exc).splitlines()[0][:120]}")
     try:
         return run(f"{url}?options=-csearch_path%3D{schema}")
     finally:
@@ -835,6 +838,7 @@ def main(argv: list[str] | None = None) -> int:
                     with_pg_schema(
                         args.pg_url,
                         lambda url, f=folder: measure("PostgreSQL", url, f, exe, bodies, args),
+                        lambda why: Backend("PostgreSQL", error=why),
                     )
                 )
     body = render_metrics(results) if args.metrics_only else render(args, bodies, results)

@@ -28,8 +28,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -42,7 +40,7 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _proc import machine
-from w6 import free_port, load_generator
+from w6 import free_port, load_generator, percentile, with_pg_schema
 
 REPO = Path(__file__).resolve().parent.parent
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -179,28 +177,6 @@ def measure(w1: ModuleType, name: str, store_url: str, calls: int) -> Backend:
     return result
 
 
-def with_pg_schema(url: str, run: Callable[[str], Backend]) -> Backend:
-    import psycopg
-
-    plain = url.replace("postgresql+psycopg://", "postgresql://", 1)
-    schema = f"w6d_{uuid.uuid4().hex[:12]}"
-    try:
-        with psycopg.connect(plain, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'CREATE SCHEMA "{schema}"')
-    except psycopg.Error as exc:
-        return Backend("PostgreSQL", error=f"unreachable: {str(exc).splitlines()[0][:120]}")
-    try:
-        return run(f"{url}?options=-csearch_path%3D{schema}")
-    finally:
-        with psycopg.connect(plain, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def render(results: list[Backend], calls: int) -> str:
     lines = [
         "# W6 — dashboard pages, 90 daily windows x 25 features",
@@ -248,7 +224,11 @@ def main(argv: list[str] | None = None) -> int:
     results = [measure(w1, "SQLite", "sqlite", args.calls)]
     if not args.skip_postgres:
         results.append(
-            with_pg_schema(args.pg_url, lambda url: measure(w1, "PostgreSQL", url, args.calls))
+            with_pg_schema(
+                args.pg_url,
+                lambda url: measure(w1, "PostgreSQL", url, args.calls),
+                lambda why: Backend("PostgreSQL", error=why),
+            )
         )
     text = render(results, args.calls)
     print(text)
