@@ -30,19 +30,9 @@ def router(service: Service) -> APIRouter:
                 store.drifted_columns(config.project, start, end),
             )
         )
-        return {
-            "windows": [
-                {
-                    "start": rfc(w.start),
-                    "end": rfc(w.end),
-                    "rows": w.rows,
-                    "severity": w.severity,
-                    "status": w.status,
-                    "drifted_columns": drifted.get((w.start, w.end), []),
-                }
-                for w in windows
-            ]
-        }
+        from driftscope.cli.monitor import window_dict
+
+        return {"windows": [window_dict(w, drifted) for w in windows]}
 
     @routes.get(API + "/metrics")
     async def get_metrics(
