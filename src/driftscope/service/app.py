@@ -23,7 +23,8 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from driftscope.errors import DriftscopeError, InputError
-from driftscope.service.api.common import DEFAULT_MAX_BODY, ApiError, Service, one_line
+from driftscope.io._arrow import first_line
+from driftscope.service.api.common import DEFAULT_MAX_BODY, ApiError, Service
 
 if TYPE_CHECKING:
     from driftscope.monitor._config_models import MonitorConfig
@@ -76,7 +77,7 @@ def create_app(
 
     def answer(status: int) -> Callable[[Request, Exception], Awaitable[Response]]:
         async def handler(request: Request, exc: Exception) -> Response:
-            return _error(request, status, one_line(exc))
+            return _error(request, status, first_line(exc))
 
         return handler
 

@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from driftscope.errors import DriftscopeError
+from driftscope.io._arrow import first_line
 
 
 def _fast_json() -> Any:
@@ -89,7 +90,7 @@ def _from_json(body: bytes) -> pa.Table:
     try:
         data = _loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise BadBodyError(f"the body is not JSON ({_first_line(exc)})") from None
+        raise BadBodyError(f"the body is not JSON ({_short(exc)})") from None
     rows = data.get("rows") if isinstance(data, dict) else None
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         raise BadBodyError('the body\'s "rows" must be a list of objects (one per row)')
@@ -104,7 +105,7 @@ def _from_lines(body: bytes) -> pa.Table:
         try:
             row = _loads(line)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise BadBodyError(f"line {number} is not JSON ({_first_line(exc)})") from None
+            raise BadBodyError(f"line {number} is not JSON ({_short(exc)})") from None
         if not isinstance(row, dict):
             raise BadBodyError(f"line {number} is not a JSON object (one row per line)")
         rows.append(row)
@@ -117,9 +118,7 @@ def _from_parquet(body: bytes) -> pa.Table:
     try:
         return pq.ParquetFile(io.BytesIO(body)).read()
     except (pa.ArrowException, OSError, ValueError) as exc:
-        raise BadBodyError(
-            f"the body is not a readable Parquet file ({_first_line(exc)})"
-        ) from None
+        raise BadBodyError(f"the body is not a readable Parquet file ({_short(exc)})") from None
 
 
 def _table(rows: list[dict[str, Any]]) -> pa.Table:
@@ -128,7 +127,7 @@ def _table(rows: list[dict[str, Any]]) -> pa.Table:
     try:
         return pa.Table.from_pylist(rows)
     except (pa.ArrowException, TypeError, ValueError) as exc:
-        raise BadValuesError(_culprit(rows) or _first_line(exc)) from None
+        raise BadValuesError(_culprit(rows) or _short(exc)) from None
 
 
 def _culprit(rows: list[dict[str, Any]]) -> str | None:
@@ -157,10 +156,10 @@ def _culprit(rows: list[dict[str, Any]]) -> str | None:
     return None
 
 
+def _short(exc: BaseException) -> str:
+    """The first line of the exception's message, at most 200 characters."""
+    return first_line(exc)[:200]
+
+
 class BadValuesError(DriftscopeError):
     """Rows whose values do not fit one type per column (HTTP 422)."""
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:200] if text else type(exc).__name__

@@ -86,6 +86,7 @@ def run_now(config: MonitorConfig, store: Store) -> RunNow:
     0
     """
     from driftscope.errors import DriftscopeError
+    from driftscope.io._arrow import first_line
     from driftscope.monitor.run import run_monitor
     from driftscope.monitor.store.base import StoreBusy
 
@@ -96,14 +97,14 @@ def run_now(config: MonitorConfig, store: Store) -> RunNow:
         logger.info("%s: another run holds the lock; skipped this turn", project)
         return RunNow(project, "busy", message="another run is computing this project")
     except DriftscopeError as exc:
-        message = _first_line(exc)
+        message = first_line(exc)
         logger.warning("%s: monitor run failed: %s", project, message)
         return RunNow(project, "failed", message=message)
     except Exception as exc:
         # A bug, or a driver's error the store did not translate: the scheduler must go on
         # (an exception here would end its task for good, silently), so it is logged whole.
         logger.exception("%s: monitor run failed", project)
-        return RunNow(project, "failed", message=_first_line(exc))
+        return RunNow(project, "failed", message=first_line(exc))
     return RunNow(project, "done", result.windows)
 
 
@@ -119,8 +120,3 @@ def _computed(project: str, window: ComputedWindow) -> None:
         window.status,
         window.severity,
     )
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__

@@ -97,9 +97,3 @@ def rfc(moment: datetime) -> str:
     from driftscope.alerts.events import rfc3339
 
     return rfc3339(moment)
-
-
-def one_line(exc: BaseException) -> str:
-    """The first line of ``exc``'s message (its class name when it has none)."""
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
