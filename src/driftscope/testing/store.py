@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 from driftscope.errors import InputError
 from driftscope.monitor.store import (
@@ -31,6 +34,7 @@ from driftscope.monitor.store import (
     StoreBusy,
     WindowRecord,
 )
+from driftscope.monitor.store.ingest_files import IngestFiles
 
 StoreFactory = Callable[[], Store]
 PROJECT = "fraud"
@@ -408,6 +412,55 @@ def check_log_batches_commit_as_a_group(factory: StoreFactory) -> None:
         _expect(store.append_log_batches([]) == [], "an empty group")
 
 
+def check_log_batches_in_files(factory: StoreFactory) -> None:
+    """Bodies kept in files (:class:`~driftscope.monitor.store.ingest_files.BodyRef`) come
+    back byte for byte beside bodies kept inline, alone or in a group, with their size in the
+    summary; a file cut short, damaged or gone is an InputError naming it."""
+    with tempfile.TemporaryDirectory() as folder, _store(factory) as store:
+        files = IngestFiles(folder)
+        try:
+            big = bytes(range(256)) * 4_096
+            ref = files.append(big)
+            small = files.append(b"PAR1")
+        finally:
+            files.close()
+        kept = store.append_logs(PROJECT, ref, 10, 5, 9, 0, 0, T0)
+        inline, grouped = store.append_log_batches(
+            [(PROJECT, b"inline", 1, 1, 1, 0, 0, T0), (PROJECT, small, 2, 3, 4, 0, 0, T0)]
+        )
+        sizes = {b.id: b.size for b in store.log_batches(PROJECT)}
+        _expect(sizes == {kept: len(big), inline: 6, grouped: 4}, f"sizes of batches: {sizes}")
+        bodies = store.log_batch_bodies(PROJECT, [grouped, kept, inline])
+        _expect(bodies == {grouped: b"PAR1", kept: big, inline: b"inline"}, "bodies in files")
+        _expect(list(bodies) == [grouped, kept, inline], f"order of bodies: {list(bodies)}")
+        _expect(store.log_batch_bodies("other", [kept]) == {}, "a file body of another project")
+        with Path(ref.path).open("r+b") as file:  # one byte of the big body changed
+            file.seek(ref.offset + 1_000)
+            file.write(b"\xff" if big[1_000] != 0xFF else b"\x00")
+        try:
+            store.log_batch_bodies(PROJECT, [kept])
+        except InputError as exc:
+            _expect(ref.path in str(exc) and "damaged" in str(exc), f"the error: {exc}")
+        else:
+            raise AssertionError("a damaged body file was read as if whole")
+        _expect(store.log_batch_bodies(PROJECT, [grouped])[grouped] == b"PAR1", "the next body")
+        os.truncate(ref.path, ref.offset + 100)
+        try:
+            store.log_batch_bodies(PROJECT, [grouped])
+        except InputError as exc:
+            _expect(ref.path in str(exc) and "cut short" in str(exc), f"the error: {exc}")
+        else:
+            raise AssertionError("a body file cut short was read as if whole")
+        Path(ref.path).unlink()
+        try:
+            store.log_batch_bodies(PROJECT, [inline, grouped])
+        except InputError as exc:
+            _expect(ref.path in str(exc), f"the error names no file: {exc}")
+        else:
+            raise AssertionError("a body whose file is gone was read")
+        _expect(store.log_batch_bodies(PROJECT, [inline]) == {inline: b"inline"}, "inline")
+
+
 def check_bad_log_batches_are_refused(factory: StoreFactory) -> None:
     """A batch summary that cannot be true, an over-long project or a naive time is an
     InputError in every store, and keeps nothing."""
@@ -643,6 +696,7 @@ STORE_CHECKS: tuple[Callable[[StoreFactory], None], ...] = (
     check_bad_log_batches_are_refused,
     check_log_ids_index_once,
     check_log_batches_commit_as_a_group,
+    check_log_batches_in_files,
     check_tokens_live_until_revoked,
     check_bad_tokens_are_refused,
     check_users_round_trip,

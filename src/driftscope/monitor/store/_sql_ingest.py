@@ -10,7 +10,8 @@ from sqlalchemy import func, insert, select, update
 
 from driftscope.monitor.store import _tables as t
 from driftscope.monitor.store._sql_base import BATCH, SqlBase, db_time, insert_ignoring_duplicates
-from driftscope.monitor.store.base import LogBatch, check_batch, fits
+from driftscope.monitor.store.base import LogBatch, LogBatchIn, check_batch, fits
+from driftscope.monitor.store.ingest_files import BodyRef, read_body
 
 
 class IngestTables(SqlBase):
@@ -77,7 +78,7 @@ class IngestTables(SqlBase):
     def append_logs(
         self,
         project: str,
-        body: bytes,
+        body: bytes | BodyRef,
         rows: int,
         first: int | None,
         last: int | None,
@@ -100,7 +101,7 @@ class IngestTables(SqlBase):
                 i.c.last_ns,
                 i.c.missing,
                 i.c.unparseable,
-                func.length(i.c.body).label("size"),
+                func.coalesce(i.c.body_size, func.length(i.c.body)).label("size"),
                 i.c.received_at,
             )
             .where(i.c.project == project)
@@ -125,13 +126,22 @@ class IngestTables(SqlBase):
         i = t.ingest
         wanted = list(dict.fromkeys(ids))
         out: dict[int, bytes] = {}
+        files: dict[int, BodyRef] = {}
         with self._read() as conn:
             for n in range(0, len(wanted), BATCH):
-                query = select(i.c.id, i.c.body).where(
-                    (i.c.project == project) & i.c.id.in_(wanted[n : n + BATCH])
-                )
-                out.update((row.id, bytes(row.body)) for row in conn.execute(query))
-        return out
+                query = select(
+                    i.c.id, i.c.body, i.c.body_file, i.c.body_offset, i.c.body_size, i.c.body_crc
+                ).where((i.c.project == project) & i.c.id.in_(wanted[n : n + BATCH]))
+                for row in conn.execute(query):
+                    if row.body_file is None:
+                        out[row.id] = bytes(row.body)
+                    else:
+                        files[row.id] = BodyRef(
+                            row.body_file, row.body_offset, row.body_size, row.body_crc
+                        )
+        # Read once the connection is back in the pool; in the order of the ids asked for.
+        out.update((batch, read_body(ref)) for batch, ref in files.items())
+        return {batch: out[batch] for batch in wanted if batch in out}
 
     def unindexed_log_batches(self, project: str) -> list[int]:
         i, x = t.ingest, t.ingest_indexed
@@ -178,24 +188,29 @@ class IngestTables(SqlBase):
                 out.update(conn.execute(query).scalars())
         return out
 
-    def append_log_batches(
-        self, batches: Sequence[tuple[str, bytes, int, int | None, int | None, int, int, datetime]]
-    ) -> list[int]:
+    def append_log_batches(self, batches: Sequence[LogBatchIn]) -> list[int]:
         values = []
         for project, body, rows, first, last, missing, unparseable, at in batches:
             check_batch(project, body, rows, first, last, missing, unparseable)
-            values.append(
-                {
-                    "project": project,
-                    "received_at": db_time(at, "at"),
-                    "rows": rows,
-                    "first_ns": first,
-                    "last_ns": last,
-                    "missing": missing,
-                    "unparseable": unparseable,
-                    "body": body,
-                }
-            )
+            value = {
+                "project": project,
+                "received_at": db_time(at, "at"),
+                "rows": rows,
+                "first_ns": first,
+                "last_ns": last,
+                "missing": missing,
+                "unparseable": unparseable,
+                "body": body,
+            }
+            if isinstance(body, BodyRef):
+                value.update(
+                    body=b"",
+                    body_file=body.path,
+                    body_offset=body.offset,
+                    body_size=body.size,
+                    body_crc=body.crc,
+                )
+            values.append(value)
         # One insert per batch inside one transaction: the ids ascend in the order given.
         # Durable on return: the commit is synced (PostgreSQL's synchronous_commit, SQLite's
         # synchronous=FULL, its default, which syncs the WAL at every commit).

@@ -135,7 +135,12 @@ ingest = Table(
     Column("missing", Integer, nullable=False),
     Column("unparseable", Integer, nullable=False),
     # Last, so that SQLite reads the summary of a row without the overflow pages of its body.
-    Column("body", LargeBinary, nullable=False),  # an Arrow IPC stream
+    Column("body", LargeBinary, nullable=False),  # an Arrow IPC stream or Parquet; or empty
+    # ... when the body lies in a file (``serve --ingest-dir``): size bytes at offset of it.
+    Column("body_file", String(1000), nullable=True),
+    Column("body_offset", BigInteger, nullable=True),
+    Column("body_size", BigInteger, nullable=True),
+    Column("body_crc", BigInteger, nullable=True),
     Index("ix_ds_ingest_project", "project", "id"),
     # AUTOINCREMENT: SQLite never gives an id again, even once the newest batch is deleted,
     # so a batch's id names it for good (a monitor remembers the batches it has read by id).

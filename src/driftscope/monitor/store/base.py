@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
 
 from driftscope.errors import DriftscopeError, InputError
+from driftscope.monitor.store.ingest_files import BodyRef
 
 DATASET_COLUMN = "*"
 """The column of a dataset-level point or alert (``drift_share``, ``rows``), as in SPEC 8/9."""
@@ -163,6 +164,11 @@ class LogBatch:
     unparseable: int
     size: int
     received_at: datetime
+
+
+LogBatchIn = tuple[str, bytes | BodyRef, int, int | None, int | None, int, int, datetime]
+"""A batch of log rows as a store takes it: ``(project, body, rows, first, last, missing,
+unparseable, received_at)``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,7 +316,7 @@ class Store(Protocol):
     def append_logs(
         self,
         project: str,
-        body: bytes,
+        body: bytes | BodyRef,
         rows: int,
         first: int | None,
         last: int | None,
@@ -321,6 +327,8 @@ class Store(Protocol):
         """Keep one batch of posted log rows (``body``, as
         :func:`~driftscope.monitor.sources.ingest.encode_batch` made it, with its summary),
         received ``at``, in one transaction; return its id, greater than every id before it.
+        The body may be a :class:`~driftscope.monitor.store.ingest_files.BodyRef` to bytes
+        already synced to a file (the store keeps where they are, and reads them from there).
         The batch is durable when this returns. A summary that cannot be true (negative
         counts, ``first`` after ``last``) is an InputError and keeps nothing."""
         ...
@@ -331,7 +339,8 @@ class Store(Protocol):
 
     def log_batch_bodies(self, project: str, ids: Sequence[int]) -> dict[int, bytes]:
         """The bodies of the project's batches with those ids, by id (an id the project has
-        no batch under is left out)."""
+        no batch under is left out); a body kept in a file that is gone or damaged is an
+        InputError naming the file."""
         ...
 
     def unindexed_log_batches(self, project: str) -> list[int]:
@@ -349,9 +358,7 @@ class Store(Protocol):
         """Which of ``row_ids`` :meth:`index_log_ids` has kept for the project."""
         ...
 
-    def append_log_batches(
-        self, batches: Sequence[tuple[str, bytes, int, int | None, int | None, int, int, datetime]]
-    ) -> list[int]:
+    def append_log_batches(self, batches: Sequence[LogBatchIn]) -> list[int]:
         """Keep several batches of posted log rows, each ``(project, body, rows, first,
         last, missing, unparseable, at)`` as :meth:`append_logs` takes them, in one
         transaction (a group commit: one sync for all); returns their ids, ascending in the
@@ -481,7 +488,7 @@ def checked_points(window: WindowRecord, points: Iterable[MetricPoint]) -> Itera
 
 def check_batch(
     project: str,
-    body: bytes,
+    body: bytes | BodyRef,
     rows: int,
     first: int | None,
     last: int | None,
@@ -497,8 +504,10 @@ def check_batch(
     driftscope.errors.InputError: store: a log batch of 1 rows cannot have 1 missing and 1 unparseable timestamps
     """  # noqa: E501
     fits(project=project)
-    if not isinstance(body, bytes):
-        raise InputError(f"store: a log batch's body must be bytes; got {type(body).__name__}")
+    if not isinstance(body, bytes | BodyRef):
+        raise InputError(
+            f"store: a log batch's body must be bytes or a BodyRef; got {type(body).__name__}"
+        )
     if rows < 0 or missing < 0 or unparseable < 0:
         raise InputError(
             f"store: a log batch's counts must not be negative; got rows={rows}, "

@@ -29,6 +29,7 @@ from driftscope.monitor.store.base import (
     AlertState,
     Delivery,
     LogBatch,
+    LogBatchIn,
     MetricPoint,
     Scope,
     SessionRecord,
@@ -46,6 +47,7 @@ from driftscope.monitor.store.base import (
     utc,
     within,
 )
+from driftscope.monitor.store.ingest_files import BodyRef, read_body
 
 __all__ = ["MemoryStore"]
 
@@ -62,7 +64,7 @@ class MemoryStore:
         self._locks: set[str] = set()
         self._state: dict[tuple[str, str], str] = {}
         self._labels: dict[tuple[str, str], tuple[str, datetime]] = {}
-        self._batches: dict[int, tuple[str, LogBatch, bytes]] = {}
+        self._batches: dict[int, tuple[str, LogBatch, bytes | BodyRef]] = {}
         self._last_batch = 0
         self._logged_ids: set[tuple[str, str]] = set()  # (project, row id)
         self._indexed: set[int] = set()  # batches whose row ids are in _logged_ids
@@ -144,7 +146,7 @@ class MemoryStore:
     def append_logs(
         self,
         project: str,
-        body: bytes,
+        body: bytes | BodyRef,
         rows: int,
         first: int | None,
         last: int | None,
@@ -157,7 +159,14 @@ class MemoryStore:
         with self._mutex:
             self._last_batch += 1
             batch = LogBatch(
-                self._last_batch, rows, first, last, missing, unparseable, len(body), received
+                self._last_batch,
+                rows,
+                first,
+                last,
+                missing,
+                unparseable,
+                body.size if isinstance(body, BodyRef) else len(body),
+                received,
             )
             self._batches[batch.id] = (project, batch, body)
             return batch.id
@@ -168,10 +177,12 @@ class MemoryStore:
 
     def log_batch_bodies(self, project: str, ids: Sequence[int]) -> dict[int, bytes]:
         with self._mutex:
-            found = (self._batches.get(i) for i in dict.fromkeys(ids))
-            return {
-                kept[1].id: kept[2] for kept in found if kept is not None and kept[0] == project
-            }
+            found = [self._batches.get(i) for i in dict.fromkeys(ids)]
+        return {
+            kept[1].id: read_body(kept[2]) if isinstance(kept[2], BodyRef) else kept[2]
+            for kept in found
+            if kept is not None and kept[0] == project
+        }
 
     def unindexed_log_batches(self, project: str) -> list[int]:
         with self._mutex:
@@ -194,9 +205,7 @@ class MemoryStore:
         with self._mutex:
             return {r for r in row_ids if (project, r) in self._logged_ids}
 
-    def append_log_batches(
-        self, batches: Sequence[tuple[str, bytes, int, int | None, int | None, int, int, datetime]]
-    ) -> list[int]:
+    def append_log_batches(self, batches: Sequence[LogBatchIn]) -> list[int]:
         for project, body, rows, first, last, missing, unparseable, at in batches:
             check_batch(project, body, rows, first, last, missing, unparseable)
             utc(at, "at")
