@@ -22,6 +22,7 @@ uvicorn = pytest.importorskip("uvicorn")
 from driftscope.auth import new_token, token_hash  # noqa: E402
 from driftscope.monitor import load_config, open_store  # noqa: E402
 from driftscope.monitor.run import run_monitor  # noqa: E402
+from driftscope.monitor.store.ingest_files import IngestFiles  # noqa: E402
 from driftscope.service.app import create_app  # noqa: E402
 from tests.service._serve import InThread  # noqa: E402
 
@@ -45,6 +46,7 @@ class Served:
         every: float | None = None,
         config: str = CONFIG,
         reference: pa.Table | None = None,
+        files: IngestFiles | None = None,
     ) -> None:
         rng = np.random.default_rng(0)
         if reference is None:
@@ -60,7 +62,7 @@ class Served:
             token = new_token()
             self.store.add_token(f"test-{scope}", scope, token_hash(token), datetime.now(UTC))
             self.tokens[scope] = token
-        app = create_app([self.config], self.store, max_body=max_body, every=every)
+        app = create_app([self.config], self.store, max_body=max_body, every=every, files=files)
         self.served = InThread(app)
         self.url = self.served.url
         self.client = httpx.Client(base_url=self.url, timeout=10)

@@ -1,10 +1,13 @@
 """A ``driftscope serve`` process killed with SIGKILL during sustained ingestion loses no
 acknowledged row: after restarts on the same store every row answered 202 is there exactly
 once, and the store is consistent (every batch decodes, its rows match its metadata, no
-request is stored in part or twice). On SQLite and, when it answers, PostgreSQL."""
+request is stored in part or twice). On SQLite and, when it answers, PostgreSQL; with bodies
+in the store (JSON rows) and in synced files beside it (``--ingest-dir``, Parquet bodies over
+1 MiB)."""
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -26,6 +29,7 @@ pytest.importorskip("uvicorn")
 
 from driftscope.monitor.sources.ingest import decode_batch
 from driftscope.monitor.store import open_store
+from driftscope.service.ingest import FILE_FROM
 from tests.service._serve import free_port, wait_up
 
 ROWS = 40  # per request
@@ -39,6 +43,11 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'store.db'}"
     fresh: Callable[[], str] = request.getfixturevalue("pg_schema_url")  # skips without PG
     return fresh()
+
+
+@pytest.fixture(params=["store", "files"])
+def bodies_in(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 def _project(folder: Path, store_url: str) -> Path:
@@ -71,15 +80,29 @@ def _rows(request: int) -> list[dict[str, object]]:
     ]
 
 
+def _parquet(request: int) -> bytes:
+    """The rows of ``request`` as a Parquet body over FILE_FROM bytes (a column of random
+    text that does not compress), so that the service keeps it in a file."""
+    rng = np.random.default_rng(request)
+    size = FILE_FROM // ROWS // 2 + 100  # bytes of each row's pad, twice that in hex
+    rows = [row | {"pad": rng.bytes(size).hex()} for row in _rows(request)]
+    table = pa.Table.from_pylist(rows)
+    sink = io.BytesIO()
+    pq.write_table(table, sink, compression="none")
+    body = sink.getvalue()
+    assert len(body) >= FILE_FROM
+    return body
+
+
 class Serve:
     """``driftscope serve`` on a free port of 127.0.0.1, ready once /healthz answers."""
 
-    def __init__(self, config: Path) -> None:
+    def __init__(self, config: Path, *options: str) -> None:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "driftscope", "serve", "--config", str(config),
-             "--port", str(port), "--every", "3600"],
+             "--port", str(port), "--every", "3600", *options],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
@@ -105,8 +128,9 @@ class Load:
     """Client threads posting batches with distinct ids in a loop to whichever server is up;
     ``acked`` are the requests answered 202 (their ``accepted`` checked)."""
 
-    def __init__(self, token: str, threads: int = 2) -> None:
+    def __init__(self, token: str, threads: int = 2, parquet: bool = False) -> None:
         self.headers = {"Authorization": f"Bearer {token}"}
+        self.parquet = parquet
         self.url = ""
         self.lock = threading.Lock()
         self.next = 0
@@ -128,11 +152,16 @@ class Load:
                     request = self.next
                     self.next += 1
                     url = self.url
+                if self.parquet:
+                    body = {"content": _parquet(request)}
+                    kind = {"Content-Type": "application/vnd.apache.parquet"}
+                else:
+                    body, kind = {"json": {"rows": _rows(request)}}, {}
                 try:
                     answer = client.post(
                         f"{url}/api/v1/projects/credit/logs",
-                        json={"rows": _rows(request)},
-                        headers=self.headers,
+                        headers=self.headers | kind,
+                        **body,  # type: ignore[arg-type]
                     )
                 except httpx.TransportError:
                     with self.lock:
@@ -161,15 +190,19 @@ class Load:
 
 
 @pytest.mark.slow
-def test_sigkill_during_ingestion_loses_no_acknowledged_row(tmp_path: Path, store_url: str) -> None:
+def test_sigkill_during_ingestion_loses_no_acknowledged_row(
+    tmp_path: Path, store_url: str, bodies_in: str
+) -> None:
     config = _project(tmp_path, store_url)
+    folder = tmp_path / "bodies"
+    options = ("--ingest-dir", str(folder)) if bodies_in == "files" else ()
     token = subprocess.run(
         [sys.executable, "-m", "driftscope", "token", "create", "--config", str(config),
          "--name", "crash", "--scope", "ingest"],
         capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
-    server = Serve(config)
-    load = Load(token)
+    server = Serve(config, *options)
+    load = Load(token, parquet=bodies_in == "files")
     load.start(server.url)
     try:
         for kill in range(1, KILLS + 1):
@@ -177,7 +210,7 @@ def test_sigkill_during_ingestion_loses_no_acknowledged_row(tmp_path: Path, stor
             time.sleep(0.3)
             server.kill()
             time.sleep(0.2)  # posts fail meanwhile: never acknowledged
-            server = Serve(config)
+            server = Serve(config, *options)
             with load.lock:
                 load.url = server.url
         load.wait_for(len(load.acked) + 10)  # the restarted server ingests
@@ -194,6 +227,11 @@ def test_sigkill_during_ingestion_loses_no_acknowledged_row(tmp_path: Path, stor
     finally:
         store.close()
     assert sorted(bodies) == [b.id for b in batches]  # every batch has its body
+    if bodies_in == "files":  # where the bodies are: past the killed writes, one per start
+        files = list(folder.iterdir())
+        assert len(files) == KILLS + 1, files
+        kept = sum(f.stat().st_size for f in files)
+        assert kept >= sum(b.size for b in batches) >= len(batches) * FILE_FROM
     seen: Counter[str] = Counter()
     requests: Counter[int] = Counter()
     for batch in batches:

@@ -36,6 +36,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "  driftscope user create --name ada\n"
         "  driftscope serve --port 8000           # dashboard at http://127.0.0.1:8000/\n"
         "  driftscope serve --config fraud.yaml --config churn.yaml   # two projects, one store\n"
+        "  driftscope serve --ingest-dir /var/lib/driftscope/bodies    # large bodies in files\n"
     )
     parser.add_argument(
         "--config",
@@ -48,6 +49,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default: {DEFAULT_PORT}")
     parser.add_argument(
         "--max-body-mb", type=int, default=64, help="the largest request body (MiB, default 64)"
+    )
+    parser.add_argument(
+        "--ingest-dir",
+        metavar="DIR",
+        help="keep posted bodies of 1 MiB or more as synced, append-only files in DIR (the "
+        "store keeps where they are) instead of in the store: the database writes them once "
+        "less. Whoever reads the store must read DIR at the same path; back it up with it",
     )
     parser.add_argument(
         "--log-format",
@@ -74,7 +82,16 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     check_port(args.host, args.port)
     configs = [load_config(path) for path in args.config or [DEFAULT_CONFIG]]
     check_together(configs, args.config or [DEFAULT_CONFIG])
-    serve(configs, args.host, args.port, args.every, args.max_body_mb, err, args.log_format)
+    serve(
+        configs,
+        args.host,
+        args.port,
+        args.every,
+        args.max_body_mb,
+        err,
+        args.log_format,
+        ingest_dir=args.ingest_dir,
+    )
     return EXIT_OK
 
 
@@ -147,9 +164,12 @@ def serve(
     max_body_mb: int,
     err: TextIO,
     log_format: LogFormat = "json",
+    *,
+    ingest_dir: str | None = None,
 ) -> None:
     """Serve the projects of ``configs`` (which share one store) on ``host:port`` until
-    interrupted, logging to stderr in ``log_format``."""
+    interrupted, logging to stderr in ``log_format``; with ``ingest_dir``, large posted
+    bodies are kept in files there."""
     try:
         import uvicorn
 
@@ -162,11 +182,13 @@ def serve(
         ) from None
     from driftscope.monitor._config_models import MonitorConfig
     from driftscope.monitor.store import open_store
+    from driftscope.monitor.store.ingest_files import IngestFiles
 
     projects = [configs] if isinstance(configs, MonitorConfig) else list(configs)
+    files = None if ingest_dir is None else IngestFiles(ingest_dir)
     store = open_store(projects[0].store)
     try:
-        app = create_app(projects, store, max_body=max_body_mb * 2**20, every=every)
+        app = create_app(projects, store, max_body=max_body_mb * 2**20, every=every, files=files)
         names = ", ".join(config.project for config in projects)
         err.write(f"driftscope: serving {names} on http://{host}:{port}\n")
         err.flush()
@@ -176,3 +198,5 @@ def serve(
         uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
     finally:
         store.close()
+        if files is not None:
+            files.close()

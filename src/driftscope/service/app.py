@@ -5,13 +5,15 @@ Every endpoint but ``GET /healthz`` needs ``Authorization: Bearer TOKEN`` (401 w
 token, 403 when its scope falls short: ``ingest`` may post logs, ``read`` may read, ``admin``
 may do both). Every error is JSON ``{"error": "..."}`` in one line; a rejected request stores
 nothing. Posted logs are answered 202 only once the store has committed them (SQLite in WAL
-mode syncs each commit; PostgreSQL commits durably), so a crash after the answer loses none.
+mode syncs each commit; PostgreSQL commits durably), and a body kept in a file (``files``)
+once the file is synced, before that commit, so a crash after the answer loses none.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -29,6 +31,7 @@ from driftscope.service.api.common import DEFAULT_MAX_BODY, ApiError, Service
 if TYPE_CHECKING:
     from driftscope.monitor._config_models import MonitorConfig
     from driftscope.monitor.store.base import Store
+    from driftscope.monitor.store.ingest_files import IngestFiles
 
 
 def create_app(
@@ -37,9 +40,12 @@ def create_app(
     *,
     max_body: int = DEFAULT_MAX_BODY,
     every: float | None = None,
+    files: IngestFiles | None = None,
 ) -> FastAPI:
     """The service's app for ``configs`` (their projects) over ``store``; with ``every``
-    (seconds) it also runs the monitor of each project that often (the scheduler)."""
+    (seconds) it also runs the monitor of each project that often (the scheduler); with
+    ``files``, posted bodies from :data:`~driftscope.service.ingest.FILE_FROM` bytes are
+    kept there, the store keeping where."""
     projects = {config.project: config for config in configs}
     _import_everything_used()
 
@@ -91,7 +97,14 @@ def create_app(
     app.add_exception_handler(BadFormError, answer(403))
 
     from driftscope.errors import ConfigError
+    from driftscope.monitor.store.ingest_files import BodyFileError
     from driftscope.service.bodies import BadBodyError, BadValuesError, UnsupportedTypeError
+
+    @app.exception_handler(BodyFileError)
+    async def _body_file(request: Request, exc: BodyFileError) -> Response:
+        # the server's fault, not the caller's: where its files lie is for its log alone
+        logging.getLogger("driftscope.service").error("%s", first_line(exc))
+        return _error(request, 500, "a posted log batch cannot be read; see the server's log")
 
     # the most specific class of an error picks its handler
     app.add_exception_handler(BadBodyError, answer(400))
@@ -111,7 +124,7 @@ def create_app(
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    service = Service(projects, store, max_body)
+    service = Service(projects, store, max_body, files)
     from driftscope.service.api import logs, read
 
     app.include_router(logs.router(service))

@@ -12,6 +12,11 @@ was a quarter of the server's time.
 
 Batches of :data:`GROUP_BELOW` bytes or more are committed on their own, and on PostgreSQL
 outside the lock (its commits of large bodies run side by side; grouping them saves nothing).
+
+With a directory of body files (``serve --ingest-dir``), a body of :data:`FILE_FROM` bytes or
+more is appended to this process's file and synced first (:mod:`~driftscope.monitor.store.
+ingest_files`), and only where it lies is committed, in a group like any small batch: the
+database no longer writes the body twice (its log and its table).
 """
 
 from __future__ import annotations
@@ -22,24 +27,34 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from driftscope.monitor.store.ingest_files import BodyRef
 from driftscope.service.bodies import read_body_rows
 
 if TYPE_CHECKING:
     from driftscope.monitor._config_models import MonitorConfig
-    from driftscope.monitor.store.base import Store
+    from driftscope.monitor.store.base import LogBatchIn, Store
+    from driftscope.monitor.store.ingest_files import IngestFiles
 
 GROUP_BELOW = 4 * 2**20
 """Batches smaller than this (body bytes) are committed in groups."""
 GROUP_BYTES = 64 * 2**20
 """The most body bytes one group commit keeps (one larger batch alone)."""
+FILE_FROM = 2**20
+"""With body files, bodies this large or larger go to them; smaller ones, whose second write
+costs the database less than a sync of its own, stay in the store."""
 
-_Batch = tuple[str, bytes, int, "int | None", "int | None", int, int, datetime]
 
-
-def store_rows(store: Store, config: MonitorConfig, body: bytes, content_type: str | None) -> int:
+def store_rows(
+    store: Store,
+    config: MonitorConfig,
+    body: bytes,
+    content_type: str | None,
+    files: IngestFiles | None = None,
+) -> int:
     """Keep the posted rows as one batch; returns how many once they are committed. A body
     that cannot be read is a BadBodyError (400); rows without the timestamp column an
-    InputError (422)."""
+    InputError (422). With ``files``, a body of :data:`FILE_FROM` bytes or more is kept in
+    them."""
     from driftscope.monitor.sources.ingest import encode_batch
     from driftscope.monitor.store.base import check_batch
 
@@ -49,18 +64,26 @@ def store_rows(store: Store, config: MonitorConfig, body: bytes, content_type: s
     )
     # Checked here too, so that a group never fails for another request's batch.
     check_batch(config.project, encoded, rows, first, last, missing, unparseable)
-    batch = (config.project, encoded, rows, first, last, missing, unparseable, datetime.now(UTC))
+    kept: bytes | BodyRef = encoded
+    if files is not None and len(encoded) >= FILE_FROM:
+        kept = files.append(encoded)  # synced when it returns
+    batch = (config.project, kept, rows, first, last, missing, unparseable, datetime.now(UTC))
     sqlite = config.store.startswith("sqlite")
-    if len(encoded) >= GROUP_BELOW and not sqlite:
+    if isinstance(kept, bytes) and len(kept) >= GROUP_BELOW and not sqlite:
         store.append_logs(*batch)
     else:
         _queue_of(store).commit(batch)
     return rows
 
 
+def _size(batch: LogBatchIn) -> int:
+    """The bytes ``batch`` adds to a commit (a body in a file adds none)."""
+    return len(batch[1]) if isinstance(batch[1], bytes) else 0
+
+
 @dataclass(slots=True)
 class _Waiting:
-    batch: _Batch
+    batch: LogBatchIn
     done: bool = False
     error: BaseException | None = None
 
@@ -74,7 +97,7 @@ class _Queue:
         self.guard = threading.Lock()
         self.waiting: list[_Waiting] = []
 
-    def commit(self, batch: _Batch) -> None:
+    def commit(self, batch: LogBatchIn) -> None:
         """Return once ``batch`` is committed (by this thread or another)."""
         mine = _Waiting(batch)
         with self.guard:
@@ -91,10 +114,10 @@ class _Queue:
             group: list[_Waiting] = []
             size = 0
             for waiting in self.waiting:
-                if group and size + len(waiting.batch[1]) > GROUP_BYTES:
+                if group and size + _size(waiting.batch) > GROUP_BYTES:
                     break
                 group.append(waiting)
-                size += len(waiting.batch[1])
+                size += _size(waiting.batch)
             del self.waiting[: len(group)]
         try:
             self.store.append_log_batches([w.batch for w in group])

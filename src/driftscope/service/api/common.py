@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from driftscope.monitor._config_models import MonitorConfig
     from driftscope.monitor.store.base import Store
+    from driftscope.monitor.store.ingest_files import IngestFiles
 
 API = "/api/v1/projects/{project}"
 DEFAULT_MAX_BODY = 64 * 2**20
@@ -32,11 +33,13 @@ class ApiError(Exception):
 
 @dataclass(frozen=True)
 class Service:
-    """What the routes serve: the projects' configs by name, their store, the body limit."""
+    """What the routes serve: the projects' configs by name, their store, the body limit and
+    where large posted bodies are kept (None: in the store)."""
 
     projects: Mapping[str, MonitorConfig]
     store: Store
     max_body: int = DEFAULT_MAX_BODY
+    files: IngestFiles | None = None
 
     def project(self, name: str) -> MonitorConfig:
         """The config of project ``name``, or 404."""

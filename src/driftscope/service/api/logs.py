@@ -23,7 +23,9 @@ def router(service: Service) -> APIRouter:
         from driftscope.service.ingest import store_rows
 
         accepted = await run(
-            lambda: store_rows(service.store, config, body, request.headers.get("content-type"))
+            lambda: store_rows(
+                service.store, config, body, request.headers.get("content-type"), service.files
+            )
         )
         return {"accepted": accepted}
 
