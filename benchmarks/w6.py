@@ -217,13 +217,13 @@ def make_token(exe: str, config: Path, name: str, scope: str) -> str:
 class Server:
     """``driftscope serve`` on 127.0.0.1; ``stop()`` returns its peak RSS (bytes)."""
 
-    def __init__(self, exe: str, config: Path, log: Path) -> None:
+    def __init__(self, exe: str, config: Path, log: Path, *options: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log.open("w")
         self.proc = subprocess.Popen(
             [exe, "serve", "--config", str(config), "--host", "127.0.0.1",
-             "--port", str(self.port), "--every", "86400", "--max-body-mb", "256"],
+             "--port", str(self.port), "--every", "86400", "--max-body-mb", "256", *options],
             stdout=subprocess.DEVNULL, stderr=self.log,
         )  # fmt: skip
         deadline = time.monotonic() + 60
@@ -383,17 +383,23 @@ def analyze(store_url: str) -> None:
 # --- where the time goes ---------------------------------------------------------------------
 
 
-def stages(store_url: str, config: Path, bodies: Bodies) -> dict[str, dict[str, float]]:
+def stages(
+    store_url: str, config: Path, bodies: Bodies, ingest_dir: Path | None = None
+) -> dict[str, dict[str, float]]:
     """The server's steps for one body of each kind, in this process, on a store like the
     server's (median ms of 3): read the body, encode the batch (a Parquet body is kept as it
-    came: only its summary is made), append it (the commit, of one batch alone)."""
+    came: only its summary is made), append it (the commit, of one batch alone; with
+    ``ingest_dir``, a body large enough is appended to a file there and synced first)."""
     from driftscope.monitor.config import load_config
     from driftscope.monitor.sources.ingest import encode_batch
     from driftscope.monitor.store import open_store
+    from driftscope.monitor.store.ingest_files import IngestFiles
     from driftscope.service.bodies import _loads, read_body_rows
+    from driftscope.service.ingest import FILE_FROM
 
     cfg = load_config(config)
     store = open_store(store_url)
+    files = None if ingest_dir is None else IngestFiles(ingest_dir)
     out: dict[str, dict[str, float]] = {}
     try:
         for kind, body, ctype in (
@@ -407,6 +413,8 @@ def stages(store_url: str, config: Path, bodies: Bodies) -> dict[str, dict[str, 
                 t1 = time.perf_counter()
                 batch = encode_batch(table, cfg.columns.timestamp, body if parquet else None)
                 t2 = time.perf_counter()
+                if files is not None and len(batch[0]) >= FILE_FROM:
+                    batch = (files.append(batch[0]), *batch[1:])
                 store.append_logs(PROJECT, *batch, datetime.now(UTC))
                 t3 = time.perf_counter()
                 timed["read body"].append((t1 - t0) * 1000)
@@ -414,7 +422,9 @@ def stages(store_url: str, config: Path, bodies: Bodies) -> dict[str, dict[str, 
                 timed["commit"].append((t3 - t2) * 1000)
             out[kind] = {k: statistics.median(v) for k, v in timed.items()}
             out[kind]["body MB"] = len(body) / 1e6
-            out[kind]["batch MB"] = len(batch[0]) / 1e6
+            out[kind]["batch MB"] = (
+                len(encode_batch(table, cfg.columns.timestamp, body if parquet else None)[0]) / 1e6
+            )
             if kind == "json":  # read body = the server's parser + Table.from_pylist
                 parsed = json.loads(body)
                 t0 = time.perf_counter()
@@ -445,6 +455,8 @@ def stages(store_url: str, config: Path, bodies: Bodies) -> dict[str, dict[str, 
         out["metrics"] = {"store.points": statistics.median(query)}
     finally:
         store.close()
+        if files is not None:
+            files.close()
     return out
 
 
@@ -503,16 +515,25 @@ class Backend:
 
 
 def measure(
-    name: str, store_url: str, folder: Path, exe: str, bodies: Bodies, args: argparse.Namespace
+    name: str,
+    store_url: str,
+    folder: Path,
+    exe: str,
+    bodies: Bodies,
+    args: argparse.Namespace,
+    files: bool = False,
 ) -> Backend:
+    """One store kind's runs; with ``files``, the server keeps large bodies in files of a
+    folder beside the store (``serve --ingest-dir``)."""
     res = Backend(name)
+    options = ("--ingest-dir", str(folder / "bodies")) if files else ()
     config = write_config(folder, store_url)
     ingest = make_token(exe, config, "w6-ingest", "ingest")  # opens the store: migrations
     read = make_token(exe, config, "w6-read", "read")
     w1_columns = list(pq.read_schema(folder / "reference.parquet").names)
     print(f"[{name}] filling 365 windows x {len(w1_columns)} columns", file=sys.stderr)
     res.stored_points = fill_year(store_url, w1_columns)
-    server = Server(exe, config, folder / f"serve-{name}.log")
+    server = Server(exe, config, folder / f"serve-{name}.log", *options)
     try:
         timed = time_metrics(server.url, read, args.metrics_calls)
         res.metrics_ms, res.metrics_points, res.healthz_ms = timed
@@ -551,7 +572,7 @@ def measure(
         res.peak_bytes = server.stop()
     if args.metrics_only:
         return res
-    res.stages = stages(store_url, config, bodies)
+    res.stages = stages(store_url, config, bodies, folder / "stage-bodies" if files else None)
     res.profile = profile_json(store_url, config, bodies)
     return res
 
@@ -782,6 +803,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--quick", action="store_true", help="fewer, shorter runs (a smoke test)")
     p.add_argument("--skip-postgres", action="store_true")
+    p.add_argument(
+        "--files",
+        choices=("no", "also", "only"),
+        default="also",
+        help="also (or only) run each store with large bodies kept in files (serve --ingest-dir)",
+    )
     p.add_argument("--pg-url", default=PG_URL)
     p.add_argument("--markdown", type=Path, default=None, help="also write the output here")
     p.add_argument("--runs", type=int, default=3, help="runs of each kind (median)")
@@ -823,24 +850,27 @@ def main(argv: list[str] | None = None) -> int:
     print(head + "\n", flush=True)
     results: list[Backend] = []
     with tempfile.TemporaryDirectory(prefix="w6-") as tmp:
-        for name in ("SQLite", "PostgreSQL"):
-            if name == "PostgreSQL" and args.skip_postgres:
+        for kind in ("SQLite", "PostgreSQL"):
+            if kind == "PostgreSQL" and args.skip_postgres:
                 continue
-            folder = Path(tmp) / name.lower()
-            folder.mkdir()
-            write_reference(w1, folder / "reference.parquet")
-            if name == "SQLite":
-                results.append(
-                    measure(name, f"sqlite:///{folder / 'store.db'}", folder, exe, bodies, args)
-                )
-            else:
-                results.append(
-                    with_pg_schema(
-                        args.pg_url,
-                        lambda url, f=folder: measure("PostgreSQL", url, f, exe, bodies, args),
-                        lambda why: Backend("PostgreSQL", error=why),
+            for files in {"no": (False,), "also": (False, True), "only": (True,)}[args.files]:
+                name = f"{kind}, bodies in files" if files else kind
+                folder = Path(tmp) / name.lower().replace(", ", "-").replace(" ", "-")
+                folder.mkdir()
+                write_reference(w1, folder / "reference.parquet")
+                if kind == "SQLite":
+                    url = f"sqlite:///{folder / 'store.db'}"
+                    results.append(measure(name, url, folder, exe, bodies, args, files))
+                else:
+                    results.append(
+                        with_pg_schema(
+                            args.pg_url,
+                            lambda url, f=folder, n=name, b=files: measure(
+                                n, url, f, exe, bodies, args, b
+                            ),
+                            lambda why, n=name: Backend(n, error=why),
+                        )
                     )
-                )
     body = render_metrics(results) if args.metrics_only else render(args, bodies, results)
     end = f"Load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}."
     print(body + "\n\n" + end, flush=True)
