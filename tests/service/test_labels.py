@@ -247,3 +247,23 @@ def test_a_project_without_id_or_target_takes_no_labels(tmp_path: Path) -> None:
         assert service.store.labels_since("credit", None) == set()
     finally:
         service.close()
+
+
+def test_the_scheduler_logs_windows_computed_again_with_late_labels(
+    served: Served, caplog: pytest.LogCaptureFixture
+) -> None:
+    from driftscope.service.scheduler import run_now
+
+    logs, truths = _day(0)
+    assert served.client.post(LOGS, json={"rows": logs}, headers=served.auth("ingest")).is_success
+    logs, _ = _day(1)
+    assert served.client.post(LOGS, json={"rows": logs}, headers=served.auth("ingest")).is_success
+    assert run_now(served.config, served.store).computed == 2  # both days are past
+    assert _post(served, {"rows": truths}).status_code == 202
+    caplog.set_level("INFO", logger="driftscope.service")
+    assert run_now(served.config, served.store).computed == 0
+    lines = [r.getMessage() for r in caplog.records if r.name == "driftscope.service"]
+    assert lines == [
+        "credit: 1 earlier window(s) computed again with late labels "
+        "(2026-03-01T00:00:00Z to 2026-03-01T00:00:00Z)"
+    ]

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from driftscope.monitor._config_models import MonitorConfig
     from driftscope.monitor.run import ComputedWindow
     from driftscope.monitor.store.base import Store
@@ -105,17 +107,29 @@ def run_now(config: MonitorConfig, store: Store) -> RunNow:
         # (an exception here would end its task for good, silently), so it is logged whole.
         logger.exception("%s: monitor run failed", project)
         return RunNow(project, "failed", message=first_line(exc))
+    if result.labelled:
+        logger.info(
+            "%s: %d earlier window(s) computed again with late labels (%s to %s)",
+            project,
+            len(result.labelled),
+            _rfc3339(min(result.labelled)),
+            _rfc3339(max(result.labelled)),
+        )
     return RunNow(project, "done", result.windows)
 
 
-def _computed(project: str, window: ComputedWindow) -> None:
+def _rfc3339(moment: datetime) -> str:
     from driftscope.alerts.events import rfc3339
 
+    return rfc3339(moment)
+
+
+def _computed(project: str, window: ComputedWindow) -> None:
     logger.info(
         "%s: window %s to %s computed (%d rows, %s, severity %s)",
         project,
-        rfc3339(window.start),
-        rfc3339(window.end),
+        _rfc3339(window.start),
+        _rfc3339(window.end),
         window.rows,
         window.status,
         window.severity,
