@@ -1,0 +1,11 @@
+"""Drift of several columns at once: tests on whole rows that per-column tests miss (features
+that change how they move together), each returning a :class:`MultivariateResult`.
+
+- :func:`mmd_test`: maximum mean discrepancy, an exact permutation test up to
+  :data:`~driftscope.multivariate.mmd.EXACT_LIMIT` pooled rows, random Fourier features above.
+"""
+
+from driftscope.multivariate._result import Contribution, MultivariateResult
+from driftscope.multivariate.mmd import mmd_test
+
+__all__ = ["Contribution", "MultivariateResult", "mmd_test"]
