@@ -3,9 +3,12 @@ that change how they move together), each returning a :class:`MultivariateResult
 
 - :func:`mmd_test`: maximum mean discrepancy, an exact permutation test up to
   :data:`~driftscope.multivariate.mmd.EXACT_LIMIT` pooled rows, random Fourier features above.
+- :func:`classifier_test`: a domain classifier (gradient boosting, the ``[ml]`` extra) whose
+  out-of-fold ROC AUC is tested against chance, with the columns that separate the samples.
 """
 
 from driftscope.multivariate._result import Contribution, MultivariateResult
+from driftscope.multivariate.classifier import classifier_test
 from driftscope.multivariate.mmd import mmd_test
 
-__all__ = ["Contribution", "MultivariateResult", "mmd_test"]
+__all__ = ["Contribution", "MultivariateResult", "classifier_test", "mmd_test"]
