@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from driftscope._types import MODEL_ROLES, ColumnType, Role
 from driftscope.decision.decide import Decision
+from driftscope.multivariate._result import MultivariateResult
 from driftscope.stats._result import TestResult
 
 SCHEMA_VERSION = 1
@@ -506,6 +507,8 @@ class DriftReport:
     """The segment search's findings, best first; None when no search was asked for."""
     segments_notes: tuple[str, ...] = ()
     """What the segment search left out (the features beyond its column cap), in words."""
+    multivariate: tuple[MultivariateResult, ...] | None = None
+    """The multivariate tests of the feature columns together; None when none was asked for."""
 
     @property
     def drifted_columns(self) -> list[str]:

@@ -145,6 +145,14 @@ def add_compare_options(parser: argparse.ArgumentParser) -> None:
         "drift or the model's errors concentrate",
     )
     parser.add_argument(
+        "--multivariate",
+        nargs="?",
+        const="mmd,classifier",
+        metavar="METHODS",
+        help="also test the features together, as rows: mmd, classifier or both "
+        "(comma-separated; default both), with the columns that separate the periods most",
+    )
+    parser.add_argument(
         "--no-explain",
         dest="explain",
         action="store_false",
@@ -240,6 +248,9 @@ def compare_keywords(args: argparse.Namespace) -> dict[str, Any]:
         "constraints": args.constraints,
         "segments": args.segments,
         "explain": args.explain,
+        "multivariate": None
+        if args.multivariate is None
+        else [m.strip() for m in args.multivariate.split(",") if m.strip()],
     }
 
 

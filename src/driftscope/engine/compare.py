@@ -23,6 +23,7 @@ from driftscope.engine.dependence import autocorrelation_findings, time_column, 
 from driftscope.engine.diagnosis import explain_performance, search_segments, segments_note
 from driftscope.engine.importance import permutation_importance
 from driftscope.engine.labels import join_labels
+from driftscope.engine.multivariate import check_methods, multivariate_section
 from driftscope.engine.options import (
     DEFAULT_MAX_JOBS,
     DEFAULT_SHARE_THRESHOLD,
@@ -110,6 +111,7 @@ def compare(
     constraints: str | Path | None = None,
     segments: bool = False,
     explain: bool = True,
+    multivariate: str | Sequence[str] | None = None,
     progress: Progress | None = None,
     options: CompareOptions | None = None,
 ) -> DriftReport:
@@ -215,6 +217,11 @@ def compare(
         When the model's headline metric falls from reference to current, put the fall down
         to the drifted features (and the segments found) by re-weighting the reference's
         rows: ``report.performance.explanation`` (see :mod:`driftscope.performance.explain`).
+    multivariate:
+        ``"mmd"``, ``"classifier"`` or both: test the tested numeric, boolean and categorical
+        features together as rows, which finds what no column shows alone (features that
+        change how they move together): ``report.multivariate``, with the columns that
+        separate the periods most (see :mod:`driftscope.engine.multivariate`).
     progress:
         Called after each column with ``(done, total, name)``.
     options:
@@ -379,6 +386,13 @@ def _compare(
         found = search_segments(ref_table, cur_table, results, measured)
         note = segments_note(results)
         segments_notes = () if note is None else (note,)
+    together = None
+    if o.multivariate is not None:
+        if ref_table is None or cur_table is None:
+            raise ConfigError("multivariate: the multivariate tests read raw rows, not profiles")
+        together = multivariate_section(
+            ref_table, cur_table, results, check_methods(o.multivariate)
+        )
     performance = None if measured is None else measured.performance
     if performance is not None and o.explain and measured is not None and cur_table is not None:
         explanation = explain_performance(cur_table, results, measured, found)
@@ -387,6 +401,7 @@ def _compare(
         performance = replace(performance, notes=label_notes + performance.notes)
     violations = _violations(o, cur_table, cur_source.source)
     return DriftReport(
+        multivariate=together,
         segments=found,
         segments_notes=segments_notes,
         performance=performance,

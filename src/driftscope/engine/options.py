@@ -127,6 +127,7 @@ class CompareOptions:
     constraints: str | Path | None = None
     segments: bool = False
     explain: bool = True
+    multivariate: str | Sequence[str] | None = None
 
     def __post_init__(self) -> None:
         for name, spec in _SCALARS.items():
@@ -136,6 +137,10 @@ class CompareOptions:
         if self.n_jobs is not None and not _N_JOBS.accepts(self.n_jobs):
             raise param_error(OWNER, "n_jobs", _N_JOBS.constraint, self.n_jobs)
         _check_min_effect(self.min_effect)
+        if self.multivariate is not None:
+            from driftscope.engine.multivariate import check_methods
+
+            check_methods(self.multivariate)
         _check_tiers(self.tiers)
         _check_encoding(self.encoding)
         self.probability_classes()  # a column given for two classes

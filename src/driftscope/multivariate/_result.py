@@ -29,7 +29,8 @@ class MultivariateResult:
     True for a score (drift when ``statistic >= threshold``). ``approximate`` is True when the
     statistic is an estimate of the method's definition (``details`` then says how close);
     ``explanation`` ranks what separates the samples, most first (empty when the method
-    cannot tell).
+    cannot tell). ``n_reference`` and ``n_current`` count the rows given, which may be more
+    than the rows tested (``details["rows_used"]``).
 
     >>> r = MultivariateResult("mmd", 0.02, 0.0099, 0.05, False, True, 500, 500)
     >>> r.drifted, r.approximate, r.explanation
@@ -47,3 +48,5 @@ class MultivariateResult:
     approximate: bool = False
     details: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
     explanation: tuple[Contribution, ...] = ()
+    columns: tuple[str, ...] = ()
+    """The input columns the rows were made of, when they have names."""

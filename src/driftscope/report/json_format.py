@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from driftscope._plain import plain
+from driftscope.multivariate import MultivariateResult
 from driftscope.result import (
     SCHEMA_VERSION,
     ColumnResult,
@@ -200,6 +201,26 @@ def _concept(concept: ConceptDrift | None) -> dict[str, Any] | None:
     }
 
 
+def multivariate_to_dict(result: MultivariateResult) -> dict[str, Any]:
+    """One entry of the report's ``multivariate`` list."""
+    return {
+        "method": result.method,
+        "columns": list(result.columns),
+        "statistic": _num(result.statistic),
+        "p_value": _num(result.p_value),
+        "threshold": _num(result.threshold),
+        "higher_is_drift": result.higher_is_drift,
+        "drifted": result.drifted,
+        "approximate": result.approximate,
+        "n_reference": result.n_reference,
+        "n_current": result.n_current,
+        "details": plain(result.details, json_safe=True),
+        "explanation": [
+            {"name": c.name, "score": _num(c.score), "note": c.note} for c in result.explanation
+        ],
+    }
+
+
 def report_to_dict(report: DriftReport) -> dict[str, Any]:
     """The whole report as plain Python objects, in SPEC order."""
     ds = report.dataset
@@ -235,6 +256,9 @@ def report_to_dict(report: DriftReport) -> dict[str, Any]:
         if report.segments is None
         else [segment_to_dict(s) for s in report.segments],
         "segments_notes": list(report.segments_notes),
+        "multivariate": None
+        if report.multivariate is None
+        else [multivariate_to_dict(m) for m in report.multivariate],
         "options": plain(report.options, json_safe=True),
     }
 

@@ -115,6 +115,7 @@ def format_table(report: DriftReport, *, color: bool = False) -> str:
         lines.append("'small': significant, but the effect is below its minimum")
     lines.extend(_performance_lines(report))
     lines.extend(_segment_lines(report))
+    lines.extend(_multivariate_lines(report))
     issues = report.quality_issues
     if issues:
         lines.append(f"Data quality: {len(issues)} issue(s)")
@@ -184,6 +185,25 @@ def _segment_lines(report: DriftReport) -> list[str]:
     if len(found) > 3:
         lines.append(f"  ... and {len(found) - 3} more (see the JSON report)")
     lines.extend(f"  - {_clean(note)}" for note in report.segments_notes)
+    return lines
+
+
+def _multivariate_lines(report: DriftReport) -> list[str]:
+    """Each multivariate test in one line, with the columns that separate the periods most."""
+    if report.multivariate is None:
+        return []
+    lines = [f"Multivariate ({len(report.multivariate[0].columns)} features together):"]
+    for result in report.multivariate:
+        verdict = "drift" if result.drifted else "no drift"
+        name = "MMD^2" if result.method == "mmd" else "classifier AUC"
+        text = f"  {result.method}: {verdict} ({name} {fmt_number(result.statistic)}"
+        if result.p_value is not None:
+            text += f", p={fmt_number(result.p_value)}"
+        text += ", approximate)" if result.approximate else ")"
+        lines.append(text)
+        top = [f"{c.name} ({fmt_number(c.score)})" for c in result.explanation[:3] if c.score > 0]
+        if result.drifted and top:
+            lines.append(f"    separating most: {_clean(', '.join(top))}")
     return lines
 
 
