@@ -44,16 +44,18 @@ def turned() -> tuple[pa.Table, pa.Table]:
 def test_a_turned_correlation_is_found_together_and_explained(
     turned: tuple[pa.Table, pa.Table],
 ) -> None:
-    report = driftscope.compare(*turned, multivariate=["mmd", "classifier"])
+    methods = ["mmd", "classifier", "reconstruction"]
+    report = driftscope.compare(*turned, multivariate=methods)
     assert not {c.name for c in report.columns if c.drifted} & {"x", "y"}  # not on their own
-    mmd, classifier = report.multivariate or ()
-    assert (mmd.method, classifier.method) == ("mmd", "classifier")
-    assert mmd.drifted
-    assert classifier.drifted
-    assert mmd.columns == classifier.columns == ("x", "y", "city", "member")
+    mmd, classifier, pca = report.multivariate or ()
+    assert [m.method for m in (mmd, classifier, pca)] == methods
+    assert all(m.drifted for m in (mmd, classifier, pca))
+    assert mmd.columns == classifier.columns == pca.columns == ("x", "y", "city", "member")
     assert {c.name for c in classifier.explanation[:2]} == {"x", "y"}
     assert classifier.explanation[2].score < 0.02
-    assert report.options["multivariate"] == ["mmd", "classifier"]
+    assert {c.name for c in pca.explanation[:2]} == {"x", "y"}
+    assert {c.name for c in pca.explanation} == {"x", "y", "city", "member"}  # indicators summed
+    assert report.options["multivariate"] == methods
 
 
 def test_nothing_changed_nothing_found() -> None:
@@ -110,7 +112,7 @@ def test_what_cannot_be_tested_together_is_a_one_line_error() -> None:
     one = {"x": rng.normal(size=100), "when": np.arange(100).astype("datetime64[s]")}
     with pytest.raises(ConfigError, match=r"found 1 \('x'\), whose own tests cover them"):
         driftscope.compare(one, one, multivariate="mmd")
-    with pytest.raises(ConfigError, match="unknown method 'energy'; choose from mmd, classifier"):
+    with pytest.raises(ConfigError, match="unknown method 'energy'; choose from mmd, classifier, "):
         driftscope.compare(one, one, multivariate=["mmd", "energy"])
     with pytest.raises(ConfigError, match="name at least one method"):
         driftscope.compare(one, one, multivariate=[])
@@ -130,6 +132,7 @@ def test_the_cli_writes_the_section(
     assert [m["method"] for m in json.loads(out.read_text())["multivariate"]] == [
         "mmd",
         "classifier",
+        "reconstruction",
     ]
     assert "Multivariate (4 features together):" in stdout
     code, _, _ = run(

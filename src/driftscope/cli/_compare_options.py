@@ -147,10 +147,11 @@ def add_compare_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--multivariate",
         nargs="?",
-        const="mmd,classifier",
+        const="mmd,classifier,reconstruction",
         metavar="METHODS",
-        help="also test the features together, as rows: mmd, classifier or both "
-        "(comma-separated; default both), with the columns that separate the periods most",
+        help="also test the features together, as rows: mmd, classifier, reconstruction "
+        "(comma-separated, e.g. --multivariate=mmd; default all three), with the columns "
+        "that separate the periods most",
     )
     parser.add_argument(
         "--no-explain",

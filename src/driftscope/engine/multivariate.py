@@ -13,6 +13,8 @@ categorical. How each method sees them:
   column as codes of its :data:`~driftscope.multivariate.classifier.MAX_CATEGORY_CODE` most
   frequent reference categories, the others and categories new in the current data sharing
   one more code.
+- ``reconstruction``: the rows as ``mmd`` sees them, at most :data:`RECONSTRUCTION_ROWS` a
+  side; a categorical column's part in the explanation is its indicators' together.
 """
 
 from __future__ import annotations
@@ -29,15 +31,22 @@ from numpy.typing import NDArray
 from driftscope._types import ColumnType, Role
 from driftscope.errors import ConfigError
 from driftscope.io import numeric_values
-from driftscope.multivariate import MultivariateResult, classifier_test, mmd_test
+from driftscope.multivariate import (
+    MultivariateResult,
+    classifier_test,
+    mmd_test,
+    reconstruction_test,
+)
 from driftscope.multivariate.classifier import MAX_CATEGORY_CODE
 from driftscope.result import ColumnResult
 
-MULTIVARIATE_METHODS = ("mmd", "classifier")
+MULTIVARIATE_METHODS = ("mmd", "classifier", "reconstruction")
 """The methods ``multivariate=`` may name, in the order the report lists them."""
 MMD_ROWS = 5_000
 """Most rows of each side the MMD test takes (a seeded random sample beyond): the exact test
 up to 10,000 pooled rows takes about a second."""
+RECONSTRUCTION_ROWS = 200_000
+"""Most rows of each side the reconstruction test takes (a seeded random sample beyond)."""
 MMD_CATEGORIES = 20
 """Categories of a column that get an indicator of their own in the MMD test."""
 SEED = 0
@@ -60,7 +69,9 @@ def check_methods(methods: str | Sequence[str]) -> tuple[str, ...]:
                 f"{', '.join(MULTIVARIATE_METHODS)}"
             )
     if not names:
-        raise ConfigError("multivariate: name at least one method (mmd, classifier)")
+        raise ConfigError(
+            f"multivariate: name at least one method ({', '.join(MULTIVARIATE_METHODS)})"
+        )
     return tuple(m for m in MULTIVARIATE_METHODS if m in names)
 
 
@@ -83,8 +94,10 @@ def multivariate_section(
     for method in check_methods(methods):
         if method == "mmd":
             result = _mmd(reference, current, chosen)
-        else:
+        elif method == "classifier":
             result = _classifier(reference, current, chosen)
+        else:
+            result = _reconstruction(reference, current, chosen)
         out.append(replace(result, columns=names))
     return tuple(out)
 
@@ -92,10 +105,42 @@ def multivariate_section(
 def _mmd(
     reference: pa.Table, current: pa.Table, chosen: Sequence[ColumnResult]
 ) -> MultivariateResult:
+    ref, cur, _ = _standard_rows(reference, current, chosen, MMD_ROWS)
+    return _sampled(mmd_test(ref, cur, seed=SEED), reference, current)
+
+
+def _reconstruction(
+    reference: pa.Table, current: pa.Table, chosen: Sequence[ColumnResult]
+) -> MultivariateResult:
+    ref, cur, owners = _standard_rows(reference, current, chosen, RECONSTRUCTION_ROWS)
+    return _sampled(reconstruction_test(ref, cur, names=owners, seed=SEED), reference, current)
+
+
+def _sampled(
+    result: MultivariateResult, reference: pa.Table, current: pa.Table
+) -> MultivariateResult:
+    """``result`` counting the rows given, approximate when fewer were tested."""
+    sampled = (result.n_reference, result.n_current) != (reference.num_rows, current.num_rows)
+    return replace(
+        result,
+        n_reference=reference.num_rows,
+        n_current=current.num_rows,
+        approximate=result.approximate or sampled,
+        details={**result.details, "rows_used": (result.n_reference, result.n_current)},
+    )
+
+
+def _standard_rows(
+    reference: pa.Table, current: pa.Table, chosen: Sequence[ColumnResult], limit: int
+) -> tuple[FloatArray, FloatArray, list[str]]:
+    """At most ``limit`` rows a side as numbers: standardised numbers and flags, categorical
+    indicators; and the column each number comes from."""
     rng = np.random.default_rng(SEED)
-    ref_rows = _sample(reference.num_rows, rng)
-    cur_rows = _sample(current.num_rows, rng)
-    ref_parts, cur_parts = [], []
+    ref_rows = _sample(reference.num_rows, limit, rng)
+    cur_rows = _sample(current.num_rows, limit, rng)
+    ref_parts: list[FloatArray] = []
+    cur_parts: list[FloatArray] = []
+    owners: list[str] = []
     for column in chosen:
         ref_col, cur_col = reference[column.name], current[column.name]
         if ref_rows is not None:
@@ -105,28 +150,19 @@ def _mmd(
         if column.type == ColumnType.CATEGORICAL:
             ref_parts.append(_indicators(ref_col, ref_col))
             cur_parts.append(_indicators(cur_col, ref_col))
-        else:
-            ref_values = numeric_values(ref_col, name=column.name)
-            cur_values = numeric_values(cur_col, name=column.name)
-            known = ref_values[~np.isnan(ref_values)]
-            mean = float(known.mean()) if known.size else 0.0
-            std = float(known.std()) if known.size else 0.0
-            scale = std if std > 0 and math.isfinite(std) else 1.0
-            for values, parts in ((ref_values, ref_parts), (cur_values, cur_parts)):
-                standard = (values - mean) / scale
-                parts.append(np.nan_to_num(standard, nan=0.0, posinf=0.0, neginf=0.0)[:, None])
-    result = mmd_test(np.hstack(ref_parts), np.hstack(cur_parts), seed=SEED)
-    sampled = ref_rows is not None or cur_rows is not None
-    return replace(
-        result,
-        n_reference=reference.num_rows,
-        n_current=current.num_rows,
-        approximate=result.approximate or sampled,
-        details={
-            **result.details,
-            "rows_used": (result.n_reference, result.n_current),
-        },
-    )
+            owners += [column.name] * ref_parts[-1].shape[1]
+            continue
+        ref_values = numeric_values(ref_col, name=column.name)
+        cur_values = numeric_values(cur_col, name=column.name)
+        known = ref_values[np.isfinite(ref_values)]
+        mean = float(known.mean()) if known.size else 0.0
+        std = float(known.std()) if known.size else 0.0
+        scale = std if std > 0 and math.isfinite(std) else 1.0
+        for values, parts in ((ref_values, ref_parts), (cur_values, cur_parts)):
+            standard = (values - mean) / scale
+            parts.append(np.nan_to_num(standard, nan=0.0, posinf=0.0, neginf=0.0)[:, None])
+        owners.append(column.name)
+    return np.hstack(ref_parts), np.hstack(cur_parts), owners
 
 
 def _classifier(
@@ -152,10 +188,10 @@ def _classifier(
     )
 
 
-def _sample(rows: int, rng: np.random.Generator) -> NDArray[np.int64] | None:
-    if rows <= MMD_ROWS:
+def _sample(rows: int, limit: int, rng: np.random.Generator) -> NDArray[np.int64] | None:
+    if rows <= limit:
         return None
-    return np.sort(rng.choice(rows, MMD_ROWS, replace=False))
+    return np.sort(rng.choice(rows, limit, replace=False))
 
 
 def _frequent(reference: pa.ChunkedArray, limit: int) -> pa.Array:

@@ -195,7 +195,9 @@ def _multivariate_lines(report: DriftReport) -> list[str]:
     lines = [f"Multivariate ({len(report.multivariate[0].columns)} features together):"]
     for result in report.multivariate:
         verdict = "drift" if result.drifted else "no drift"
-        name = "MMD^2" if result.method == "mmd" else "classifier AUC"
+        name = {"mmd": "MMD^2", "classifier": "classifier AUC"}.get(
+            result.method, "mean reconstruction error"
+        )
         text = f"  {result.method}: {verdict} ({name} {fmt_number(result.statistic)}"
         if result.p_value is not None:
             text += f", p={fmt_number(result.p_value)}"
