@@ -508,3 +508,23 @@ def diagnosed_report(tmp_path_factory: pytest.TempPathFactory) -> DriftReport:
         reference, side(1, changed=True), target="y", probability="score", segments=True,
         constraints=path,
     )  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def multivariate_report() -> DriftReport:
+    """A report from ``compare`` with all three multivariate tests: two features (one named
+    with markup) whose correlation turns from +0.8 to -0.8, which no column shows alone."""
+    import driftscope
+
+    def side(seed: int, corr: float) -> dict[str, Any]:
+        rng = np.random.default_rng(seed)
+        x = rng.normal(size=6_000)
+        return {
+            HOSTILE.name: x,
+            "spend": corr * x + np.sqrt(1 - corr**2) * rng.normal(size=6_000),
+            "plan": rng.choice(["free", "pro", HOSTILE.label], 6_000),
+        }
+
+    return driftscope.compare(
+        side(1, 0.8), side(2, -0.8), multivariate=["mmd", "classifier", "reconstruction"]
+    )

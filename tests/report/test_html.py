@@ -753,3 +753,16 @@ def test_notebook_frame_holds_exactly_the_page(realistic_report):
     assert int(iframe.attrs["height"]) >= 400
     assert "border:0" in iframe.attrs["style"]
     assert "<" not in frame[len("<iframe") : -len("</iframe>")], "the page is escaped"
+
+
+def test_the_multivariate_section_shows_only_when_asked_and_escapes_names(
+    multivariate_report, realistic_report, hostile
+):
+    from driftscope.report.html import render_html
+
+    page = render_html(multivariate_report)
+    assert page.count('<section class="card multivariate"') == 1
+    assert page.count('<tr class="mv-drift">') == 3
+    assert hostile.name not in page  # only its escaped form
+    assert html_module.escape(hostile.name) in page
+    assert 'class="card multivariate"' not in render_html(realistic_report)

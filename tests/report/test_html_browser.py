@@ -215,7 +215,9 @@ CLIPPED_NUMBERS = """() => Array.from(document.querySelectorAll("td.num"))
 
 
 @pytest.mark.parametrize("width", [900, 1280, 1920])
-@pytest.mark.parametrize("fixture", ["realistic_report", "long_names_report", "diagnosed_report"])
+@pytest.mark.parametrize(
+    "fixture", ["realistic_report", "long_names_report", "diagnosed_report", "multivariate_report"]
+)
 def test_layout_fits_laptop_to_desktop_widths(browser, request, fixture, width, tmp_path):
     report = request.getfixturevalue(fixture)
     opened = open_report(browser, report, tmp_path / "report.html", width)
@@ -363,4 +365,22 @@ def test_diagnoses_show_as_text_with_markup_in_a_segment_value(
     assert page.eval_on_selector_all("script", "els => els.length") == 1
     assert opened.dialogs == []
     assert opened.errors == []
+    page.context.close()
+
+
+def test_the_multivariate_section_names_the_separating_columns_as_text(
+    browser, multivariate_report, hostile, tmp_path
+):
+    opened = open_report(browser, multivariate_report, tmp_path / "report.html", 1280)
+    page = opened.page
+    section = page.inner_text("section.multivariate")
+    assert section.startswith("Features together: drift in 3 of 3 tests")
+    assert page.locator("table.multivariate tr.mv-drift").count() == 3
+    assert hostile.name in section  # the markup-named column, shown as written
+    assert "spend" in section
+    assert page.eval_on_selector_all("script", "els => els.length") == 1
+    assert page.eval_on_selector_all("img", "els => els.length") == 0
+    assert opened.dialogs == []
+    assert opened.errors == []
+    page.screenshot(path=str(tmp_path / "multivariate.png"), full_page=True)
     page.context.close()

@@ -22,6 +22,7 @@ from string import Template
 from driftscope.report._columns import column_sections
 from driftscope.report._diagnosis import segments
 from driftscope.report._format import fmt_num, scalar
+from driftscope.report._multivariate import multivariate
 from driftscope.report._sections import performance, quality, severity_chart, summary
 from driftscope.report.svg import CHART_DEFS, esc, shorten
 from driftscope.result import DriftReport
@@ -81,6 +82,7 @@ def render_html(report: DriftReport) -> str:
             summary(report, columns),
             performance(report),
             segments(report),
+            multivariate(report),
             quality(report, columns),
             _toolbar(),
             severity_chart(columns),
