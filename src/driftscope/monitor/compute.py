@@ -19,7 +19,10 @@ confidence band (``roc_auc_ci_low``, ``roc_auc_ci_high``) and its value on the r
 (``reference_roc_auc``), the headline
 metric's ``performance_change`` (current minus reference in the direction of better: negative
 is worse) and ``performance_drop`` (see :func:`performance_drop`), and, per KPI column,
-``kpi_mean`` and ``kpi_sum`` under the KPI's own column name.
+``kpi_mean`` and ``kpi_sum`` under the KPI's own column name. With ``checks: {multivariate:
+[...]}``, per multivariate test (``mmd``, ``classifier``, ``reconstruction``) under ``*``:
+``multivariate_<method>`` (its statistic), ``multivariate_<method>_drift`` (1 or 0) and, for a
+test with one, ``multivariate_<method>_p_value``.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from driftscope.engine.options import CompareOptions
+from driftscope.errors import ConfigError
 from driftscope.monitor.store.base import DATASET_COLUMN, MetricPoint
 from driftscope.result import QualityIssue, Source
 
@@ -120,6 +124,11 @@ def load_reference(config: MonitorConfig, options: CompareOptions) -> Reference:
 
     source = str(config.reference)
     if is_profile_input(source):
+        if options.multivariate is not None:
+            raise ConfigError(
+                f"{source}: checks.multivariate tests the reference's rows together; give the "
+                "reference as data, not a profile"
+            )
         return Reference(read_profile(source), None, source)
     dataset = read_dataset(source, delimiter=options.delimiter)
     types = {
@@ -128,8 +137,8 @@ def load_reference(config: MonitorConfig, options: CompareOptions) -> Reference:
         if str(value) not in ("id", "ignored", "timestamp")
     }
     built = profile(dataset.table, schema=types or None)
-    table = dataset.table if model_monitored(options) else None
-    return Reference(built, table, source)
+    keep = model_monitored(options) or options.multivariate is not None
+    return Reference(built, dataset.table if keep else None, source)
 
 
 def fit_to_reference(
@@ -163,7 +172,8 @@ def window_report(
 
     rows = _without_empty_target(rows, options.target)
     named = ProfileSide(reference.profile, reference.source)
-    report = compare(named, read_dataset(rows, name=label), options=options)
+    profiled = replace(options, multivariate=None)  # profiles hold no rows to test together
+    report = compare(named, read_dataset(rows, name=label), options=profiled)
     report = replace(
         report,
         reference=Source(reference.rows, reference.source),
@@ -176,6 +186,12 @@ def window_report(
         )
         if measured is not None:
             report = replace(report, performance=measured.performance)
+    if options.multivariate is not None and reference.table is not None:
+        from driftscope.engine.multivariate import check_methods, multivariate_section
+
+        methods = check_methods(options.multivariate)
+        together = multivariate_section(reference.table, rows, report.columns, methods)
+        report = replace(report, multivariate=together)
     return report
 
 
@@ -216,6 +232,12 @@ def window_points(
     }
     if report.performance is not None:
         dataset.update(performance_figures(report.performance))
+    for result in report.multivariate or ():
+        name = f"multivariate_{result.method}"
+        dataset[name] = result.statistic
+        dataset[f"{name}_drift"] = float(result.drifted)
+        if result.p_value is not None:
+            dataset[f"{name}_p_value"] = result.p_value
     dataset.update(extra or {})
     for metric, value in dataset.items():
         figures[DATASET_COLUMN, metric] = value
