@@ -1,0 +1,17 @@
+"""Drift of text columns: descriptors, vocabulary and a classifier on the words.
+
+>>> import random
+>>> rng = random.Random(0)
+>>> cats = ["the cat sat on the mat", "a cat and a dog", "my cat sleeps all day"]
+>>> cars = ["the engine roars loudly", "a fast car on the road", "my car needs new tyres"]
+>>> before = [rng.choice(cats) for _ in range(300)]
+>>> after = [rng.choice(cats + cars) for _ in range(300)]
+>>> result = text_drift(before, after)
+>>> result.drifted, result.vocabulary.grown[0].note
+(True, 'new')
+"""
+
+from driftscope.multivariate.text.drift import DescriptorDrift, TextDrift, text_drift
+from driftscope.multivariate.text.vocabulary import TermShift, VocabularyDrift
+
+__all__ = ["DescriptorDrift", "TermShift", "TextDrift", "VocabularyDrift", "text_drift"]
