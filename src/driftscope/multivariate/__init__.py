@@ -7,6 +7,8 @@ that change how they move together), each returning a :class:`MultivariateResult
   held-out ROC AUC is tested against chance, with the columns that separate the samples.
 - :func:`reconstruction_test`: PCA reconstruction error against bounds calibrated on held-out
   reference chunks, with the columns whose residuals grew.
+
+Columns of their own kind: :mod:`.text` (free text) and :mod:`.embeddings` (vectors).
 """
 
 from driftscope.multivariate._result import Contribution, MultivariateResult
