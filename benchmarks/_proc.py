@@ -24,6 +24,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 REPO = Path(__file__).resolve().parent.parent
 # Linux reports ru_maxrss in KiB, macOS in bytes.
@@ -254,3 +255,16 @@ def machine() -> str:
         pass
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     return f"{platform.machine()}, {os.cpu_count()} cores, {mem}, load average {load}"
+
+
+def load_generator(path: Path) -> ModuleType:
+    """The shared W1 generator (``make_table``), imported from its file; SystemExit naming
+    the path when it cannot be."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("w1_data", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot import the W1 generator {path}; pass --generator PATH")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -19,7 +19,6 @@ Usage: python benchmarks/w2.py [--runs 3] [--skip-alibi-10k] [--markdown FILE]
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import statistics
 import sys
@@ -29,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from _proc import Run, machine, run_process
+from _proc import Run, load_generator, machine, run_process
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -71,11 +70,7 @@ class Measured:
 
 
 def make_data(generator: Path, rows: int, folder: Path) -> tuple[Path, Path]:
-    spec = importlib.util.spec_from_file_location("w1_data", generator)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"w2: cannot load the generator {generator}")
-    w1 = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(w1)
+    w1 = load_generator(generator)
     rng = np.random.default_rng(20)
     ref_table = w1.make_table(rows, rng, drift=False)
     cur_table = w1.make_table(rows, rng, drift=True)

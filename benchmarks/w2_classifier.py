@@ -17,7 +17,6 @@ Usage: python benchmarks/w2_classifier.py [--rows 1000000 100000] [--runs 3] [--
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import statistics
 import sys
@@ -26,7 +25,7 @@ import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from _proc import Run, machine, run_process
+from _proc import Run, load_generator, machine, run_process
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -58,11 +57,7 @@ with open(sys.argv[3], "w") as out:
 
 
 def make_data(generator: Path, rows: int, folder: Path) -> tuple[Path, Path]:
-    spec = importlib.util.spec_from_file_location("w1_data", generator)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"w2: cannot load the generator {generator}")
-    w1 = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(w1)
+    w1 = load_generator(generator)
     import numpy as np
 
     rng = np.random.default_rng(21)

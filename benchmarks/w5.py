@@ -27,7 +27,6 @@ Usage: python benchmarks/w5.py [--days 90] [--rows 100000] [--data-dir /work/ben
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import io
 import json
 import multiprocessing
@@ -42,11 +41,10 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pyarrow.parquet as pq
-from _proc import Run, driftscope_exe, machine, run_process
+from _proc import Run, driftscope_exe, load_generator, machine, run_process
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -66,16 +64,6 @@ META_KEY = b"w5"
 
 
 # --- data ------------------------------------------------------------------------------------
-
-
-def load_generator(path: Path) -> ModuleType:
-    """The shared W1 generator (``make_table``), imported from its file."""
-    spec = importlib.util.spec_from_file_location("w1_data", path)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"w5: cannot import the generator {path}; pass --generator PATH")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def drifted_days(days: int) -> int:

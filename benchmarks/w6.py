@@ -39,7 +39,6 @@ Usage: python benchmarks/w6.py [--quick] [--metrics-only] [--skip-postgres] [--m
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import io
 import json
 import os
@@ -64,7 +63,7 @@ import httpx
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-from _proc import driftscope_exe, machine
+from _proc import driftscope_exe, load_generator, machine
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -86,16 +85,6 @@ WARM_UP_S = 2.0
 
 
 # --- data ------------------------------------------------------------------------------------
-
-
-def load_generator(path: Path) -> ModuleType:
-    """The shared W1 generator (``make_table``), imported from its file."""
-    spec = importlib.util.spec_from_file_location("w1_data", path)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"w6: cannot import the generator {path}; pass --generator PATH")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def log_table(w1: ModuleType, rows: int, seed: int) -> pa.Table:

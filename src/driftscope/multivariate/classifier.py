@@ -43,6 +43,7 @@ from numpy.typing import NDArray
 
 from driftscope.errors import ConfigError, InputError, param_error
 from driftscope.multivariate._result import Contribution, MultivariateResult
+from driftscope.multivariate._rows import rows_of
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -83,7 +84,8 @@ def classifier_test(
     importance (the AUC's fall without each), ``details`` the rows learnt from and scored.
     """
     _check_params(alpha, test_share, max_rows, seed)
-    ref, cur = _rows(reference, "reference"), _rows(current, "current")
+    ref = rows_of(reference, "reference", "classifier", least=MIN_ROWS, missing=True)
+    cur = rows_of(current, "current", "classifier", least=MIN_ROWS, missing=True)
     if ref.shape[1] != cur.shape[1]:
         raise InputError(
             f"classifier: the reference rows have {ref.shape[1]} columns and the current rows "
@@ -91,12 +93,6 @@ def classifier_test(
         )
     columns = _names(names, ref.shape[1])
     is_category = _categorical(categorical, ref, cur, columns)
-    for side, rows in (("reference", ref), ("current", cur)):
-        if rows.shape[0] < MIN_ROWS:
-            raise InputError(
-                f"classifier: the {side} has {rows.shape[0]} row(s); the test needs at least "
-                f"{MIN_ROWS} a side"
-            )
     rng = np.random.default_rng(seed)
     m_all, n_all = ref.shape[0], cur.shape[0]
     ref, cur = _sample(ref, max_rows, rng), _sample(cur, max_rows, rng)
@@ -146,27 +142,6 @@ def _check_params(alpha: float, test_share: float, max_rows: int, seed: int) -> 
         raise param_error("classifier", "max_rows", f"an integer >= {MIN_ROWS}", max_rows)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise param_error("classifier", "seed", "an integer >= 0", seed)
-
-
-def _rows(values: Any, side: str) -> FloatArray:
-    try:
-        array = np.array(values, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"classifier: the {side} rows are not numbers ({exc})") from None
-    if array.ndim == 1:
-        array = array.reshape(-1, 1)
-    if array.ndim != 2 or array.shape[1] == 0:
-        raise InputError(
-            f"classifier: the {side} rows must form a 2-D array; got shape {array.shape}"
-        )
-    infinite = np.isinf(array)
-    if infinite.any():
-        row, column = (int(i) for i in np.argwhere(infinite)[0])
-        raise InputError(
-            f"classifier: {side} row {row}, column {column} holds {float(array[row, column])}; "
-            "values must be finite numbers or NaN for missing"
-        )
-    return array
 
 
 def _names(names: Sequence[str] | None, count: int) -> tuple[str, ...]:

@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 
 from driftscope.errors import InputError, param_error
 from driftscope.multivariate._result import MultivariateResult
+from driftscope.multivariate._rows import rows_of
 from driftscope.stats.mmd import group_indicators
 
 FloatArray = NDArray[np.float64]
@@ -73,8 +74,8 @@ def mmd_test(
     ``details`` also holds ``sigma``, ``n_permutations`` and ``seed``.
     """
     _check_params(alpha, n_permutations, exact_limit, n_frequencies)
-    ref = _points(reference, "reference")
-    cur = _points(current, "current")
+    ref = rows_of(reference, "reference", "mmd", least=2, missing=False)
+    cur = rows_of(current, "current", "mmd", least=2, missing=False)
     if ref.shape[1] != cur.shape[1]:
         raise InputError(
             f"mmd: the reference rows have {ref.shape[1]} columns and the current rows "
@@ -129,30 +130,6 @@ def _check_params(alpha: float, n_permutations: int, exact_limit: int, n_frequen
     ):
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
             raise param_error("mmd", name, f"an integer >= {least}", value)
-
-
-def _points(values: Any, side: str) -> FloatArray:
-    """``values`` as a C-ordered float64 matrix of at least 2 rows of finite numbers."""
-    try:
-        array = np.array(values, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"mmd: the {side} rows are not numbers ({exc})") from None
-    if array.ndim == 1:
-        array = array.reshape(-1, 1)
-    if array.ndim != 2 or array.shape[1] == 0:
-        raise InputError(f"mmd: the {side} rows must form a 2-D array; got shape {array.shape}")
-    if array.shape[0] < 2:
-        raise InputError(
-            f"mmd: the {side} has {array.shape[0]} row(s); the test needs at least 2 a side"
-        )
-    bad = ~np.isfinite(array)
-    if bad.any():
-        row, column = (int(i) for i in np.argwhere(bad)[0])
-        raise InputError(
-            f"mmd: {side} row {row}, column {column} holds {float(array[row, column])}; every "
-            "value must be a finite number (impute or drop missing values first)"
-        )
-    return array
 
 
 def _squared_distances(block: FloatArray, points: FloatArray, norms: FloatArray) -> FloatArray:

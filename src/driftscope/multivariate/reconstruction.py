@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 
 from driftscope.errors import InputError, param_error
 from driftscope.multivariate._result import Contribution, MultivariateResult
+from driftscope.multivariate._rows import rows_of
 
 FloatArray = NDArray[np.float64]
 
@@ -67,7 +68,8 @@ def reconstruction_test(
         raise param_error("reconstruction", "variance", "a number in (0, 1]", variance)
     if _not_number(k) or not 0 < k < math.inf:
         raise param_error("reconstruction", "k", "a positive number", k)
-    ref, cur = _rows(reference, "reference", MIN_ROWS), _rows(current, "current", 1)
+    ref = rows_of(reference, "reference", "reconstruction", least=MIN_ROWS, missing=True)
+    cur = rows_of(current, "current", "reconstruction", least=1, missing=True)
     if ref.shape[1] != cur.shape[1]:
         raise InputError(
             f"reconstruction: the reference rows have {ref.shape[1]} columns and the current "
@@ -124,31 +126,6 @@ def reconstruction_test(
 
 def _not_number(value: object) -> bool:
     return isinstance(value, bool) or not isinstance(value, int | float)
-
-
-def _rows(values: Any, side: str, least: int) -> FloatArray:
-    try:
-        array = np.array(values, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"reconstruction: the {side} rows are not numbers ({exc})") from None
-    if array.ndim == 1:
-        array = array.reshape(-1, 1)
-    if array.ndim != 2 or array.shape[1] == 0:
-        raise InputError(
-            f"reconstruction: the {side} rows must form a 2-D array; got shape {array.shape}"
-        )
-    if array.shape[0] < least:
-        raise InputError(
-            f"reconstruction: the {side} has {array.shape[0]} row(s); the test needs at "
-            f"least {least}"
-        )
-    if np.isinf(array).any():
-        row, column = (int(i) for i in np.argwhere(np.isinf(array))[0])
-        raise InputError(
-            f"reconstruction: {side} row {row}, column {column} holds "
-            f"{float(array[row, column])}; values must be finite numbers or NaN for missing"
-        )
-    return array
 
 
 def _standard(rows: FloatArray, mean: FloatArray, std: FloatArray) -> FloatArray:
