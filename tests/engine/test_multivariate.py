@@ -96,6 +96,7 @@ def test_the_json_and_terminal_reports_carry_the_section(
     assert set(entry) == {
         "method", "columns", "statistic", "p_value", "threshold", "higher_is_drift",
         "drifted", "approximate", "n_reference", "n_current", "details", "explanation",
+        "error",
     }  # fmt: skip
     assert entry["drifted"] is True
     assert "seen" not in entry["columns"]  # the time column is no feature
@@ -105,6 +106,26 @@ def test_the_json_and_terminal_reports_carry_the_section(
     assert "Multivariate (4 features together):" in lines
     assert any(line.startswith("  classifier: drift (classifier AUC") for line in lines)
     assert any(line.startswith("    separating most: ") for line in lines)
+
+
+def test_a_test_that_cannot_run_on_the_rows_keeps_its_place_with_the_reason() -> None:
+    rng = np.random.default_rng(6)
+    few = _table(rng, 0.5, [0.5, 0.3, 0.2], 8)  # the classifier needs 10 rows a side
+    report = driftscope.compare(
+        _table(rng, 0.5, [0.5, 0.3, 0.2]), few, multivariate=["mmd", "classifier"]
+    )
+    mmd, classifier = report.multivariate or ()
+    assert mmd.error is None
+    assert classifier.error is not None
+    assert "the current has 8 row(s); the test needs at least 10" in classifier.error
+    assert not classifier.drifted
+    entry = json.loads(report.to_json())["multivariate"][1]
+    assert entry["error"] == classifier.error
+    assert entry["statistic"] is None
+    assert "  classifier: not tested (classifier: the current has 8 row(s)" in format_table(report)
+    from driftscope.report.html import render_html
+
+    assert '<tr class="mv-error">' in render_html(report)
 
 
 def test_what_cannot_be_tested_together_is_a_one_line_error() -> None:

@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from driftscope._types import ColumnType, Role
-from driftscope.errors import ConfigError
+from driftscope.errors import ConfigError, InputError
 from driftscope.io import numeric_values
 from driftscope.multivariate import (
     MultivariateResult,
@@ -92,12 +92,18 @@ def multivariate_section(
     names = tuple(c.name for c in chosen)
     out = []
     for method in check_methods(methods):
-        if method == "mmd":
-            result = _mmd(reference, current, chosen)
-        elif method == "classifier":
-            result = _classifier(reference, current, chosen)
-        else:
-            result = _reconstruction(reference, current, chosen)
+        try:
+            if method == "mmd":
+                result = _mmd(reference, current, chosen)
+            elif method == "classifier":
+                result = _classifier(reference, current, chosen)
+            else:
+                result = _reconstruction(reference, current, chosen)
+        except InputError as exc:  # too few rows in a window, say: the report goes on
+            result = MultivariateResult(
+                method, math.nan, None, math.nan, False, False,
+                reference.num_rows, current.num_rows, error=str(exc),
+            )  # fmt: skip
         out.append(replace(result, columns=names))
     return tuple(out)
 

@@ -50,3 +50,6 @@ class MultivariateResult:
     explanation: tuple[Contribution, ...] = ()
     columns: tuple[str, ...] = ()
     """The input columns the rows were made of, when they have names."""
+    error: str | None = None
+    """Why the test could not run on these rows (then ``statistic`` is NaN and nothing
+    drifted), as a report keeps it instead of failing whole."""

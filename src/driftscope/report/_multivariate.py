@@ -40,6 +40,11 @@ def multivariate(report: DriftReport) -> str:
 
 def _row(result: MultivariateResult) -> str:
     name, statistic = NAMES.get(result.method, (result.method, "statistic"))
+    if result.error is not None:
+        return (
+            f'<tr class="mv-error"><td>{esc(name)}<br><small>{esc(statistic)}</small></td>'
+            f'<td colspan="4">not tested: {esc(result.error)}</td></tr>'
+        )
     if result.p_value is not None:
         # a p-value below float64's range (a huge sample's) is 0: it is not
         against = "p < 1e-300" if result.p_value == 0 else f"p {fmt_p(result.p_value)}"

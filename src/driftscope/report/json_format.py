@@ -218,6 +218,7 @@ def multivariate_to_dict(result: MultivariateResult) -> dict[str, Any]:
         "explanation": [
             {"name": c.name, "score": _num(c.score), "note": c.note} for c in result.explanation
         ],
+        "error": result.error,
     }
 
 

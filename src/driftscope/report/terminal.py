@@ -194,6 +194,9 @@ def _multivariate_lines(report: DriftReport) -> list[str]:
         return []
     lines = [f"Multivariate ({len(report.multivariate[0].columns)} features together):"]
     for result in report.multivariate:
+        if result.error is not None:
+            lines.append(f"  {result.method}: not tested ({_clean(result.error)})")
+            continue
         verdict = "drift" if result.drifted else "no drift"
         name = {"mmd": "MMD^2", "classifier": "classifier AUC"}.get(
             result.method, "mean reconstruction error"
