@@ -13,12 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from driftscope._types import MODEL_ROLES, ColumnType, Role
 from driftscope.decision.decide import Decision
-from driftscope.multivariate._result import MultivariateResult
 from driftscope.stats._result import TestResult
+
+if TYPE_CHECKING:
+    from driftscope.multivariate._result import MultivariateResult
+    from driftscope.multivariate.text.drift import TextDrift
 
 SCHEMA_VERSION = 1
 ColumnStatus = Literal["drift", "small", "ok", "low_power", "error", "untested"]
@@ -117,6 +120,8 @@ class ColumnResult:
     note: str | None = None
     also: tuple[MethodResult, ...] = ()
     importance: float | None = None
+    text: TextDrift | None = None
+    """A text column's descriptors, vocabulary and word classifier (its test is theirs)."""
 
     # -- the test's numbers ----------------------------------------------------------------
 

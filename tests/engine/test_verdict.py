@@ -167,18 +167,19 @@ def _with_text(n: int = 400, seed: int = 0) -> dict:
     return {"x": rng.normal(0, 1, n), "notes": notes}
 
 
-def test_a_text_column_is_a_note_not_an_error_and_does_not_fail_the_quality_gate(tmp_path):
+def test_a_text_column_is_tested_as_text_and_does_not_fail_the_quality_gate(tmp_path):
     ref, cur = _with_text(seed=0), _with_text(seed=1)
     report = driftscope.compare(ref, cur)
     notes = report.column("notes")
     assert notes.type == "text"
     assert notes.error is None
-    assert notes.status == "untested"
-    assert notes.note is not None
-    assert "holds free text" in notes.note
-    assert "--type notes=categorical" in notes.note
-    [finding] = [q for q in report.quality if q.column == "notes"]
-    assert (finding.check, finding.severity) == ("untested_column", "info")
+    assert notes.note is None
+    assert notes.method == "text"
+    assert notes.tested
+    assert not notes.drifted  # the same words drawn the same way
+    assert notes.text is not None
+    assert [d.name for d in notes.text.descriptors][:2] == ["length", "words"]
+    assert not [q for q in report.quality if q.column == "notes"]
     assert report.quality_issues == ()
     assert not report.fails("quality")
     assert not report.fails("any")

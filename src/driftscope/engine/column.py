@@ -25,7 +25,7 @@ from typing import TypeAlias
 
 import pyarrow as pa
 
-from driftscope._types import KIND_OF_TYPE, Kind
+from driftscope._types import KIND_OF_TYPE, ColumnType, Kind
 from driftscope.engine.categorical import agreement, counts_row
 from driftscope.engine.numeric import numeric_row
 from driftscope.engine.plan import ColumnPlan
@@ -33,6 +33,7 @@ from driftscope.engine.prepared import from_profile, from_values
 from driftscope.engine.profile_kernels import aligned_counts, missing_of
 from driftscope.engine.rows import share, untested
 from driftscope.engine.settings import RowOrder, Settings
+from driftscope.engine.text import text_row
 from driftscope.errors import InputError
 from driftscope.io import category_counts
 from driftscope.profiling import CategoricalProfile, ColumnProfile, NumericProfile
@@ -52,6 +53,8 @@ def evaluate(
         return untested(plan, _missing_shares(ref, cur), plan.error)
     try:
         if isinstance(ref, pa.ChunkedArray) and isinstance(cur, pa.ChunkedArray):
+            if plan.type == ColumnType.TEXT:
+                return text_row(plan, ref, cur)
             if KIND_OF_TYPE.get(plan.type) == Kind.NUMERIC:
                 return numeric_row(
                     plan,

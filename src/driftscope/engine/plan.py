@@ -24,11 +24,14 @@ from driftscope.stats import get as get_method
 DEFAULT_NUMERIC_METHOD = "ks"
 DEFAULT_CATEGORICAL_METHOD = "chi2"
 DEFAULT_BINARY_METHOD = "z_proportion"
+TEXT_METHOD = "text"
+"""The method of a text column: :func:`driftscope.multivariate.text.text_drift`."""
+_TEXT_FROM_PROFILE = (
+    "column {name!r} holds free text, which is tested from the texts themselves, not from a "
+    "profile; to compare its values as categories, set its type to categorical "
+    "(--type {name}=categorical)"
+)
 _UNTESTED_TYPES = {
-    ColumnType.TEXT: (
-        "column {name!r} holds free text, which is not tested for drift yet; to compare its "
-        "values as categories, set its type to categorical (--type {name}=categorical)"
-    ),
     ColumnType.EMBEDDING: (
         "column {name!r} holds embeddings (vectors), which are not tested for drift yet; "
         "leave it out with --type {name}=ignored to drop this note"
@@ -155,12 +158,13 @@ def plan_columns(
     common, issues = _column_set(reference, current, options.columns)
     roles, types, issues = _given_roles(reference, current, options, common, issues)
     _check_per_column(options, common)
+    raw = isinstance(reference, TableSide) and isinstance(current, TableSide)
     plans = []
     for name in common:
         ctype, error = _column_type(name, reference, current, types.get(name))
         role = roles.get(name) or _inferred_role(name, ctype, reference, overridden=name in types)
         role = _role_for_methods(name, role, given=name in roles, options=options)
-        plans.append(_plan(name, ctype, role, error, options))
+        plans.append(_plan(name, ctype, role, error, options, raw=raw))
     return plans, issues
 
 
@@ -330,7 +334,13 @@ def _inferred_role(name: str, ctype: ColumnType, reference: Side, *, overridden:
 
 
 def _plan(
-    name: str, ctype: ColumnType, role: Role, error: str | None, options: CompareOptions
+    name: str,
+    ctype: ColumnType,
+    role: Role,
+    error: str | None,
+    options: CompareOptions,
+    *,
+    raw: bool = True,
 ) -> ColumnPlan:
     """The column's methods (its own, else the global ones that apply; the first decides),
     threshold and note."""
@@ -349,6 +359,10 @@ def _plan(
     note = None
     if error is None and role in TESTED_ROLES and ctype in _UNTESTED_TYPES:
         note = _UNTESTED_TYPES[ctype].format(name=name)
+    if ctype == ColumnType.TEXT:
+        method, chosen = TEXT_METHOD, (TEXT_METHOD,)
+        if error is None and role in TESTED_ROLES and not raw:
+            note = _TEXT_FROM_PROFILE.format(name=name)
     return ColumnPlan(
         name, ctype, role, method, asked.threshold, error, note, chosen[1:], asked=per_column
     )

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from driftscope._types import TESTED_ROLES, Role
 from driftscope.report._format import fmt_num, fmt_p, fmt_share, scalar
+from driftscope.report._text import text_block
 from driftscope.report.svg import distribution_chart, esc, shorten
 from driftscope.result import ColumnResult
 
@@ -109,7 +110,9 @@ def _section(index: int, col: ColumnResult) -> str:
     tables = "".join(
         f'<div class="tw">{t}</div>' for t in (_test_table(col), _stats_table(col)) if t
     )
-    if col.distribution is None:
+    if col.text is not None:
+        parts.append(f'<div class="full">{text_block(col.text)}{tables}</div>')
+    elif col.distribution is None:
         parts.append(f'<div class="full">{tables}</div>')
     else:
         chart = distribution_chart(

@@ -9,10 +9,9 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from driftscope._plain import plain
-from driftscope.multivariate import MultivariateResult
 from driftscope.result import (
     SCHEMA_VERSION,
     ColumnResult,
@@ -26,6 +25,10 @@ from driftscope.result import (
     Segment,
     Source,
 )
+
+if TYPE_CHECKING:
+    from driftscope.multivariate import MultivariateResult
+    from driftscope.multivariate.text import TermShift, TextDrift
 
 
 def _num(value: float | None) -> float | None:
@@ -65,6 +68,49 @@ def column_to_dict(col: ColumnResult) -> dict[str, Any]:
         "error": col.error,
         "details": plain(col.details, json_safe=True),
         "also": [_method_to_dict(m) for m in col.also],
+        "text": None if col.text is None else text_to_dict(col.text),
+    }
+
+
+def text_to_dict(found: TextDrift) -> dict[str, Any]:
+    """A text column's parts: descriptors, vocabulary and the word classifier."""
+
+    def terms(shifts: tuple[TermShift, ...]) -> list[dict[str, Any]]:
+        return [
+            {
+                "term": t.term,
+                "note": t.note,
+                "reference_count": t.reference_count,
+                "current_count": t.current_count,
+                "reference_per_10k": _num(t.reference_per_10k),
+                "current_per_10k": _num(t.current_per_10k),
+                "z": _num(t.z),
+            }
+            for t in shifts
+        ]
+
+    vocabulary = found.vocabulary
+    return {
+        "p_value": _num(found.p_value),
+        "drifted": found.drifted,
+        "descriptors": [
+            {
+                "name": d.name,
+                "statistic": _num(d.statistic),
+                "p_value": _num(d.p_value),
+                "reference_mean": _num(d.reference_mean),
+                "current_mean": _num(d.current_mean),
+            }
+            for d in found.descriptors
+        ],
+        "vocabulary": {
+            "jensen_shannon": _num(vocabulary.statistic),
+            "p_value": _num(vocabulary.p_value),
+            "terms": vocabulary.n_terms,
+            "grown": terms(vocabulary.grown),
+            "shrunk": terms(vocabulary.shrunk),
+        },
+        "classifier": multivariate_to_dict(found.classifier),
     }
 
 

@@ -1,0 +1,49 @@
+"""A text column's row of the report: :func:`~driftscope.multivariate.text.text_drift` on its
+texts, decided like any test (its p-value joins the report's multiple-testing family).
+
+The row's statistic is the word classifier's held-out AUC (0.5: the words tell nothing), its
+p-value the text test's (the smallest of the descriptors', the vocabulary's and the
+classifier's, Holm-adjusted), and ``ColumnResult.text`` holds the whole :class:`TextDrift`:
+which descriptors and words moved. Missing texts count in the missing shares.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from driftscope.engine.plan import ColumnPlan
+from driftscope.engine.rows import share
+from driftscope.result import ColumnResult, Summary
+from driftscope.stats import TestResult
+
+ALPHA = 0.05
+"""The text test's alpha when the column has no threshold of its own."""
+
+
+def text_row(plan: ColumnPlan, ref: pa.ChunkedArray, cur: pa.ChunkedArray) -> ColumnResult:
+    """The column's row; an InputError (the caller's row error) for values that are no text."""
+    from driftscope.multivariate.text import text_drift
+
+    alpha = ALPHA if plan.threshold is None else plan.threshold
+    found = text_drift(ref.to_pylist(), cur.to_pylist(), alpha=alpha, column=plan.name)
+    test = TestResult(
+        method="text",
+        statistic=found.classifier.statistic,
+        p_value=found.p_value,
+        threshold=alpha,
+        higher_is_drift=False,
+        drifted=found.drifted,
+        details={"classifier_p_value": found.classifier.p_value},
+    )
+    return ColumnResult(
+        name=plan.name,
+        type=plan.type,
+        role=plan.role,
+        method="text",
+        summary=Summary(
+            reference_missing_share=share(ref.null_count, len(ref)),
+            current_missing_share=share(cur.null_count, len(cur)),
+        ),
+        test=test,
+        text=found,
+    )

@@ -1,0 +1,55 @@
+"""The HTML report's part of a text column: the words that came and went, the descriptors
+that moved, and texts typical of each side."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from driftscope.report._format import fmt_num, fmt_p
+from driftscope.report.svg import esc
+
+if TYPE_CHECKING:
+    from driftscope.multivariate.text import TextDrift
+
+SHOWN = 10
+"""Terms listed each way."""
+
+
+def text_block(found: TextDrift) -> str:
+    """The column's words, descriptors and examples (every string escaped)."""
+    vocabulary = found.vocabulary
+    grown = ", ".join(f"{t.term} ({t.note})" for t in vocabulary.grown[:SHOWN]) or "-"
+    shrunk = ", ".join(f"{t.term} ({t.note})" for t in vocabulary.shrunk[:SHOWN]) or "-"
+    words = found.classifier
+    toward_current = ", ".join(c.name for c in words.explanation[:SHOWN]) or "-"
+    toward_reference = ", ".join(words.details.get("reference_terms", [])[:SHOWN]) or "-"
+    rows = "".join(
+        f'<tr class="{"moved" if d.p_value < found.alpha else ""}"><td>{esc(d.name)}</td>'
+        f'<td class="num">{esc(fmt_num(d.reference_mean))}</td>'
+        f'<td class="num">{esc(fmt_num(d.current_mean))}</td>'
+        f'<td class="num">{esc(fmt_num(d.statistic))}</td>'
+        f'<td class="num">{esc(fmt_p(d.p_value))}</td></tr>'
+        for d in found.descriptors
+    )
+    examples = words.details.get("examples", {})
+    shown = "".join(
+        f'<li><span class="badge">{esc(side)}</span> {esc(text)}</li>'
+        for side in ("reference", "current")
+        for text in examples.get(side, [])
+    )
+    return (
+        '<div class="text-drift">'
+        f"<p><b>Words grown or new:</b> {esc(grown)}</p>"
+        f"<p><b>Words shrunk or gone:</b> {esc(shrunk)}</p>"
+        f"<p><b>Words that tell current texts apart:</b> {esc(toward_current)}; "
+        f"<b>reference texts:</b> {esc(toward_reference)} "
+        f"<small>(held-out AUC {esc(fmt_num(words.statistic))}, vocabulary Jensen-Shannon "
+        f"{esc(fmt_num(vocabulary.statistic))}, p {esc(fmt_p(vocabulary.p_value))})</small></p>"
+        '<table class="stats descriptors"><thead><tr><th>descriptor</th>'
+        '<th class="num">reference mean</th><th class="num">current mean</th>'
+        '<th class="num">KS</th><th class="num">p</th></tr></thead><tbody>'
+        + rows
+        + "</tbody></table>"
+        + (f'<ul class="examples">{shown}</ul>' if shown else "")
+        + "</div>"
+    )

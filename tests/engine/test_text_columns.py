@@ -1,0 +1,72 @@
+"""Text columns in ``compare``: inferred as ``text`` (or typed so), tested by the text test,
+decided with the report's other tests, and shown in the JSON and HTML reports with the words
+and descriptors that moved; values that are no text are the column's error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import driftscope
+from driftscope.report.html import render_html
+
+FORTUNES = Path("/usr/share/games/fortunes")
+needs_fortunes = pytest.mark.skipif(
+    not (FORTUNES / "computers").exists(), reason="Debian's fortunes package is not installed"
+)
+
+
+def fortunes(category: str) -> list[str]:
+    raw = (FORTUNES / category).read_text(encoding="utf-8", errors="replace")
+    return [text.strip() for text in raw.split("\n%\n") if text.strip()]
+
+
+@needs_fortunes
+def test_a_text_column_that_changed_topic_drifts_with_its_words() -> None:
+    rng = np.random.default_rng(0)
+    quotes = fortunes("computers")[:600], fortunes("politics")[:600]
+    quotes[1][0] = "<script>alert(1)</script> war and government"
+    report = driftscope.compare(
+        {"quote": quotes[0], "stars": rng.normal(size=600)},
+        {"quote": quotes[1], "stars": rng.normal(size=600)},
+    )
+    quote = report.column("quote")
+    assert (quote.type, quote.method) == ("text", "text")
+    assert quote.drifted
+    assert quote.p_value_adjusted is not None
+    assert quote.p_value_adjusted < 1e-10
+    assert report.drifted_columns == ["quote"]
+    entry = json.loads(report.to_json())["columns"][0]
+    assert entry["method"] == "text"
+    text = entry["text"]
+    assert {"government", "war"} <= {t["term"] for t in text["vocabulary"]["grown"]}
+    assert "computer" in {t["term"] for t in text["vocabulary"]["shrunk"]}
+    assert text["classifier"]["method"] == "text_classifier"
+    assert text["descriptors"][0]["name"] == "length"
+    page = render_html(report)
+    assert "Words grown or new:" in page
+    assert "<script>alert(1)</script>" not in page  # an example text, escaped
+
+
+@needs_fortunes
+def test_random_halves_of_a_text_column_do_not_drift() -> None:
+    quotes = fortunes("people")
+    rng = np.random.default_rng(1)
+    rng.shuffle(quotes)
+    half = len(quotes) // 2
+    report = driftscope.compare({"quote": quotes[:half]}, {"quote": quotes[half:]})
+    assert not report.column("quote").drifted
+
+
+def test_a_text_type_on_numbers_is_the_columns_error() -> None:
+    rng = np.random.default_rng(2)
+    data = {"x": rng.normal(size=50), "code": rng.integers(0, 9, 50)}
+    report = driftscope.compare(data, data, schema={"code": "text"})
+    code = report.column("code")
+    assert code.error is not None
+    assert "text column 'code'" in code.error
+    assert "holds int" in code.error
+    assert report.column("x").tested  # the rest of the report still runs
