@@ -70,3 +70,22 @@ def test_a_text_type_on_numbers_is_the_columns_error() -> None:
     assert "text column 'code'" in code.error
     assert "holds int" in code.error
     assert report.column("x").tested  # the rest of the report still runs
+
+
+def test_without_scikit_learn_a_text_column_is_a_note_and_the_report_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from driftscope.engine import text as engine_text
+
+    monkeypatch.setattr(engine_text, "sklearn_installed", lambda: False)
+    rng = np.random.default_rng(3)
+    words = ["drift", "model", "data", "shift", "label", "feature"]
+    notes = [" ".join(rng.choice(words, 6)) + f" #{i}" for i in range(100)]
+    report = driftscope.compare(
+        {"x": rng.normal(size=100), "notes": notes}, {"x": rng.normal(size=100), "notes": notes}
+    )
+    column = report.column("notes")
+    assert column.status == "untested"
+    assert column.note is not None
+    assert "pip install 'driftscope[ml]'" in column.note
+    assert report.column("x").tested

@@ -20,10 +20,38 @@ ALPHA = 0.05
 """The text test's alpha when the column has no threshold of its own."""
 
 
+NO_SKLEARN = (
+    "column {name!r} holds free text, which is tested with scikit-learn: pip install "
+    "'driftscope[ml]' (or set its type to categorical: --type {name}=categorical)"
+)
+
+
+def sklearn_installed() -> bool:
+    """Whether the ``[ml]`` extra's scikit-learn can be imported."""
+    import importlib.util
+
+    return importlib.util.find_spec("sklearn") is not None
+
+
 def text_row(plan: ColumnPlan, ref: pa.ChunkedArray, cur: pa.ChunkedArray) -> ColumnResult:
-    """The column's row; an InputError (the caller's row error) for values that are no text."""
+    """The column's row; an InputError (the caller's row error) for values that are no text.
+    Without scikit-learn the column is reported untested with a note saying what to install
+    (the core install stays light, and the rest of the report runs)."""
     from driftscope.multivariate.text import text_drift
 
+    summary = Summary(
+        reference_missing_share=share(ref.null_count, len(ref)),
+        current_missing_share=share(cur.null_count, len(cur)),
+    )
+    if not sklearn_installed():
+        return ColumnResult(
+            name=plan.name,
+            type=plan.type,
+            role=plan.role,
+            method=None,
+            summary=summary,
+            note=NO_SKLEARN.format(name=plan.name),
+        )
     alpha = ALPHA if plan.threshold is None else plan.threshold
     found = text_drift(ref.to_pylist(), cur.to_pylist(), alpha=alpha, column=plan.name)
     test = TestResult(
@@ -40,10 +68,7 @@ def text_row(plan: ColumnPlan, ref: pa.ChunkedArray, cur: pa.ChunkedArray) -> Co
         type=plan.type,
         role=plan.role,
         method="text",
-        summary=Summary(
-            reference_missing_share=share(ref.null_count, len(ref)),
-            current_missing_share=share(cur.null_count, len(cur)),
-        ),
+        summary=summary,
         test=test,
         text=found,
     )
