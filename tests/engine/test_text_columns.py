@@ -5,23 +5,13 @@ and descriptors that moved; values that are no text are the column's error."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 import driftscope
 from driftscope.report.html import render_html
-
-FORTUNES = Path("/usr/share/games/fortunes")
-needs_fortunes = pytest.mark.skipif(
-    not (FORTUNES / "computers").exists(), reason="Debian's fortunes package is not installed"
-)
-
-
-def fortunes(category: str) -> list[str]:
-    raw = (FORTUNES / category).read_text(encoding="utf-8", errors="replace")
-    return [text.strip() for text in raw.split("\n%\n") if text.strip()]
+from tests._fortunes import fortunes, needs_fortunes
 
 
 @needs_fortunes

@@ -6,7 +6,6 @@ vocabulary keeps its level; the descriptors are what they say; bad texts are one
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,16 +14,7 @@ from driftscope.errors import InputError
 from driftscope.multivariate.text import text_drift
 from driftscope.multivariate.text._tokens import count_terms
 from driftscope.multivariate.text.descriptors import describe
-
-FORTUNES = Path("/usr/share/games/fortunes")
-needs_fortunes = pytest.mark.skipif(
-    not (FORTUNES / "computers").exists(), reason="Debian's fortunes package is not installed"
-)
-
-
-def fortunes(category: str) -> list[str]:
-    raw = (FORTUNES / category).read_text(encoding="utf-8", errors="replace")
-    return [text.strip() for text in raw.split("\n%\n") if text.strip()]
+from tests._fortunes import fortunes, needs_fortunes
 
 
 @needs_fortunes
