@@ -21,6 +21,7 @@ from driftscope.stats._result import TestResult
 
 if TYPE_CHECKING:
     from driftscope.multivariate._result import MultivariateResult
+    from driftscope.multivariate.embeddings import EmbeddingDrift
     from driftscope.multivariate.text.drift import TextDrift
 
 SCHEMA_VERSION = 1
@@ -122,6 +123,8 @@ class ColumnResult:
     importance: float | None = None
     text: TextDrift | None = None
     """A text column's descriptors, vocabulary and word classifier (its test is theirs)."""
+    embedding: EmbeddingDrift | None = None
+    """An embedding column's MMD test, mean vectors' distance and moved components."""
 
     # -- the test's numbers ----------------------------------------------------------------
 

@@ -79,3 +79,36 @@ def test_without_scikit_learn_a_text_column_is_a_note_and_the_report_runs(
     assert column.note is not None
     assert "pip install 'driftscope[ml]'" in column.note
     assert report.column("x").tested
+
+
+def test_an_embedding_column_that_moved_drifts_and_says_which_components() -> None:
+    import pyarrow as pa
+
+    rng = np.random.default_rng(4)
+    before = rng.normal(size=(600, 8))
+    after = rng.normal(size=(600, 8))
+    after[:, 5] += 0.6
+    report = driftscope.compare(
+        pa.table({"emb": before.tolist(), "x": rng.normal(size=600)}),
+        pa.table({"emb": after.tolist(), "x": rng.normal(size=600)}),
+    )
+    emb = report.column("emb")
+    assert (emb.type, emb.method) == ("embedding", "embedding")
+    assert emb.drifted
+    entry = json.loads(report.to_json())["columns"][0]["embedding"]
+    assert entry["moved_components"][0]["component"] == 5
+    assert entry["mmd"]["method"] == "mmd"
+    assert "Components that drift on their own:" in render_html(report)
+
+
+def test_ragged_vectors_are_the_columns_error() -> None:
+    import pyarrow as pa
+
+    rows = [[1.0, 2.0], [3.0]] * 20
+    report = driftscope.compare(
+        pa.table({"emb": rows, "x": np.arange(40.0)}), pa.table({"emb": rows, "x": np.arange(40.0)})
+    )
+    emb = report.column("emb")
+    assert emb.error is not None
+    assert "vectors differ in length" in emb.error
+    assert report.column("x").tested

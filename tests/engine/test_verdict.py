@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import shlex
 
 import numpy as np
@@ -189,15 +188,17 @@ def test_a_text_column_is_tested_as_text_and_does_not_fail_the_quality_gate(tmp_
     assert main([*argv, "--fail-on", "quality", "-q"]) == 0
 
 
-def test_embedding_note_names_what_the_column_holds():
+def test_an_embedding_column_is_tested_as_vectors():
     rng = np.random.default_rng(0)
     vectors = [rng.normal(0, 1, 4).tolist() for _ in range(200)]
     ref = pa.table({"x": rng.normal(0, 1, 200), "emb": vectors})
     report = driftscope.compare(ref, ref)
-    note = report.column("emb").note
-    assert note is not None
-    assert "holds embeddings (vectors)" in note
-    assert not re.search(r"free embedding", note)
+    emb = report.column("emb")
+    assert (emb.type, emb.method, emb.note) == ("embedding", "embedding", None)
+    assert emb.tested
+    assert not emb.drifted
+    assert emb.embedding is not None
+    assert emb.embedding.components == 4
 
 
 @pytest.mark.parametrize("severity", ["none", "warning", "major"])

@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from driftscope._types import KIND_OF_TYPE, ColumnType, Kind
 from driftscope.engine.categorical import agreement, counts_row
+from driftscope.engine.embedding import embedding_row
 from driftscope.engine.numeric import numeric_row
 from driftscope.engine.plan import ColumnPlan
 from driftscope.engine.prepared import from_profile, from_values
@@ -55,6 +56,8 @@ def evaluate(
         if isinstance(ref, pa.ChunkedArray) and isinstance(cur, pa.ChunkedArray):
             if plan.type == ColumnType.TEXT:
                 return text_row(plan, ref, cur)
+            if plan.type == ColumnType.EMBEDDING:
+                return embedding_row(plan, ref, cur)
             if KIND_OF_TYPE.get(plan.type) == Kind.NUMERIC:
                 return numeric_row(
                     plan,

@@ -26,17 +26,17 @@ DEFAULT_CATEGORICAL_METHOD = "chi2"
 DEFAULT_BINARY_METHOD = "z_proportion"
 TEXT_METHOD = "text"
 """The method of a text column: :func:`driftscope.multivariate.text.text_drift`."""
+EMBEDDING_METHOD = "embedding"
+"""The method of an embedding column: :func:`driftscope.multivariate.embeddings.embedding_drift`."""
+_EMBEDDING_FROM_PROFILE = (
+    "column {name!r} holds embeddings (vectors), which are tested from the vectors "
+    "themselves, not from a profile; leave it out with --type {name}=ignored to drop this note"
+)
 _TEXT_FROM_PROFILE = (
     "column {name!r} holds free text, which is tested from the texts themselves, not from a "
     "profile; to compare its values as categories, set its type to categorical "
     "(--type {name}=categorical)"
 )
-_UNTESTED_TYPES = {
-    ColumnType.EMBEDDING: (
-        "column {name!r} holds embeddings (vectors), which are not tested for drift yet; "
-        "leave it out with --type {name}=ignored to drop this note"
-    ),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,12 +357,14 @@ def _plan(
         chosen = tuple(m for m in asked.methods if _applies(m, ctype))
     method = chosen[0] if chosen else None
     note = None
-    if error is None and role in TESTED_ROLES and ctype in _UNTESTED_TYPES:
-        note = _UNTESTED_TYPES[ctype].format(name=name)
     if ctype == ColumnType.TEXT:
         method, chosen = TEXT_METHOD, (TEXT_METHOD,)
         if error is None and role in TESTED_ROLES and not raw:
             note = _TEXT_FROM_PROFILE.format(name=name)
+    if ctype == ColumnType.EMBEDDING:
+        method, chosen = EMBEDDING_METHOD, (EMBEDDING_METHOD,)
+        if error is None and role in TESTED_ROLES and not raw:
+            note = _EMBEDDING_FROM_PROFILE.format(name=name)
     return ColumnPlan(
         name, ctype, role, method, asked.threshold, error, note, chosen[1:], asked=per_column
     )

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from driftscope._types import TESTED_ROLES, Role
 from driftscope.report._format import fmt_num, fmt_p, fmt_share, scalar
-from driftscope.report._text import text_block
+from driftscope.report._text import embedding_block, text_block
 from driftscope.report.svg import distribution_chart, esc, shorten
 from driftscope.result import ColumnResult
 
@@ -112,6 +112,8 @@ def _section(index: int, col: ColumnResult) -> str:
     )
     if col.text is not None:
         parts.append(f'<div class="full">{text_block(col.text)}{tables}</div>')
+    elif col.embedding is not None:
+        parts.append(f'<div class="full">{embedding_block(col.embedding)}{tables}</div>')
     elif col.distribution is None:
         parts.append(f'<div class="full">{tables}</div>')
     else:

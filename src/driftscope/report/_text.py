@@ -1,5 +1,5 @@
-"""The HTML report's part of a text column: the words that came and went, the descriptors
-that moved, and texts typical of each side."""
+"""The HTML report's part of a text column (the words that came and went, the descriptors
+that moved, and texts typical of each side) and of an embedding column (what moved)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from driftscope.report._format import fmt_num, fmt_p
 from driftscope.report.svg import esc
 
 if TYPE_CHECKING:
+    from driftscope.multivariate.embeddings import EmbeddingDrift
     from driftscope.multivariate.text import TextDrift
 
 SHOWN = 10
@@ -52,4 +53,21 @@ def text_block(found: TextDrift) -> str:
         + "</tbody></table>"
         + (f'<ul class="examples">{shown}</ul>' if shown else "")
         + "</div>"
+    )
+
+
+def embedding_block(found: EmbeddingDrift) -> str:
+    """The embedding column's test and what moved (numbers only: nothing to escape but
+    formatted numbers, escaped all the same)."""
+    moved = ", ".join(f"#{j} ({fmt_num(ks)})" for j, ks in found.moved_components) or "-"
+    approximate = " (random Fourier features)" if found.mmd.approximate else ""
+    return (
+        '<div class="text-drift">'
+        f"<p><b>MMD\u00b2 of the vectors:</b> {esc(fmt_num(found.mmd.statistic))}, "
+        f"p {esc(fmt_p(found.mmd.p_value))}{esc(approximate)}</p>"
+        f"<p><b>Mean vectors:</b> {esc(fmt_num(found.mean_distance))} apart (p "
+        f"{esc(fmt_p(found.mean_p_value))}), cosine distance "
+        f"{esc(fmt_num(found.cosine_distance))}</p>"
+        f"<p><b>Components that drift on their own:</b> {found.drifted_components} of "
+        f"{found.components}; most moved: {esc(moved)}</p></div>"
     )

@@ -28,6 +28,7 @@ from driftscope.result import (
 
 if TYPE_CHECKING:
     from driftscope.multivariate import MultivariateResult
+    from driftscope.multivariate.embeddings import EmbeddingDrift
     from driftscope.multivariate.text import TermShift, TextDrift
 
 
@@ -69,6 +70,25 @@ def column_to_dict(col: ColumnResult) -> dict[str, Any]:
         "details": plain(col.details, json_safe=True),
         "also": [_method_to_dict(m) for m in col.also],
         "text": None if col.text is None else text_to_dict(col.text),
+        "embedding": None if col.embedding is None else embedding_to_dict(col.embedding),
+    }
+
+
+def embedding_to_dict(found: EmbeddingDrift) -> dict[str, Any]:
+    """An embedding column's parts: the deciding test and what moved."""
+    return {
+        "decided_by": found.decided_by,
+        "p_value": _num(found.p_value),
+        "drifted": found.drifted,
+        "components": found.components,
+        "drifted_components": found.drifted_components,
+        "moved_components": [
+            {"component": j, "ks_statistic": _num(ks)} for j, ks in found.moved_components
+        ],
+        "mean_distance": _num(found.mean_distance),
+        "mean_p_value": _num(found.mean_p_value),
+        "cosine_distance": _num(found.cosine_distance),
+        "mmd": multivariate_to_dict(found.mmd),
     }
 
 

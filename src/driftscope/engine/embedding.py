@@ -1,0 +1,49 @@
+"""An embedding column's row of the report: :func:`~driftscope.multivariate.embeddings.
+embedding_drift` on its vectors, decided like any test.
+
+The row's statistic is the vectors' MMD^2 and its p-value the MMD test's (its p-value joins
+the report's multiple-testing family); ``ColumnResult.embedding`` holds the whole
+:class:`EmbeddingDrift`: the mean vectors' distance and the components that moved.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from driftscope.engine.plan import ColumnPlan
+from driftscope.engine.rows import share
+from driftscope.result import ColumnResult, Summary
+from driftscope.stats import TestResult
+
+ALPHA = 0.05
+"""The embedding test's alpha when the column has no threshold of its own."""
+
+
+def embedding_row(plan: ColumnPlan, ref: pa.ChunkedArray, cur: pa.ChunkedArray) -> ColumnResult:
+    """The column's row; an InputError (the caller's row error) for vectors of different
+    lengths, NaN inside a vector or too few vectors."""
+    from driftscope.multivariate.embeddings import embedding_drift
+
+    alpha = ALPHA if plan.threshold is None else plan.threshold
+    found = embedding_drift(ref.to_pylist(), cur.to_pylist(), alpha=alpha, column=plan.name)
+    test = TestResult(
+        method="embedding",
+        statistic=found.mmd.statistic,
+        p_value=found.p_value,
+        threshold=alpha,
+        higher_is_drift=False,
+        drifted=found.drifted,
+        details={"approximate": found.mmd.approximate},
+    )
+    return ColumnResult(
+        name=plan.name,
+        type=plan.type,
+        role=plan.role,
+        method="embedding",
+        summary=Summary(
+            reference_missing_share=share(ref.null_count, len(ref)),
+            current_missing_share=share(cur.null_count, len(cur)),
+        ),
+        test=test,
+        embedding=found,
+    )
