@@ -11,8 +11,8 @@ from __future__ import annotations
 import pyarrow as pa
 
 from driftscope.engine.plan import ColumnPlan
-from driftscope.engine.rows import share
-from driftscope.result import ColumnResult, Summary
+from driftscope.engine.rows import missing_summary
+from driftscope.result import ColumnResult
 from driftscope.stats import TestResult
 
 ALPHA = 0.05
@@ -40,10 +40,7 @@ def embedding_row(plan: ColumnPlan, ref: pa.ChunkedArray, cur: pa.ChunkedArray) 
         type=plan.type,
         role=plan.role,
         method="embedding",
-        summary=Summary(
-            reference_missing_share=share(ref.null_count, len(ref)),
-            current_missing_share=share(cur.null_count, len(cur)),
-        ),
+        summary=missing_summary(ref, cur),
         test=test,
         embedding=found,
     )

@@ -154,8 +154,9 @@ def _standard_rows(
         if cur_rows is not None:
             cur_col = cur_col.take(cur_rows)
         if column.type == ColumnType.CATEGORICAL:
-            ref_parts.append(_indicators(ref_col, ref_col))
-            cur_parts.append(_indicators(cur_col, ref_col))
+            frequent = _frequent(ref_col)
+            ref_parts.append(_indicators(ref_col, frequent))
+            cur_parts.append(_indicators(cur_col, frequent))
             owners += [column.name] * ref_parts[-1].shape[1]
             continue
         ref_values = numeric_values(ref_col, name=column.name)
@@ -178,8 +179,9 @@ def _classifier(
     for column in chosen:
         ref_col, cur_col = reference[column.name], current[column.name]
         if column.type == ColumnType.CATEGORICAL:
-            ref_parts.append(_codes(ref_col, ref_col))
-            cur_parts.append(_codes(cur_col, ref_col))
+            frequent = _frequent(ref_col)
+            ref_parts.append(_codes(ref_col, frequent))
+            cur_parts.append(_codes(cur_col, frequent))
             categorical.append(True)
         else:
             ref_parts.append(numeric_values(ref_col, name=column.name))
@@ -200,18 +202,19 @@ def _sample(rows: int, limit: int, rng: np.random.Generator) -> NDArray[np.int64
     return np.sort(rng.choice(rows, limit, replace=False))
 
 
-def _frequent(reference: pa.ChunkedArray, limit: int) -> pa.Array:
-    """The reference's ``limit`` most frequent categories (as text), most frequent first."""
+def _frequent(reference: pa.ChunkedArray) -> pa.Array:
+    """The reference's most frequent categories (as text, at most
+    :data:`~driftscope.multivariate.classifier.MAX_CATEGORY_CODE`), most frequent first."""
     counts = pc.value_counts(pc.drop_null(reference.cast(pa.string())))
     if len(counts) == 0:
         return pa.array([], pa.string())
     order = pc.array_sort_indices(counts.field("counts"), order="descending")
-    return counts.field("values").take(order[:limit])
+    return counts.field("values").take(order[:MAX_CATEGORY_CODE])
 
 
-def _codes(column: pa.ChunkedArray, reference: pa.ChunkedArray) -> FloatArray:
-    """Category codes by the reference's frequency; the rest one more code; missing NaN."""
-    frequent = _frequent(reference, MAX_CATEGORY_CODE)
+def _codes(column: pa.ChunkedArray, frequent: pa.Array) -> FloatArray:
+    """Category codes by the reference's frequency (``frequent``, from :func:`_frequent`);
+    the rest one more code; missing NaN."""
     index = pc.index_in(column.cast(pa.string()), value_set=frequent)
     codes: FloatArray = np.asarray(index.to_numpy(), dtype=np.float64)  # unmatched: NaN
     unmatched = np.isnan(codes) & ~np.asarray(column.is_null().to_numpy(), dtype=bool)
@@ -219,11 +222,12 @@ def _codes(column: pa.ChunkedArray, reference: pa.ChunkedArray) -> FloatArray:
     return codes
 
 
-def _indicators(column: pa.ChunkedArray, reference: pa.ChunkedArray) -> FloatArray:
-    """One column per frequent reference category and one for the rest (missing values and
-    new categories included), scaled so that rows of two categories lie 1 apart."""
-    codes = _codes(column, reference)
-    width = min(len(_frequent(reference, MMD_CATEGORIES)), MMD_CATEGORIES)
+def _indicators(column: pa.ChunkedArray, frequent: pa.Array) -> FloatArray:
+    """One column per one of the :data:`MMD_CATEGORIES` most frequent reference categories
+    and one for the rest (missing values and new categories included), scaled so that rows of
+    two categories lie 1 apart."""
+    codes = _codes(column, frequent)
+    width = min(len(frequent), MMD_CATEGORIES)
     codes = np.where(np.isnan(codes) | (codes >= width), width, codes).astype(np.int64)
     out = np.zeros((codes.size, width + 1))
     out[np.arange(codes.size), codes] = 1.0 / math.sqrt(2.0)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pyarrow as pa
+
 from driftscope.decision import EffectMeasure
 from driftscope.engine.calibration import Measured
 from driftscope.engine.plan import ColumnPlan
@@ -17,6 +19,15 @@ from driftscope.stats import get as get_method
 def share(part: int, total: int) -> float:
     """``part / total``, 0 for an empty side."""
     return part / total if total else 0.0
+
+
+def missing_summary(ref: pa.ChunkedArray, cur: pa.ChunkedArray) -> Summary:
+    """The missing shares of two raw columns, for a row with no value summary (text,
+    vectors)."""
+    return Summary(
+        reference_missing_share=share(ref.null_count, len(ref)),
+        current_missing_share=share(cur.null_count, len(cur)),
+    )
 
 
 def untested(

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pyarrow as pa
 
 from driftscope.engine.plan import ColumnPlan
-from driftscope.engine.rows import share
-from driftscope.result import ColumnResult, Summary
+from driftscope.engine.rows import missing_summary
+from driftscope.result import ColumnResult
 from driftscope.stats import TestResult
 
 ALPHA = 0.05
@@ -39,10 +39,7 @@ def text_row(plan: ColumnPlan, ref: pa.ChunkedArray, cur: pa.ChunkedArray) -> Co
     (the core install stays light, and the rest of the report runs)."""
     from driftscope.multivariate.text import text_drift
 
-    summary = Summary(
-        reference_missing_share=share(ref.null_count, len(ref)),
-        current_missing_share=share(cur.null_count, len(cur)),
-    )
+    summary = missing_summary(ref, cur)
     if not sklearn_installed():
         return ColumnResult(
             name=plan.name,

@@ -39,7 +39,13 @@ from numpy.typing import NDArray
 from driftscope.errors import InputError, param_error
 from driftscope.multivariate._result import MultivariateResult
 from driftscope.multivariate._rows import rows_of
-from driftscope.stats.mmd import group_indicators
+from driftscope.stats.mmd import (
+    BLOCK_ELEMENTS,
+    group_indicators,
+    mmd2_columns,
+    mmd2_from_sums,
+    squared_distances,
+)
 
 FloatArray = NDArray[np.float64]
 
@@ -51,8 +57,6 @@ FREQUENCY_BLOCK = 256
 """Frequencies drawn and used at a time (memory: N x block x 3 floats)."""
 SIGMA_ROWS = 4_000
 """Pooled rows whose pairwise distances give sigma past EXACT_LIMIT."""
-BLOCK_ELEMENTS = 1 << 22
-"""Kernel entries computed at a time in the exact test (32 MB of float64)."""
 N_PERMUTATIONS = 100
 
 
@@ -92,7 +96,7 @@ def mmd_test(
     details: dict[str, Any] = {"kernel": "gaussian", "dimension": int(points.shape[1])}
     if m + n <= exact_limit:
         sigma = _median_distance(points) or 1.0 / scale
-        values = _exact_mmd2(points, indicators, sigma)
+        values = mmd2_columns(points, indicators, sigma)
     else:
         rng = np.random.default_rng(None if seed is None else seed + 1)
         rows = rng.choice(m + n, size=min(SIGMA_ROWS, m + n), replace=False)
@@ -132,16 +136,6 @@ def _check_params(alpha: float, n_permutations: int, exact_limit: int, n_frequen
             raise param_error("mmd", name, f"an integer >= {least}", value)
 
 
-def _squared_distances(block: FloatArray, points: FloatArray, norms: FloatArray) -> FloatArray:
-    """|b - p|^2 for every row b of ``block`` and p of ``points`` (``norms``: |p|^2)."""
-    squared = block @ points.T
-    squared *= -2.0
-    squared += norms[None, :]
-    squared += (block * block).sum(axis=1)[:, None]
-    np.maximum(squared, 0.0, out=squared)
-    return squared
-
-
 def _median_distance(points: FloatArray) -> float:
     """The median of the N (N - 1) / 2 distances between rows (as ``np.median`` of
     ``scipy.spatial.distance.pdist``), from their squares gathered block by block."""
@@ -152,7 +146,7 @@ def _median_distance(points: FloatArray) -> float:
     rows = max(1, BLOCK_ELEMENTS // count)
     at = 0
     for start in range(0, count - 1, rows):
-        block = _squared_distances(points[start : start + rows], points, norms)
+        block = squared_distances(points[start : start + rows], points, norms)
         for offset, row in enumerate(block):  # the pairs (i, j > i) of each row
             later = row[start + offset + 1 :]
             squares[at : at + later.size] = later
@@ -163,40 +157,6 @@ def _median_distance(points: FloatArray) -> float:
         return math.sqrt(float(squares[middle]))
     squares.partition((middle - 1, middle))
     return (math.sqrt(float(squares[middle - 1])) + math.sqrt(float(squares[middle]))) / 2.0
-
-
-def _from_sums(quad: FloatArray, cross: FloatArray, total: float, m: float, n: float) -> FloatArray:
-    """Unbiased MMD^2 of each split from a'Ka (``quad``), a'K1 (``cross``) and 1'K1 for a
-    kernel with 1 on its diagonal, a the split's 0/1 reference column."""
-    within_reference = quad - m
-    within_current = total - 2.0 * cross + quad - n
-    between = cross - quad
-    mmd2: FloatArray = (
-        within_reference / (m * (m - 1)) + within_current / (n * (n - 1)) - 2.0 * between / (m * n)
-    )
-    return mmd2
-
-
-def _exact_mmd2(points: FloatArray, indicators: FloatArray, sigma: float) -> FloatArray:
-    """Unbiased MMD^2 of every split (a column of ``indicators``), the kernel made by blocks."""
-    count = points.shape[0]
-    m = float(indicators[:, 0].sum())
-    norms = (points * points).sum(axis=1)
-    rows = max(1, BLOCK_ELEMENTS // count)
-    factor = -1.0 / max(2.0 * sigma * sigma, float(np.finfo(np.float64).smallest_subnormal))
-    quad = np.zeros(indicators.shape[1])
-    cross = np.zeros(indicators.shape[1])
-    total = 0.0
-    for start in range(0, count, rows):
-        kernel = _squared_distances(points[start : start + rows], points, norms)
-        kernel *= factor
-        np.exp(kernel, out=kernel)
-        block = indicators[start : start + rows]
-        quad += np.einsum("ip,ip->p", block, kernel @ indicators)
-        row_sums = kernel.sum(axis=1)
-        cross += row_sums @ block
-        total += float(row_sums.sum())
-    return _from_sums(quad, cross, total, m, count - m)
 
 
 def _fourier_mmd2(
@@ -228,11 +188,13 @@ def _fourier_mmd2(
             block_cross += whole @ sums
             block_total += float(whole @ whole)
         # the kernel's estimate is the mean over frequencies: k(a, a) = 1 on the diagonal
-        alone = _from_sums(block_quad[:1] / size, block_cross[:1] / size, block_total / size, m, n)
+        alone = mmd2_from_sums(
+            block_quad[:1] / size, block_cross[:1] / size, block_total / size, m, n
+        )
         blocks.append(float(alone[0]))
         quad += block_quad
         cross += block_cross
         total += block_total
     share = 1.0 / n_frequencies
-    values = _from_sums(quad * share, cross * share, total * share, m, n)
+    values = mmd2_from_sums(quad * share, cross * share, total * share, m, n)
     return values, np.array(blocks)

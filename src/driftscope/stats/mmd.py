@@ -61,6 +61,34 @@ def group_indicators(
     return indicators
 
 
+def squared_distances(block: FloatArray, points: FloatArray, norms: FloatArray) -> FloatArray:
+    """|b - p|^2 for every row b of ``block`` and p of ``points`` (``norms``: |p|^2 of the
+    points), from one BLAS product: |b|^2 + |p|^2 - 2 b.p, clipped at 0. Rows centred first
+    keep its cancellation small; one coordinate takes the exact differences instead."""
+    if points.shape[1] == 1:
+        diff = block[:, 0, None] - points[None, :, 0]
+        squared: FloatArray = diff * diff
+        return squared
+    squared = block @ points.T
+    squared *= -2.0
+    squared += norms[None, :]
+    squared += (block * block).sum(axis=1)[:, None]
+    np.maximum(squared, 0.0, out=squared)
+    return squared
+
+
+def mmd2_from_sums(
+    quad: FloatArray, cross: FloatArray, total: float, m: float, n: float
+) -> FloatArray:
+    """Unbiased MMD^2 of each split from a'Ka (``quad``), a'K1 (``cross``) and 1'K1 for a
+    kernel with 1 on its diagonal, a the split's 0/1 reference column and m = sum a."""
+    within_r = quad - m
+    within_c = total - 2.0 * cross + quad - n
+    between = cross - quad
+    mmd2: FloatArray = within_r / (m * (m - 1)) + within_c / (n * (n - 1)) - 2.0 * between / (m * n)
+    return mmd2
+
+
 def mmd2_columns(
     points: FloatArray,
     indicators: FloatArray,
@@ -76,32 +104,27 @@ def mmd2_columns(
     (``block_elements`` kernel entries at a time; it does not change the result).
     """
     n_points = points.shape[0]
+    if points.shape[1] > 1:  # distances do not change; the BLAS product cancels less
+        points = points - points.mean(axis=0)
     m = float(indicators[:, 0].sum())
-    n = n_points - m
     rows_per_block = max(1, block_elements // n_points)
     # not 0 where a tiny sigma's square underflows: distinct points then weigh 0, equal ones 1
-    two_sigma2 = max(2.0 * sigma**2, SMALLEST)
+    factor = -1.0 / max(2.0 * sigma**2, SMALLEST)
+    norms = (points * points).sum(axis=1)
     quad = np.zeros(indicators.shape[1])  # a'Ka per column
     cross = np.zeros(indicators.shape[1])  # a'K1 per column
     total = 0.0  # 1'K1
     for start in range(0, n_points, rows_per_block):
-        block = points[start : start + rows_per_block]
-        squared = np.zeros((block.shape[0], n_points))
-        for k in range(points.shape[1]):
-            diff = block[:, k, None] - points[None, :, k]
-            squared += diff * diff
+        kernel = squared_distances(points[start : start + rows_per_block], points, norms)
+        kernel *= factor
         with np.errstate(over="ignore"):  # inf over a tiny sigma: a kernel value of 0
-            kernel = np.exp(-squared / two_sigma2)
+            np.exp(kernel, out=kernel)
         block_indicators = indicators[start : start + rows_per_block]
         quad += np.einsum("ip,ip->p", block_indicators, kernel @ indicators)
         row_sums = kernel.sum(axis=1)
         cross += row_sums @ block_indicators
         total += float(row_sums.sum())
-    within_r = quad - m
-    within_c = total - 2.0 * cross + quad - n
-    between = cross - quad
-    mmd2: FloatArray = within_r / (m * (m - 1)) + within_c / (n * (n - 1)) - 2.0 * between / (m * n)
-    return mmd2
+    return mmd2_from_sums(quad, cross, total, m, n_points - m)
 
 
 def _mmd_kernel(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,7 @@ MAX_TERMS = 50_000
 """Most terms kept (the most frequent)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Counts:
     """Term counts of every text (rows: reference texts first, then current ones) and the
     terms (columns)."""
@@ -33,6 +34,11 @@ class Counts:
     matrix: Any  # scipy.sparse.csr_matrix of int64
     terms: NDArray[np.str_]
     n_reference: int
+
+    @cached_property
+    def words(self) -> NDArray[np.bool_]:
+        """Which terms are single words (not word pairs)."""
+        return np.char.find(self.terms.astype(str), " ") < 0
 
     def side_totals(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Each term's count over the reference texts and over the current ones."""

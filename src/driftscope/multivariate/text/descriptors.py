@@ -77,9 +77,8 @@ def _known_words(counts: Counts, side: slice) -> FloatArray:
     be lower than any other sample's by construction."""
     if counts.terms.size == 0:
         return np.zeros(len(range(*side.indices(counts.matrix.shape[0]))))
-    single = np.char.find(counts.terms.astype(str), " ") < 0
     holders = np.asarray(counts.matrix[: counts.n_reference].getnnz(axis=0)).ravel()
     own = 1 if side.start == 0 and counts.n_reference > 0 else 0  # a reference text is one
-    columns = np.flatnonzero(single & (holders > own))
+    columns = np.flatnonzero(counts.words & (holders > own))
     rows = counts.matrix[side][:, columns]
     return np.asarray(rows.sum(axis=1)).ravel().astype(np.float64)

@@ -69,8 +69,7 @@ def vocabulary_drift(
     counts: Counts, *, n_permutations: int = N_PERMUTATIONS, seed: int | None = 0
 ) -> VocabularyDrift:
     """Vocabulary drift of the texts counted in ``counts``."""
-    words = np.char.find(counts.terms.astype(str), " ") < 0
-    single = counts.matrix[:, np.flatnonzero(words)]
+    single = counts.matrix[:, np.flatnonzero(counts.words)]
     m = counts.n_reference
     n = single.shape[0] - m
     indicators = group_indicators(m, n, n_permutations, seed)
