@@ -456,11 +456,13 @@ class DatasetVerdict:
 
     ``severity`` is ``major`` when the drifted features reach ``share_threshold``
     (``share_reached``), a relevant feature is major, or the model's prediction or target
-    drifted majorly (``model_drift``); ``warning`` for milder drift; ``drifted`` is exactly
-    ``severity == "major"``. ``drifted_columns`` / ``columns`` / ``drift_share`` count
-    features only; ``weighted_drift_score`` is the drifted features' share of the total
-    feature weight (equal weights unless importances were given); ``reasons`` says why, in
-    words.
+    drifted majorly (``model_drift``), or a multivariate test found the features moving
+    together far enough (``multivariate_drift`` names the tests that drifted; see
+    :func:`~driftscope.engine.verdict.multivariate_severity`); ``warning`` for milder drift;
+    ``drifted`` is exactly ``severity == "major"``. ``drifted_columns`` / ``columns`` /
+    ``drift_share`` count features only; ``weighted_drift_score`` is the drifted features'
+    share of the total feature weight (equal weights unless importances were given);
+    ``reasons`` says why, in words.
     """
 
     drifted: bool
@@ -475,6 +477,8 @@ class DatasetVerdict:
     share_reached: bool = False
     major_features: int = 0
     model_drift: tuple[ModelDrift, ...] = ()
+    multivariate_drift: tuple[str, ...] = ()
+    """The multivariate tests (``mmd``, ``classifier``, ...) that found drift."""
 
     @property
     def headline(self) -> str:
@@ -484,6 +488,11 @@ class DatasetVerdict:
         'Dataset drift (MAJOR): 4 of 15 features drifted (27%, below the 50% share; 4 majorly)'
         >>> DatasetVerdict(False, 0, 15, 0.0, 0.5).headline
         'No drift: 0 of 15 features drifted'
+        >>> together = DatasetVerdict(
+        ...     False, 0, 2, 0.0, 0.5, severity="warning", multivariate_drift=("mmd",)
+        ... )
+        >>> together.headline.endswith("(0%, below the 50% share); features together: mmd")
+        True
         """
         counts = f"{self.drifted_columns} of {self.columns} features drifted"
         if self.severity == "none":
@@ -493,6 +502,8 @@ class DatasetVerdict:
         if self.major_features:
             detail += f"; {self.major_features} majorly"
         model = "".join(f"; {m.role} {m.name}: {m.severity}" for m in self.model_drift)
+        if self.multivariate_drift:
+            model += f"; features together: {', '.join(self.multivariate_drift)}"
         if self.severity == "major":
             return f"Dataset drift (MAJOR): {counts} ({detail}){model}"
         return f"Drift (warning), not dataset drift: {counts} ({detail}){model}"

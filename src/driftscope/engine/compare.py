@@ -408,7 +408,9 @@ def _compare(
         options=recorded,
         reference=ref_source,
         current=cur_source,
-        dataset=dataset_verdict(results, policy.share_threshold, policy.correction),
+        dataset=dataset_verdict(
+            results, policy.share_threshold, policy.correction, multivariate=together or ()
+        ),
         columns=tuple(results),
         created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         driftscope_version=__version__,
