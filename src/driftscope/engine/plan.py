@@ -83,6 +83,9 @@ class Side(Protocol):
     def zero_one(self, name: str) -> bool:
         """Whether the column holds integers that are all 0 or 1 (a flag written as numbers)."""
 
+    def has_values(self, name: str) -> bool:
+        """Whether the side holds the column's values (not only a profile of them)."""
+
     def column(self, name: str) -> pa.ChunkedArray | ColumnProfile:
         """The column as the side holds it, for :func:`driftscope.engine.column.evaluate`."""
 
@@ -122,6 +125,9 @@ class TableSide:
     def zero_one(self, name: str) -> bool:
         return is_zero_one(self._columns[name])
 
+    def has_values(self, name: str) -> bool:
+        return name in self._columns
+
     def column(self, name: str) -> pa.ChunkedArray:
         return self._columns[name]
 
@@ -158,12 +164,12 @@ def plan_columns(
     common, issues = _column_set(reference, current, options.columns)
     roles, types, issues = _given_roles(reference, current, options, common, issues)
     _check_per_column(options, common)
-    raw = isinstance(reference, TableSide) and isinstance(current, TableSide)
     plans = []
     for name in common:
         ctype, error = _column_type(name, reference, current, types.get(name))
         role = roles.get(name) or _inferred_role(name, ctype, reference, overridden=name in types)
         role = _role_for_methods(name, role, given=name in roles, options=options)
+        raw = reference.has_values(name) and current.has_values(name)
         plans.append(_plan(name, ctype, role, error, options, raw=raw))
     return plans, issues
 

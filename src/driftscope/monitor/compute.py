@@ -7,7 +7,9 @@ each window's rows are profiled on the reference's bins and compared from the tw
 backfill of 90 windows cost little more than profiling its rows. When the project names a
 target and the model's outputs, the reference's raw rows are kept too, and each window's
 performance is measured on its labelled rows or estimated without labels (CBPE, DLE), with
-concept drift when both sides have labels.
+concept drift when both sides have labels. Text and embedding columns, which profiles do not
+summarise, are kept as values beside the profiles (:class:`~driftscope.engine.profiled.
+ProfileSide`'s ``raw``) and tested from them.
 
 Points per column: the method's statistic under the method's name (``ks``, ``psi``, ...),
 ``p_value`` when the method has one, ``drift`` (1 or 0), ``severity`` (0 none, 1 warning,
@@ -41,6 +43,7 @@ from driftscope.result import QualityIssue, Source
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from driftscope.engine.profiled import ProfileSide
     from driftscope.monitor._config_models import MonitorConfig
     from driftscope.profiling import Profile
     from driftscope.result import DriftReport, MetricValue, Performance
@@ -62,12 +65,17 @@ class Reference:
     profile: Profile
     table: pa.Table | None
     source: str
+    side: ProfileSide | None = field(default=None, compare=False, repr=False)
+    """The profile with the reference's text and embedding columns' values beside it (see
+    :mod:`driftscope.engine.profiled`); None: the profile alone (a ``.dsprof`` reference)."""
     performance: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """The reference's measured performance, kept by the first window for the others."""
 
     @property
     def columns(self) -> frozenset[str]:
         """The reference's column names."""
+        if self.side is not None:
+            return frozenset(self.side.column_names)
         return frozenset(self.profile.columns)
 
     @property
@@ -117,9 +125,9 @@ def model_monitored(options: CompareOptions) -> bool:
 
 def load_reference(config: MonitorConfig, options: CompareOptions) -> Reference:
     """Read and profile the project's reference (a ``.dsprof`` profile is used as it is)."""
-    from driftscope.engine.profiled import is_profile_input
+    from driftscope.engine.profiled import is_profile_input, side_of_table
     from driftscope.io import read_dataset
-    from driftscope.profiling import profile
+    from driftscope.profiling.build import overrides
     from driftscope.profiling.files import read_profile
 
     source = str(config.reference)
@@ -136,9 +144,10 @@ def load_reference(config: MonitorConfig, options: CompareOptions) -> Reference:
         for name, value in (options.schema or {}).items()
         if str(value) not in ("id", "ignored", "timestamp")
     }
-    built = profile(dataset.table, schema=types or None)
+    table = dataset.table
+    side = side_of_table(table, overrides(types, table.column_names), source)
     keep = model_monitored(options) or options.multivariate is not None
-    return Reference(built, dataset.table if keep else None, source)
+    return Reference(side.profile, table if keep else None, source, side)
 
 
 def fit_to_reference(
@@ -171,7 +180,7 @@ def window_report(
     from driftscope.io import read_dataset
 
     rows = _without_empty_target(rows, options.target)
-    named = ProfileSide(reference.profile, reference.source)
+    named = reference.side or ProfileSide(reference.profile, reference.source)
     profiled = replace(options, multivariate=None)  # profiles hold no rows to test together
     report = compare(named, read_dataset(rows, name=label), options=profiled)
     report = replace(
