@@ -77,6 +77,9 @@ def test_a_turned_correlation_is_found_from_the_day_it_turns(tmp_path: Path) -> 
             for p in store.points("credit", metric="multivariate_reconstruction_drift")
         }
         p_values = store.points("credit", metric="multivariate_mmd_p_value")
+        severity = {
+            p.window_start: p.value for p in store.points("credit", metric="dataset_severity")
+        }
         report = json.loads(store.windows("credit")[-1].report)
     finally:
         store.close()
@@ -84,6 +87,8 @@ def test_a_turned_correlation_is_found_from_the_day_it_turns(tmp_path: Path) -> 
     assert drift == expected
     assert pca == expected
     assert len(p_values) == 5
+    assert severity == expected  # the turned correlation makes each such window a warning
+    assert report["dataset"]["severity"] == "warning"
     assert [m["method"] for m in report["multivariate"]] == ["mmd", "reconstruction"]
     alerts = [json.loads(line) for line in (tmp_path / "alerts.jsonl").read_text().splitlines()]
     assert [(a["action"], a["rule"]) for a in alerts] == [("triggered", "together")]

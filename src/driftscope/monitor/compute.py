@@ -199,8 +199,11 @@ def window_report(
         from driftscope.engine.multivariate import check_methods, multivariate_section
 
         methods = check_methods(options.multivariate)
+        from driftscope.engine.verdict import with_multivariate
+
         together = multivariate_section(reference.table, rows, report.columns, methods)
-        report = replace(report, multivariate=together)
+        dataset = with_multivariate(report.dataset, together)
+        report = replace(report, multivariate=together, dataset=dataset)
     return report
 
 
