@@ -59,7 +59,7 @@ def test_a_correlation_change_alone_drifts_the_dataset_through_the_multivariate_
     assert len(together) == 1
     assert together[0].startswith("features together, major: classifier (AUC 0.")
     assert "separating most: " in together[0]
-    assert together[0].endswith(("x, y", "y, x"))
+    assert together[0].endswith(("x, y)", "y, x)"))
     assert dataset.headline.endswith("; features together: mmd, classifier")
     assert report.fails("drift")
 
@@ -140,6 +140,6 @@ def test_the_reason_names_the_three_columns_that_separate_most() -> None:
     )
     verdict = with_multivariate(DatasetVerdict(False, 0, 4, 0.0, 0.5), [explained])
     assert verdict.reasons == (
-        "features together, major: classifier (AUC 0.8, p=0.001); separating most: a, b, c",
+        "features together, major: classifier (AUC 0.8, p=0.001; separating most: a, b, c)",
     )
     assert verdict.severity == "major"

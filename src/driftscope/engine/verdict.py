@@ -113,16 +113,28 @@ def with_multivariate(
 
 
 def _multivariate_reason(result: MultivariateResult) -> str:
+    return f"features together, {multivariate_severity(result)}: {describe_multivariate(result)}"
+
+
+def describe_multivariate(result: MultivariateResult) -> str:
+    """A multivariate test's finding in words: its method, statistic, p-value and the
+    columns that separate the periods most.
+
+    >>> from driftscope.multivariate import Contribution, MultivariateResult
+    >>> auc = MultivariateResult("classifier", 0.7377, 1.6e-57, 0.05, False, True, 750, 750)
+    >>> describe_multivariate(replace(auc, explanation=(Contribution("x", 0.2),)))
+    'classifier (AUC 0.738, p=1.6e-57; separating most: x)'
+    """
+    if result.error is not None:
+        return f"{result.method} (not run: {result.error})"
     name = STATISTIC_NAMES.get(result.method, "statistic")
-    parts = [f"{name} {result.statistic:.3g}"]
+    text = f"{result.method} ({name} {result.statistic:.3g}"
     if result.p_value is not None:
-        parts.append(f"p={result.p_value:.2g}")
-    tier = multivariate_severity(result)
-    text = f"features together, {tier}: {result.method} ({', '.join(parts)})"
+        text += f", p={result.p_value:.2g}"
     separating = [c.name for c in result.explanation[:SEPARATING]]
     if separating:
         text += f"; separating most: {', '.join(separating)}"
-    return text
+    return text + ")"
 
 
 def dataset_verdict(

@@ -1,5 +1,5 @@
-"""Test suites as gates: declared drift, quality, performance and segment tests, run on a
-report, with an outcome per test (see ``docs/ci.md``).
+"""Test suites as gates: declared drift, multivariate, quality, performance and segment
+tests, run on a report, with an outcome per test (see ``docs/ci.md``).
 
 >>> from driftscope.suite import parse_suite
 >>> [t.title for t in parse_suite("tests:\\n  - quality: {}\\n").tests]
@@ -10,6 +10,7 @@ from driftscope.suite.evaluate import evaluate
 from driftscope.suite.model import (
     CheckOutcome,
     DriftTest,
+    MultivariateTest,
     PerformanceTest,
     QualityTest,
     SegmentsTest,
@@ -22,6 +23,7 @@ from driftscope.suite.run import check
 __all__ = [
     "CheckOutcome",
     "DriftTest",
+    "MultivariateTest",
     "PerformanceTest",
     "QualityTest",
     "SegmentsTest",

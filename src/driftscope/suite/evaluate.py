@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from driftscope.engine.verdict import describe_multivariate, multivariate_severity
 from driftscope.errors import ConfigError
 from driftscope.performance.metrics import HIGHER_IS_BETTER
 from driftscope.result import ColumnResult, DriftReport, MetricValue, QualityIssue
 from driftscope.suite.model import (
     CheckOutcome,
     DriftTest,
+    MultivariateTest,
     PerformanceTest,
     QualityTest,
     SegmentsTest,
@@ -31,6 +33,8 @@ def evaluate(suite: Suite, report: DriftReport) -> tuple[CheckOutcome, ...]:
 def _judge(test: SuiteTest, report: DriftReport, source: str) -> CheckOutcome:
     if isinstance(test, DriftTest):
         return _drift(test, report, source)
+    if isinstance(test, MultivariateTest):
+        return _multivariate(test, report)
     if isinstance(test, QualityTest):
         return _quality(test, report)
     if isinstance(test, PerformanceTest):
@@ -74,6 +78,34 @@ def _drift(test: DriftTest, report: DriftReport, source: str) -> CheckOutcome:
     details = [_column_line(col) for col in failing]
     message = f"{len(failing)} column(s) reached {test.fail_on}: " + "; ".join(details[:SHOWN])
     return _outcome(test, "drift", False, message, details)
+
+
+def _multivariate(test: MultivariateTest, report: DriftReport) -> CheckOutcome:
+    ran = {result.method: result for result in report.multivariate or ()}
+    found: list[str] = []
+    not_run: list[str] = []
+    passing: list[str] = []
+    for method in test.methods:
+        result = ran.get(method)
+        if result is None:
+            not_run.append(f"{method} (not run: the report has no {method} test)")
+        elif result.error is not None:
+            not_run.append(describe_multivariate(result))
+        elif _meets(test.fail_on, result.drifted, multivariate_severity(result)):
+            found.append(describe_multivariate(result))
+        else:
+            passing.append(describe_multivariate(result))
+    what = "major drift" if test.fail_on == "major" else "drift"
+    if not (found or not_run):
+        return _outcome(test, "multivariate", True, f"no {what}: " + "; ".join(passing))
+    parts = []
+    if found:
+        parts.append(f"{len(found)} of {len(test.methods)} test(s) found {what}")
+    if not_run:
+        parts.append(f"{len(not_run)} could not run")
+    failing = found + not_run
+    message = f"{' and '.join(parts)}: " + "; ".join(failing)
+    return _outcome(test, "multivariate", False, message, failing)
 
 
 def _column_line(col: ColumnResult) -> str:

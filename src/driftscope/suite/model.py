@@ -1,10 +1,11 @@
 """A test suite as typed data: the tests a ``driftscope check`` runs, and their outcomes.
 
-A suite file (YAML, read by :mod:`driftscope.suite.parse`) lists tests of four kinds, each
+A suite file (YAML, read by :mod:`driftscope.suite.parse`) lists tests of five kinds, each
 a gate on one part of the report: ``drift`` (the dataset's or some columns' drift and
-severity), ``quality`` (data-quality findings, or the violations of a constraints file),
-``performance`` (a metric's current value, absolute or against the reference) and
-``segments`` (slices where drift or errors concentrate). Each test carries the line it was
+severity), ``multivariate`` (the features tested together, as rows), ``quality``
+(data-quality findings, or the violations of a constraints file), ``performance`` (a
+metric's current value, absolute or against the reference) and ``segments`` (slices where
+drift or errors concentrate). Each test carries the line it was
 written on, so that a failure can point at it.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
+from driftscope.engine.multivariate import MULTIVARIATE_METHODS
 from driftscope.result import DriftReport
 
 DriftCondition = Literal["drift", "warning", "major"]
@@ -36,6 +38,23 @@ class DriftTest:
     def title(self) -> str:
         where = "dataset" if not self.columns else ", ".join(self.columns)
         return self.name or f"drift: {where} fails on {self.fail_on}"
+
+
+@dataclass(frozen=True, slots=True)
+class MultivariateTest:
+    """Fails when any of the multivariate ``methods`` (``mmd``, ``classifier``,
+    ``reconstruction``: the features tested together) meets ``fail_on``, or could not run.
+    ``drift`` and ``warning``: the method found drift; ``major``: its drift is major in the
+    dataset's verdict (see :func:`driftscope.engine.verdict.multivariate_severity`)."""
+
+    methods: tuple[str, ...] = MULTIVARIATE_METHODS
+    fail_on: DriftCondition = "drift"
+    name: str = ""
+    line: int = 0
+
+    @property
+    def title(self) -> str:
+        return self.name or f"multivariate: {', '.join(self.methods)} fails on {self.fail_on}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +127,7 @@ class SegmentsTest:
         return self.name or f"segments: at most {self.max} {what}"
 
 
-SuiteTest = DriftTest | QualityTest | PerformanceTest | SegmentsTest
+SuiteTest = DriftTest | MultivariateTest | QualityTest | PerformanceTest | SegmentsTest
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
@@ -126,6 +145,12 @@ class Suite:
         """The constraints file the quality tests name (one per suite)."""
         named = [t.constraints for t in self.tests if isinstance(t, QualityTest)]
         return next((c for c in named if c is not None), None)
+
+    @property
+    def multivariate(self) -> tuple[str, ...]:
+        """The multivariate methods the tests read (none: the report runs none for them)."""
+        named = {m for t in self.tests if isinstance(t, MultivariateTest) for m in t.methods}
+        return tuple(m for m in MULTIVARIATE_METHODS if m in named)
 
     @property
     def segments(self) -> bool:

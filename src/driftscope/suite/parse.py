@@ -25,11 +25,13 @@ from pathlib import Path
 from typing import Any, get_args
 
 from driftscope._yaml import YamlList, YamlMap, parse_yaml, read_yaml, where
+from driftscope.engine.multivariate import MULTIVARIATE_METHODS
 from driftscope.errors import ConfigError
 from driftscope.performance.metrics import HIGHER_IS_BETTER
 from driftscope.suite.model import (
     DriftCondition,
     DriftTest,
+    MultivariateTest,
     PerformanceTest,
     QualityLevel,
     QualityTest,
@@ -39,7 +41,7 @@ from driftscope.suite.model import (
     SuiteTest,
 )
 
-KINDS = ("drift", "quality", "performance", "segments")
+KINDS = ("drift", "multivariate", "quality", "performance", "segments")
 """The kinds of test a suite lists."""
 _TOP = ("version", "options", "tests")
 _PATH_OPTIONS = ("labels", "constraints")
@@ -174,6 +176,24 @@ def _drift(body: _Body, name: str, line: int, folder: Path) -> DriftTest:
     return DriftTest(fail_on, body.names("columns"), name, line)
 
 
+def _multivariate(body: _Body, name: str, line: int, folder: Path) -> MultivariateTest:
+    body.known("methods", "fail_on")
+    methods = body.names("methods") if "methods" in body.node else MULTIVARIATE_METHODS
+    if not methods:
+        raise ConfigError(
+            f"{where(body.node, 'methods')}: methods must name at least one of "
+            f"{', '.join(MULTIVARIATE_METHODS)}"
+        )
+    for method in methods:
+        if method not in MULTIVARIATE_METHODS:
+            raise ConfigError(
+                f"{where(body.node, 'methods')}: unknown method {method!r} in a multivariate "
+                f"test; expected one of {', '.join(MULTIVARIATE_METHODS)}"
+            )
+    fail_on: Any = body.choice("fail_on", get_args(DriftCondition), "drift")
+    return MultivariateTest(tuple(dict.fromkeys(methods)), fail_on, name, line)
+
+
 def _quality(body: _Body, name: str, line: int, folder: Path) -> QualityTest:
     body.known("constraints", "checks", "fail_on")
     constraints = body.node.get("constraints")
@@ -218,6 +238,7 @@ def _segments(body: _Body, name: str, line: int, folder: Path) -> SegmentsTest:
 
 _BUILDERS: Mapping[str, Callable[[_Body, str, int, Path], SuiteTest]] = {
     "drift": _drift,
+    "multivariate": _multivariate,
     "quality": _quality,
     "performance": _performance,
     "segments": _segments,

@@ -17,8 +17,9 @@ def check(reference: Any, current: Any, suite: str | Path | Suite, **options: An
     see ``docs/ci.md``, or a :class:`~driftscope.suite.model.Suite`) on the report.
 
     ``options`` are keyword arguments of :func:`driftscope.compare`; they override the
-    suite's own ``options``. The suite's quality tests bring their constraints file, and a
-    segments test turns the segment search on.
+    suite's own ``options``. The suite's quality tests bring their constraints file, a
+    segments test turns the segment search on, and a multivariate test adds its methods to
+    those the comparison runs.
 
     >>> import numpy as np
     >>> from driftscope.suite import parse_suite
@@ -45,6 +46,17 @@ def check(reference: Any, current: Any, suite: str | Path | Suite, **options: An
         keywords["constraints"] = plan.constraints
     if plan.segments:
         keywords["segments"] = True
+    if plan.multivariate:
+        keywords["multivariate"] = _with_methods(keywords.get("multivariate"), plan.multivariate)
     report = compare(reference, current, **keywords)
     outcomes = evaluate(plan, report)
     return SuiteResult(outcomes, report, plan.source, time.perf_counter() - started)
+
+
+def _with_methods(given: Any, methods: tuple[str, ...]) -> tuple[str, ...]:
+    """The multivariate methods the options name (one, a list, or None) and ``methods``,
+    each once, in the report's order."""
+    from driftscope.engine.multivariate import check_methods
+
+    named = () if given is None else (given,) if isinstance(given, str) else tuple(given)
+    return check_methods([*named, *methods])
