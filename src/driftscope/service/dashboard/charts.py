@@ -1,5 +1,6 @@
 """The dashboard's charts as inline SVG strings: a metric over time (lines, a confidence
-band, threshold lines, shaded spans) and the severity heat map (features x windows).
+band, threshold lines, shaded spans, marked windows; full width or small) and the severity
+heat map (features x windows).
 
 Pure functions of their data: no store, no request. Every text that reaches the SVG goes
 through :func:`~driftscope.report.svg.esc`; colours come from CSS classes (the dashboard's
@@ -24,17 +25,25 @@ from datetime import datetime, timedelta
 from driftscope.report.svg import esc, nice_ticks, shorten
 
 WIDTH, HEIGHT = 860, 230
+SMALL = (430, 170)
+"""A small chart's width and height, two to a row of a laptop's page."""
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 14, 28
+TICK_SPACING = 112
+"""Room per time-axis label: a full chart has 7, a small one 3."""
 
 
 @dataclass(frozen=True, slots=True)
 class Series:
     """One line: its legend name, one value per window (NaN where the window has none) and
-    its CSS class (``s0`` to ``s5`` pick the palette; ``dashed`` for a reference level)."""
+    its CSS class (``s0`` to ``s5`` pick the palette; ``dashed`` for a reference level).
+    ``notes`` (one per window) end each point's title; the windows ``marked`` True are drawn
+    as larger drift markers (class ``mark``)."""
 
     name: str
     values: Sequence[float]
     css: str = "s0"
+    notes: Sequence[str] | None = None
+    marked: Sequence[bool] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +81,13 @@ def line_chart(
     spans: Sequence[Span] = (),
     links: Sequence[str] | None = None,
     fmt: Callable[[float], str] = lambda v: f"{v:.4g}",
+    size: tuple[int, int] = (WIDTH, HEIGHT),
+    label: str = "",
 ) -> str:
     """A chart of values over the windows starting at ``times`` (in order), or an empty
-    string when no value is finite. ``links`` (one URL per window) make each point a link."""
+    string when no value is finite. ``links`` (one URL per window) make each point a link;
+    ``size`` is the drawing's width and height (:data:`SMALL` for a small chart, CSS class
+    ``chart small``); ``label`` names the chart for screen readers."""
     values = [v for s in series for v in s.values if math.isfinite(v)]
     if band is not None:
         values += [v for v in (*band.low, *band.high) if math.isfinite(v)]
@@ -86,43 +99,49 @@ def line_chart(
         low, high = low - (abs(low) * 0.1 or 1.0), high + (abs(high) * 0.1 or 1.0)
     pad = (high - low) * 0.06
     low, high = low - pad, high + pad
-    x = _x_scale(times)
-    plot_h = HEIGHT - TOP - BOTTOM
+    width, height = size
+    x = _x_scale(times, width)
+    plot_h = height - TOP - BOTTOM
 
     def y(value: float) -> float:
         return TOP + plot_h * (1 - (value - low) / (high - low))
 
+    css = "chart" if size == (WIDTH, HEIGHT) else "chart small"
+    named = f' aria-label="{esc(label)}"' if label else ""
     out = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'<svg class="{css}" viewBox="0 0 {width} {height}" role="img"{named} '
         f'preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">'
     ]
-    half = (WIDTH - LEFT - RIGHT) / max(len(times) - 1, 1) / 2
+    half = (width - LEFT - RIGHT) / max(len(times) - 1, 1) / 2
     for span in spans:  # from half a step before its first window to half after its last
         x0 = max(x(span.start) - half, LEFT)
-        x1 = min(x(span.end) + half, WIDTH - RIGHT)
+        x1 = min(x(span.end) + half, width - RIGHT)
         out.append(
             f'<rect class="span" x="{_c(x0)}" y="{TOP}" width="{_c(max(x1 - x0, 2))}"'
             f' height="{plot_h}"><title>{esc(span.label)}</title></rect>'
         )
     for tick in nice_ticks(low, high):
         out.append(
-            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_c(y(tick))}" '
+            f'<line class="grid" x1="{LEFT}" x2="{width - RIGHT}" y1="{_c(y(tick))}" '
             f'y2="{_c(y(tick))}"/><text class="tick" x="{LEFT - 6}" y="{_c(y(tick) + 4)}" '
             f'text-anchor="end">{esc(fmt(tick))}</text>'
         )
-    out.extend(_time_axis(times, x))
+    out.extend(_time_axis(times, x, width, height))
     if band is not None:
         out.append(_band(times, band, x, y))
     for threshold in thresholds:
         if not math.isfinite(threshold.value):
             continue
         ty = _c(y(threshold.value))
+        # a small chart labels its thresholds at the left: drift is mostly recent, and the
+        # label would cover the latest points
+        at, anchor = (width - RIGHT - 4, "end") if css == "chart" else (LEFT + 4, "start")
         out.append(
-            f'<line class="threshold" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{ty}" y2="{ty}">'
+            f'<line class="threshold" x1="{LEFT}" x2="{width - RIGHT}" y1="{ty}" y2="{ty}">'
             f"<title>{esc(threshold.label)}</title></line>"
-            f'<text class="threshold-label" x="{WIDTH - RIGHT - 4}" '
-            f'y="{_c(y(threshold.value) - 4)}" text-anchor="end">'
-            f"{esc(shorten(threshold.label, 60))}</text>"
+            f'<text class="threshold-label" x="{at}" '
+            f'y="{_c(y(threshold.value) - 4)}" text-anchor="{anchor}">'
+            f"{esc(shorten(threshold.label, 60 if css == 'chart' else 40))}</text>"
         )
     for item in series:
         out.append(_series(times, item, x, y, links, fmt))
@@ -210,23 +229,25 @@ def strip(levels: Sequence[float], titles: Sequence[str]) -> str:
     )
 
 
-def _x_scale(times: Sequence[datetime]) -> Callable[[datetime], float]:
+def _x_scale(times: Sequence[datetime], width: int) -> Callable[[datetime], float]:
     first, last = times[0], times[-1]
     span = (last - first).total_seconds()
-    plot_w = WIDTH - LEFT - RIGHT
+    plot_w = width - LEFT - RIGHT
     if span <= 0:
         return lambda t: LEFT + plot_w / 2
     return lambda t: LEFT + plot_w * (t - first).total_seconds() / span
 
 
-def _time_axis(times: Sequence[datetime], x: Callable[[datetime], float]) -> list[str]:
-    base = HEIGHT - BOTTOM
-    out = [f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{base}" y2="{base}"/>']
+def _time_axis(
+    times: Sequence[datetime], x: Callable[[datetime], float], width: int, height: int
+) -> list[str]:
+    base = height - BOTTOM
+    out = [f'<line class="axis" x1="{LEFT}" x2="{width - RIGHT}" y1="{base}" y2="{base}"/>']
     hourly = len(times) > 1 and (times[1] - times[0]) < timedelta(days=1)
-    for i in _tick_indexes(len(times)):
+    for i in _tick_indexes(len(times), max(2, (width - LEFT - RIGHT) // TICK_SPACING)):
         text = times[i].strftime("%m-%d %H:%M") if hourly else day_text(times[i])
         at = x(times[i])
-        anchor = "end" if at > WIDTH - RIGHT - 40 else "start" if at < LEFT + 30 else "middle"
+        anchor = "end" if at > width - RIGHT - 40 else "start" if at < LEFT + 30 else "middle"
         out.append(
             f'<text class="tick" x="{_c(at)}" y="{base + 17}" '
             f'text-anchor="{anchor}">{esc(text)}</text>'
@@ -282,9 +303,13 @@ def _series(
     for i, value in enumerate(item.values):
         if not math.isfinite(value):
             continue
+        title = f"{item.name} · {day_text(times[i])} · {fmt(value)}"
+        if item.notes is not None and item.notes[i]:
+            title += f" · {item.notes[i]}"
+        marked = item.marked is not None and item.marked[i]
         dot = (
-            f'<circle class="dot {css}" cx="{_c(x(times[i]))}" cy="{_c(y(value))}" r="3">'
-            f"<title>{esc(f'{item.name} · {day_text(times[i])} · {fmt(value)}')}</title></circle>"
+            f'<circle class="dot {"mark" if marked else css}" cx="{_c(x(times[i]))}" '
+            f'cy="{_c(y(value))}" r="{4.5 if marked else 3}"><title>{esc(title)}</title></circle>'
         )
         out.append(f'<a href="{esc(links[i])}">{dot}</a>' if links else dot)
     return "".join(out)

@@ -5,6 +5,7 @@ charts, windows), a window's report, the alert history and one alert's timeline;
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
@@ -20,7 +21,7 @@ from driftscope.service.dashboard.web import HEADERS, checked_form, person, rend
 if TYPE_CHECKING:
     from driftscope.monitor._config_alerts import Rule
     from driftscope.monitor._config_models import MonitorConfig
-    from driftscope.monitor.store.base import AlertState
+    from driftscope.monitor.store.base import Alert, AlertState
 
 
 def router(service: Service) -> APIRouter:
@@ -177,6 +178,10 @@ def _project_context(
             spans=views.alert_spans(alerts, shown, watching, windows),
             links=links,
         )
+    together = [
+        _together_chart(test, windows, links, rules, alerts)
+        for test in views.together_series(windows)
+    ]
     performance = views.performance_chart(windows)
     performance_svg = ""
     if performance is not None:
@@ -206,12 +211,47 @@ def _project_context(
         "metric": picked or "",
         "metrics": list(metrics),
         "metric_chart": metric_chart,
+        "together": together,
         "performance": performance,
         "performance_svg": performance_svg,
         "performance_legend": ""
         if performance is None
         else charts.legend(performance.series, performance.band),
         "open_alerts": [a for a in alerts if a.state == "open"],
+    }
+
+
+def _together_chart(
+    test: views.Together,
+    windows: views.Windows,
+    links: Sequence[str],
+    rules: Sequence[Rule],
+    alerts: Sequence[Alert],
+) -> dict[str, Any]:
+    """A multivariate test's small chart: its statistic per window, the windows where it
+    found drift marked, its p-value in each point's title, the thresholds of rules on it."""
+    watching = {r.name for r in rules if test.metric in _metrics_of(r)}
+    series = charts.Series(
+        f"{test.method} {test.statistic}", test.values, "s0", test.notes(), test.drifted
+    )
+    svg = charts.line_chart(
+        windows.starts,
+        [series],
+        thresholds=views.rule_thresholds(rules, test.metric, DATASET_COLUMN),
+        spans=views.alert_spans(alerts, DATASET_COLUMN, watching, windows),
+        links=links,
+        size=charts.SMALL,
+        label=f"{test.method}: {test.statistic} per window",
+    )
+    last = next((i for i in reversed(range(len(windows))) if math.isfinite(test.values[i])), None)
+    return {
+        "method": test.method,
+        "statistic": test.statistic,
+        "metric": test.metric,
+        "svg": svg,
+        "tested": test.tested,
+        "drifted": test.drifted_windows,
+        "last": None if last is None else ("drift" if test.drifted[last] else "no drift"),
     }
 
 

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from driftscope.alerts.events import rfc3339
+from driftscope.engine.multivariate import MULTIVARIATE_METHODS
+from driftscope.engine.verdict import STATISTIC_NAMES
 from driftscope.monitor.store.base import DATASET_COLUMN
 from driftscope.service.dashboard import charts
 
@@ -32,6 +34,9 @@ STRIP_WINDOWS = 30
 NAN = math.nan
 FEATURE_METRICS = ("severity", "drift", "missing_share", "p_value")
 """Per-column metrics that are not a method's statistic."""
+MULTIVARIATE = "multivariate_"
+"""The dataset's points of a multivariate test: ``multivariate_<method>`` (its statistic),
+``multivariate_<method>_drift`` (1 or 0) and ``multivariate_<method>_p_value``."""
 
 
 def window_url(project: str, start: datetime) -> str:
@@ -340,3 +345,70 @@ def alert_spans(
             label = f"alert {alert.rule} ({alert.severity})"
             spans.append(charts.Span(label, windows.starts[during[0]], windows.starts[during[-1]]))
     return spans
+
+
+@dataclass(frozen=True, slots=True)
+class Together:
+    """One multivariate test over the windows: its statistic, whether it found drift and its
+    p-value in each window (NaN, False and NaN where it did not run)."""
+
+    method: str
+    statistic: str
+    values: list[float]
+    drifted: list[bool]
+    p_values: list[float]
+
+    @property
+    def metric(self) -> str:
+        """The stored metric of its statistic."""
+        return MULTIVARIATE + self.method
+
+    @property
+    def tested(self) -> int:
+        """Windows it ran in."""
+        return sum(math.isfinite(v) for v in self.values)
+
+    @property
+    def drifted_windows(self) -> int:
+        """Windows in which it found drift."""
+        return sum(self.drifted)
+
+    def notes(self) -> list[str]:
+        """Each window's p-value and verdict, as its point's title ends."""
+        out = []
+        for p, drift in zip(self.p_values, self.drifted, strict=True):
+            verdict = "drift" if drift else "no drift"
+            out.append(f"p = {p:.2g} · {verdict}" if math.isfinite(p) else verdict)
+        return out
+
+
+def together_series(windows: Windows) -> list[Together]:
+    """Every multivariate test the windows hold points of (the dataset's figures, already
+    read), in the reports' order; empty when the project runs none."""
+    found = {
+        name[len(MULTIVARIATE) :]
+        for figures in windows.figures
+        for name in figures
+        if name.startswith(MULTIVARIATE) and not name.endswith(("_drift", "_p_value"))
+    }
+    found.discard("")
+    # the reports' order; a method this version does not know after them, by name
+    order = sorted(found, key=lambda m: (m not in MULTIVARIATE_METHODS, _rank(m), m))
+    out = []
+    for method in order:
+        metric = MULTIVARIATE + method
+        drift = windows.series(metric + "_drift")
+        out.append(
+            Together(
+                method=method,
+                statistic=STATISTIC_NAMES.get(method, "statistic").replace("^2", "\u00b2"),
+                values=windows.series(metric),
+                drifted=[v == 1.0 for v in drift],
+                p_values=windows.series(metric + "_p_value"),
+            )
+        )
+    return out
+
+
+def _rank(method: str) -> int:
+    return MULTIVARIATE_METHODS.index(method) if method in MULTIVARIATE_METHODS else 0
