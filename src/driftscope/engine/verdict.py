@@ -10,10 +10,13 @@ The severity is the worst of:
 * the multivariate tests (``compare(multivariate=...)``), which see the features move
   together where no column moves alone (a correlation that broke): a test that finds drift
   makes the dataset at least ``warning``, and ``major`` only when its effect is as large as
-  one that makes a single feature ``major`` (see :func:`multivariate_severity`).
+  one that makes a single feature ``major`` (see :func:`multivariate_severity`). The tests
+  see every tested feature, importances or not: with importances, narrow them with
+  ``columns``.
 
 The dataset **drifted** exactly when the severity is ``major``: broad drift, or a change that
-is large in at least one feature or in the model's output or labels. ``warning`` is drift
+is large in at least one feature, in the features together, or in the model's output or
+labels. ``warning`` is drift
 that is real but mild and narrow. Every output (terminal, HTML, JSON, the exit code of
 ``--fail-on``) states this one verdict.
 """
@@ -60,6 +63,7 @@ the AUC that separates two samples as well as the KS distance that makes one num
 ``major`` (0.1, a mean shift of a quarter of a standard deviation) separates them. The
 features together then moved as far as one feature must move alone to be major."""
 STATISTIC_NAMES = {"mmd": "MMD^2", "classifier": "AUC", "reconstruction": "reconstruction error"}
+"""What each multivariate method's statistic is, as the verdict and the dashboard name it."""
 SEPARATING = 3
 """Columns named in a multivariate reason: those that separate the periods most."""
 
