@@ -1,4 +1,5 @@
-"""``driftscope check``: run a suite of drift, quality and performance tests as a CI gate."""
+"""``driftscope check``: run a suite of drift, multivariate, quality and performance tests as a
+CI gate."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from driftscope.cli._compare_options import add_compare_options, compare_keyword
 from driftscope.errors import ConfigError
 
 NAME = "check"
-HELP = "run a suite of drift, quality and performance tests on CURRENT against REFERENCE"
+HELP = "run a suite of drift, quality, performance and multivariate tests on CURRENT vs REFERENCE"
 
 EXAMPLES = f"""\
 suite.yaml:
