@@ -15,17 +15,37 @@ when its test is significant *and* its effect reaches a minimum:
   ``(k - 1) / (N - 1)`` is taken off its square (floored at 0) and the result divided by the
   corrected ``min(k, 2) - 1``. In [0, 1]; near 0 under no change at any k; for two categories
   and large N it is the absolute phi coefficient.
+* text columns (method text): the **text separation**, how well the two sides' texts can be
+  told apart, in [0, 1]: the word classifier's held-out Gini coefficient ``2 AUC - 1``
+  (Somers' D; floored at 0: the classifier's test is one-sided, and a held-out AUC below 0.5
+  is a model that learnt noise) or the KS distance of a descriptor that moved (its own
+  p-value below alpha), whichever is largest. A classifier on words is blind to a change of
+  form (texts twice as long, or in capitals, keep their words), which the descriptors see.
+  When a share s of the texts becomes recognisable (a new phrase in them), the Gini is about
+  s, as the KS distance is s when s of a column's values move: both read as "the share of
+  items that changed".
+* embedding columns (method embedding): the **MMD distance**, ``sqrt(max(MMD^2, 0))``, the
+  distance between the two sides' kernel mean embeddings, MMD^2 being the test's unbiased
+  statistic (so about 0 under no change at any size). The Gaussian kernel's sigma is the
+  median distance between vectors, which makes it scale-free (multiplying every vector by 10
+  changes nothing), and the kernel is at most 1, so it lies in [0, sqrt(2)]. For a shift of
+  the mean by delta standard deviations in every component it is about 0.53 delta, whatever
+  the dimension, up to delta = 0.5 (0.49 at delta = 1: the kernel is bounded); a shift in k
+  of d components weighs about sqrt(k / d) of that, as it moves the vectors that much less
+  relative to their spread.
 * distances (psi, wasserstein, jensen_shannon, ...) are effect sizes already: their own
   threshold decides, with no second rule.
 
 The default minimum of 0.03 flags a normal mean shift of about 0.075 standard deviations, or
-three in a hundred rows changing category, and ignores what is smaller however many rows there
-are. Users change it per column.
+three in a hundred rows changing category (or texts becoming recognisable), and ignores what
+is smaller however many rows there are. The MMD distance's minimum, 0.05, is a mean shift of
+about 0.1 standard deviations in every component. Users change them per column.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,6 +67,8 @@ class EffectMeasure:
 
 KS_DISTANCE = EffectMeasure("ks_distance", 0.03)
 CRAMERS_V = EffectMeasure("cramers_v", 0.03)
+TEXT_SEPARATION = EffectMeasure("text_separation", 0.03)
+MMD_DISTANCE = EffectMeasure("mmd_distance", 0.05)
 
 
 def ks_distance(reference: FloatArray, current: FloatArray) -> float:
@@ -95,3 +117,30 @@ def cramers_v(reference: Counts, current: Counts, *, bias_corrected: bool = True
     if denominator <= 0.0:
         return 0.0
     return min(math.sqrt(phi2 / denominator), 1.0)
+
+
+def text_separation(auc: float, descriptor_distances: Iterable[float] = ()) -> float:
+    """The text separation: the word classifier's held-out Gini ``max(0, 2 auc - 1)`` or the
+    largest of ``descriptor_distances`` (the KS distances of the descriptors that moved),
+    whichever is larger. A NaN AUC (no classifier) counts as 0.
+
+    >>> text_separation(0.5), text_separation(0.75), text_separation(0.4)
+    (0.0, 0.5, 0.0)
+    >>> text_separation(0.52, [0.58, 0.1])  # texts twice as long: the same words
+    0.58
+    """
+    gini = 2.0 * auc - 1.0 if math.isfinite(auc) else 0.0
+    finite = [d for d in descriptor_distances if math.isfinite(d)]
+    return min(1.0, max([max(gini, 0.0), *finite]))
+
+
+def mmd_distance(mmd2: float) -> float:
+    """The MMD distance from the unbiased MMD^2: its square root, 0 when chance made the
+    estimate negative (NaN stays NaN: no test, no effect).
+
+    >>> mmd_distance(0.0729), mmd_distance(-1e-5)
+    (0.27, 0.0)
+    """
+    if math.isnan(mmd2):
+        return math.nan
+    return math.sqrt(max(mmd2, 0.0))

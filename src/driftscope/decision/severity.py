@@ -5,7 +5,11 @@ A column's tier comes from its effect size (see :mod:`driftscope.decision.effect
 * tests (ks, chi2, ...): ``none`` unless the adjusted p-value is significant; then ``warning``
   from the minimum effect (the column drifts) and ``major`` from a larger effect: KS distance
   0.1 (a normal mean shift of about a quarter of a standard deviation), Cramér's V 0.08 (a
-  category's share doubling from 10% to 20% in a two-category column gives V = 0.12);
+  category's share doubling from 10% to 20% in a two-category column gives V = 0.12), text
+  separation 0.2 (one text in five told apart: on Debian's fortunes, 20% of the texts with a
+  new phrase give 0.19 to 0.22, another category of quotes 0.58 to 0.9, while 5% with the
+  phrase give 0.04 to 0.12 at 600 texts a side), MMD distance 0.15 (a mean shift of about
+  0.3 standard deviations in every component of Gaussian vectors);
 * distances: PSI follows industry practice, ``warning`` from 0.1 and ``major`` from 0.25
   (its drift threshold, 0.2, lies in between); any other distance warns from its drift
   threshold t and is major from 2.5 t, the same ratio.
@@ -24,7 +28,12 @@ from driftscope.errors import ConfigError
 Severity = Literal["none", "warning", "major"]
 SEVERITIES: tuple[Severity, ...] = ("none", "warning", "major")
 
-MAJOR_EFFECT = {"ks_distance": 0.1, "cramers_v": 0.08}
+MAJOR_EFFECT = {
+    "ks_distance": 0.1,
+    "cramers_v": 0.08,
+    "text_separation": 0.2,
+    "mmd_distance": 0.15,
+}
 """Where a significant test's effect becomes major."""
 PSI_TIERS = (0.1, 0.25)
 DISTANCE_MAJOR_RATIO = 2.5  # = 0.25 / 0.1, PSI's ratio, for the other distances

@@ -8,7 +8,9 @@ false-alarm rate holds over all its calibrated distances (Šidák), as BH holds 
 tests. A report with both shares its rate between the two families in proportion to their
 sizes (with 20 tests and 10 calibrated distances, the tests get two thirds of it and the
 distances one third), so that together they hold it (a union bound; unless ``correction`` is
-``none``, which asks for no control across columns). See :mod:`driftscope.decision`.
+``none``, which asks for no control across columns). A text column whose row brings no effect
+gets its text separation here, from its word classifier and descriptors. See
+:mod:`driftscope.decision`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from driftscope.decision import CRAMERS_V, KS_DISTANCE, adjust_p_values
+from driftscope.decision import (
+    CRAMERS_V,
+    KS_DISTANCE,
+    TEXT_SEPARATION,
+    adjust_p_values,
+    text_separation,
+)
 from driftscope.decision.decide import Evidence, decide
 from driftscope.decision.power import detectable_cramers_v, detectable_ks_distance
 from driftscope.decision.severity import Tiers, default_tiers
@@ -50,7 +58,7 @@ def apply_decisions(columns: Sequence[ColumnResult], options: CompareOptions) ->
     for i, col in enumerate(columns):
         if not col.tested or col.test is None:
             continue
-        res, effect, is_test = col.test, col.effect, i in adjusted
+        res, effect, is_test = col.test, _effect(col), i in adjusted
         asked = options.column(col.name)
         if is_test and effect is not None:
             minimum = asked.min_effect if asked.min_effect is not None else effect.minimum
@@ -73,6 +81,21 @@ def apply_decisions(columns: Sequence[ColumnResult], options: CompareOptions) ->
             decision=decide(evidence, _tiers(col, effect, asked.tiers)),
         )
     return out
+
+
+def _effect(col: ColumnResult) -> Effect | None:
+    """The column's effect: its row's, else for a text column its text separation (the word
+    classifier's Gini or the KS distance of a descriptor that moved, whichever is larger)."""
+    if col.effect is not None or col.text is None:
+        return col.effect
+    found = col.text
+    return Effect(
+        size=text_separation(
+            found.classifier.statistic, (d.statistic for d in found.moved_descriptors)
+        ),
+        measure=TEXT_SEPARATION.name,
+        minimum=TEXT_SEPARATION.default_minimum,
+    )
 
 
 def _calibrated(col: ColumnResult) -> bool:

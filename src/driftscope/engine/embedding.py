@@ -2,7 +2,9 @@
 embedding_drift` on its vectors, decided like any test.
 
 The row's statistic is the vectors' MMD^2 and its p-value the MMD test's (its p-value joins
-the report's multiple-testing family); ``ColumnResult.embedding`` holds the whole
+the report's multiple-testing family); its effect is the MMD distance, sqrt(MMD^2) (see
+:mod:`driftscope.decision.effect_size`), so that a significant but tiny change of many
+vectors is ``small`` and a large one ``major``. ``ColumnResult.embedding`` holds the whole
 :class:`EmbeddingDrift`: the mean vectors' distance and the components that moved.
 """
 
@@ -10,9 +12,10 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from driftscope.decision import MMD_DISTANCE, mmd_distance
 from driftscope.engine.plan import ColumnPlan
 from driftscope.engine.rows import missing_summary
-from driftscope.result import ColumnResult
+from driftscope.result import ColumnResult, Effect
 from driftscope.stats import TestResult
 
 ALPHA = 0.05
@@ -42,5 +45,10 @@ def embedding_row(plan: ColumnPlan, ref: pa.ChunkedArray, cur: pa.ChunkedArray) 
         method="embedding",
         summary=missing_summary(ref, cur),
         test=test,
+        effect=Effect(
+            size=mmd_distance(found.mmd.statistic),
+            measure=MMD_DISTANCE.name,
+            minimum=MMD_DISTANCE.default_minimum,
+        ),
         embedding=found,
     )
