@@ -5,9 +5,17 @@ The row's statistic is the word classifier's held-out AUC (0.5: the words tell n
 p-value the text test's (the smallest of the descriptors', the vocabulary's and the
 classifier's, Holm-adjusted), and ``ColumnResult.text`` holds the whole :class:`TextDrift`:
 which descriptors and words moved. Missing texts count in the missing shares.
+
+The method's parameters (``compare(..., method_params={"text": {...}})``) are
+:data:`TEXT_PARAMS`: ``embeddings`` (default False) adds the semantic part, the texts'
+sentence embeddings tested with MMD (the ``[text]`` extra), whose p-value joins the text
+test's Holm family.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 import pyarrow as pa
 
@@ -15,9 +23,12 @@ from driftscope.engine.plan import ColumnPlan
 from driftscope.engine.rows import missing_summary
 from driftscope.result import ColumnResult
 from driftscope.stats import TestResult
+from driftscope.stats._params import Param, flag, resolve
 
 ALPHA = 0.05
 """The text test's alpha when the column has no threshold of its own."""
+TEXT_PARAMS: Mapping[str, Param] = {"embeddings": flag(False)}
+"""The text method's parameters, checked by :func:`text_params`."""
 
 
 NO_SKLEARN = (
@@ -33,12 +44,38 @@ def sklearn_installed() -> bool:
     return importlib.util.find_spec("sklearn") is not None
 
 
-def text_row(plan: ColumnPlan, ref: pa.ChunkedArray, cur: pa.ChunkedArray) -> ColumnResult:
-    """The column's row; an InputError (the caller's row error) for values that are no text.
-    Without scikit-learn the column is reported untested with a note saying what to install
-    (the core install stays light, and the rest of the report runs)."""
+def text_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The text method's parameters with their defaults; a one-line ConfigError for an unknown
+    one, a bad value, or ``embeddings=True`` without the ``[text]`` extra.
+
+    >>> text_params(None)
+    {'embeddings': False}
+    >>> text_params({"embedding": True})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    driftscope.errors.ConfigError: text: unknown parameter 'embedding'; accepted parameters: ...
+    """
+    values = resolve("text", TEXT_PARAMS, params or {})
+    if values["embeddings"]:
+        from driftscope.multivariate.text.embed import model_files
+
+        model_files()
+    return values
+
+
+def text_row(
+    plan: ColumnPlan,
+    ref: pa.ChunkedArray,
+    cur: pa.ChunkedArray,
+    params: Mapping[str, Any] | None = None,
+) -> ColumnResult:
+    """The column's row; an InputError (the caller's row error) for values that are no text,
+    a ConfigError for bad ``params`` (see :func:`text_params`). Without scikit-learn the
+    column is reported untested with a note saying what to install (the core install stays
+    light, and the rest of the report runs)."""
     from driftscope.multivariate.text import text_drift
 
+    options = text_params(params)
     summary = missing_summary(ref, cur)
     if not sklearn_installed():
         return ColumnResult(
@@ -50,7 +87,16 @@ def text_row(plan: ColumnPlan, ref: pa.ChunkedArray, cur: pa.ChunkedArray) -> Co
             note=NO_SKLEARN.format(name=plan.name),
         )
     alpha = ALPHA if plan.threshold is None else plan.threshold
-    found = text_drift(ref.to_pylist(), cur.to_pylist(), alpha=alpha, column=plan.name)
+    found = text_drift(
+        ref.to_pylist(),
+        cur.to_pylist(),
+        alpha=alpha,
+        column=plan.name,
+        embeddings=options["embeddings"],
+    )
+    details: dict[str, Any] = {"classifier_p_value": found.classifier.p_value}
+    if found.semantic is not None:
+        details["semantic_p_value"] = found.semantic.p_value
     test = TestResult(
         method="text",
         statistic=found.classifier.statistic,
@@ -58,7 +104,7 @@ def text_row(plan: ColumnPlan, ref: pa.ChunkedArray, cur: pa.ChunkedArray) -> Co
         threshold=alpha,
         higher_is_drift=False,
         drifted=found.drifted,
-        details={"classifier_p_value": found.classifier.p_value},
+        details=details,
     )
     return ColumnResult(
         name=plan.name,

@@ -93,7 +93,9 @@ def embedding_to_dict(found: EmbeddingDrift) -> dict[str, Any]:
 
 
 def text_to_dict(found: TextDrift) -> dict[str, Any]:
-    """A text column's parts: descriptors, vocabulary and the word classifier."""
+    """A text column's parts: descriptors, vocabulary, the word classifier and ``semantic``,
+    the embedding test on the texts' sentence embeddings (null unless asked for; shaped as
+    an embedding column's ``embedding`` object)."""
 
     def terms(shifts: tuple[TermShift, ...]) -> list[dict[str, Any]]:
         return [
@@ -131,6 +133,7 @@ def text_to_dict(found: TextDrift) -> dict[str, Any]:
             "shrunk": terms(vocabulary.shrunk),
         },
         "classifier": multivariate_to_dict(found.classifier),
+        "semantic": None if found.semantic is None else embedding_to_dict(found.semantic),
     }
 
 

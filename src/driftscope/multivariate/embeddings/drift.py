@@ -70,13 +70,22 @@ def embedding_drift(
     component_share: float = COMPONENT_SHARE,
     seed: int = 0,
     column: str = "embedding",
+    n_permutations: int = N_PERMUTATIONS,
 ) -> EmbeddingDrift:
     """Drift between the ``reference`` and ``current`` vectors of the column ``column``
-    (2-D arrays, or sequences of equal-length vectors; None rows are left out)."""
+    (2-D arrays, or sequences of equal-length vectors; None rows are left out).
+
+    ``n_permutations`` is the MMD test's: its p-value is at least ``1 / (1 +
+    n_permutations)``, so a p-value that joins a family of ``k`` tests needs more than ``k /
+    alpha`` of them to decide alone. The mean test keeps :data:`N_PERMUTATIONS`.
+    """
     if method not in ("mmd", "mean", "components"):
         raise param_error("embedding", "method", "one of mmd, mean, components", method)
     if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
         raise param_error("embedding", "alpha", "a number in (0, 1)", alpha)
+    not_int = isinstance(n_permutations, bool) or not isinstance(n_permutations, int)
+    if not_int or n_permutations < 1:
+        raise param_error("embedding", "n_permutations", "an integer >= 1", n_permutations)
     ref = vectors(reference, "reference", column)
     cur = vectors(current, "current", column)
     if ref.shape[1] != cur.shape[1]:
@@ -86,7 +95,9 @@ def embedding_drift(
         )
     rng = np.random.default_rng(seed)
     sampled_ref, sampled_cur = _sample(ref, rng), _sample(cur, rng)
-    together = mmd_test(sampled_ref, sampled_cur, alpha=alpha, seed=seed)
+    together = mmd_test(
+        sampled_ref, sampled_cur, alpha=alpha, n_permutations=n_permutations, seed=seed
+    )
     distance, mean_p = _mean_test(ref, cur, seed)
     cosine = _cosine_distance(ref.mean(axis=0), cur.mean(axis=0))
     count, moved = _components(ref, cur, alpha)

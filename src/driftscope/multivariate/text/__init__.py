@@ -1,4 +1,5 @@
-"""Drift of text columns: descriptors, vocabulary and a classifier on the words.
+"""Drift of text columns: descriptors, vocabulary and a classifier on the words; with the
+``[text]`` extra, their meaning too (``text_drift(..., embeddings=True)``, :func:`embed_texts`).
 
 >>> import random
 >>> rng = random.Random(0)
@@ -12,6 +13,14 @@
 """
 
 from driftscope.multivariate.text.drift import DescriptorDrift, TextDrift, text_drift
+from driftscope.multivariate.text.embed import embed_texts
 from driftscope.multivariate.text.vocabulary import TermShift, VocabularyDrift
 
-__all__ = ["DescriptorDrift", "TermShift", "TextDrift", "VocabularyDrift", "text_drift"]
+__all__ = [
+    "DescriptorDrift",
+    "TermShift",
+    "TextDrift",
+    "VocabularyDrift",
+    "embed_texts",
+    "text_drift",
+]
