@@ -1,12 +1,18 @@
 """The HTML report's part of a text column (the words that came and went, the descriptors
-that moved, and texts typical of each side) and of an embedding column (what moved)."""
+that moved, each with a small chart, and texts typical of each side) and of an embedding
+column (what moved).
+
+A descriptor's chart shows its mean on each side: :class:`~driftscope.multivariate.text.
+TextDrift` keeps each descriptor's test and means, not its distribution, and this layer only
+renders (it does not recount the texts).
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from driftscope.report._format import fmt_num, fmt_p
-from driftscope.report.svg import esc
+from driftscope.report.svg import esc, mean_bars
 
 if TYPE_CHECKING:
     from driftscope.multivariate.embeddings import EmbeddingDrift
@@ -14,6 +20,22 @@ if TYPE_CHECKING:
 
 SHOWN = 10
 """Terms listed each way."""
+
+CAPTIONS = {
+    "length": "characters per text",
+    "words": "words per text",
+    "word_length": "letters per word",
+    "non_letter_share": "share of visible characters that are no letter",
+    "uppercase_share": "share of letters in upper case",
+    "digit_share": "share of characters that are digits",
+    "oov_share": "share of words out of the reference's vocabulary",
+}
+"""What each descriptor counts, under its chart (see
+:mod:`driftscope.multivariate.text.descriptors`)."""
+_GRID = (
+    "display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,300px),1fr));"
+    "gap:4px 28px;margin:6px 0 14px"
+)
 
 
 def text_block(found: TextDrift) -> str:
@@ -46,13 +68,40 @@ def text_block(found: TextDrift) -> str:
         f"<b>reference texts:</b> {esc(toward_reference)} "
         f"<small>(held-out AUC {esc(fmt_num(words.statistic))}, vocabulary Jensen-Shannon "
         f"{esc(fmt_num(vocabulary.statistic))}, p {esc(fmt_p(vocabulary.p_value))})</small></p>"
-        '<table class="stats descriptors"><thead><tr><th>descriptor</th>'
+        + descriptor_charts(found)
+        # The table scrolls in its own box on a narrow screen, as the column's other tables.
+        + '<div class="tw"><table class="stats descriptors"><thead><tr><th>descriptor</th>'
         '<th class="num">reference mean</th><th class="num">current mean</th>'
         '<th class="num">KS</th><th class="num">p</th></tr></thead><tbody>'
         + rows
-        + "</tbody></table>"
+        + "</tbody></table></div>"
         + (f'<ul class="examples">{shown}</ul>' if shown else "")
         + "</div>"
+    )
+
+
+def descriptor_charts(found: TextDrift) -> str:
+    """One small chart per descriptor that moved (its own p-value below alpha), most moved
+    first: its mean on each side, its KS distance and what it counts; "" when none moved."""
+    moved = found.moved_descriptors
+    if not moved:
+        return ""
+    charts = "".join(
+        '<figure style="margin:0">'
+        + mean_bars(
+            d.name,
+            reference=d.reference_mean,
+            current=d.current_mean,
+            note=f"KS {fmt_num(d.statistic)}, p {fmt_p(d.p_value)}",
+            as_share=d.name.endswith("_share"),
+        )
+        + f'<figcaption class="note"><small>mean {esc(CAPTIONS.get(d.name, d.name))}'
+        "</small></figcaption></figure>"
+        for d in moved
+    )
+    return (
+        "<p><b>Descriptors that moved</b> <small>(mean of each side)</small></p>"
+        f'<div class="descriptor-charts" style="{_GRID}">{charts}</div>'
     )
 
 

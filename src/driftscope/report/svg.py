@@ -364,10 +364,58 @@ def _bars(dist: Distribution, legend: str) -> str:
     return "".join(parts)
 
 
+_SMALL_WIDTH = 320  # a small chart (one number on both sides), shown several to a row
+
+
+def mean_bars(
+    label: str, *, reference: float, current: float, note: str = "", as_share: bool = False
+) -> str:
+    """A small chart of one number on both sides (a text descriptor's mean): a reference and a
+    current bar on one axis from 0, each with its value, under ``label`` and ``note`` (both
+    escaped here; pass them raw). ``as_share``: the number is a fraction, shown in %.
+
+    Negative and non-finite values are drawn as 0 (their value is still written).
+    """
+    left, right, plot_left = 66, 62, 0  # row names left of the bars, values right of them
+    plot_w = _SMALL_WIDTH - left - right
+    values = [float(reference), float(current)]
+    drawn = _clean(values)
+    top, ticks = _share_axis(max(drawn))
+    shown = [fmt_share(v) if as_share else fmt_num(v) for v in values]
+    labels = [_pct(t) for t in ticks] if as_share else fmt_ticks(ticks)
+    base = 70
+    height = base + 18
+    title = f"{label}: reference {shown[0]}, current {shown[1]}"
+    parts = [
+        f'<svg class="chart small" viewBox="0 0 {_SMALL_WIDTH} {height}" role="img" '
+        f'aria-label="{esc(title)}"><title>{esc(title)}</title>',
+        f'<g class="legend"><text x="{plot_left}" y="13">{esc(shorten(label, 26))}</text>'
+        f'<text class="note" x="{_SMALL_WIDTH}" y="13" text-anchor="end">{esc(note)}</text></g>',
+    ]
+    for tick in ticks:
+        tx = left + tick / top * plot_w
+        parts.append(f'<line class="grid" x1="{_c(tx)}" x2="{_c(tx)}" y1="22" y2="{base}"/>')
+    for row, (kind, name) in enumerate((("ref", "reference"), ("cur", "current"))):
+        y0 = 26 + row * 21
+        width = drawn[row] / top * plot_w
+        parts.append(
+            f'<text x="{plot_left}" y="{y0 + 11}">{name}</text>'
+            f'<rect class="{kind}" x="{left}" y="{y0}" width="{_c(width)}" height="14"/>'
+            f'<text x="{_c(left + width + 4)}" y="{y0 + 11}">{esc(shown[row])}</text>'
+        )
+    parts.append(f'<line class="axis" x1="{left}" x2="{left}" y1="22" y2="{base}"/>')
+    for tick, text in zip(ticks, labels, strict=True):
+        tx = left + tick / top * plot_w
+        parts.append(f'<text class="tx" x="{_c(tx)}" y="{base + 13}">{esc(text)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
 __all__ = [
     "CHART_DEFS",
     "distribution_chart",
     "esc",
+    "mean_bars",
     "nice_ticks",
     "severity_axis",
     "severity_bar",
