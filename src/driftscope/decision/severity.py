@@ -7,8 +7,8 @@ A column's tier comes from its effect size (see :mod:`driftscope.decision.effect
   0.1 (a normal mean shift of about a quarter of a standard deviation), Cramér's V 0.08 (a
   category's share doubling from 10% to 20% in a two-category column gives V = 0.12), text
   separation 0.2 (one text in five told apart: on Debian's fortunes, 20% of the texts with a
-  new phrase give 0.19 to 0.22, another category of quotes 0.58 to 0.9, while 5% with the
-  phrase give 0.04 to 0.12 at 600 texts a side), MMD distance 0.15 (a mean shift of about
+  new phrase give 0.18 to 0.27, another category of quotes 0.58 to 0.9, while 5% with the
+  phrase give 0.02 to 0.12 at 600 texts a side), MMD distance 0.15 (a mean shift of about
   0.3 standard deviations in every component of Gaussian vectors);
 * distances: PSI follows industry practice, ``warning`` from 0.1 and ``major`` from 0.25
   (its drift threshold, 0.2, lies in between); any other distance warns from its drift
@@ -71,6 +71,8 @@ def default_tiers(measure: str, *, is_test: bool, threshold: float) -> Tiers:
 
     >>> default_tiers("ks_distance", is_test=True, threshold=0.03)
     Tiers(warning=0.03, major=0.1)
+    >>> default_tiers("text_separation", is_test=True, threshold=0.03)
+    Tiers(warning=0.03, major=0.2)
     >>> default_tiers("psi", is_test=False, threshold=0.2)
     Tiers(warning=0.1, major=0.25)
     >>> default_tiers("wasserstein", is_test=False, threshold=0.1)
