@@ -6,6 +6,7 @@ column's ``embedding`` object), and a wrong text parameter is a one-line ConfigE
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -95,13 +96,6 @@ def test_a_wrong_text_parameter_is_a_one_line_config_error(
 
 
 @needs_fortunes
-@pytest.mark.xfail(
-    strict=True,
-    raises=ConfigError,
-    reason="compare() rejects method_params for 'text' ('unknown method') until "
-    "engine/compare.py checks them with engine.text.text_params and engine/column.py passes "
-    "settings.params_of('text') to text_row",
-)
 def test_compare_turns_the_semantic_part_on_by_method_params() -> None:
     quotes = fortunes("computers")[:300], fortunes("love")[:150]
     report = driftscope.compare(
@@ -119,3 +113,20 @@ def test_compare_turns_the_semantic_part_on_by_method_params() -> None:
         driftscope.compare(
             {"quote": quotes[0]}, {"quote": quotes[1]}, method_params={"text": {"embedding": 1}}
         )
+
+
+@needs_fortunes
+def test_the_command_line_turns_the_semantic_part_on(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from driftscope.cli import main
+
+    for name, category, count in (("a", "computers", 300), ("b", "love", 150)):
+        table = pa.table({"quote": fortunes(category)[:count]})
+        pq.write_table(table, tmp_path / f"{name}.parquet")
+    out = tmp_path / "out.json"
+    args = [str(tmp_path / "a.parquet"), str(tmp_path / "b.parquet"), "--json", str(out)]
+    main(["report", *args, "--text-embeddings"])
+    assert json.loads(out.read_text())["columns"][0]["text"]["semantic"]["drifted"] is True
+    main(["report", *args])
+    assert json.loads(out.read_text())["columns"][0]["text"]["semantic"] is None

@@ -4,6 +4,7 @@ changed, nothing raised (see driftscope.engine.verdict)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -58,6 +59,9 @@ def test_a_correlation_change_alone_drifts_the_dataset_through_the_multivariate_
     together = [r for r in dataset.reasons if "classifier" in r]
     assert len(together) == 1
     assert together[0].startswith("features together, major: classifier (AUC 0.")
+    js = json.loads(report.to_json())["dataset"]
+    assert js["multivariate_drift"] == ["mmd", "classifier"]
+    assert js["severity"] == "major"
     assert "separating most: " in together[0]
     assert together[0].endswith(("x, y)", "y, x)"))
     assert dataset.headline.endswith("; features together: mmd, classifier")

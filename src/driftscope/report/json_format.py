@@ -318,6 +318,7 @@ def report_to_dict(report: DriftReport) -> dict[str, Any]:
                 {"name": m.name, "role": str(m.role), "severity": m.severity}
                 for m in ds.model_drift
             ],
+            "multivariate_drift": list(ds.multivariate_drift),
         },
         "columns": [column_to_dict(c) for c in report.columns],
         "quality": [quality_to_dict(q) for q in report.quality],
