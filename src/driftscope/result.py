@@ -76,7 +76,8 @@ class Summary:
 @dataclass(frozen=True, slots=True)
 class Effect:
     """How large a column's change is, measured as ``measure`` (``ks_distance``,
-    ``cramers_v``, or a distance, which is its own effect).
+    ``cramers_v``, ``text_separation`` for a text column, ``mmd_distance`` for an embedding
+    column, or a distance, which is its own effect).
 
     ``minimum``: the size that matters (the user's or the measure's default; for a distance,
     its fixed threshold). ``chance``: what the measure reaches by chance at these sample

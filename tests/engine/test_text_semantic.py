@@ -6,6 +6,7 @@ column's ``embedding`` object), and a wrong text parameter is a one-line ConfigE
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pyarrow as pa
@@ -107,6 +108,10 @@ def test_compare_turns_the_semantic_part_on_by_method_params() -> None:
     assert column.text is not None
     assert column.text.semantic is not None
     assert column.text.semantic.drifted
+    meaning = math.sqrt(max(column.text.semantic.mmd.statistic, 0.0)) / math.sqrt(2.0)
+    assert column.effect is not None
+    assert column.effect.measure == "text_separation"
+    assert column.effect.size >= meaning > 0.05  # the meaning's part of the separation
     entry = json.loads(report.to_json())["columns"][0]
     assert entry["text"]["semantic"]["decided_by"] == "mmd"
     with pytest.raises(ConfigError, match="text: unknown parameter 'embedding'"):

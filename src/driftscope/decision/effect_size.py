@@ -119,18 +119,31 @@ def cramers_v(reference: Counts, current: Counts, *, bias_corrected: bool = True
     return min(math.sqrt(phi2 / denominator), 1.0)
 
 
-def text_separation(auc: float, descriptor_distances: Iterable[float] = ()) -> float:
-    """The text separation: the word classifier's held-out Gini ``max(0, 2 auc - 1)`` or the
-    largest of ``descriptor_distances`` (the KS distances of the descriptors that moved),
-    whichever is larger. A NaN AUC (no classifier) counts as 0.
+def text_separation(
+    auc: float, descriptor_distances: Iterable[float] = (), meaning: float | None = None
+) -> float:
+    """The text separation: the word classifier's held-out Gini ``max(0, 2 auc - 1)``, the
+    largest of ``descriptor_distances`` (the KS distances of the descriptors that moved) or,
+    when the texts' meaning was tested, ``meaning / sqrt 2`` (``meaning``: the MMD distance
+    of their sentence embeddings), whichever is largest. A NaN AUC (no classifier) counts
+    as 0.
+
+    Each part reads as the share of texts that became recognisable: a Gini of s, a KS
+    distance of s; and when a share s of the texts moves to a meaning far from all the
+    others, the mixture's MMD distance is s times the two meanings' own, which is at most
+    sqrt 2 (so ``meaning / sqrt 2`` never overstates s).
 
     >>> text_separation(0.5), text_separation(0.75), text_separation(0.4)
     (0.0, 0.5, 0.0)
     >>> text_separation(0.52, [0.58, 0.1])  # texts twice as long: the same words
     0.58
+    >>> round(text_separation(0.55, [0.02], meaning=0.5), 4)  # new topics in the same words
+    0.3536
     """
     gini = 2.0 * auc - 1.0 if math.isfinite(auc) else 0.0
     finite = [d for d in descriptor_distances if math.isfinite(d)]
+    if meaning is not None and math.isfinite(meaning):
+        finite.append(meaning / math.sqrt(2.0))
     return min(1.0, max([max(gini, 0.0), *finite]))
 
 

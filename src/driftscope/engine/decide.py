@@ -21,9 +21,7 @@ from dataclasses import replace
 from driftscope.decision import (
     CRAMERS_V,
     KS_DISTANCE,
-    TEXT_SEPARATION,
     adjust_p_values,
-    text_separation,
 )
 from driftscope.decision.decide import Evidence, decide
 from driftscope.decision.power import detectable_cramers_v, detectable_ks_distance
@@ -58,7 +56,7 @@ def apply_decisions(columns: Sequence[ColumnResult], options: CompareOptions) ->
     for i, col in enumerate(columns):
         if not col.tested or col.test is None:
             continue
-        res, effect, is_test = col.test, _effect(col), i in adjusted
+        res, effect, is_test = col.test, col.effect, i in adjusted
         asked = options.column(col.name)
         if is_test and effect is not None:
             minimum = asked.min_effect if asked.min_effect is not None else effect.minimum
@@ -81,21 +79,6 @@ def apply_decisions(columns: Sequence[ColumnResult], options: CompareOptions) ->
             decision=decide(evidence, _tiers(col, effect, asked.tiers)),
         )
     return out
-
-
-def _effect(col: ColumnResult) -> Effect | None:
-    """The column's effect: its row's, else for a text column its text separation (the word
-    classifier's Gini or the KS distance of a descriptor that moved, whichever is larger)."""
-    if col.effect is not None or col.text is None:
-        return col.effect
-    found = col.text
-    return Effect(
-        size=text_separation(
-            found.classifier.statistic, (d.statistic for d in found.moved_descriptors)
-        ),
-        measure=TEXT_SEPARATION.name,
-        minimum=TEXT_SEPARATION.default_minimum,
-    )
 
 
 def _calibrated(col: ColumnResult) -> bool:

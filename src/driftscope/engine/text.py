@@ -4,7 +4,11 @@ texts, decided like any test (its p-value joins the report's multiple-testing fa
 The row's statistic is the word classifier's held-out AUC (0.5: the words tell nothing), its
 p-value the text test's (the smallest of the descriptors', the vocabulary's and the
 classifier's, Holm-adjusted), and ``ColumnResult.text`` holds the whole :class:`TextDrift`:
-which descriptors and words moved. Missing texts count in the missing shares.
+which descriptors and words moved. Its effect is the text separation
+(:func:`~driftscope.decision.effect_size.text_separation`: the word classifier's Gini, the
+largest KS distance of a descriptor that moved or, with the semantic part, its MMD distance
+over sqrt 2), so that a significant but tiny change on many texts is not drift. Missing texts
+count in the missing shares.
 
 The method's parameters (``compare(..., method_params={"text": {...}})``) are
 :data:`TEXT_PARAMS`: ``embeddings`` (default False) adds the semantic part, the texts'
@@ -19,9 +23,10 @@ from typing import Any
 
 import pyarrow as pa
 
+from driftscope.decision.effect_size import TEXT_SEPARATION, mmd_distance, text_separation
 from driftscope.engine.plan import ColumnPlan
 from driftscope.engine.rows import missing_summary
-from driftscope.result import ColumnResult
+from driftscope.result import ColumnResult, Effect
 from driftscope.stats import TestResult
 from driftscope.stats._params import Param, flag, resolve
 
@@ -106,6 +111,10 @@ def text_row(
         drifted=found.drifted,
         details=details,
     )
+    meaning = None if found.semantic is None else mmd_distance(found.semantic.mmd.statistic)
+    separation = text_separation(
+        found.classifier.statistic, (d.statistic for d in found.moved_descriptors), meaning
+    )
     return ColumnResult(
         name=plan.name,
         type=plan.type,
@@ -113,5 +122,10 @@ def text_row(
         method="text",
         summary=summary,
         test=test,
+        effect=Effect(
+            size=separation,
+            measure=TEXT_SEPARATION.name,
+            minimum=TEXT_SEPARATION.default_minimum,
+        ),
         text=found,
     )
