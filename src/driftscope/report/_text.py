@@ -2,21 +2,24 @@
 that moved, each with a small chart, and texts typical of each side) and of an embedding
 column (what moved).
 
-A descriptor's chart shows its mean on each side: :class:`~driftscope.multivariate.text.
-TextDrift` keeps each descriptor's test and means, not its distribution, and this layer only
-renders (it does not recount the texts).
+A descriptor's chart is its distribution on each side, as :class:`~driftscope.multivariate.
+text.DescriptorDrift` keeps it (shares over shared edges, the end bins holding the tails); a
+descriptor without edges (constant on both sides, or a result built without them) shows its
+mean on each side instead. This layer only renders: it does not recount the texts.
 """
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 from driftscope.report._format import fmt_num, fmt_p
-from driftscope.report.svg import esc, mean_bars
+from driftscope.report.svg import distribution_chart, esc, mean_bars
+from driftscope.result import Distribution
 
 if TYPE_CHECKING:
     from driftscope.multivariate.embeddings import EmbeddingDrift
-    from driftscope.multivariate.text import TextDrift
+    from driftscope.multivariate.text import DescriptorDrift, TextDrift
 
 SHOWN = 10
 """Terms listed each way."""
@@ -32,6 +35,9 @@ CAPTIONS = {
 }
 """What each descriptor counts, under its chart (see
 :mod:`driftscope.multivariate.text.descriptors`)."""
+CHART_WIDTH = 400
+"""A descriptor chart's width in SVG units: about the width it is shown at two to a row in a
+900 px window, so that its text reads at the page's size."""
 _GRID = (
     "display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,300px),1fr));"
     "gap:4px 28px;margin:6px 0 14px"
@@ -82,26 +88,63 @@ def text_block(found: TextDrift) -> str:
 
 def descriptor_charts(found: TextDrift) -> str:
     """One small chart per descriptor that moved (its own p-value below alpha), most moved
-    first: its mean on each side, its KS distance and what it counts; "" when none moved."""
+    first: its distribution on each side (its mean where it has none), what it counts, its KS
+    distance and p-value; "" when none moved."""
     moved = found.moved_descriptors
     if not moved:
         return ""
     charts = "".join(
-        '<figure style="margin:0">'
-        + mean_bars(
+        '<figure style="margin:0"><figcaption class="note"><b>'
+        f"{esc(d.name)}</b> <small>{esc(CAPTIONS.get(d.name, ''))}<br>KS "
+        f"{esc(fmt_num(d.statistic))}, p {esc(fmt_p(d.p_value))}; mean "
+        f"{esc(fmt_num(d.reference_mean))} \u2192 {esc(fmt_num(d.current_mean))}</small>"
+        f"</figcaption>{_chart(d)}</figure>"
+        for d in moved
+    )
+    return (
+        "<p><b>Descriptors that moved</b> <small>(share of texts by value, each side)</small></p>"
+        f'<div class="descriptor-charts" style="{_GRID}">{charts}</div>'
+    )
+
+
+def _chart(d: DescriptorDrift) -> str:
+    """A descriptor's histogram, or its means where it kept no distribution."""
+    if not d.edges:
+        return mean_bars(
             d.name,
             reference=d.reference_mean,
             current=d.current_mean,
             note=f"KS {fmt_num(d.statistic)}, p {fmt_p(d.p_value)}",
             as_share=d.name.endswith("_share"),
         )
-        + f'<figcaption class="note"><small>mean {esc(CAPTIONS.get(d.name, d.name))}'
-        "</small></figcaption></figure>"
-        for d in moved
+    return distribution_chart(
+        _distribution(d),
+        x_label=d.name,
+        reference_label="reference",
+        current_label="current",
+        value_range=d.value_range,
+        y_label="share of texts",
+        width=CHART_WIDTH,
+        plot_height=150,
     )
-    return (
-        "<p><b>Descriptors that moved</b> <small>(mean of each side)</small></p>"
-        f'<div class="descriptor-charts" style="{_GRID}">{charts}</div>'
+
+
+def _distribution(d: DescriptorDrift) -> Distribution:
+    """A descriptor's bins as the chart takes them; the end bins name their tails (as a numeric
+    column's do) where values lie beyond the edges."""
+    edges = d.edges
+    labels = [f"[{fmt_num(a)}, {fmt_num(b)})" for a, b in itertools.pairwise(edges)]
+    low, high = d.value_range if d.value_range is not None else (edges[0], edges[-1])
+    if low < edges[0]:
+        labels[0] = f"< {fmt_num(edges[1])}"
+    if high > edges[-1]:
+        labels[-1] = f"\u2265 {fmt_num(edges[-2])}"
+    return Distribution(
+        kind="histogram",
+        labels=tuple(labels),
+        reference=d.reference_shares,
+        current=d.current_shares,
+        edges=edges,
     )
 
 

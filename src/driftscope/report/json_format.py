@@ -122,6 +122,9 @@ def text_to_dict(found: TextDrift) -> dict[str, Any]:
                 "p_value": _num(d.p_value),
                 "reference_mean": _num(d.reference_mean),
                 "current_mean": _num(d.current_mean),
+                "edges": [_num(e) for e in d.edges],
+                "reference_shares": [_num(v) for v in d.reference_shares],
+                "current_shares": [_num(v) for v in d.current_shares],
             }
             for d in found.descriptors
         ],

@@ -16,6 +16,7 @@ from driftscope.result import Distribution
 
 # Chart geometry in SVG user units; the page scales charts to the width available.
 _WIDTH = 560
+_PLOT_HEIGHT = 176  # a histogram's plot area, between legend and tick labels
 _LEGEND_Y = 14
 _TOP = 30
 _ROW = 26  # height of one category in a bars chart
@@ -131,13 +132,18 @@ def distribution_chart(
     reference_label: str,
     current_label: str,
     value_range: tuple[float, float] | None = None,
+    y_label: str = "share of rows",
+    width: int = _WIDTH,
+    plot_height: int = _PLOT_HEIGHT,
 ) -> str:
     """Reference-vs-current chart of one column: overlaid histograms, or grouped category bars.
 
-    ``x_label`` (usually the column name) and the legend labels are escaped here; pass them raw.
-    ``value_range`` is the smallest and largest value of both sides: when it reaches past the
-    histogram's edges, the end bins also hold the values beyond (the tails), and are drawn
-    hatched, labelled and explained as such.
+    ``x_label`` (usually the column name), ``y_label`` and the legend labels are escaped here;
+    pass them raw. ``value_range`` is the smallest and largest value of both sides: when it
+    reaches past the histogram's edges, the end bins also hold the values beyond (the tails),
+    and are drawn hatched, labelled and explained as such. ``width`` and ``plot_height`` size
+    a histogram in SVG units (the page scales it to its box; text keeps its size in those
+    units, so a chart shown small wants a narrower ``width`` to stay legible).
     """
     n = len(dist.labels)
     consistent = len(dist.reference) == n and len(dist.current) == n and n > 0
@@ -161,7 +167,8 @@ def distribution_chart(
         tails = (low < dist.edges[0], high > dist.edges[-1])
         if any(tails):
             legend += _tail_key(reference_label, current_label)
-        return _histogram(dist, dist.edges, x_label, legend, tails, value_range)
+        size = (width, plot_height)
+        return _histogram(dist, dist.edges, x_label, legend, tails, value_range, y_label, size)
     return _bars(dist, legend)
 
 
@@ -216,10 +223,14 @@ def _histogram(
     legend: str,
     tails: tuple[bool, bool] = (False, False),
     value_range: tuple[float, float] | None = None,
+    y_label: str = "share of rows",
+    size: tuple[int, int] = (_WIDTH, _PLOT_HEIGHT),
 ) -> str:
     # With tails, a row under the tick labels names them.
-    height, left, right, bottom = (264, 52, 14, 58) if any(tails) else (250, 52, 14, 44)
-    plot_w, plot_h = _WIDTH - left - right, height - _TOP - bottom
+    left, right, bottom = (52, 14, 58) if any(tails) else (52, 14, 44)
+    width, plot_h = size
+    height = _TOP + plot_h + bottom
+    plot_w = width - left - right
     edges = [float(e) for e in bin_edges]
     low, high = edges[0], edges[-1]
     if not high > low:  # a single value: give it a unit-wide range around itself
@@ -252,11 +263,11 @@ def _histogram(
     if tail_bins:
         beyond = "; its end bars also count the values beyond the axis"
     parts = [
-        f'<svg class="chart" viewBox="0 0 {_WIDTH} {height}" role="img" '
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="histogram of {esc(x_label)}: reference and current{beyond}">',
         legend,
     ]
-    parts += _y_grid(y_ticks, y, left, _WIDTH - right)
+    parts += _y_grid(y_ticks, y, left, width - right)
     parts.append(f'<path class="ref" d="{area(ref)}"/><path class="cur" d="{area(cur)}"/>')
     for i in sorted(tail_bins):
         x0, x1 = x(edges[i]), x(edges[i + 1])
@@ -275,7 +286,7 @@ def _histogram(
             f'<rect class="hit" x="{_c(x0)}" y="{_TOP}" width="{_c(max(x1 - x0, 0.5))}" '
             f'height="{plot_h}"><title>{esc(tip)}</title></rect>'
         )
-    parts.append(f'<line class="axis" x1="{left}" x2="{_WIDTH - right}" y1="{base}" y2="{base}"/>')
+    parts.append(f'<line class="axis" x1="{left}" x2="{width - right}" y1="{base}" y2="{base}"/>')
     x_ticks = nice_ticks(low, high, 6)
     for tick, label in zip(x_ticks, fmt_ticks(x_ticks), strict=True):
         tx = x(tick)
@@ -289,14 +300,14 @@ def _histogram(
         )
     if n - 1 in tail_bins:
         parts.append(
-            f'<text class="tl" x="{_WIDTH - right}" y="{base + 30}" text-anchor="end">'
+            f'<text class="tl" x="{width - right}" y="{base + 30}" text-anchor="end">'
             f"tail {esc(dist.labels[-1])}</text>"
         )
     parts.append(
         f'<text class="al" x="{_c(left + plot_w / 2)}" y="{height - 4}">'
         f"{esc(shorten(x_label, 60))}</text>"
         f'<text class="al" transform="translate(12 {_c(_TOP + plot_h / 2)}) rotate(-90)">'
-        "share of rows</text></svg>"
+        f"{esc(y_label)}</text></svg>"
     )
     return "".join(parts)
 

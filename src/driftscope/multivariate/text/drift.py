@@ -8,6 +8,10 @@ compared by the embedding test (:func:`~driftscope.multivariate.embeddings.embed
 MMD), whose p-value joins the others. The column drifts when the smallest of all these
 p-values, adjusted with Holm's method for their number, is below ``alpha``: ``p_value`` is
 that adjusted value.
+
+Each descriptor also keeps its distribution on each side (:data:`BINS` shares over shared
+edges), for the report to draw: the values are at hand only here, and binning them costs
+milliseconds.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from driftscope.decision.multiple_testing import adjust_p_values
 from driftscope.errors import InputError
@@ -37,17 +42,35 @@ SEMANTIC_PERMUTATIONS = 1_000
 descriptors, the vocabulary, the classifier, itself): with 100 permutations its smallest
 p-value, 1/101, would be 0.099 once adjusted, and meaning alone could never decide at alpha
 0.05; with 1,000 it is 0.01. On 5,000 texts a side they cost about twice what 100 do."""
+BINS = 20
+"""Bins of each descriptor's distribution."""
+SPAN = (1.0, 99.0)
+"""The pooled percentiles between which a descriptor's bins lie, equal-width: a few very long
+texts would otherwise squeeze every other text into the first bin. The end bins hold the
+tails (the values beyond)."""
 
 
 @dataclass(frozen=True, slots=True)
 class DescriptorDrift:
-    """One descriptor's Kolmogorov-Smirnov test and its means on each side."""
+    """One descriptor's Kolmogorov-Smirnov test, its means and its distribution on each side.
+
+    ``edges``: :data:`BINS` + 1 increasing, equal-width edges from the pooled 1st to the 99th
+    percentile (:data:`SPAN`; the pooled minimum to maximum where those are equal; ``()``
+    where the descriptor is constant). ``reference_shares`` and ``current_shares``: each
+    side's share of texts per bin, summing to 1; the end bins also hold the values beyond
+    the edges. ``value_range``: the smallest and largest value of both sides (None if not
+    finite), which tells whether the end bins hold tails.
+    """
 
     name: str
     statistic: float
     p_value: float
     reference_mean: float
     current_mean: float
+    edges: tuple[float, ...] = ()
+    reference_shares: tuple[float, ...] = ()
+    current_shares: tuple[float, ...] = ()
+    value_range: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +126,9 @@ def text_drift(
         tested = ks(a, b)
         p = 1.0 if tested.p_value is None else float(tested.p_value)
         descriptors.append(
-            DescriptorDrift(name, float(tested.statistic), p, float(a.mean()), float(b.mean()))
+            DescriptorDrift(
+                name, float(tested.statistic), p, float(a.mean()), float(b.mean()), *_binned(a, b)
+            )
         )
     vocabulary = vocabulary_drift(counts, seed=seed)
     classifier = text_classifier(counts, [*ref, *cur], alpha=alpha, seed=seed)
@@ -124,6 +149,29 @@ def text_drift(
         n_current=len(cur),
         semantic=semantic,
     )
+
+
+def _binned(
+    a: NDArray[np.float64], b: NDArray[np.float64]
+) -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...], tuple[float, float] | None]:
+    """A descriptor's edges, each side's shares and the range of both (see DescriptorDrift)."""
+    pooled = np.concatenate((a, b))
+    lowest, highest = float(pooled.min()), float(pooled.max())
+    value_range = (lowest, highest) if np.isfinite([lowest, highest]).all() else None
+    lo, hi = (float(v) for v in np.percentile(pooled, SPAN))
+    if not hi > lo:  # most texts alike (no digits, say): the whole range instead
+        lo, hi = lowest, highest
+    edges = np.linspace(lo, hi, BINS + 1)
+    if value_range is None or not np.all(np.diff(edges) > 0):  # constant (or no float room)
+        return (), (), (), value_range
+
+    def shares(x: NDArray[np.float64]) -> tuple[float, ...]:
+        # Clipped, so the end bins hold the tails. With bins and a range, numpy bins in one
+        # pass over these very edges (np.linspace as here) where given edges it would sort.
+        counts, _ = np.histogram(np.clip(x, lo, hi), bins=BINS, range=(lo, hi))
+        return tuple((counts / x.size).tolist())
+
+    return tuple(edges.tolist()), shares(a), shares(b), value_range
 
 
 def _semantic(
