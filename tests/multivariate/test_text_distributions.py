@@ -135,6 +135,11 @@ def test_the_json_carries_each_descriptors_distribution() -> None:
         assert entry["reference_shares"] == list(d.reference_shares)
         assert entry["current_shares"] == list(d.current_shares)
         assert all(isinstance(v, float) for v in entry["edges"] + entry["current_shares"])
+        expected = None if d.value_range is None else list(d.value_range)
+        assert entry["value_range"] == expected
+    length = next(e for e in entries if e["name"] == "length")
+    low, high = length["value_range"]
+    assert low <= length["edges"][0] < length["edges"][-1] <= high  # the tails lie beyond
 
 
 def test_the_json_writes_no_number_as_nan() -> None:

@@ -125,6 +125,7 @@ def text_to_dict(found: TextDrift) -> dict[str, Any]:
                 "edges": [_num(e) for e in d.edges],
                 "reference_shares": [_num(v) for v in d.reference_shares],
                 "current_shares": [_num(v) for v in d.current_shares],
+                "value_range": None if d.value_range is None else [_num(v) for v in d.value_range],
             }
             for d in found.descriptors
         ],
