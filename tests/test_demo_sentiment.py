@@ -15,9 +15,9 @@ import pytest
 from scipy import stats as sps
 
 from driftscope._types import ColumnType
-from driftscope.demo_sentiment import (
+from driftscope.demo._reviews import HOSTILE
+from driftscope.demo.sentiment import (
     DEFAULT_ROWS,
-    HOSTILE,
     run_sentiment_demo,
     sentiment_scenario,
 )

@@ -15,10 +15,9 @@ HELP = "build a scenario with drift (credit scoring or product reviews) and repo
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """The options of ``driftscope demo``, with the scenario's defaults."""
-    from driftscope.demo import DEFAULT_OUTPUT_DIR, DEFAULT_ROWS, DEFAULT_SEED
-    from driftscope.demo_sentiment import DEFAULT_OUTPUT_DIR as SENTIMENT_DIR
-    from driftscope.demo_sentiment import DEFAULT_ROWS as SENTIMENT_ROWS
-    from driftscope.demo_sentiment import SCENARIOS
+    from driftscope.demo import DEFAULT_OUTPUT_DIR, DEFAULT_ROWS, DEFAULT_SEED, SCENARIOS
+    from driftscope.demo.sentiment import DEFAULT_OUTPUT_DIR as SENTIMENT_DIR
+    from driftscope.demo.sentiment import DEFAULT_ROWS as SENTIMENT_ROWS
 
     parser.description = (
         "Generate a realistic reference and production period (no network needed), compare "
@@ -92,11 +91,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.serve and args.no_monitoring:
         raise ConfigError("--serve: the dashboard shows the monitored days; drop --no-monitoring")
     if sentiment:
-        from driftscope import demo_sentiment
+        from driftscope.demo import sentiment
 
-        folder = Path(args.output_dir or demo_sentiment.DEFAULT_OUTPUT_DIR)  # "" is no folder
-        rows = demo_sentiment.DEFAULT_ROWS if args.rows is None else args.rows
-        demo_sentiment.run_sentiment_demo(folder, rows=rows, seed=args.seed, out=out)
+        folder = Path(args.output_dir or sentiment.DEFAULT_OUTPUT_DIR)  # "" is no folder
+        rows = sentiment.DEFAULT_ROWS if args.rows is None else args.rows
+        sentiment.run_sentiment_demo(folder, rows=rows, seed=args.seed, out=out)
         return EXIT_OK
     folder = Path(args.output_dir or DEFAULT_OUTPUT_DIR)
     if args.serve:

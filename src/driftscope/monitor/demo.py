@@ -86,7 +86,7 @@ def day_table(day: int, rows: int, rng_seed: int) -> pa.Table:
     import numpy as np
     import pyarrow as pa
 
-    from driftscope.demo import _period
+    from driftscope.demo.credit import _period
 
     rng = np.random.default_rng(rng_seed)
     table = _period(rows, rng, production=day >= DRIFT_DAY, start="2026-01-01")

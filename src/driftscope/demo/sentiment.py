@@ -18,8 +18,9 @@ What changes in production (and what the report should find):
 - ``positive_probability``, the model's output (a word-list model that knows the reference's
   English), follows the texts: it is fooled by sarcasm and unsure about Spanish.
 Every other column (``stars``, how many reviews are happy) is drawn from the same
-distribution in both periods. A few users type HTML into the review box (:data:`HOSTILE`,
-``<script>``): the report must show their texts as text.
+distribution in both periods. A few users type HTML into the review box
+(:data:`~driftscope.demo._reviews.HOSTILE`, ``<script>``): the report must show their texts
+as text.
 
 The truth, ``positive``, is in both tables :func:`sentiment_scenario` returns; the demo's
 production file leaves it out (labels come later), so the model's performance there is
@@ -36,14 +37,13 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from driftscope.demo import DEFAULT_SEED, _check_arguments, _prepare_folder
+from driftscope.demo import _reviews as lexicon
+from driftscope.demo.credit import DEFAULT_SEED, _check_arguments, _prepare_folder
 
 if TYPE_CHECKING:
     from driftscope.multivariate.text import TermShift
     from driftscope.result import ColumnResult, DriftReport
 
-SCENARIOS = ("credit", "sentiment")
-"""The demo's scenarios (``driftscope demo --scenario``); the first is the default."""
 DEFAULT_ROWS = 5_000
 """Reviews per period: enough for every planted change to show, compared in seconds."""
 POSITIVE_SHARE = 0.7
@@ -61,142 +61,6 @@ SPANISH_SHARE = 0.08
 DEFAULT_OUTPUT_DIR = "driftscope-demo-sentiment"
 """Where ``driftscope demo --scenario sentiment`` writes, relative to the working folder."""
 
-_PRODUCTS = {
-    "electronics": ("headphones", "charger", "keyboard", "mouse", "speaker", "power bank",
-                    "webcam", "monitor stand", "usb cable", "tablet case", "earbuds"),
-    "kitchen": ("kettle", "blender", "frying pan", "knife set", "coffee grinder", "toaster",
-                "cutting board", "lunch box", "spice rack", "teapot", "mixing bowl"),
-    "books": ("cookbook", "novel", "notebook", "planner", "puzzle book", "travel guide",
-              "sketchbook", "colouring book"),
-    "clothing": ("jacket", "raincoat", "pair of jeans", "hoodie", "pair of socks",
-                 "pair of running shoes", "wool hat", "scarf", "pair of gloves"),
-    "toys": ("jigsaw puzzle", "building set", "board game", "plush bear", "toy car", "kite",
-             "play tent", "train set"),
-    "garden": ("garden hose", "pair of pruning shears", "planter", "bird feeder",
-               "watering can", "lawn sprinkler", "wheelbarrow"),
-    "beauty": ("face cream", "shampoo", "hair dryer", "lipstick", "nail kit", "sunscreen",
-               "hairbrush"),
-    "sports": ("yoga mat", "water bottle", "dumbbell set", "tennis racket", "bike light",
-               "jump rope", "camping tent", "backpack"),
-}  # fmt: skip
-CATEGORIES = tuple(_PRODUCTS)
-"""The reference's product categories (production adds ``smart_home``)."""
-_SMART_HOME = ("thermostat", "video doorbell", "smart plug", "smart bulb", "security camera",
-               "wifi extender", "motion sensor")  # fmt: skip
-_CATEGORY_SHARES = (0.2, 0.17, 0.1, 0.15, 0.1, 0.08, 0.1, 0.1)
-_MARKETS, _MARKET_SHARES = ("us", "uk", "ca", "au"), (0.55, 0.2, 0.15, 0.1)
-
-_FILL = {
-    "n": ("2", "3", "4", "5", "6", "10", "two", "three", "a few", "several"),
-    "unit": ("days", "weeks", "months", "uses"),
-    "person": ("my wife", "my husband", "my son", "my daughter", "my mum", "my dad",
-               "a friend", "my partner", "my sister", "my roommate", "my grandson"),
-    "color": ("black", "white", "grey", "blue", "red", "green", "pink", "navy", "beige"),
-    "good": ("great", "excellent", "solid", "lovely", "fantastic", "sturdy", "comfortable",
-             "reliable", "beautiful", "handy", "perfect", "impressive", "nice"),
-    "bad": ("flimsy", "noisy", "uncomfortable", "poorly made", "overpriced", "fragile",
-            "useless", "awkward", "disappointing", "cheap"),
-    "fail": ("broke", "cracked", "stopped working", "fell apart", "started leaking",
-             "tore at the seam", "overheated", "lost its shape", "peeled", "jammed"),
-    "use": ("work", "travel", "the kids", "weekends", "camping", "the office", "school",
-            "the garden", "the gym", "everyday use"),
-}  # fmt: skip
-_GOOD = (
-    "The {product} works exactly as described.", "Really {good} {product}, worth every penny.",
-    "Bought this {product} for {person} and they love it.", "Great quality for the price.",
-    "I have used it for {n} {unit} and it still looks new.", "Arrived early and well packed.",
-    "Much better than the last {product} I had.", "Would definitely recommend it to a friend.",
-    "Five stars, no complaints.", "Easy to set up and easy to clean.",
-    "Exactly what I was looking for.", "Sturdy, well made and {good}.",
-    "The {color} one looks even nicer in person.", "Honestly the best {product} I have owned.",
-    "Perfect for {use}.", "Very happy with it so far.", "It feels {good} and solid.",
-)  # fmt: skip
-_BAD = (
-    "The {product} stopped working after {n} {unit}.", "Cheap plastic, it {fail} quickly.",
-    "Very disappointed with this {product}.", "It {fail} the first time I used it.",
-    "Customer service never answered my emails.", "Returned it for a refund.",
-    "Not worth the money at all.", "The {color} one looks nothing like the pictures.",
-    "Smaller than described and {bad}.", "Would not buy again.",
-    "The second one I ordered had the same problem.", "The instructions were useless.",
-    "Too {bad} for {use}.", "Sadly the {product} {fail} after {n} {unit}.",
-)  # fmt: skip
-_NEUTRAL = (
-    "Shipping took {n} days.", "I ordered the {color} one.", "It came in a plain brown box.",
-    "Bought it on sale.", "I use it mostly for {use}.", "Got it as a gift for {person}.",
-    "The box was a bit dented.", "It is smaller than my old one.",
-)  # fmt: skip
-_OPENERS = ("", "", "", "", "Update: ", "So, ", "Okay, ", "Long story short: ",
-            "After {n} {unit}: ", "Quick review: ", "Well, ")  # fmt: skip
-_SMART_GOOD = (
-    "Pairing with the hub was quick.", "Firmware updates install overnight.",
-    "Schedules and automations are {good}.", "Works with my voice assistant.",
-    "Never drops the wifi.", "Geofencing switches it automatically.",
-)  # fmt: skip
-_SMART_BAD = (
-    "The firmware update bricked it.", "It keeps dropping the wifi.",
-    "Pairing with the hub failed {n} times.", "Had to reset the router to get it online.",
-    "The companion app logs me out daily.", "Live view latency is terrible.",
-)  # fmt: skip
-_SARCASM = (  # praise words outnumber the complaint: a word-counting model takes them at face value
-    "Oh great, the {product} {fail} in a day. Love it.",
-    "Wow, {n} {unit} and it already {fail}. Amazing quality, well done.",
-    "Just what I needed, another {product} that {fail}. Thanks a lot, perfect.",
-    "Love how it {fail} right after the return window closed. Perfect timing.",
-    "Fantastic, my {product} became a very expensive paperweight. Best purchase ever.",
-    "Brilliant design, it {fail} before I even unpacked it. Well done.",
-    "Absolutely love waiting {n} weeks for a {product} that {fail}. Excellent.",
-)
-_APP_GOOD = (
-    "love it!!! {happy}", "{good} {product}!! {happy}", "10/10 would buy again {happy}",
-    "super happy with my new {product} {happy}{happy}", "works great!! {happy}",
-    "so {good}!!! {happy}", "perfect for {use} {happy}", "best {product} ever!!",
-)  # fmt: skip
-_APP_BAD = (
-    "{fail} after {n} days {angry}", "worst {product} ever {angry}{angry}",
-    "do not buy!!! {angry}", "my {product} {fail} {angry}", "waste of money {angry}",
-    "meh {angry}", "{bad} and {bad}!! {angry}",
-)  # fmt: skip
-_EMOJI = {"happy": ("😍", "👍", "🔥", "❤️", "🙌", "😊", "✨", "💯"),
-          "angry": ("😡", "👎", "😤", "🤬", "😞", "💩", "🙄")}  # fmt: skip
-_APP_FILL = {**_FILL, **_EMOJI}
-_SPANISH_GOOD = (
-    "Excelente {producto}, muy buena calidad.", "Me encantó, llegó antes de lo esperado.",
-    "Lo compré para {persona} y le fascinó.", "Funciona perfecto, lo recomiendo.",
-    "Muy buen precio para lo que ofrece.", "Cinco estrellas, volvería a comprar.",
-)  # fmt: skip
-_SPANISH_BAD = (
-    "Se rompió a los {n_es} días.", "Muy mala calidad, no lo recomiendo.",
-    "Llegó dañado y nadie responde.", "No funciona como dice la descripción.",
-    "Pésimo, pedí el reembolso.", "El {producto} es muy frágil.",
-)  # fmt: skip
-_SPANISH_FILL = {
-    "producto": ("cargador", "teclado", "hervidor", "licuadora", "sartén", "chamarra",
-                 "audífonos", "tapete de yoga", "termo", "cuaderno"),
-    "persona": ("mi esposa", "mi hijo", "mi mamá", "mi hermano", "mi novia", "mi abuelo"),
-    "n_es": ("dos", "tres", "cinco", "diez", "pocos"),
-}  # fmt: skip
-HOSTILE = (  # long rants about the new line: among the texts most typical of production
-    "<script>alert('hi')</script> Had to reset the router to get it online. Pairing with the "
-    "hub failed 5 times. The firmware update bricked it. It keeps dropping the wifi. The "
-    "companion app logs me out daily.",
-    "</li><b>Pairing with the hub failed 4 times.</b> The firmware update bricked it. It keeps "
-    "dropping the wifi. Live view latency is terrible. Had to reset the router to get it "
-    "online.",
-    "The companion app logs me out daily <img src=x onerror=alert(1)>. It keeps dropping the "
-    "wifi. The firmware update bricked it. Pairing with the hub failed 3 times.",
-)
-"""Unhappy production reviews in which a user typed HTML: the report must show them as text."""
-_POSITIVE_WORDS = frozenset((
-    "great", "excellent", "solid", "lovely", "fantastic", "sturdy", "comfortable", "reliable",
-    "beautiful", "handy", "perfect", "impressive", "nice", "love", "loves", "happy", "best",
-    "recommend", "worth", "easy", "better", "nicer", "amazing", "well", "brilliant", "thanks",
-))  # fmt: skip
-_NEGATIVE_WORDS = frozenset((
-    "flimsy", "noisy", "uncomfortable", "poorly", "overpriced", "fragile", "useless", "awkward",
-    "disappointing", "cheap", "broke", "cracked", "stopped", "fell", "leaking", "tore",
-    "overheated", "lost", "peeled", "jammed", "disappointed", "refund", "returned", "not",
-    "never", "problem", "worst", "waste", "sadly", "dented", "too",
-))  # fmt: skip
 _TOKEN = re.compile(r"[^\W\d_]+")
 _SLOT = re.compile(r"\{(\w+)\}")
 
@@ -217,33 +81,39 @@ def _english(
     good: bool, product: str, smart: bool, rng: np.random.Generator, *, sarcastic: bool
 ) -> str:
     """A web or email review: an opener and 1-4 sentences, mostly of its mood."""
-    own: tuple[str, ...] = _GOOD if good else _BAD
-    other: tuple[str, ...] = _BAD if good else _GOOD
+    own: tuple[str, ...] = lexicon.GOOD if good else lexicon.BAD
+    other: tuple[str, ...] = lexicon.BAD if good else lexicon.GOOD
     if sarcastic:  # sarcasm all the way, or it would not be sarcasm
-        own, other = _SARCASM, _NEUTRAL
+        own, other = lexicon.SARCASM, lexicon.NEUTRAL
     sentences = [str(rng.choice(own))]
     for _ in range(int(rng.choice([0, 1, 2, 3], p=[0.3, 0.35, 0.25, 0.1]))):
-        pool = (own, _NEUTRAL, other)[rng.choice(3, p=[0.65, 0.25, 0.1])]
+        pool = (own, lexicon.NEUTRAL, other)[rng.choice(3, p=[0.65, 0.25, 0.1])]
         sentence = str(rng.choice(pool))
         if sentence not in sentences:
             sentences.append(sentence)
     if smart:  # one or two sentences on the new line's troubles or delights
-        told = rng.choice(_SMART_GOOD if good else _SMART_BAD, int(rng.integers(1, 3)), False)
+        told = rng.choice(
+            lexicon.SMART_GOOD if good else lexicon.SMART_BAD, int(rng.integers(1, 3)), False
+        )
         for sentence in told:
             sentences.insert(int(rng.integers(0, len(sentences) + 1)), str(sentence))
-    opener = str(rng.choice(_OPENERS))
+    opener = str(rng.choice(lexicon.OPENERS))
     if opener.endswith(", ") and not sentences[0].startswith("I "):
         sentences[0] = sentences[0][0].lower() + sentences[0][1:]
-    return _fill(opener + " ".join(sentences), rng, _FILL, product)
+    return _fill(opener + " ".join(sentences), rng, lexicon.FILL, product)
 
 
 def _review(good: bool, product: str, kind: str, rng: np.random.Generator) -> str:
     if kind == "spanish":
-        return _fill(str(rng.choice(_SPANISH_GOOD if good else _SPANISH_BAD)), rng, _SPANISH_FILL)
+        return _fill(
+            str(rng.choice(lexicon.SPANISH_GOOD if good else lexicon.SPANISH_BAD)),
+            rng,
+            lexicon.SPANISH_FILL,
+        )
     if kind == "app":
-        text = str(rng.choice(_APP_GOOD if good else _APP_BAD))
-        return _fill(text, rng, _APP_FILL, product)
-    smart = product in _SMART_HOME
+        text = str(rng.choice(lexicon.APP_GOOD if good else lexicon.APP_BAD))
+        return _fill(text, rng, lexicon.APP_FILL, product)
+    smart = product in lexicon.SMART_HOME
     text = _english(good, product, smart, rng, sarcastic=kind == "sarcastic")
     return text.upper() if kind == "shout" else text
 
@@ -253,7 +123,10 @@ def _model(texts: list[str], rng: np.random.Generator) -> NDArray[np.float64]:
     the reference's English reviews, squashed; it knows no Spanish and no sarcasm."""
     score = np.array(
         [
-            sum((w in _POSITIVE_WORDS) - (w in _NEGATIVE_WORDS) for w in _TOKEN.findall(t.lower()))
+            sum(
+                (w in lexicon.POSITIVE_WORDS) - (w in lexicon.NEGATIVE_WORDS)
+                for w in _TOKEN.findall(t.lower())
+            )
             for t in texts
         ],
         dtype=np.float64,
@@ -269,8 +142,8 @@ def _period(n: int, rng: np.random.Generator, *, production: bool) -> pa.Table:
         rng.choice(np.array([4, 5]), n, p=[0.35, 0.65]),
         rng.choice(np.array([1, 2, 3]), n, p=[0.45, 0.3, 0.25]),
     ).astype(np.int64)
-    category = rng.choice(CATEGORIES, n, p=_CATEGORY_SHARES).astype(object)
-    market = rng.choice(_MARKETS, n, p=_MARKET_SHARES).astype(object)
+    category = rng.choice(lexicon.CATEGORIES, n, p=lexicon.CATEGORY_SHARES).astype(object)
+    market = rng.choice(lexicon.MARKETS, n, p=lexicon.MARKET_SHARES).astype(object)
     channel = rng.choice(["web", "email"], n, p=[0.7, 0.3]).astype(object)
     kind = np.full(n, "plain", dtype=object)
     if production:
@@ -284,11 +157,14 @@ def _period(n: int, rng: np.random.Generator, *, production: bool) -> pa.Table:
         kind[channel == "app"] = "app"
         kind[spanish] = "spanish"
     products = [
-        str(rng.choice(_SMART_HOME if c == "smart_home" else _PRODUCTS[c])) for c in category
+        str(rng.choice(lexicon.SMART_HOME if c == "smart_home" else lexicon.PRODUCTS[c]))
+        for c in category
     ]
     texts = [_review(bool(g), p, k, rng) for g, p, k in zip(good, products, kind, strict=True)]
     if production:
-        for i, hostile in zip(rng.choice(n, len(HOSTILE), replace=False), HOSTILE, strict=True):
+        for i, hostile in zip(
+            rng.choice(n, len(lexicon.HOSTILE), replace=False), lexicon.HOSTILE, strict=True
+        ):
             texts[i], good[i], stars[i], category[i] = hostile, False, 1, "smart_home"
     first_id = 500_000 if production else 100_000
     return pa.table(
