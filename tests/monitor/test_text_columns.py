@@ -127,3 +127,22 @@ def test_a_text_column_the_reference_lacks_is_a_new_column_not_a_failed_window(
         store.close()
     assert "note" not in {c["name"] for c in report["columns"]}
     assert any(q["check"] == "new_column" and q["column"] == "note" for q in report["quality"])
+
+
+def test_a_bad_text_parameter_is_refused_when_the_project_is_loaded(tmp_path: Path) -> None:
+    from driftscope.errors import ConfigError
+
+    path = _project(tmp_path)
+    path.write_text(path.read_text() + "checks: {method_params: {text: {embedding: true}}}\n")
+    with pytest.raises(ConfigError, match=r"driftscope\.yaml, line \d+: checks: text: unknown"):
+        load_config(path)
+
+
+def test_method_params_must_map_each_method_to_its_parameters() -> None:
+    from driftscope.engine.options import CompareOptions
+    from driftscope.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="the parameters of 'ks' must be a mapping"):
+        CompareOptions(method_params={"ks": 3})  # type: ignore[dict-item]
+    with pytest.raises(ConfigError, match="unknown method 'nope'"):
+        CompareOptions(method_params={"nope": {}})

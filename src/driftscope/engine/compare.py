@@ -33,14 +33,13 @@ from driftscope.engine.options import (
     encodings_of,
 )
 from driftscope.engine.performance import measure_model
-from driftscope.engine.plan import TEXT_METHOD, ColumnPlan, Side, TableSide, plan_columns
+from driftscope.engine.plan import ColumnPlan, Side, TableSide, plan_columns
 from driftscope.engine.profiled import is_profile_input, profile_sides
 from driftscope.engine.quality import column_findings
 from driftscope.engine.verdict import dataset_verdict
 from driftscope.errors import ConfigError, InputError
 from driftscope.io import Dataset, read_dataset
 from driftscope.result import ColumnResult, DriftReport, QualityIssue, Source
-from driftscope.stats import get as get_method
 
 Progress = Callable[[int, int, str], None]
 """Called as ``progress(done, total, column_name)`` after each column."""
@@ -290,13 +289,6 @@ def _compare(
     if importance is not None and model is not None:
         raise ConfigError("give either importance or model, not both")
     params = dict(o.method_params or {})
-    for name, given in params.items():
-        if name == TEXT_METHOD:
-            from driftscope.engine.text import text_params
-
-            text_params(given)  # the text test's own parameters, checked up front
-        else:
-            get_method(name)
     if model is not None and o.target is None:
         raise ConfigError("model: permutation importance needs the target column (target=...)")
     encodings = encodings_of(o.encoding)

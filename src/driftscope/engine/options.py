@@ -137,6 +137,7 @@ class CompareOptions:
         if self.n_jobs is not None and not _N_JOBS.accepts(self.n_jobs):
             raise param_error(OWNER, "n_jobs", _N_JOBS.constraint, self.n_jobs)
         _check_min_effect(self.min_effect)
+        _check_method_params(self.method_params)
         if self.multivariate is not None:
             from driftscope.engine.multivariate import check_methods
 
@@ -242,6 +243,30 @@ class CompareOptions:
 
 def _names(methods: str | Sequence[str]) -> tuple[str, ...]:
     return (methods,) if isinstance(methods, str) else tuple(methods)
+
+
+def _check_method_params(params: object) -> None:
+    """A ConfigError unless ``params`` maps known method names to parameter mappings; the
+    text method's parameters are checked in full (:func:`driftscope.engine.text.text_params`),
+    the others' when their method runs."""
+    if params is None:
+        return
+    if not isinstance(params, Mapping):
+        raise param_error(OWNER, "method_params", "a mapping of method name to parameters", params)
+    from driftscope.engine.plan import TEXT_METHOD
+    from driftscope.stats import get as get_method
+
+    for name, given in params.items():
+        if not isinstance(given, Mapping):
+            raise ConfigError(
+                f"method_params: the parameters of {name!r} must be a mapping; got {given!r}"
+            )
+        if name == TEXT_METHOD:
+            from driftscope.engine.text import text_params
+
+            text_params(given)
+        else:
+            get_method(name)
 
 
 def _check_min_effect(min_effect: object) -> None:
