@@ -1,0 +1,39 @@
+"""Online drift detectors for streams: values in one at a time, ``update(x) -> self``, a
+read-only ``drift_detected`` after each (SPEC section 1), ``update_many(values)`` for many at
+once, and a state that is saved and restored exactly (:meth:`DriftDetector.state`).
+
+One detector per module, each registered here by name:
+
+>>> from driftscope import detectors
+>>> detectors.available()
+['page_hinkley']
+>>> ph = detectors.get("page_hinkley")(threshold=20)
+>>> ph.update(0.5).drift_detected
+False
+"""
+
+from __future__ import annotations
+
+from driftscope.detectors.base import DriftDetector
+from driftscope.detectors.page_hinkley import PageHinkley
+from driftscope.errors import ConfigError
+
+DETECTORS: dict[str, type[DriftDetector]] = {cls.name: cls for cls in (PageHinkley,)}
+"""Every detector by its name, in the order :func:`available` lists them."""
+
+
+def available() -> list[str]:
+    """The names of the registered detectors."""
+    return list(DETECTORS)
+
+
+def get(name: str) -> type[DriftDetector]:
+    """The detector class registered as ``name``; a ConfigError naming the known ones."""
+    try:
+        return DETECTORS[name]
+    except (KeyError, TypeError):
+        known = ", ".join(DETECTORS)
+        raise ConfigError(f"unknown detector {name!r}; available: {known}") from None
+
+
+__all__ = ["DETECTORS", "DriftDetector", "PageHinkley", "available", "get"]

@@ -1,0 +1,222 @@
+"""What every online drift detector is: values in one at a time (or many at once), a
+read-only ``drift_detected`` after each, parameters declared as data, and a state that can be
+saved and restored exactly.
+
+A detector subclasses :class:`DriftDetector` and writes three things: :meth:`_reset_state`
+(its state at the start, set as attributes named in ``STATE``), :meth:`_step` (one valid
+value; it sets ``self._drift`` and, where the method has one, ``self._warning``, and restarts
+its own state after a drift when the method does), and its class attributes ``name``,
+``PARAMS`` and, for detectors of error streams, ``binary = True``. The base class checks
+every value (NaN, inf, None, text; anything but 0 and 1 for a binary detector) with one
+message naming the detector and the stream index, and saves and restores every attribute
+named in ``STATE``. :meth:`~DriftDetector.update_many` may be overridden with a faster kernel
+that gives the same answer (the conformance suite, :mod:`driftscope.testing.detectors`,
+checks that it does).
+
+Semantics, as River's: ``drift_detected`` (and ``warning_detected``) say what the last value
+signalled, and go back to False with the next value; a detector that restarts after a drift
+does so inside the :meth:`_step` that detected it.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections import deque
+from collections.abc import Iterable, Mapping
+from numbers import Real
+from typing import Any, ClassVar, Self
+
+import numpy as np
+
+from driftscope.errors import ConfigError, InputError
+from driftscope.stats._params import Param, one_of, resolve
+
+STATE_VERSION = 1
+"""The format of :meth:`DriftDetector.state`; a state of another version is refused."""
+ON_INVALID = one_of("raise", ("raise", "skip"))
+"""What every detector does with a value it cannot use (NaN, inf, None, text, or anything but
+0 and 1 for a binary detector): ``raise`` an InputError naming the stream index, or ``skip``
+it (it is not counted as seen)."""
+
+
+class DriftDetector(ABC):
+    """An online drift detector (see the module docstring for how to write one)."""
+
+    name: ClassVar[str]
+    """The registry's name of the detector (``page_hinkley``, ``adwin``, ...)."""
+    PARAMS: ClassVar[Mapping[str, Param]] = {}
+    """The detector's own parameters; ``on_invalid`` is every detector's."""
+    STATE: ClassVar[tuple[str, ...]] = ()
+    """The attributes :meth:`_reset_state` sets and :meth:`state` saves."""
+    binary: ClassVar[bool] = False
+    """Whether the detector reads an error stream: only 0 (right) and 1 (wrong) are values."""
+
+    def __init__(self, **params: Any) -> None:
+        declared = {**self.PARAMS, "on_invalid": ON_INVALID}
+        self._params = resolve(self.name, declared, params)
+        self._check_params(self._params)
+        self._drift = False
+        self._warning = False
+        self._n_seen = 0
+        self._reset_state()
+
+    def _check_params(self, params: Mapping[str, Any]) -> None:
+        """Constraints between parameters (a ConfigError in :func:`param_error`'s format);
+        none by default."""
+        del params
+
+    @abstractmethod
+    def _reset_state(self) -> None:
+        """Set the attributes named in ``STATE`` to the detector's state at the start."""
+
+    @abstractmethod
+    def _step(self, x: float) -> None:
+        """Take one valid value: update the state, set ``self._drift`` (and
+        ``self._warning``), restart the state after a drift where the method does."""
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The detector's parameters, defaults filled in."""
+        return dict(self._params)
+
+    @property
+    def drift_detected(self) -> bool:
+        """Whether the last value signalled drift."""
+        return self._drift
+
+    @property
+    def warning_detected(self) -> bool:
+        """Whether the last value signalled a warning (False for detectors without one)."""
+        return self._warning
+
+    @property
+    def n_seen(self) -> int:
+        """How many values the detector has taken (skipped ones not counted)."""
+        return self._n_seen
+
+    def update(self, x: object) -> Self:
+        """Take one value; then read :attr:`drift_detected`."""
+        self._drift = self._warning = False
+        value = self._valid(x, self._n_seen)
+        if value is None:
+            return self
+        self._n_seen += 1
+        self._step(value)
+        return self
+
+    def update_many(self, values: Iterable[object]) -> list[int]:
+        """Take ``values`` in order; the positions in ``values`` (0-based) at which drift was
+        signalled. The same as :meth:`update` on each value in turn, state included."""
+        found = []
+        for i, x in enumerate(values):
+            self.update(x)
+            if self._drift:
+                found.append(i)
+        return found
+
+    def reset(self) -> None:
+        """Back to the state of a new detector with the same parameters."""
+        self._drift = self._warning = False
+        self._n_seen = 0
+        self._reset_state()
+
+    def _valid(self, x: object, index: int) -> float | None:
+        """``x`` as a float, None to skip it, or an InputError naming the stream index."""
+        problem = None
+        value = math.nan
+        if isinstance(x, bool | np.bool_):
+            value = float(x)
+        elif isinstance(x, Real):
+            value = float(x)
+            if not math.isfinite(value):
+                problem = f"is {value}"
+        else:
+            problem = f"is {type(x).__name__}, not a number"
+        if problem is None and self.binary and value not in (0.0, 1.0):
+            problem = f"is {value:g}; an error stream holds 0 (right) and 1 (wrong)"
+        if problem is None:
+            return value
+        if self._params["on_invalid"] == "skip":
+            return None
+        raise InputError(
+            f"{self.name}: the value at stream index {index} {problem} "
+            "(on_invalid='skip' skips such values)"
+        )
+
+    def state(self) -> dict[str, Any]:
+        """Everything the detector knows, as JSON-ready data: :meth:`from_state` makes the
+        same detector again, which continues exactly as this one would."""
+        return {
+            "detector": self.name,
+            "version": STATE_VERSION,
+            "params": dict(self._params),
+            "n_seen": self._n_seen,
+            "drift": self._drift,
+            "warning": self._warning,
+            "state": {key: _encode(getattr(self, key)) for key in self.STATE},
+        }
+
+    @classmethod
+    def from_state(cls, saved: Mapping[str, Any]) -> Self:
+        """The detector :meth:`state` saved; a ConfigError for another detector's state, another
+        format version, or a state that lacks a part."""
+        if not isinstance(saved, Mapping):
+            raise ConfigError(f"{cls.name}: a saved state is a mapping; got {type(saved).__name__}")
+        if saved.get("detector") != cls.name:
+            raise ConfigError(
+                f"{cls.name}: the saved state is of detector {saved.get('detector')!r}, "
+                f"not {cls.name!r}"
+            )
+        if saved.get("version") != STATE_VERSION:
+            raise ConfigError(
+                f"{cls.name}: the saved state has format version {saved.get('version')!r}; "
+                f"this driftscope reads version {STATE_VERSION}"
+            )
+        try:
+            detector = cls(**saved["params"])
+            detector._n_seen = int(saved["n_seen"])
+            detector._drift = bool(saved["drift"])
+            detector._warning = bool(saved["warning"])
+            parts = saved["state"]
+            for key in cls.STATE:
+                setattr(detector, key, _decode(parts[key], getattr(detector, key)))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(
+                f"{cls.name}: the saved state is incomplete or damaged ({exc})"
+            ) from None
+        return detector
+
+    def __repr__(self) -> str:
+        given = ", ".join(f"{k}={v!r}" for k, v in self._params.items() if k != "on_invalid")
+        return f"{type(self).__name__}({given})"
+
+
+def _encode(value: Any) -> Any:
+    """A state attribute as JSON-ready data (floats keep every bit through JSON)."""
+    if isinstance(value, np.ndarray):
+        return {"array": value.tolist(), "dtype": str(value.dtype)}
+    if isinstance(value, deque):
+        return {"deque": [_encode(v) for v in value], "maxlen": value.maxlen}
+    if isinstance(value, list | tuple):
+        return [_encode(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _decode(data: Any, like: Any) -> Any:
+    """A saved attribute back as the type ``like`` (its value in a new detector) has."""
+    if isinstance(like, np.ndarray):
+        return np.asarray(data["array"], dtype=data["dtype"])
+    if isinstance(like, deque):
+        return deque((_decode(v, None) for v in data["deque"]), maxlen=data["maxlen"])
+    if isinstance(like, tuple):
+        return tuple(data)
+    if isinstance(like, float):
+        return float(data)
+    if isinstance(like, bool):
+        return bool(data)
+    if isinstance(like, int):
+        return int(data)
+    return data
