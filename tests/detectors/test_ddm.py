@@ -1,0 +1,118 @@
+"""DDM against River's, drift and warning position by position, and its own contract."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from driftscope.detectors.base import DriftDetector
+from driftscope.detectors.ddm import DDM
+from driftscope.errors import ConfigError
+from driftscope.testing.detectors import DETECTOR_CHECKS
+
+river_binary = pytest.importorskip("river.drift.binary")
+
+Signals = tuple[list[int], list[int]]
+STREAMS = {
+    "abrupt_0.1_to_0.4": np.r_[np.full(2000, 0.1), np.full(2000, 0.4)],
+    "ramp_0.1_to_0.5": np.r_[np.full(1000, 0.1), np.linspace(0.1, 0.5, 2000), np.full(500, 0.5)],
+    "slow_ramp_0.05_to_0.2": np.linspace(0.05, 0.2, 4000),
+}
+SETTINGS = {
+    "defaults": {},
+    "eager": {"warm_start": 5, "warning_threshold": 1.0, "drift_threshold": 1.5},
+    "patient": {"warm_start": 100, "warning_threshold": 2.5, "drift_threshold": 4.0},
+}
+
+
+def signals(detector: object, values: Sequence[int]) -> Signals:
+    """The positions at which ``detector`` (ours or River's) signalled drift and warning."""
+    drifts, warnings = [], []
+    for i, x in enumerate(values):
+        detector.update(x)  # type: ignore[attr-defined]
+        if detector.drift_detected:  # type: ignore[attr-defined]
+            drifts.append(i)
+        if detector.warning_detected:  # type: ignore[attr-defined]
+            warnings.append(i)
+    return drifts, warnings
+
+
+def errors(rates: np.ndarray, seed: int) -> list[int]:
+    return (np.random.default_rng(seed).random(len(rates)) < rates).astype(int).tolist()
+
+
+@pytest.mark.parametrize("check", DETECTOR_CHECKS, ids=lambda c: c.__name__)
+def test_ddm_conforms(check: Callable[[type[DriftDetector]], None]) -> None:
+    check(DDM)
+
+
+@pytest.mark.parametrize("setting", SETTINGS)
+@pytest.mark.parametrize("shape", STREAMS)
+@pytest.mark.parametrize("seed", range(3))
+def test_drifts_and_warnings_where_rivers_do(shape: str, setting: str, seed: int) -> None:
+    values = errors(STREAMS[shape], seed)
+    params = SETTINGS[setting]
+    ours = signals(DDM(**params), values)
+    assert ours == signals(river_binary.DDM(**params), values)
+    assert ours[0], "the stream should make DDM fire"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    values=st.lists(st.integers(0, 1), min_size=1, max_size=300),
+    warm_start=st.integers(0, 40),
+    warning_threshold=st.floats(0.1, 3.0),
+    gap=st.floats(0.01, 3.0),
+)
+def test_agrees_with_river_on_any_short_stream(
+    values: list[int], warm_start: int, warning_threshold: float, gap: float
+) -> None:
+    params = {
+        "warm_start": warm_start,
+        "warning_threshold": warning_threshold,
+        "drift_threshold": warning_threshold + gap,
+    }
+    assert signals(DDM(**params), values) == signals(river_binary.DDM(**params), values)
+
+
+def test_a_rise_is_found_and_the_detector_starts_afresh() -> None:
+    ddm = DDM()
+    values = errors(STREAMS["abrupt_0.1_to_0.4"], 0)
+    found = ddm.update_many(values)
+    assert found
+    assert found[0] >= 2000
+    assert ddm.n_seen == len(values)
+    restarted = DDM()
+    restarted.update_many(values[: found[-1] + 1])
+    assert restarted.state()["state"] == DDM().state()["state"]
+
+
+def test_a_falling_error_rate_never_fires() -> None:
+    assert DDM().update_many(errors(np.r_[np.full(2000, 0.4), np.full(2000, 0.05)], 1)) == []
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (
+            {"warning_threshold": 3.0, "drift_threshold": 3.0},
+            "ddm: parameter 'warning_threshold' must be below drift_threshold (3.0); got 3.0",
+        ),
+        (
+            {"drift_threshold": 1.5},
+            "ddm: parameter 'warning_threshold' must be below drift_threshold (1.5); got 2.0",
+        ),
+        ({"warm_start": -1}, "ddm: parameter 'warm_start' must be an integer >= 0; got -1"),
+    ],
+    ids=["equal_thresholds", "drift_below_default_warning", "negative_warm_start"],
+)
+def test_inconsistent_parameters_are_one_line_errors(
+    params: dict[str, float], message: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        DDM(**params)
+    assert str(caught.value) == message
