@@ -229,7 +229,10 @@ def test_sigkill_during_ingestion_loses_no_acknowledged_row(
     assert sorted(bodies) == [b.id for b in batches]  # every batch has its body
     if bodies_in == "files":  # where the bodies are: past the killed writes, one per start
         files = list(folder.iterdir())
-        assert len(files) == KILLS + 1, files
+        # A start opens its file with its first large body: one killed before any arrived
+        # (a loaded machine) leaves none, so at most one file per start, never more.
+        assert 1 <= len(files) <= KILLS + 1, files
+        assert len({f.name.split("-")[1] for f in files}) == len(files)  # one per process
         kept = sum(f.stat().st_size for f in files)
         assert kept >= sum(b.size for b in batches) >= len(batches) * FILE_FROM
     seen: Counter[str] = Counter()
