@@ -108,6 +108,13 @@ def _step(detector: object, x: int) -> tuple[bool, bool]:
     return detector.drift_detected, detector.warning_detected  # type: ignore[attr-defined]
 
 
+def test_the_spread_weight_is_two_unless_given() -> None:
+    values = errors(STREAMS["ramp_0.1_to_0.5"], 2)
+    found = EDDM().update_many(values)
+    assert EDDM(n_std=2.0).update_many(values) == found
+    assert EDDM(n_std=1.0).update_many(values) != found
+
+
 def test_a_falling_error_rate_never_fires() -> None:
     values = errors(np.r_[np.full(2000, 0.4), np.full(2000, 0.05)], 1)
     assert [i for i in EDDM(alpha=0.8, beta=0.7).update_many(values) if i >= 2000] == []

@@ -6,10 +6,11 @@ between consecutive errors, which shrink when the error rate rises, and changes 
 error. With ``p'`` and ``s'`` the mean and standard deviation (``n - 1`` in the denominator)
 of the distances so far, at an error that comes after more than ``warm_start`` values:
 
-- if ``p' + 2 s'`` is above its largest value so far, it becomes the largest, ``m``;
-- otherwise, once more than ``warm_start`` errors were seen, with ``level = (p' + 2 s') / m``:
-  drift when ``level < beta`` (the detector then starts afresh), else the warning zone is
-  entered when ``level < alpha`` and left when not.
+- if ``q = p' + n_std s'`` (``n_std`` is 2 in the method) is above its largest value so
+  far, it becomes the largest, ``m``;
+- otherwise, once more than ``warm_start`` errors were seen, with ``level = q / m``: drift
+  when ``level < beta`` (the detector then starts afresh), else the warning zone is entered
+  when ``level < alpha`` and left when not.
 
 ``warning_detected`` says whether the detector is in the warning zone after the last value,
 as in River and MOA: a right prediction does not change the statistic, so it neither enters
@@ -21,8 +22,7 @@ means keeping three of its conventions, each stated here:
 - the first error's distance is counted from the start (a first error at the 5th value is
   at distance 5), as if an error came just before the stream; after a drift, the distances
   are counted from the error that signalled it, which is the same rule;
-- an error that sets a new largest ``p' + 2 s'`` leaves the warning zone as it was (MOA
-  leaves it);
+- an error that sets a new largest ``q`` leaves the warning zone as it was (MOA leaves it);
 - the value that signals drift also reports the warning zone it was in (DDM reports none).
 
 One difference inside: River keeps the distances' mean and variance by Welford's updates;
@@ -58,6 +58,7 @@ class EDDM(DriftDetector):
         "warm_start": integer(30, minimum=0),
         "alpha": real_between(0.95, 0.0, 1.0, low_open=True),
         "beta": real_between(0.9, 0.0, 1.0, low_open=True),
+        "n_std": real_between(2.0, 0.0, math.inf),
     }
     STATE = (
         "_n",
@@ -104,7 +105,7 @@ class EDDM(DriftDetector):
         # Integer sums keep the variance exact: (k sum d^2 - (sum d)^2) / (k (k - 1)).
         spread = k * self._sum_d2 - self._sum_d * self._sum_d
         variance = spread / (k * (k - 1)) if k > 1 else 0.0
-        p2s = self._sum_d / k + 2.0 * math.sqrt(variance)
+        p2s = self._sum_d / k + params["n_std"] * math.sqrt(variance)
         if p2s > self._p2s_max:
             self._p2s_max = p2s
         elif k > params["warm_start"]:
