@@ -6,7 +6,7 @@ One detector per module, each registered here by name:
 
 >>> from driftscope import detectors
 >>> detectors.available()
-['page_hinkley']
+['ddm', 'eddm', 'hddm_a', 'hddm_w', 'page_hinkley']
 >>> ph = detectors.get("page_hinkley")(threshold=20)
 >>> ph.update(0.5).drift_detected
 False
@@ -15,10 +15,16 @@ False
 from __future__ import annotations
 
 from driftscope.detectors.base import DriftDetector
+from driftscope.detectors.ddm import DDM
+from driftscope.detectors.eddm import EDDM
+from driftscope.detectors.hddm_a import HDDMA
+from driftscope.detectors.hddm_w import HDDMW
 from driftscope.detectors.page_hinkley import PageHinkley
 from driftscope.errors import ConfigError
 
-DETECTORS: dict[str, type[DriftDetector]] = {cls.name: cls for cls in (PageHinkley,)}
+DETECTORS: dict[str, type[DriftDetector]] = {
+    cls.name: cls for cls in (DDM, EDDM, HDDMA, HDDMW, PageHinkley)
+}
 """Every detector by its name, in the order :func:`available` lists them."""
 
 
@@ -36,4 +42,14 @@ def get(name: str) -> type[DriftDetector]:
         raise ConfigError(f"unknown detector {name!r}; available: {known}") from None
 
 
-__all__ = ["DETECTORS", "DriftDetector", "PageHinkley", "available", "get"]
+__all__ = [
+    "DDM",
+    "DETECTORS",
+    "EDDM",
+    "HDDMA",
+    "HDDMW",
+    "DriftDetector",
+    "PageHinkley",
+    "available",
+    "get",
+]
