@@ -30,7 +30,9 @@ least ``arl0 - 1`` values per stream on average (set midway to the next level th
 take, since Z on a 0/1 stream takes discrete values). It is computed when the chart starts,
 cached per (p0, lambda_, arl0, calibration_runs, calibration_seed), and kept in the state.
 1,000 runs put the run length within a few percent of arl0 (the tests measure it); the
-computation takes 0.1 to 0.2 s per 1,000 of arl0. On a rare error with a large lambda_, Z
+computation takes about 0.1 s per 1,000 of arl0, once per p0 (an estimated p0 is a count
+over ``warmup``, so a chart that estimates afresh after each drift meets at most ``warmup +
+1`` of them). On a rare error with a large lambda_, Z
 takes few values and the run length jumps from level to level: the chart then runs at least
 ``arl0`` on average, possibly much longer (never firing, when no level is high enough).
 
@@ -152,20 +154,25 @@ def calibrate(p0: float, lambda_: float, arl0: float, runs: int, seed: int) -> f
     """
     horizon = math.ceil(HORIZON * arl0)
     rng = np.random.default_rng(seed)
+    keep = 1.0 - lambda_
     z = np.full(runs, p0)
+    stat = np.empty(runs)
+    rose = np.empty(runs, dtype=bool)
     top = np.full(runs, -math.inf)  # each stream's running maximum of (Z_t - p0) / sigma_t
     since = np.zeros(runs, dtype=np.int64)  # the step at which it reached its present level
     levels, spans = [], []
     block = max(1, BLOCK_VALUES // runs)
     for first in range(0, horizon, block):
         steps = min(block, horizon - first)
-        errors = (rng.random((steps, runs)) < p0).astype(np.float64)
+        jumps = lambda_ * (rng.random((steps, runs)) < p0)
         for j in range(steps):
             t = first + j + 1
-            z = lambda_ * errors[j] + (1.0 - lambda_) * z
-            sigma = math.sqrt(p0 * (1.0 - p0) * lambda_ / (2.0 - lambda_) * _decay(lambda_, t))
-            stat = (z - p0) / sigma
-            rose = stat > top
+            # In place, in the order of EWMA._step's arithmetic: Z = lambda_ x + (1 - lambda_) Z.
+            z *= keep
+            z += jumps[j]
+            np.subtract(z, p0, out=stat)
+            stat /= math.sqrt(p0 * (1.0 - p0) * lambda_ / (2.0 - lambda_) * _decay(lambda_, t))
+            np.greater(stat, top, out=rose)
             if rose.any():
                 levels.append(top[rose])
                 spans.append(t - 1 - since[rose])
