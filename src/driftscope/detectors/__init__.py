@@ -6,7 +6,7 @@ One detector per module, each registered here by name:
 
 >>> from driftscope import detectors
 >>> detectors.available()
-['ddm', 'eddm', 'hddm_a', 'hddm_w', 'page_hinkley']
+['cusum', 'ddm', 'eddm', 'ewma', 'hddm_a', 'hddm_w', 'page_hinkley']
 >>> ph = detectors.get("page_hinkley")(threshold=20)
 >>> ph.update(0.5).drift_detected
 False
@@ -15,15 +15,17 @@ False
 from __future__ import annotations
 
 from driftscope.detectors.base import DriftDetector
+from driftscope.detectors.cusum import CUSUM
 from driftscope.detectors.ddm import DDM
 from driftscope.detectors.eddm import EDDM
+from driftscope.detectors.ewma import EWMA
 from driftscope.detectors.hddm_a import HDDMA
 from driftscope.detectors.hddm_w import HDDMW
 from driftscope.detectors.page_hinkley import PageHinkley
 from driftscope.errors import ConfigError
 
 DETECTORS: dict[str, type[DriftDetector]] = {
-    cls.name: cls for cls in (DDM, EDDM, HDDMA, HDDMW, PageHinkley)
+    cls.name: cls for cls in (CUSUM, DDM, EDDM, EWMA, HDDMA, HDDMW, PageHinkley)
 }
 """Every detector by its name, in the order :func:`available` lists them."""
 
@@ -43,9 +45,11 @@ def get(name: str) -> type[DriftDetector]:
 
 
 __all__ = [
+    "CUSUM",
     "DDM",
     "DETECTORS",
     "EDDM",
+    "EWMA",
     "HDDMA",
     "HDDMW",
     "DriftDetector",

@@ -32,6 +32,7 @@ import numpy as np
 from driftscope.errors import ConfigError, InputError
 from driftscope.stats._params import Param, one_of, resolve
 
+_FLAGS = frozenset((0.0, 1.0))
 STATE_VERSION = 1
 """The format of :meth:`DriftDetector.state`; a state of another version is refused."""
 ON_INVALID = one_of("raise", ("raise", "skip"))
@@ -98,7 +99,13 @@ class DriftDetector(ABC):
     def update(self, x: object) -> Self:
         """Take one value; then read :attr:`drift_detected`."""
         self._drift = self._warning = False
-        value = self._valid(x, self._n_seen)
+        value: float | None
+        if isinstance(x, float | int) and not isinstance(x, bool):
+            number = float(x)  # the common case, checked without a call
+            flag_ok = not self.binary or number in _FLAGS
+            value = number if number - number == 0.0 and flag_ok else self._valid(x, self._n_seen)
+        else:
+            value = self._valid(x, self._n_seen)
         if value is None:
             return self
         self._n_seen += 1
@@ -107,7 +114,23 @@ class DriftDetector(ABC):
 
     def update_many(self, values: Iterable[object]) -> list[int]:
         """Take ``values`` in order; the positions in ``values`` (0-based) at which drift was
-        signalled. The same as :meth:`update` on each value in turn, state included."""
+        signalled. The same as :meth:`update` on each value in turn, state included: values
+        that are all valid numbers are checked at once and stepped through without the
+        per-value checks; any other input goes value by value."""
+        floats = _all_valid(values, binary=self.binary)
+        if floats is None:
+            return self._update_each(values)
+        found = []
+        step = self._step
+        for i, x in enumerate(floats):
+            self._drift = self._warning = False
+            self._n_seen += 1
+            step(x)
+            if self._drift:
+                found.append(i)
+        return found
+
+    def _update_each(self, values: Iterable[object]) -> list[int]:
         found = []
         for i, x in enumerate(values):
             self.update(x)
@@ -190,6 +213,30 @@ class DriftDetector(ABC):
     def __repr__(self) -> str:
         given = ", ".join(f"{k}={v!r}" for k, v in self._params.items() if k != "on_invalid")
         return f"{type(self).__name__}({given})"
+
+
+def _all_valid(values: Iterable[object], *, binary: bool) -> list[float] | None:
+    """``values`` as Python floats when every one is a finite number (0 or 1 for an error
+    stream), else None (the caller then checks them one at a time)."""
+    if isinstance(values, np.ndarray):
+        if values.dtype.kind not in "biuf" or values.ndim != 1:
+            return None
+        array = values.astype(np.float64, copy=False)
+    else:
+        if not isinstance(values, list | tuple):
+            return None
+        try:
+            array = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            return None
+        if array.ndim != 1 or any(isinstance(v, str | bytes) for v in values):
+            return None  # np.asarray reads "1.5" as a number; a detector does not
+    if not np.isfinite(array).all():
+        return None
+    if binary and not np.isin(array, (0.0, 1.0)).all():
+        return None
+    floats: list[float] = array.tolist()
+    return floats
 
 
 def _encode(value: Any) -> Any:
