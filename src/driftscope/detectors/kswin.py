@@ -16,7 +16,8 @@ difference would otherwise signal.
 The KS statistic is computed exactly from the two sorted samples (an integer count
 difference k, statistic k / stat_size, as scipy's exact mode gives it); the p-value is scipy's
 own, computed once per (stat_size, k) and kept (in exact mode, used up to 10,000 values per
-sample, it depends on nothing else).
+sample, it depends on nothing else; beyond, scipy's asymptotic p-value of the first sample
+with that k is kept, the same but for the last bit of the statistic).
 
 Differences from River's ``KSWIN`` (0.26.1), which draws W with Python's
 ``random.Random(seed).sample`` exactly as here, so the two agree value by value up to and
