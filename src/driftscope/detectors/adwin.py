@@ -56,7 +56,7 @@ FIRST_BLOCK = 8_192
 """Values taken at once by :meth:`ADWIN.update_many` after a restart; a block without drift
 makes the next one four times longer, up to :data:`LAST_BLOCK`."""
 LAST_BLOCK = 1 << 20
-CHECKS_AT_ONCE = 2_048
+CHECKS_AT_ONCE = 512
 """Checks (one per ``clock`` values) evaluated in one numpy pass."""
 BORDER = 1e-10
 """A cut this close (relative) to its bound is decided again with scalar arithmetic."""
@@ -86,6 +86,11 @@ class ADWIN(DriftDetector):
         self._vars = [0.0] * (self._params["max_buckets"] + 1)
         self._counts = [0]
         self._restart = False
+        # The parameters the hot path reads, as attributes (not in STATE: they are params).
+        p = self._params
+        self._delta, self._clock = p["delta"], p["clock"]
+        self._max_buckets, self._min_window_length = p["max_buckets"], p["min_window_length"]
+        self._grace_period = p["grace_period"]
 
     @property
     def width(self) -> int:
@@ -127,18 +132,17 @@ class ADWIN(DriftDetector):
         self._sums[c] = x
         self._vars[c] = 0.0
         counts[0] = c + 1
-        if c == self._params["max_buckets"]:
+        if c == self._max_buckets:
             self._merge()
         self._tick += 1
-        p = self._params
-        if self._tick % p["clock"] == 0 and width > p["grace_period"]:
+        if self._tick % self._clock == 0 and width > self._grace_period:
             while self._cut():
                 self._drift = self._restart = True
 
     def _merge(self) -> None:
         """Merge the two oldest buckets of every full row into the next row."""
         sums, variances, counts = self._sums, self._vars, self._counts
-        m = self._params["max_buckets"]
+        m = self._max_buckets
         row, start, size = 0, 0, 1.0
         while counts[row] == m + 1:
             t0, t1 = sums[start], sums[start + 1]
@@ -154,45 +158,47 @@ class ADWIN(DriftDetector):
             sums[above] = t0 + t1
             variances[above] = merged_var
             counts[row + 1] += 1
-            sums[start : start + m + 1] = [*sums[start + 2 : start + m + 1], 0.0, 0.0]
-            variances[start : start + m + 1] = [*variances[start + 2 : start + m + 1], 0.0, 0.0]
+            sums[start : start + m - 1] = sums[start + 2 : start + m + 1]
+            variances[start : start + m - 1] = variances[start + 2 : start + m + 1]
+            sums[start + m - 1] = sums[start + m] = 0.0
+            variances[start + m - 1] = variances[start + m] = 0.0
             counts[row] = m - 1
             row, start, size = row + 1, start + m + 1, size * 2.0
 
     def _cut(self) -> bool:
         """Try every cut, oldest first; at the first that holds drop the oldest bucket and
         say True."""
-        p = self._params
-        slots, low, delta = p["max_buckets"] + 1, p["min_window_length"], p["delta"]
         width, counts, sums = self._width, self._counts, self._sums
         if width < 2:
             return False  # one bucket: no cut (and no logarithm of ln 1 = 0)
-        log_term = math.log(2.0 * math.log(width) / delta)
+        slots, low = self._max_buckets + 1, self._min_window_length
+        sqrt, below = math.sqrt, low - 1
+        log_term = math.log(2.0 * math.log(width) / self._delta)
+        third = 2.0 / 3.0 * log_term
         spread = self._variance / width
         n0, n1, u0, u1 = 0, width, 0.0, self._total
         for row in range(len(counts) - 1, -1, -1):
             size = 1 << row
-            last = counts[row] - 1
-            for k in range(counts[row]):
-                total = sums[row * slots + k]
-                n0, n1, u0, u1 = n0 + size, n1 - size, u0 + total, u1 - total
-                if row == 0 and k == last:
-                    return False
-                if n1 >= low and n0 >= low:
-                    r = 1.0 / (n0 - low + 1) + 1.0 / (n1 - low + 1)
+            start = row * slots
+            # The newest bucket (the last of row 0) is never cut off.
+            for total in sums[start : start + counts[row] - (row == 0)]:
+                n0 += size
+                n1 -= size
+                u0 += total
+                u1 -= total
+                if n0 >= low and n1 >= low:
+                    r = 1.0 / (n0 - below) + 1.0 / (n1 - below)
                     radicand = 2.0 * r * spread * log_term
                     # After drops the variance may round below 0: River's sqrt is then NaN,
                     # and a NaN bound never holds.
-                    if radicand >= 0.0 and abs(u0 / n0 - u1 / n1) > (
-                        math.sqrt(radicand) + 2.0 / 3.0 * log_term * r
-                    ):
+                    if radicand >= 0.0 and abs(u0 / n0 - u1 / n1) > sqrt(radicand) + third * r:
                         self._drop_oldest()
                         return True
         return False
 
     def _drop_oldest(self) -> None:
         """Remove the oldest bucket from the window and its sums."""
-        m = self._params["max_buckets"]
+        m = self._max_buckets
         top = len(self._counts) - 1
         start, size = top * (m + 1), 1 << top
         total, var = self._sums[start], self._vars[start]
@@ -315,61 +321,75 @@ class _Window:
         rows = _rows(widths, m)
         levels = len(rows)
         k = len(widths)
-        block_sums = np.zeros((k, levels * m + 1))
-        block_sums[:, 0] = totals
-        ends = np.zeros((k, levels * m))  # n0 at each cut: exact integers as floats
-        usable = np.zeros((k, levels * m), dtype=bool)
-        j = np.arange(m)
+        # One row per cut (oldest first), one column per check: the cumulative sums then run
+        # down the rows, each step a vector add across the checks.
+        block_sums = np.zeros((levels * m + 1, k))
+        block_sums[0] = totals
+        ends = np.zeros((levels * m, k))  # n0 at each cut: exact integers as floats
+        usable = np.zeros((levels * m, k), dtype=bool)
+        j = np.arange(m)[:, None]
         for place, level in enumerate(range(levels - 1, -1, -1)):
             _, merged, count = rows[level]
-            index = 2 * merged[:, None] + j[None, :]
-            filled = j[None, :] < count[:, None]
-            array = self.sums[level]
-            taken = np.take(array, index - self.base[level], mode="clip")
+            index = 2 * merged[None, :] + j
+            filled = j < count[None, :]
+            taken = np.take(self.sums[level], index - self.base[level], mode="clip")
             taken[~filled] = 0.0
-            block_sums[:, 1 + place * m : 1 + place * m + m] = taken
-            ends[:, place * m : place * m + m] = (index + 1) * float(1 << level)
-            usable[:, place * m : place * m + m] = filled
+            block_sums[1 + place * m : 1 + place * m + m] = taken
+            ends[place * m : place * m + m] = (index + 1) * float(1 << level)
+            usable[place * m : place * m + m] = filled
             if level == 0:  # the newest bucket is never cut off
-                usable[np.arange(k), place * m + count - 1] = False
-        u0 = np.cumsum(block_sums[:, 1:], axis=1)
-        np.negative(block_sums[:, 1:], out=block_sums[:, 1:])
-        u1 = np.cumsum(block_sums, axis=1)[:, 1:]
-        n1 = widths[:, None] - ends
+                usable[place * m + count - 1, np.arange(k)] = False
+        self._block_sums, self._usable = block_sums, usable  # for _exact_hit
+        # u0 = t1 + t2 + ... and u1 = total - t1 - t2 - ..., in River's order; row by row,
+        # as numpy's cumsum down the rows is slower than these vector steps.
+        u0 = block_sums[1:].copy()
+        u1 = np.empty_like(u0)
+        np.subtract(totals, block_sums[1], out=u1[0])
+        for i in range(1, len(u0)):
+            np.add(u0[i - 1], u0[i], out=u0[i])
+            np.subtract(u1[i - 1], block_sums[i + 1], out=u1[i])
+        n1 = widths[None, :] - ends
         usable &= (ends >= low) & (n1 >= low)
-        ends[~usable] = low  # keeps the unused cells' divisions finite
-        n1[~usable] = low
-        gap = np.abs(u0 / ends - u1 / n1)
+        np.maximum(ends, low, out=ends)  # keeps the unused cells' divisions finite
+        np.maximum(n1, low, out=n1)
+        gap = np.divide(u0, ends, out=u0)
+        gap -= np.divide(u1, n1, out=u1)
+        np.abs(gap, out=gap)
+        r = np.reciprocal(np.subtract(ends, low - 1.0, out=ends), out=ends)
+        r += np.reciprocal(np.subtract(n1, low - 1.0, out=n1), out=n1)
         # A width of 1 has no usable cut; 2 keeps its (unused) logarithm finite.
         log_term = np.log(2.0 * np.log(np.maximum(widths, 2).astype(np.float64)) / delta)
-        r = 1.0 / (ends - (low - 1.0)) + 1.0 / (n1 - (low - 1.0))
-        bound = np.sqrt(r * (2.0 * variances / widths * log_term)[:, None])
-        bound += r * (2.0 / 3.0 * log_term)[:, None]
-        clear = (usable & (gap > bound * (1.0 + BORDER))).any(axis=1)
-        close = (usable & (gap >= bound * (1.0 - BORDER))).any(axis=1)
-        for check in np.flatnonzero(clear | close).tolist():
-            if clear[check] or self._exact_hit(
-                int(widths[check]), float(variances[check]), u0[check], u1[check], usable[check]
-            ):
+        bound = np.sqrt(r * (2.0 * variances / widths * log_term)[None, :])
+        bound += r * (2.0 / 3.0 * log_term)[None, :]
+        # A cut near its bound (numpy's log and this order of operations may differ from
+        # River's in the last bits) is decided again with River's scalar arithmetic.
+        bound *= 1.0 - BORDER
+        near = (usable & (gap >= bound)).any(axis=0)
+        for check in np.flatnonzero(near).tolist():
+            if self._exact_hit(int(widths[check]), float(variances[check]), check):
                 return int(check)
         return None
 
-    def _exact_hit(
-        self, width: int, variance: float, u0: Floats, u1: Floats, usable: NDArray[np.bool_]
-    ) -> bool:
-        """Whether a cut holds at this check, decided with River's scalar arithmetic."""
+    def _exact_hit(self, width: int, variance: float, check: int) -> bool:
+        """Whether a cut holds at this check of the last :meth:`_first_cut` batch, decided
+        as River does: scalar arithmetic, oldest cut first."""
         p = self.adwin._params
         low, delta = p["min_window_length"], p["delta"]
         log_term = math.log(2.0 * math.log(width) / delta)
         spread = variance / width
+        sums = self._block_sums[:, check].tolist()
+        usable = self._usable[:, check].tolist()
         ends = self._ends(width, len(usable) // self.m)
-        for col in np.flatnonzero(usable).tolist():
-            n0 = ends[col]
-            n1 = width - n0
-            r = 1.0 / (n0 - low + 1) + 1.0 / (n1 - low + 1)
-            bound = math.sqrt(2.0 * r * spread * log_term) + 2.0 / 3.0 * log_term * r
-            if abs(float(u0[col]) / n0 - float(u1[col]) / n1) > bound:
-                return True
+        u0, u1 = 0.0, sums[0]
+        for col, total in enumerate(sums[1:]):
+            u0, u1 = u0 + total, u1 - total
+            if usable[col]:
+                n0 = ends[col]
+                n1 = width - n0
+                r = 1.0 / (n0 - low + 1) + 1.0 / (n1 - low + 1)
+                bound = math.sqrt(2.0 * r * spread * log_term) + 2.0 / 3.0 * log_term * r
+                if abs(u0 / n0 - u1 / n1) > bound:
+                    return True
         return False
 
     def _ends(self, width: int, levels: int) -> list[int]:
