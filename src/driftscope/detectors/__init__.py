@@ -6,7 +6,7 @@ One detector per module, each registered here by name:
 
 >>> from driftscope import detectors
 >>> detectors.available()
-['cusum', 'ddm', 'eddm', 'ewma', 'hddm_a', 'hddm_w', 'page_hinkley']
+['cusum', 'ddm', 'eddm', 'ewma', 'hddm_a', 'hddm_w', 'kswin', 'page_hinkley', 'window_ks']
 >>> ph = detectors.get("page_hinkley")(threshold=20)
 >>> ph.update(0.5).drift_detected
 False
@@ -21,11 +21,13 @@ from driftscope.detectors.eddm import EDDM
 from driftscope.detectors.ewma import EWMA
 from driftscope.detectors.hddm_a import HDDMA
 from driftscope.detectors.hddm_w import HDDMW
+from driftscope.detectors.kswin import KSWIN
 from driftscope.detectors.page_hinkley import PageHinkley
+from driftscope.detectors.window_ks import WindowKS
 from driftscope.errors import ConfigError
 
 DETECTORS: dict[str, type[DriftDetector]] = {
-    cls.name: cls for cls in (CUSUM, DDM, EDDM, EWMA, HDDMA, HDDMW, PageHinkley)
+    cls.name: cls for cls in (CUSUM, DDM, EDDM, EWMA, HDDMA, HDDMW, KSWIN, PageHinkley, WindowKS)
 }
 """Every detector by its name, in the order :func:`available` lists them."""
 
@@ -52,8 +54,10 @@ __all__ = [
     "EWMA",
     "HDDMA",
     "HDDMW",
+    "KSWIN",
     "DriftDetector",
     "PageHinkley",
+    "WindowKS",
     "available",
     "get",
 ]
