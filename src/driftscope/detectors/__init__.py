@@ -6,7 +6,7 @@ One detector per module, each registered here by name:
 
 >>> from driftscope import detectors
 >>> detectors.available()
-['cusum', 'ddm', 'eddm', 'ewma', 'hddm_a', 'hddm_w', 'kswin', 'page_hinkley', 'window_ks']
+['adwin', 'cusum', 'ddm', 'eddm', 'ewma', 'hddm_a', 'hddm_w', 'kswin', 'page_hinkley', 'window_ks']
 >>> ph = detectors.get("page_hinkley")(threshold=20)
 >>> ph.update(0.5).drift_detected
 False
@@ -14,6 +14,7 @@ False
 
 from __future__ import annotations
 
+from driftscope.detectors.adwin import ADWIN
 from driftscope.detectors.base import DriftDetector
 from driftscope.detectors.cusum import CUSUM
 from driftscope.detectors.ddm import DDM
@@ -27,7 +28,8 @@ from driftscope.detectors.window_ks import WindowKS
 from driftscope.errors import ConfigError
 
 DETECTORS: dict[str, type[DriftDetector]] = {
-    cls.name: cls for cls in (CUSUM, DDM, EDDM, EWMA, HDDMA, HDDMW, KSWIN, PageHinkley, WindowKS)
+    cls.name: cls
+    for cls in (ADWIN, CUSUM, DDM, EDDM, EWMA, HDDMA, HDDMW, KSWIN, PageHinkley, WindowKS)
 }
 """Every detector by its name, in the order :func:`available` lists them."""
 
@@ -47,6 +49,7 @@ def get(name: str) -> type[DriftDetector]:
 
 
 __all__ = [
+    "ADWIN",
     "CUSUM",
     "DDM",
     "DETECTORS",

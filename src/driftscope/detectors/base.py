@@ -14,8 +14,10 @@ that gives the same answer (the conformance suite, :mod:`driftscope.testing.dete
 checks that it does).
 
 Semantics, as River's: ``drift_detected`` (and ``warning_detected``) say what the last value
-signalled, and go back to False with the next value; a detector that restarts after a drift
-does so inside the :meth:`_step` that detected it.
+signalled, and go back to False with the next value. A detector that restarts after a drift
+does so inside the :meth:`_step` that detected it, or (ADWIN, as River's) keeps what it found
+visible while ``drift_detected`` holds and restarts with the next value; the positions
+signalled are the same either way.
 """
 
 from __future__ import annotations
