@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -13,10 +13,10 @@ from driftscope.detectors.base import DriftDetector
 from driftscope.detectors.ddm import DDM
 from driftscope.errors import ConfigError
 from driftscope.testing.detectors import DETECTOR_CHECKS
+from tests.detectors._streams import errors, signals
 
 river_binary = pytest.importorskip("river.drift.binary")
 
-Signals = tuple[list[int], list[int]]
 STREAMS = {
     "abrupt_0.1_to_0.4": np.r_[np.full(2000, 0.1), np.full(2000, 0.4)],
     "ramp_0.1_to_0.5": np.r_[np.full(1000, 0.1), np.linspace(0.1, 0.5, 2000), np.full(500, 0.5)],
@@ -27,22 +27,6 @@ SETTINGS = {
     "eager": {"warm_start": 5, "warning_threshold": 1.0, "drift_threshold": 1.5},
     "patient": {"warm_start": 100, "warning_threshold": 2.5, "drift_threshold": 4.0},
 }
-
-
-def signals(detector: object, values: Sequence[int]) -> Signals:
-    """The positions at which ``detector`` (ours or River's) signalled drift and warning."""
-    drifts, warnings = [], []
-    for i, x in enumerate(values):
-        detector.update(x)  # type: ignore[attr-defined]
-        if detector.drift_detected:  # type: ignore[attr-defined]
-            drifts.append(i)
-        if detector.warning_detected:  # type: ignore[attr-defined]
-            warnings.append(i)
-    return drifts, warnings
-
-
-def errors(rates: np.ndarray, seed: int) -> list[int]:
-    return (np.random.default_rng(seed).random(len(rates)) < rates).astype(int).tolist()
 
 
 @pytest.mark.parametrize("check", DETECTOR_CHECKS, ids=lambda c: c.__name__)

@@ -16,10 +16,10 @@ from driftscope.detectors.hddm_a import HDDMA
 from driftscope.detectors.hddm_w import HDDMW
 from driftscope.errors import ConfigError
 from driftscope.testing.detectors import DETECTOR_CHECKS
+from tests.detectors._streams import Signals, errors, signals
 
 river_binary = pytest.importorskip("river.drift.binary")
 
-Signals = tuple[list[int], list[int]]
 OURS: dict[str, type[DriftDetector]] = {"hddm_a": HDDMA, "hddm_w": HDDMW}
 RIVERS = {"hddm_a": "HDDMA", "hddm_w": "HDDMW"}
 STREAMS = {
@@ -38,22 +38,6 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "strict": {"drift_confidence": 1e-5, "warning_confidence": 1e-3},
 }
 W_ONLY = {"slow_weights": {"lambda_val": 0.01}, "fast_weights": {"lambda_val": 0.1}}
-
-
-def signals(detector: object, values: Sequence[int]) -> Signals:
-    """The positions at which ``detector`` (ours or River's) signalled drift and warning."""
-    drifts, warnings = [], []
-    for i, x in enumerate(values):
-        detector.update(x)  # type: ignore[attr-defined]
-        if detector.drift_detected:  # type: ignore[attr-defined]
-            drifts.append(i)
-        if detector.warning_detected:  # type: ignore[attr-defined]
-            warnings.append(i)
-    return drifts, warnings
-
-
-def errors(rates: np.ndarray, seed: int) -> list[int]:
-    return (np.random.default_rng(seed).random(len(rates)) < rates).astype(int).tolist()
 
 
 def both(name: str, params: dict[str, Any], values: Sequence[int]) -> tuple[Signals, Signals]:
