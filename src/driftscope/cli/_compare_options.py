@@ -225,6 +225,7 @@ def input_files(args: argparse.Namespace) -> list[str]:
 def compare_keywords(args: argparse.Namespace) -> dict[str, Any]:
     """The keyword arguments of :func:`driftscope.compare` the options give."""
     from driftscope.engine.plan import TEXT_METHOD
+
     if args.calibration_cache is not None:
         check_cache_folder(args.calibration_cache)
     global_methods, column_methods = multi_pairs(args.method, "--method")
