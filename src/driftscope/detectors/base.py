@@ -242,26 +242,39 @@ def _all_valid(values: Iterable[object], *, binary: bool) -> list[float] | None:
 
 
 def _encode(value: Any) -> Any:
-    """A state attribute as JSON-ready data (floats keep every bit through JSON)."""
+    """A state attribute as strict JSON data: floats keep every bit through JSON, and the
+    ones JSON has no number for (infinities, NaN: a running minimum before its first value)
+    are written ``{"float": "inf"}``, so a database's JSON column takes the state as it is."""
     if isinstance(value, np.ndarray):
-        return {"array": value.tolist(), "dtype": str(value.dtype)}
+        return {"array": [_encode(v) for v in value.tolist()], "dtype": str(value.dtype)}
     if isinstance(value, deque):
         return {"deque": [_encode(v) for v in value], "maxlen": value.maxlen}
     if isinstance(value, list | tuple):
         return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _encode(v) for k, v in value.items()}
     if isinstance(value, np.generic):
-        return value.item()
+        return _encode(value.item())
+    if isinstance(value, float) and not math.isfinite(value):
+        return {"float": repr(value)}
     return value
 
 
 def _decode(data: Any, like: Any) -> Any:
-    """A saved attribute back as the type ``like`` (its value in a new detector) has."""
+    """A saved attribute back as the type ``like`` (its value in a new detector) has; nested
+    values by their own shape."""
+    if isinstance(data, dict) and set(data) == {"float"}:
+        return float(data["float"])
     if isinstance(like, np.ndarray):
-        return np.asarray(data["array"], dtype=data["dtype"])
+        return np.asarray([_decode(v, None) for v in data["array"]], dtype=data["dtype"])
     if isinstance(like, deque):
         return deque((_decode(v, None) for v in data["deque"]), maxlen=data["maxlen"])
     if isinstance(like, tuple):
-        return tuple(data)
+        return tuple(_decode(v, None) for v in data)
+    if isinstance(data, list):
+        return [_decode(v, None) for v in data]
+    if isinstance(data, dict):
+        return {k: _decode(v, None) for k, v in data.items()}
     if isinstance(like, float):
         return float(data)
     if isinstance(like, bool):
