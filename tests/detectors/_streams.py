@@ -7,6 +7,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
+RISING_RATES = {
+    "abrupt_0.1_to_0.4": np.r_[np.full(2000, 0.1), np.full(2000, 0.4)],
+    "ramp_0.1_to_0.5": np.r_[np.full(1000, 0.1), np.linspace(0.1, 0.5, 2000), np.full(500, 0.5)],
+}
+"""Error rates, position by position, that rise at once and gradually."""
 Signals = tuple[list[int], list[int]]
 """The positions of the drifts and of the warnings."""
 

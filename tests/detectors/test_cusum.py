@@ -1,17 +1,13 @@
-"""CUSUM against Montgomery's run lengths (Table 9.3: k=0.5, h=5), its directions, its
-estimated standardisation, and the conformance suite."""
+"""CUSUM against Montgomery's run lengths (Table 9.3: k=0.5, h=5), its directions
+and its estimated standardisation (the conformance suite: test_conformance.py)."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import numpy as np
 import pytest
 
-from driftscope.detectors.base import DriftDetector
 from driftscope.detectors.cusum import CUSUM
 from driftscope.errors import ConfigError
-from driftscope.testing.detectors import DETECTOR_CHECKS
 
 KNOWN = {"target_mean": 0.0, "target_std": 1.0}
 
@@ -22,11 +18,6 @@ def _mean_run_length(detector: CUSUM, values: np.ndarray) -> tuple[float, int]:
     found = detector.update_many(values)
     runs = np.diff([-1, *found])
     return float(runs.mean()), runs.size
-
-
-@pytest.mark.parametrize("check", DETECTOR_CHECKS, ids=lambda c: c.__name__)
-def test_conforms(check: Callable[[type[DriftDetector]], None]) -> None:
-    check(CUSUM)
 
 
 def test_in_control_run_length_is_montgomerys_465() -> None:

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from driftscope.detectors.base import DriftDetector
 from driftscope.detectors.ddm import DDM
 from driftscope.errors import ConfigError
-from driftscope.testing.detectors import DETECTOR_CHECKS
-from tests.detectors._streams import errors, signals
+from tests.detectors._streams import RISING_RATES, errors, signals
 
 river_binary = pytest.importorskip("river.drift.binary")
 
 STREAMS = {
-    "abrupt_0.1_to_0.4": np.r_[np.full(2000, 0.1), np.full(2000, 0.4)],
-    "ramp_0.1_to_0.5": np.r_[np.full(1000, 0.1), np.linspace(0.1, 0.5, 2000), np.full(500, 0.5)],
+    **RISING_RATES,
     "slow_ramp_0.05_to_0.2": np.linspace(0.05, 0.2, 4000),
 }
 SETTINGS = {
@@ -27,11 +22,6 @@ SETTINGS = {
     "eager": {"warm_start": 5, "warning_threshold": 1.0, "drift_threshold": 1.5},
     "patient": {"warm_start": 100, "warning_threshold": 2.5, "drift_threshold": 4.0},
 }
-
-
-@pytest.mark.parametrize("check", DETECTOR_CHECKS, ids=lambda c: c.__name__)
-def test_ddm_conforms(check: Callable[[type[DriftDetector]], None]) -> None:
-    check(DDM)
 
 
 @pytest.mark.parametrize("setting", SETTINGS)

@@ -1,18 +1,15 @@
 """The EWMA error-rate chart: its run length without drift is the arl0 it was calibrated for,
-it finds a rise in the error rate quickly, it ignores a fall, and it passes the conformance
-suite; its signals are the formula's, computed here without the detector."""
+it finds a rise in the error rate quickly, it ignores a fall (the conformance suite:
+test_conformance.py); its signals are the formula's, computed here without the detector."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import numpy as np
 import pytest
 
-from driftscope.detectors.base import DriftDetector
 from driftscope.detectors.ewma import EWMA, calibrate
-from driftscope.testing.detectors import DETECTOR_CHECKS
 
 
 def _errors(rate: float, n: int, seed: int) -> np.ndarray:
@@ -24,11 +21,6 @@ def _mean_run_length(chart: EWMA, values: np.ndarray) -> tuple[float, int]:
     Z = p0) and how many runs that mean is over."""
     runs = np.diff([-1, *chart.update_many(values)])
     return float(runs.mean()), runs.size
-
-
-@pytest.mark.parametrize("check", DETECTOR_CHECKS, ids=lambda c: c.__name__)
-def test_conforms(check: Callable[[type[DriftDetector]], None]) -> None:
-    check(EWMA)
 
 
 @pytest.mark.parametrize(("p0", "lambda_"), [(0.05, 0.2), (0.1, 0.2), (0.1, 0.1), (0.3, 0.2)])

@@ -10,10 +10,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pytest
 
-from driftscope.detectors.base import DriftDetector
 from driftscope.detectors.kswin import KSWIN
 from driftscope.errors import ConfigError
-from driftscope.testing.detectors import DETECTOR_CHECKS
 
 river_drift = pytest.importorskip("river.drift")
 
@@ -58,11 +56,6 @@ def _river(detector: object, values: Sequence[float], *, stop_at_first: bool) ->
             if stop_at_first:
                 break
     return found
-
-
-@pytest.mark.parametrize("check", DETECTOR_CHECKS, ids=lambda c: c.__name__)
-def test_kswin_conforms(check: Callable[[type[DriftDetector]], None]) -> None:
-    check(KSWIN)
 
 
 @pytest.mark.parametrize("setting", SETTINGS)

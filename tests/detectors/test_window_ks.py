@@ -4,7 +4,6 @@ was calibrated for, it finds a 1 sd shift within about a window, and its own con
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -12,10 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import ks_2samp
 
-from driftscope.detectors.base import DriftDetector
 from driftscope.detectors.window_ks import WindowKS, _distance, calibrate
 from driftscope.errors import ConfigError
-from driftscope.testing.detectors import DETECTOR_CHECKS
 
 
 def _run_lengths(detector: WindowKS, values: np.ndarray) -> list[int]:
@@ -23,11 +20,6 @@ def _run_lengths(detector: WindowKS, values: np.ndarray) -> list[int]:
     n = detector.params["reference_size"]
     found = detector.update_many(values)
     return [end - start - n for start, end in zip([-1, *found[:-1]], found, strict=True)]
-
-
-@pytest.mark.parametrize("check", DETECTOR_CHECKS, ids=lambda c: c.__name__)
-def test_window_ks_conforms(check: Callable[[type[DriftDetector]], None]) -> None:
-    check(WindowKS)
 
 
 samples = st.lists(st.integers(-3, 3), min_size=1, max_size=60) | st.lists(

@@ -31,7 +31,7 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 
-from driftscope.errors import ConfigError, InputError
+from driftscope.errors import ConfigError, InputError, param_error
 from driftscope.stats._params import Param, one_of, resolve
 
 _FLAGS = frozenset((0.0, 1.0))
@@ -215,6 +215,22 @@ class DriftDetector(ABC):
     def __repr__(self) -> str:
         given = ", ".join(f"{k}={v!r}" for k, v in self._params.items() if k != "on_invalid")
         return f"{type(self).__name__}({given})"
+
+
+def require_order(
+    owner: str, params: Mapping[str, Any], name: str, relation: str, other: str
+) -> None:
+    """A ConfigError in the one format unless parameter ``name`` lies strictly ``relation``
+    (``"below"`` or ``"above"``) parameter ``other``: a warning level and a drift level, say.
+
+    >>> require_order("ddm", {"warning": 3.0, "drift": 3.0}, "warning", "below", "drift")
+    Traceback (most recent call last):
+    ...
+    driftscope.errors.ConfigError: ddm: parameter 'warning' must be below drift (3.0); got 3.0
+    """
+    value, bound = params[name], params[other]
+    if not (value < bound if relation == "below" else value > bound):
+        raise param_error(owner, name, f"{relation} {other} ({bound!r})", value)
 
 
 def _all_valid(values: Iterable[object], *, binary: bool) -> list[float] | None:

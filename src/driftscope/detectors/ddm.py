@@ -34,8 +34,7 @@ import math
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from driftscope.detectors.base import DriftDetector
-from driftscope.errors import param_error
+from driftscope.detectors.base import DriftDetector, require_order
 from driftscope.stats._params import Param, integer, real_between
 
 
@@ -52,13 +51,7 @@ class DDM(DriftDetector):
     STATE = ("_n", "_errors", "_p_min", "_s_min", "_ps_min")
 
     def _check_params(self, params: Mapping[str, Any]) -> None:
-        if params["warning_threshold"] >= params["drift_threshold"]:
-            raise param_error(
-                self.name,
-                "warning_threshold",
-                f"below drift_threshold ({params['drift_threshold']!r})",
-                params["warning_threshold"],
-            )
+        require_order(self.name, params, "warning_threshold", "below", "drift_threshold")
 
     def _reset_state(self) -> None:
         self._n = 0

@@ -43,8 +43,7 @@ import math
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from driftscope.detectors.base import DriftDetector
-from driftscope.errors import param_error
+from driftscope.detectors.base import DriftDetector, require_order
 from driftscope.stats._params import Param, integer, real_between
 
 
@@ -71,10 +70,7 @@ class EDDM(DriftDetector):
     )
 
     def _check_params(self, params: Mapping[str, Any]) -> None:
-        if params["beta"] >= params["alpha"]:
-            raise param_error(
-                self.name, "beta", f"below alpha ({params['alpha']!r})", params["beta"]
-            )
+        require_order(self.name, params, "beta", "below", "alpha")
 
     def _reset_state(self) -> None:
         self._n = 0

@@ -37,8 +37,7 @@ import math
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from driftscope.detectors.base import DriftDetector
-from driftscope.errors import param_error
+from driftscope.detectors.base import DriftDetector, require_order
 from driftscope.stats._params import Param, flag, open_unit_float, real_between
 
 Sample = tuple[float, float, bool]
@@ -79,13 +78,7 @@ class HDDMW(DriftDetector):
         self._log_warning = math.log(1 / self._params["warning_confidence"])
 
     def _check_params(self, params: Mapping[str, Any]) -> None:
-        if params["warning_confidence"] <= params["drift_confidence"]:
-            raise param_error(
-                self.name,
-                "warning_confidence",
-                f"above drift_confidence ({params['drift_confidence']!r})",
-                params["warning_confidence"],
-            )
+        require_order(self.name, params, "warning_confidence", "above", "drift_confidence")
 
     def _reset_state(self) -> None:
         self._total = EMPTY

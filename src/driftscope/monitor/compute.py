@@ -59,24 +59,29 @@ uncertainty (its confidence interval excludes the reference's value)."""
 
 @dataclass(frozen=True, slots=True)
 class Reference:
-    """A project's reference, read once: its profile (drift) and, when the model is
-    monitored, its raw rows (performance)."""
+    """A project's reference, read once: its profile (drift), with its text and embedding
+    columns' values beside it (see :mod:`driftscope.engine.profiled`; none for a ``.dsprof``
+    reference), and, when the model is monitored or rows are tested together, its raw rows."""
 
-    profile: Profile
+    side: ProfileSide
     table: pa.Table | None
-    source: str
-    side: ProfileSide | None = field(default=None, compare=False, repr=False)
-    """The profile with the reference's text and embedding columns' values beside it (see
-    :mod:`driftscope.engine.profiled`); None: the profile alone (a ``.dsprof`` reference)."""
     performance: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """The reference's measured performance, kept by the first window for the others."""
 
     @property
+    def profile(self) -> Profile:
+        """The reference's profile."""
+        return self.side.profile
+
+    @property
+    def source(self) -> str:
+        """Where the reference was read from."""
+        return self.side.source
+
+    @property
     def columns(self) -> frozenset[str]:
         """The reference's column names."""
-        if self.side is not None:
-            return frozenset(self.side.column_names)
-        return frozenset(self.profile.columns)
+        return frozenset(self.side.column_names)
 
     @property
     def rows(self) -> int:
@@ -125,7 +130,7 @@ def model_monitored(options: CompareOptions) -> bool:
 
 def load_reference(config: MonitorConfig, options: CompareOptions) -> Reference:
     """Read and profile the project's reference (a ``.dsprof`` profile is used as it is)."""
-    from driftscope.engine.profiled import is_profile_input, side_of_table
+    from driftscope.engine.profiled import ProfileSide, is_profile_input, side_of_table
     from driftscope.io import read_dataset
     from driftscope.profiling.build import overrides
     from driftscope.profiling.files import read_profile
@@ -137,7 +142,7 @@ def load_reference(config: MonitorConfig, options: CompareOptions) -> Reference:
                 f"{source}: checks.multivariate tests the reference's rows together; give the "
                 "reference as data, not a profile"
             )
-        return Reference(read_profile(source), None, source)
+        return Reference(ProfileSide(read_profile(source), source), None)
     dataset = read_dataset(source, delimiter=options.delimiter)
     types = {
         name: value
@@ -147,7 +152,7 @@ def load_reference(config: MonitorConfig, options: CompareOptions) -> Reference:
     table = dataset.table
     side = side_of_table(table, overrides(types, table.column_names), source)
     keep = model_monitored(options) or options.multivariate is not None
-    return Reference(side.profile, table if keep else None, source, side)
+    return Reference(side, table if keep else None)
 
 
 def fit_to_reference(
@@ -176,13 +181,11 @@ def window_report(
     from driftscope._types import Role
     from driftscope.engine.compare import compare
     from driftscope.engine.performance import measure_model
-    from driftscope.engine.profiled import ProfileSide
     from driftscope.io import read_dataset
 
     rows = _without_empty_target(rows, options.target)
-    named = reference.side or ProfileSide(reference.profile, reference.source)
     profiled = replace(options, multivariate=None)  # profiles hold no rows to test together
-    report = compare(named, read_dataset(rows, name=label), options=profiled)
+    report = compare(reference.side, read_dataset(rows, name=label), options=profiled)
     report = replace(
         report,
         reference=Source(reference.rows, reference.source),
