@@ -303,6 +303,58 @@ def check_replacing_a_window(factory: StoreFactory) -> None:
             raise AssertionError("replacing a window never stored was accepted")
 
 
+def check_window_states_commit_with_it(factory: StoreFactory) -> None:
+    """States given with a window are kept with it; a window refused (stored already)
+    keeps none of its states."""
+    with _store(factory) as store:
+        record = window(1)
+        stored = store.write_window(record, points_of(record), states={"detector:x": "1"})
+        _expect(stored, "a new window was not stored")
+        _expect(store.get_state(PROJECT, "detector:x") == "1", "the window's state was lost")
+        again = store.write_window(record, points_of(record), states={"detector:x": "2"})
+        _expect(not again, "a window was stored twice")
+        _expect(
+            store.get_state(PROJECT, "detector:x") == "1",
+            "a window refused as stored already still put its states",
+        )
+
+
+def check_putting_points(factory: StoreFactory) -> None:
+    """put_points adds a figure to a stored window, replaces one stored under the same column
+    and metric, puts its states with them, and refuses a point of a window not stored without
+    changing anything."""
+    with _store(factory) as store:
+        record = window(1)
+        store.write_window(record, points_of(record, psi=0.1))
+        later = MetricPoint(PROJECT, record.start, record.end, "error", "detections", 2.0)
+        psi = MetricPoint(PROJECT, record.start, record.end, "amount", "psi", 0.9)
+        store.put_points(PROJECT, [later, psi], states={"detector:error": "s1"})
+        figures = {(p.column, p.metric): p.value for p in store.points(PROJECT)}
+        _expect(figures.get(("error", "detections")) == 2.0, f"added point read as {figures}")
+        _expect(figures.get(("amount", "psi")) == 0.9, "put_points did not replace a figure")
+        _expect(len(figures) == len(points_of(record)) + 1, "put_points left a figure twice")
+        _expect(store.get_state(PROJECT, "detector:error") == "s1", "put_points lost its state")
+        other = window(5)
+        stray = MetricPoint(PROJECT, other.start, other.end, "error", "detections", 1.0)
+        try:
+            store.put_points(PROJECT, [later, stray], states={"detector:error": "s2"})
+        except InputError:
+            pass
+        else:
+            raise AssertionError("a point of a window never stored was accepted")
+        _expect(
+            store.get_state(PROJECT, "detector:error") == "s1",
+            "a refused put_points still put its states",
+        )
+        kept = [p for p in store.points(PROJECT) if p.column == "error"]
+        _expect([p.value for p in kept] == [2.0], f"a refused put_points changed {kept}")
+        store.put_points(PROJECT, [], states={"a": "1", "b": "2"})
+        _expect(
+            (store.get_state(PROJECT, "a"), store.get_state(PROJECT, "b")) == ("1", "2"),
+            "states put without points were lost",
+        )
+
+
 def check_labels_arrive_and_correct(factory: StoreFactory) -> None:
     """Labels are kept by row id, a repeat changes nothing, a correction replaces, and
     labels_since names the ids that arrived after a time."""
@@ -691,6 +743,8 @@ STORE_CHECKS: tuple[Callable[[StoreFactory], None], ...] = (
     check_lock_excludes_a_second_run,
     check_state_round_trips,
     check_replacing_a_window,
+    check_window_states_commit_with_it,
+    check_putting_points,
     check_labels_arrive_and_correct,
     check_log_batches_round_trip,
     check_bad_log_batches_are_refused,

@@ -17,7 +17,7 @@ because a store shared by machines in different zones cannot guess which zone it
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -214,11 +214,16 @@ class Store(Protocol):
     """
 
     def write_window(
-        self, window: WindowRecord, points: Iterable[MetricPoint], page: bytes | None = None
+        self,
+        window: WindowRecord,
+        points: Iterable[MetricPoint],
+        page: bytes | None = None,
+        states: Mapping[str, str] | None = None,
     ) -> bool:
-        """Store the window, all its points and its ``page`` (when given, see
-        :meth:`put_page`) in one transaction; False (and nothing changed) when the window is
-        already stored. A point of another window is an InputError."""
+        """Store the window, all its points, its ``page`` (when given, see :meth:`put_page`)
+        and the project's ``states`` (as :meth:`put_state` would, e.g. the stream detectors
+        that read the window's rows) in one transaction; False (and nothing changed) when the
+        window is already stored. A point of another window is an InputError."""
         ...
 
     def replace_window(
@@ -233,6 +238,19 @@ class Store(Protocol):
         self, project: str, since: datetime | None = None, until: datetime | None = None
     ) -> list[WindowRecord]:
         """The project's windows ordered by start."""
+        ...
+
+    def put_points(
+        self,
+        project: str,
+        points: Iterable[MetricPoint],
+        states: Mapping[str, str] | None = None,
+    ) -> None:
+        """Set ``points`` of the project's stored windows (each found by its start and end;
+        a point stored under the same column and metric takes the new value) and put
+        ``states``, in one transaction: what a stream detector fed by late labels found,
+        with the detector's state. A point of a window not stored, or of another project, is
+        an InputError, and nothing is changed."""
         ...
 
     def computed_windows(self, project: str) -> set[tuple[datetime, datetime]]:
@@ -484,6 +502,15 @@ def checked_points(window: WindowRecord, points: Iterable[MetricPoint]) -> Itera
             )
         seen.add((point.column, point.metric))
         yield point
+
+
+def checked_states(project: str, states: Mapping[str, str] | None) -> dict[str, str]:
+    """``states`` as a dict, each key and the project checked to fit."""
+    out = dict(states or {})
+    fits(project=project)
+    for key in out:
+        fits(state_key=key)
+    return out
 
 
 def check_batch(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hmac
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -43,6 +43,7 @@ from driftscope.monitor.store.base import (
     check_session,
     check_token,
     checked_points,
+    checked_states,
     fits,
     utc,
     within,
@@ -74,9 +75,14 @@ class MemoryStore:
         self._pages: dict[tuple[str, datetime], bytes] = {}
 
     def write_window(
-        self, window: WindowRecord, points: Iterable[MetricPoint], page: bytes | None = None
+        self,
+        window: WindowRecord,
+        points: Iterable[MetricPoint],
+        page: bytes | None = None,
+        states: Mapping[str, str] | None = None,
     ) -> bool:
         key = window.key
+        kept_states = checked_states(key[0], states)
         # Checked and collected before anything is kept: all of the window or none of it.
         # (+ 0.0 turns -0.0 into 0.0, as SQLite does.)
         normal = [
@@ -90,6 +96,8 @@ class MemoryStore:
             self._points[key] = normal
             if page is not None:
                 self._pages[key[:2]] = bytes(page)
+            for name, value in kept_states.items():
+                self._state[key[0], name] = value
             return True
 
     def replace_window(
@@ -110,6 +118,33 @@ class MemoryStore:
             self._points[key] = normal
             if page is not None:
                 self._pages[key[:2]] = bytes(page)
+
+    def put_points(
+        self,
+        project: str,
+        points: Iterable[MetricPoint],
+        states: Mapping[str, str] | None = None,
+    ) -> None:
+        kept_states = checked_states(project, states)
+        given = list(points)
+        with self._mutex:
+            spans = {(s, e) for (p, s, e) in self._windows if p == project}
+            changes: dict[tuple[str, datetime, datetime], dict[tuple[str, str], MetricPoint]] = {}
+            for point in given:
+                fits(column=point.column, metric=point.metric)
+                start, end = utc(point.window_start), utc(point.window_end)
+                if point.project != project or (start, end) not in spans:
+                    raise InputError(
+                        f"store: point {point.metric!r} of column {point.column!r} belongs to no "
+                        f"stored window of {project} ({start.isoformat()})"
+                    )
+                normal = replace(point, window_start=start, window_end=end, value=point.value + 0.0)
+                changes.setdefault((project, start, end), {})[point.column, point.metric] = normal
+            for key, figures in changes.items():
+                kept = [p for p in self._points[key] if (p.column, p.metric) not in figures]
+                self._points[key] = kept + list(figures.values())
+            for name, value in kept_states.items():
+                self._state[project, name] = value
 
     def put_labels(self, project: str, labels: Iterable[tuple[str, str]], at: datetime) -> int:
         fits(project=project)

@@ -22,7 +22,7 @@ import math
 import os
 import socket
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -47,6 +47,7 @@ from driftscope.monitor.store.base import (
     StoreBusy,
     WindowRecord,
     checked_points,
+    checked_states,
     fits,
 )
 
@@ -72,9 +73,14 @@ class SqlStore(IngestTables, AuthTables):
     """A store in a SQL database; make one with :func:`open_store`."""
 
     def write_window(
-        self, window: WindowRecord, points: Iterable[MetricPoint], page: bytes | None = None
+        self,
+        window: WindowRecord,
+        points: Iterable[MetricPoint],
+        page: bytes | None = None,
+        states: Mapping[str, str] | None = None,
     ) -> bool:
         project, start, end = window.key
+        kept_states = checked_states(project, states)
         span = (
             (t.windows.c.project == project)
             & (t.windows.c.window_start == start.replace(tzinfo=None))
@@ -102,6 +108,8 @@ class SqlStore(IngestTables, AuthTables):
                 if page is not None:
                     kept = {"window_id": window_id, "page": bytes(page)}
                     conn.execute(insert(t.window_pages).values(**kept))
+                for key, value in kept_states.items():
+                    self._put_state(conn, project, key, value)
         except IntegrityError:
             # Another run wrote the same window between our check and our insert.
             with self._read() as conn:
@@ -144,6 +152,46 @@ class SqlStore(IngestTables, AuthTables):
                 pages = t.window_pages
                 conn.execute(delete(pages).where(pages.c.window_id == window_id))
                 conn.execute(insert(pages).values(window_id=window_id, page=bytes(page)))
+
+    def put_points(
+        self,
+        project: str,
+        points: Iterable[MetricPoint],
+        states: Mapping[str, str] | None = None,
+    ) -> None:
+        kept_states = checked_states(project, states)
+        w, p = t.windows, t.points
+        with self._write() as conn:
+            ids: dict[tuple[datetime, datetime], int] = {}
+            for point in points:
+                fits(column=point.column, metric=point.metric)
+                span = (point.window_start, point.window_end)
+                if span not in ids:
+                    start, end = (db_time(moment) for moment in span)
+                    found_id = conn.execute(
+                        select(w.c.id).where(
+                            (w.c.project == project)
+                            & (w.c.window_start == start)
+                            & (w.c.window_end == end)
+                        )
+                    ).scalar()
+                    if found_id is None or point.project != project:
+                        raise InputError(
+                            f"store: point {point.metric!r} of column {point.column!r} belongs "
+                            f"to no stored window of {project} ({point.window_start.isoformat()})"
+                        )
+                    ids[span] = found_id
+                window_id = ids[span]
+                conn.execute(
+                    delete(p).where(
+                        (p.c.window_id == window_id)
+                        & (p.c.column_name == point.column)
+                        & (p.c.metric == point.metric)
+                    )
+                )
+                self._insert_points(conn, window_id, [point])
+            for key, value in kept_states.items():
+                self._put_state(conn, project, key, value)
 
     def _insert_points(
         self, conn: Connection, window_id: int, points: Iterable[MetricPoint]
@@ -372,15 +420,17 @@ class SqlStore(IngestTables, AuthTables):
 
     def put_state(self, project: str, key: str, value: str) -> None:
         fits(project=project, state_key=key)
+        with self._write() as conn:
+            self._put_state(conn, project, key, value)
+
+    @staticmethod
+    def _put_state(conn: Connection, project: str, key: str, value: str) -> None:
         s = t.state
         where = (s.c.project == project) & (s.c.key == key)
         now = datetime.now(UTC).replace(tzinfo=None)
-        with self._write() as conn:
-            done = conn.execute(update(s).where(where).values(value=value, updated_at=now))
-            if done.rowcount == 0:
-                conn.execute(
-                    insert(s).values(project=project, key=key, value=value, updated_at=now)
-                )
+        done = conn.execute(update(s).where(where).values(value=value, updated_at=now))
+        if done.rowcount == 0:
+            conn.execute(insert(s).values(project=project, key=key, value=value, updated_at=now))
 
     @contextmanager
     def lock(self, project: str) -> Iterator[None]:
