@@ -199,7 +199,7 @@ RULE = "alerts:\n  channels: {log: {type: log, path: a.jsonl}}\n  rules:\n"
         pytest.param(
             MINIMAL + "colums: {id: x}\n",
             "FILE, line 5: colums: unknown key 'colums'; expected one of alerts, checks, "
-            "columns, labels, logs, mlflow, project, reference, store, window",
+            "columns, detectors, labels, logs, mlflow, project, reference, store, window",
             id="misspelt_top_level_key",
         ),
         pytest.param(

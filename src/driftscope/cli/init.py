@@ -104,6 +104,14 @@ alerts:
 # whose labels arrive are computed again, their performance measured instead of estimated.
 # labels: {path: labels/}
 
+# Online detectors read streams row by row in time order, their state kept between runs:
+# the model's error as labels arrive (stream: error) or a numeric column; each window stores
+# `detections` under the detector's name, for rules such as
+# {name: concept-drift, metric: detections, columns: [error], above: 0, severity: error}.
+# detectors:
+#   - {stream: error, method: ddm}
+#   - {column: amount, method: adwin, params: {delta: 0.002}}
+
 # Log each window's metrics to MLflow (pip install "driftscope[mlflow]").
 # mlflow: {tracking_uri: "sqlite:///mlflow.db", experiment: my-model-monitoring}
 """

@@ -29,6 +29,7 @@ from driftscope.monitor._config_base import (
     resolve_path,
     unknown_key,
 )
+from driftscope.monitor._config_streams import StreamDetector, check_detectors
 from driftscope.monitor.windows import Window
 from driftscope.result import FAIL_ON
 
@@ -156,6 +157,7 @@ class MonitorConfig(ConfigModel):
     alerts: Alerts = Alerts()
     labels: LabelFiles | None = None
     mlflow: MlflowSettings | None = None
+    detectors: tuple[StreamDetector, ...] = ()
 
     @field_validator("reference", mode="before")
     @classmethod
@@ -201,6 +203,11 @@ class MonitorConfig(ConfigModel):
                         f"give columns.{role}",
                         "labels",
                     )
+        return self
+
+    @model_validator(mode="after")
+    def _detectors(self) -> MonitorConfig:
+        check_detectors(self.detectors, self.columns.target, self.columns.prediction)
         return self
 
     @property

@@ -16,21 +16,26 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from driftscope.errors import InputError
+from driftscope.monitor.streams import METRICS as STREAM_METRICS
+from driftscope.monitor.streams import late_errors
 
 if TYPE_CHECKING:
+    import numpy as np
     import pyarrow as pa
+    from numpy.typing import NDArray
 
     from driftscope.engine.options import CompareOptions
     from driftscope.monitor._config_models import MonitorConfig
     from driftscope.monitor.compute import Reference
     from driftscope.monitor.sources.base import LogSource, Part
     from driftscope.monitor.store.base import Store, WindowRecord
+    from driftscope.monitor.streams import Fed, Streams
     from driftscope.result import QualityIssue
 
 LABEL_FILES_KEY = "label_files"
@@ -129,9 +134,12 @@ def apply_labels(
     reference: Reference | None,
     options: CompareOptions | None,
     now: datetime,
+    streams: Streams | None = None,
 ) -> list[WindowRecord]:
     """Compute again every stored window holding a row whose label arrived since the last
-    call, with all labels known for its rows; returns the replaced windows."""
+    call, with all labels known for its rows; returns the replaced windows. The error
+    streams of ``streams`` read the rows whose labels arrived
+    (:mod:`driftscope.monitor.streams`)."""
     project = config.project
     id_column, target = config.columns.id, config.columns.target
     if id_column is None or target is None:
@@ -154,6 +162,7 @@ def apply_labels(
         ):
             hits.append(rows.index)
     replaced: list[WindowRecord] = []
+    late: list[dict[str, Fed]] = []
     if hits:
         if reference is None or options is None:
             from driftscope.monitor.compute import (
@@ -173,8 +182,63 @@ def apply_labels(
             replaced.append(
                 _recompute(config, store, reference, options, window, table, rows.notes)
             )
-    store.put_state(project, APPLIED_KEY, now.isoformat())
+            if streams and id_column in rows.table.column_names:
+                arrived = _arrived(rows.table, fresh, id_column, target)
+                late.append(late_errors(table, arrived, config, streams, reference.table))
+    if late and streams:
+        _feed_late(config, store, streams, late, {APPLIED_KEY: now.isoformat()})
+    else:
+        store.put_state(project, APPLIED_KEY, now.isoformat())
     return replaced
+
+
+def _arrived(table: pa.Table, fresh: set[str], id_column: str, target: str) -> NDArray[np.bool_]:
+    """The rows whose label arrived (their id is in ``fresh``) and that did not carry one in
+    the logs: those the error stream has not read yet."""
+    import numpy as np
+
+    ids = row_ids(table.column(id_column))
+    logged = (
+        table.column(target).is_null().to_numpy(zero_copy_only=False)
+        if target in table.column_names
+        else np.ones(table.num_rows, dtype=bool)
+    )
+    return np.array([i is not None and i in fresh for i in ids], dtype=bool) & logged
+
+
+def _feed_late(
+    config: MonitorConfig,
+    store: Store,
+    streams: Streams,
+    late: Sequence[Mapping[str, Fed]],
+    states: dict[str, str],
+) -> None:
+    """Feed the error streams the rows whose labels arrived, and store what they found in the
+    newest window (where it became known) with the detectors' states and ``states``, in one
+    transaction; when a detector fired in a window the alert rules have evaluated already,
+    they evaluate it again."""
+    from driftscope.monitor.run import EVALUATED_KEY
+    from driftscope.monitor.streams import concatenated, merged
+
+    project = config.project
+    newest = store.windows(project)[-1]
+    feeding = streams.feed(concatenated(late))
+    old: dict[str, dict[str, float]] = {}
+    for point in store.points(project, since=newest.start, until=newest.end):
+        old.setdefault(point.column, {})[point.metric] = point.value
+    feeding.figures = {
+        name: merged(figures, old.get(name, {})) for name, figures in feeding.figures.items()
+    }
+    through = store.get_state(project, EVALUATED_KEY)
+    fired = any(
+        f["detections"] > old.get(n, {}).get("detections", 0.0) for n, f in feeding.figures.items()
+    )
+    if fired and through is not None and datetime.fromisoformat(through) >= newest.end:
+        states[EVALUATED_KEY] = newest.start.isoformat()
+    store.put_points(
+        project, feeding.points(project, newest.start, newest.end), {**feeding.states, **states}
+    )
+    streams.commit(feeding)
 
 
 def with_labels(
@@ -235,6 +299,12 @@ def _recompute(
         kpis_of(table, config.columns.kpis),
         {"timestamp_errors": bad_times} if bad_times else None,
     )
+    # what stream detectors found in the window is not the report's: it stays
+    points += [
+        p
+        for p in store.points(config.project, since=window.start, until=window.end)
+        if p.metric in STREAM_METRICS
+    ]
     record = replace(
         window,
         rows=table.num_rows,

@@ -29,7 +29,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from driftscope.monitor.compute import Reference
     from driftscope.monitor.sources.base import LogSource, Part
     from driftscope.monitor.store.base import Store
+    from driftscope.monitor.streams import Fed, Streams
 
 PARTS_KEY = "log_parts"
 """The store state under which a run remembers the log parts it scanned."""
@@ -170,7 +171,10 @@ def _compute(
     from driftscope.monitor.compute import fit_to_reference, load_reference, monitor_options
     from driftscope.monitor.sources import project_source
     from driftscope.monitor.sources.ingest import KEY_PREFIX
+    from driftscope.monitor.streams import Streams
 
+    streams = Streams(config, store)
+    progress.notes.extend(streams.notes)
     source = project_source(config.logs, config.columns.timestamp, store, config.project)
     known = _known_parts(store, config.project)
     parts = source.scan(known)
@@ -191,7 +195,7 @@ def _compute(
         pending = pending_windows(parts, seconds, computed, limit, until is not None)
     if not pending:
         store.put_state(config.project, PARTS_KEY, json.dumps(remembered))
-        _late_labels(config, store, source, parts, None, None, clock, progress)
+        _late_labels(config, store, source, parts, None, None, clock, progress, streams)
         return
     options = monitor_options(config)
     reference = load_reference(config, options)
@@ -210,7 +214,10 @@ def _compute(
     def compute(index: int, table: pa.Table, notes: Sequence[str]) -> _Computed:
         start_ns, end_ns = pending[index]
         findings = schema_findings(notes) + timestamp_findings.get(index, [])
-        return _compute_window(config, reference, options, table, start_ns, end_ns, findings)
+        done = _compute_window(config, reference, options, table, start_ns, end_ns, findings)
+        if streams and table.num_rows:
+            return replace(done, streams=streams.values(table, reference.table))
+        return done
 
     # Windows are computed a few at a time on threads (profiling and the tests spend their
     # time in numpy and Arrow, which release the GIL) and written in time order here, so
@@ -220,11 +227,11 @@ def _compute(
         for rows in source.read_windows(wanted, pending):
             in_flight.append(pool.submit(compute, rows.index, rows.table, rows.notes))
             while len(in_flight) > workers:
-                _write(store, in_flight.popleft().result(), progress, on_window)
+                _write(store, in_flight.popleft().result(), progress, on_window, streams)
         while in_flight:
-            _write(store, in_flight.popleft().result(), progress, on_window)
+            _write(store, in_flight.popleft().result(), progress, on_window, streams)
     store.put_state(config.project, PARTS_KEY, json.dumps(remembered))
-    _late_labels(config, store, source, parts, reference, options, clock, progress)
+    _late_labels(config, store, source, parts, reference, options, clock, progress, streams)
 
 
 def _late_labels(
@@ -236,13 +243,14 @@ def _late_labels(
     options: CompareOptions | None,
     clock: Clock,
     progress: _Progress,
+    streams: Streams,
 ) -> None:
     """Read new label files, then compute again the windows whose labels arrived."""
     from driftscope.monitor.labels import apply_labels, read_label_files
 
     now = clock()
     read_label_files(config, store, now)
-    replaced = apply_labels(config, store, source, parts, reference, options, now)
+    replaced = apply_labels(config, store, source, parts, reference, options, now, streams)
     progress.labelled.extend(w.start for w in replaced)
 
 
@@ -397,6 +405,8 @@ class _Computed:
     summary: ComputedWindow
     page: bytes | None = None
     """The window's HTML report, compressed (:func:`~driftscope.monitor.compute.window_page`)."""
+    streams: Mapping[str, Fed] = field(default_factory=dict)
+    """The window's values of each stream a detector reads (:mod:`driftscope.monitor.streams`)."""
 
 
 def _write(
@@ -404,8 +414,15 @@ def _write(
     done: _Computed,
     progress: _Progress,
     on_window: Callable[[ComputedWindow], None] | None,
+    streams: Streams,
 ) -> None:
-    store.write_window(done.record, done.points, done.page)
+    """Store a window, with what the stream detectors found in its rows and their states
+    (fed here, in time order, as windows are computed on threads)."""
+    record = done.record
+    feeding = streams.feed(done.streams)
+    points = [*done.points, *feeding.points(record.project, record.start, record.end)]
+    if store.write_window(record, points, done.page, states=feeding.states):
+        streams.commit(feeding)
     progress.windows.append(done.summary)
     if on_window is not None:
         on_window(done.summary)
