@@ -88,10 +88,12 @@ def test_agrees_with_river_on_short_streams(values: list[float], setting: str, j
 
 def test_cuts_decided_by_scalar_arithmetic_agree_too(monkeypatch: pytest.MonkeyPatch) -> None:
     """With a border as wide as the bounds, every check with a cut anywhere near its bound
-    goes through the scalar decision that settles the borderline cases."""
-    from driftscope.detectors import adwin
+    goes through the scalar decision that settles the borderline cases (of the numpy path
+    that update_many takes without numba)."""
+    from driftscope.detectors import _adwin_numpy, _jit
 
-    monkeypatch.setattr(adwin, "BORDER", 0.9)
+    monkeypatch.setattr(_jit, "ENABLED", False)
+    monkeypatch.setattr(_adwin_numpy, "BORDER", 0.9)
     for seed in range(3):
         values = _gaussian_shifts(seed)
         assert ADWIN(clock=3).update_many(values) == _river(values, clock=3)[0]

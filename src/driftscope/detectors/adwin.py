@@ -24,10 +24,13 @@ least 2 (River accepts 1, and its core then fails at the first cut); and the det
 at the value after a drift, not inside the step that found it (see above), so that the shrunk
 window can be read.
 
-:meth:`ADWIN.update_many` gives the same answer in bulk: between restarts the window only
-grows, so every bucket is a fixed block of the stream and every check can be evaluated with
-numpy at once (exact sums by ``cumsum``; a cut within 1e-10 of its bound is decided again with
-scalar arithmetic, so numpy's ``log`` cannot change an answer).
+:func:`_add` is the method, one value at a time, written as a kernel (plain loops over
+arrays: compiled where numba is installed, see :mod:`driftscope.detectors._jit`).
+:meth:`ADWIN.update` holds its values until the next check (``clock`` values) and hands them
+to the kernel then, or when the window is read; nothing can be signalled in between, so
+``drift_detected`` is the same after every value. :meth:`ADWIN.update_many` runs the kernel
+over the whole stream; without numba it evaluates a block's checks with numpy at once instead
+(:mod:`driftscope.detectors._adwin_numpy`), the same answer either way.
 
 >>> import numpy as np
 >>> rng = np.random.default_rng(1)
@@ -48,18 +51,13 @@ from typing import Any, ClassVar, Self
 import numpy as np
 from numpy.typing import NDArray
 
+from driftscope.detectors import _jit
 from driftscope.detectors.base import DriftDetector
 from driftscope.stats._params import Param, integer, real_between
 
 Floats = NDArray[np.float64]
-FIRST_BLOCK = 8_192
-"""Values taken at once by :meth:`ADWIN.update_many` after a restart; a block without drift
-makes the next one four times longer, up to :data:`LAST_BLOCK`."""
-LAST_BLOCK = 1 << 20
-CHECKS_AT_ONCE = 512
-"""Checks (one per ``clock`` values) evaluated in one numpy pass."""
-BORDER = 1e-10
-"""A cut this close (relative) to its bound is decided again with scalar arithmetic."""
+ROWS = 64
+"""Rows of the histogram kept (row i holds buckets of 2**i values: 64 hold any window)."""
 
 
 class ADWIN(DriftDetector):
@@ -76,36 +74,85 @@ class ADWIN(DriftDetector):
     STATE = ("_tick", "_width", "_total", "_variance", "_sums", "_vars", "_counts", "_restart")
 
     def _reset_state(self) -> None:
+        p = self._params
         self._tick = 0
         self._width = 0
         self._total = 0.0
         self._variance = 0.0  # the sum of squared deviations from the window's mean
-        # Row i of the histogram is slots [i * (max_buckets + 1), ...) of _sums and _vars,
-        # oldest bucket first, _counts[i] of them filled (the rest 0.0).
-        self._sums = [0.0] * (self._params["max_buckets"] + 1)
-        self._vars = [0.0] * (self._params["max_buckets"] + 1)
-        self._counts = [0]
+        # Row i of the histogram is slots [i * (max_buckets + 1), ...) of the two arrays,
+        # oldest bucket first, counts[i] of them filled (the rest 0.0); rows in use: _rows.
+        slots = p["max_buckets"] + 1
+        self._bucket_sums = np.zeros(ROWS * slots)
+        self._bucket_vars = np.zeros(ROWS * slots)
+        self._bucket_counts = np.zeros(ROWS, dtype=np.int64)
+        self._rows = 1
         self._restart = False
-        # The parameters the hot path reads, as attributes (not in STATE: they are params).
+        # Values taken by update() since the kernel last ran, and how many more bring the
+        # next check (none of these is state: they are given to the kernel before any read).
+        self._pending: list[float] = []
+        self._due = p["clock"]
+
+    @property
+    def _sums(self) -> list[float]:
+        return self._list(self._bucket_sums)
+
+    @_sums.setter
+    def _sums(self, saved: list[float]) -> None:
+        self._bucket_sums[:] = 0.0
+        self._bucket_sums[: len(saved)] = saved
+
+    @property
+    def _vars(self) -> list[float]:
+        return self._list(self._bucket_vars)
+
+    @_vars.setter
+    def _vars(self, saved: list[float]) -> None:
+        self._bucket_vars[:] = 0.0
+        self._bucket_vars[: len(saved)] = saved
+
+    @property
+    def _counts(self) -> list[int]:
+        self._flush()
+        counts: list[int] = self._bucket_counts[: self._rows].tolist()
+        return counts
+
+    @_counts.setter
+    def _counts(self, saved: list[int]) -> None:
+        self._bucket_counts[:] = 0
+        self._bucket_counts[: len(saved)] = saved
+        self._rows = len(saved)
+
+    def _list(self, buckets: Floats) -> list[float]:
+        self._flush()
+        values: list[float] = buckets[: self._rows * (self._params["max_buckets"] + 1)].tolist()
+        return values
+
+    def _restored(self) -> None:
+        # The next check comes clock values after a restart, else at the next multiple.
         p = self._params
-        self._delta, self._clock = p["delta"], p["clock"]
-        self._max_buckets, self._min_window_length = p["max_buckets"], p["min_window_length"]
-        self._grace_period = p["grace_period"]
+        self._due = p["clock"] if self._restart else p["clock"] - self._tick % p["clock"]
 
     @property
     def width(self) -> int:
         """How many values the window holds."""
+        self._flush()
         return self._width
 
     @property
     def estimation(self) -> float:
         """The window's mean (0.0 for an empty window)."""
+        self._flush()
         return self._total / self._width if self._width else 0.0
 
     @property
     def variance(self) -> float:
         """The window's variance (ddof 0; 0.0 for an empty window)."""
+        self._flush()
         return self._variance / self._width if self._width else 0.0
+
+    def state(self) -> dict[str, Any]:
+        self._flush()
+        return super().state()
 
     def update(self, x: object) -> Self:
         """Take one value; then read :attr:`drift_detected`."""
@@ -113,108 +160,72 @@ class ADWIN(DriftDetector):
         if type(x) is float and x - x == 0.0:
             self._drift = False
             self._n_seen += 1
-            self._step(x)
+            pending = self._pending
+            pending.append(x)
+            if len(pending) >= self._due:
+                self._flush()
             return self
         return super().update(x)
 
     def _step(self, x: float) -> None:
-        if self._restart:
-            self._reset_state()
-        width = self._width + 1
-        self._width = width
-        if width > 1:
-            # Welford's update in River's order of operations, so the sums agree to the bit.
-            d = x - self._total / (width - 1)
-            self._variance += (width - 1) * d * d / width
-        self._total += x
-        counts = self._counts
-        c = counts[0]
-        self._sums[c] = x
-        self._vars[c] = 0.0
-        counts[0] = c + 1
-        if c == self._max_buckets:
-            self._merge()
-        self._tick += 1
-        if self._tick % self._clock == 0 and width > self._grace_period:
-            while self._cut():
-                self._drift = self._restart = True
+        self._pending.append(x)
+        if len(self._pending) >= self._due:
+            self._flush()
 
-    def _merge(self) -> None:
-        """Merge the two oldest buckets of every full row into the next row."""
-        sums, variances, counts = self._sums, self._vars, self._counts
-        m = self._max_buckets
-        row, start, size = 0, 0, 1.0
-        while counts[row] == m + 1:
-            t0, t1 = sums[start], sums[start + 1]
-            mu0, mu1 = t0 / size, t1 / size
-            merged_var = (
-                variances[start] + variances[start + 1] + size * 0.5 * (mu0 - mu1) * (mu0 - mu1)
+    def _flush(self) -> None:
+        """Give the values update() holds to the kernel; the last of them may signal."""
+        pending = self._pending
+        if pending:
+            self._pending = []
+            found = self._take(pending)
+            if found and found[-1] == len(pending) - 1:
+                self._drift = True
+
+    def _take(self, values: Floats | list[float]) -> list[int]:
+        """Run the kernel over ``values`` (finite, none held back); the positions of the
+        drifts in ``values``."""
+        p = self._params
+        compiled = _jit.ENABLED if _jit.ENABLED is not None else _jit.enabled()
+        # As Python the kernel runs several times faster on lists than on numpy's scalars.
+        xs = np.asarray(values, dtype=np.float64) if compiled else list(map(float, values))
+        histogram = (self._bucket_sums, self._bucket_vars, self._bucket_counts)
+        found = []
+        start = 0
+        while start < len(xs):
+            if self._restart:
+                self._reset_state()
+                histogram = (self._bucket_sums, self._bucket_vars, self._bucket_counts)
+            sums, variances, counts = (
+                histogram
+                if compiled
+                else (histogram[0].tolist(), histogram[1].tolist(), histogram[2].tolist())
             )
-            if row + 1 == len(counts):
-                sums.extend([0.0] * (m + 1))
-                variances.extend([0.0] * (m + 1))
-                counts.append(0)
-            above = start + m + 1 + counts[row + 1]
-            sums[above] = t0 + t1
-            variances[above] = merged_var
-            counts[row + 1] += 1
-            sums[start : start + m - 1] = sums[start + 2 : start + m + 1]
-            variances[start : start + m - 1] = variances[start + 2 : start + m + 1]
-            sums[start + m - 1] = sums[start + m] = 0.0
-            variances[start + m - 1] = variances[start + m] = 0.0
-            counts[row] = m - 1
-            row, start, size = row + 1, start + m + 1, size * 2.0
-
-    def _cut(self) -> bool:
-        """Try every cut, oldest first; at the first that holds drop the oldest bucket and
-        say True."""
-        width, counts, sums = self._width, self._counts, self._sums
-        if width < 2:
-            return False  # one bucket: no cut (and no logarithm of ln 1 = 0)
-        slots, low = self._max_buckets + 1, self._min_window_length
-        sqrt, below = math.sqrt, low - 1
-        log_term = math.log(2.0 * math.log(width) / self._delta)
-        third = 2.0 / 3.0 * log_term
-        spread = self._variance / width
-        n0, n1, u0, u1 = 0, width, 0.0, self._total
-        for row in range(len(counts) - 1, -1, -1):
-            size = 1 << row
-            start = row * slots
-            # The newest bucket (the last of row 0) is never cut off.
-            for total in sums[start : start + counts[row] - (row == 0)]:
-                n0 += size
-                n1 -= size
-                u0 += total
-                u1 -= total
-                if n0 >= low and n1 >= low:
-                    r = 1.0 / (n0 - below) + 1.0 / (n1 - below)
-                    radicand = 2.0 * r * spread * log_term
-                    # After drops the variance may round below 0: River's sqrt is then NaN,
-                    # and a NaN bound never holds.
-                    if radicand >= 0.0 and abs(u0 / n0 - u1 / n1) > sqrt(radicand) + third * r:
-                        self._drop_oldest()
-                        return True
-        return False
-
-    def _drop_oldest(self) -> None:
-        """Remove the oldest bucket from the window and its sums."""
-        m = self._max_buckets
-        top = len(self._counts) - 1
-        start, size = top * (m + 1), 1 << top
-        total, var = self._sums[start], self._vars[start]
-        mean = total / size
-        self._width -= size
-        self._total -= total
-        rest = self._total / self._width
-        self._variance -= var + size * self._width * (mean - rest) * (mean - rest) / (
-            size + self._width
-        )
-        end = start + m + 1
-        self._sums[start:end] = [*self._sums[start + 1 : end], 0.0]
-        self._vars[start:end] = [*self._vars[start + 1 : end], 0.0]
-        self._counts[top] -= 1
-        if self._counts[top] == 0 and top > 0:
-            del self._sums[start:], self._vars[start:], self._counts[top]
+            hit, self._rows, self._tick, self._width, self._total, self._variance = _add(
+                xs,
+                start,
+                sums,
+                variances,
+                counts,
+                self._rows,
+                self._tick,
+                self._width,
+                self._total,
+                self._variance,
+                p["delta"],
+                p["clock"],
+                p["max_buckets"],
+                p["min_window_length"],
+                p["grace_period"],
+            )
+            if not compiled:
+                histogram[0][:], histogram[1][:], histogram[2][:] = sums, variances, counts
+            if hit < 0:
+                break
+            found.append(hit)
+            self._restart = True
+            start = hit + 1
+        self._restored()
+        return found
 
     def update_many(self, values: Iterable[object]) -> list[int]:
         """Take ``values`` in order; the positions (0-based) at which drift was signalled,
@@ -224,7 +235,8 @@ class ADWIN(DriftDetector):
         array = np.asarray(values)
         if array.ndim != 1 or array.dtype.kind not in "fiub":
             return super().update_many(values)
-        array = array.astype(np.float64, copy=False)
+        array = np.ascontiguousarray(array, dtype=np.float64)
+        self._flush()
         found: list[int] = []
         bad = np.flatnonzero(~np.isfinite(array))
         start = 0
@@ -239,220 +251,125 @@ class ADWIN(DriftDetector):
 
     def _bulk(self, xs: Floats, offset: int, found: list[int]) -> None:
         """Take the finite values ``xs`` (at ``offset`` in the caller's values)."""
-        done, block = 0, FIRST_BLOCK
-        while done < len(xs):
-            if self._restart:
-                self._reset_state()
-            part = xs[done : done + block]
-            hit = _Window(self, part).run()
-            taken = len(part) if hit is None else hit + 1
-            self._n_seen += taken
-            done += taken
-            if hit is None:
-                block = min(block * 4, LAST_BLOCK)
-            else:
-                found.append(offset + done - 1)
-                block = max(FIRST_BLOCK, 2 * taken)
+        if _jit.enabled():
+            found += [offset + i for i in self._take(xs)]
+            self._n_seen += len(xs)
+        else:
+            from driftscope.detectors import _adwin_numpy
+
+            _adwin_numpy.take(self, xs, offset, found)
         self._drift = bool(found) and found[-1] == offset + len(xs) - 1
 
 
-class _Window:
-    """One block of values added to an ADWIN's window in bulk: the histogram's rows as
-    arrays of fixed blocks of the stream (level i holds the sums of 2**i values, from the
-    oldest bucket still in row i on)."""
-
-    def __init__(self, adwin: ADWIN, xs: Floats) -> None:
-        self.adwin, self.xs = adwin, xs
-        p = adwin._params
-        self.m, self.slots = p["max_buckets"], p["max_buckets"] + 1
-        self.w0 = adwin._width
-        rows = _rows(np.array([self.w0 + len(xs)]), self.m)
-        before = _rows(np.array([self.w0]), self.m)
-        self.sums: list[Floats] = []
-        # The global index (in blocks of 2**level) of each level's first array element.
-        self.base = [
-            2 * int(before[level][1][0]) if level < len(before) else 0 for level in range(len(rows))
-        ]
-        for level in range(len(rows)):
-            own = _row(adwin._sums, adwin._counts, level, self.slots)
-            if level == 0:
-                row = np.concatenate([own, xs])
-            else:
-                below = self.sums[-1]
-                half = len(below) // 2
-                row = np.concatenate([own, below[0 : 2 * half : 2] + below[1 : 2 * half : 2]])
-            self.sums.append(row)
-
-    def run(self) -> int | None:
-        """Add the values up to the first drift; its index in the block, or None."""
-        adwin, xs = self.adwin, self.xs
-        p = adwin._params
-        n = len(xs)
-        totals = np.cumsum(np.concatenate([[adwin._total], xs]))
-        widths = np.arange(self.w0, self.w0 + n + 1, dtype=np.float64)
-        previous_width = np.maximum(widths[1:] - 1.0, 1.0)
-        d = xs - totals[:-1] / previous_width
-        increments = (widths[1:] - 1.0) * d * d / widths[1:]
-        variances = np.cumsum(np.concatenate([[adwin._variance], increments]))
-        clock = p["clock"]
-        checked = np.arange(clock - adwin._tick % clock, n + 1, clock)
-        checked = checked[self.w0 + checked > p["grace_period"]]
-        hit = None
-        for first in range(0, len(checked), CHECKS_AT_ONCE):
-            batch = checked[first : first + CHECKS_AT_ONCE]
-            cut = self._first_cut(self.w0 + batch, totals[batch], variances[batch])
-            if cut is not None:
-                hit = int(batch[cut]) - 1
-                break
-        end = n if hit is None else hit + 1
-        self._store(end, float(totals[end]), float(variances[end]))
-        if hit is not None:
-            adwin._drift = adwin._restart = True
-            while adwin._cut():
-                pass
-        return hit
-
-    def _first_cut(
-        self, widths: NDArray[np.int64], totals: Floats, variances: Floats
-    ) -> int | None:
-        """Of these checks (window widths with their sums), the first at which a cut holds."""
-        p = self.adwin._params
-        low, delta, m = p["min_window_length"], p["delta"], self.m
-        rows = _rows(widths, m)
-        levels = len(rows)
-        k = len(widths)
-        # One row per cut (oldest first), one column per check: the cumulative sums then run
-        # down the rows, each step a vector add across the checks.
-        block_sums = np.zeros((levels * m + 1, k))
-        block_sums[0] = totals
-        ends = np.zeros((levels * m, k))  # n0 at each cut: exact integers as floats
-        usable = np.zeros((levels * m, k), dtype=bool)
-        j = np.arange(m)[:, None]
-        for place, level in enumerate(range(levels - 1, -1, -1)):
-            _, merged, count = rows[level]
-            index = 2 * merged[None, :] + j
-            filled = j < count[None, :]
-            taken = np.take(self.sums[level], index - self.base[level], mode="clip")
-            taken[~filled] = 0.0
-            block_sums[1 + place * m : 1 + place * m + m] = taken
-            ends[place * m : place * m + m] = (index + 1) * float(1 << level)
-            usable[place * m : place * m + m] = filled
-            if level == 0:  # the newest bucket is never cut off
-                usable[place * m + count - 1, np.arange(k)] = False
-        self._block_sums, self._usable = block_sums, usable  # for _exact_hit
-        # u0 = t1 + t2 + ... and u1 = total - t1 - t2 - ..., in River's order; row by row,
-        # as numpy's cumsum down the rows is slower than these vector steps.
-        u0 = block_sums[1:].copy()
-        u1 = np.empty_like(u0)
-        np.subtract(totals, block_sums[1], out=u1[0])
-        for i in range(1, len(u0)):
-            np.add(u0[i - 1], u0[i], out=u0[i])
-            np.subtract(u1[i - 1], block_sums[i + 1], out=u1[i])
-        n1 = widths[None, :] - ends
-        usable &= (ends >= low) & (n1 >= low)
-        np.maximum(ends, low, out=ends)  # keeps the unused cells' divisions finite
-        np.maximum(n1, low, out=n1)
-        gap = np.divide(u0, ends, out=u0)
-        gap -= np.divide(u1, n1, out=u1)
-        np.abs(gap, out=gap)
-        r = np.reciprocal(np.subtract(ends, low - 1.0, out=ends), out=ends)
-        r += np.reciprocal(np.subtract(n1, low - 1.0, out=n1), out=n1)
-        # A width of 1 has no usable cut; 2 keeps its (unused) logarithm finite.
-        log_term = np.log(2.0 * np.log(np.maximum(widths, 2).astype(np.float64)) / delta)
-        bound = np.sqrt(r * (2.0 * variances / widths * log_term)[None, :])
-        bound += r * (2.0 / 3.0 * log_term)[None, :]
-        # A cut near its bound (numpy's log and this order of operations may differ from
-        # River's in the last bits) is decided again with River's scalar arithmetic.
-        bound *= 1.0 - BORDER
-        near = (usable & (gap >= bound)).any(axis=0)
-        for check in np.flatnonzero(near).tolist():
-            if self._exact_hit(int(widths[check]), float(variances[check]), check):
-                return int(check)
-        return None
-
-    def _exact_hit(self, width: int, variance: float, check: int) -> bool:
-        """Whether a cut holds at this check of the last :meth:`_first_cut` batch, decided
-        as River does: scalar arithmetic, oldest cut first."""
-        p = self.adwin._params
-        low, delta = p["min_window_length"], p["delta"]
-        log_term = math.log(2.0 * math.log(width) / delta)
-        spread = variance / width
-        sums = self._block_sums[:, check].tolist()
-        usable = self._usable[:, check].tolist()
-        ends = self._ends(width, len(usable) // self.m)
-        u0, u1 = 0.0, sums[0]
-        for col, total in enumerate(sums[1:]):
-            u0, u1 = u0 + total, u1 - total
-            if usable[col]:
-                n0 = ends[col]
-                n1 = width - n0
-                r = 1.0 / (n0 - low + 1) + 1.0 / (n1 - low + 1)
-                bound = math.sqrt(2.0 * r * spread * log_term) + 2.0 / 3.0 * log_term * r
-                if abs(u0 / n0 - u1 / n1) > bound:
-                    return True
-        return False
-
-    def _ends(self, width: int, levels: int) -> list[int]:
-        """n0 at each cut of the dense layout of :meth:`_first_cut` (``levels`` rows), for
-        one width."""
-        rows = _rows(np.array([width]), self.m)
-        ends = [0] * (levels * self.m)
-        for level in range(len(rows)):
-            place = levels - 1 - level
-            merged = int(rows[level][1][0])
-            for j in range(self.m):
-                ends[place * self.m + j] = (2 * merged + j + 1) << level
-        return ends
-
-    def _store(self, steps: int, total: float, variance: float) -> None:
-        """Write the window after ``steps`` of the block's values back into the detector."""
-        adwin, m, slots = self.adwin, self.m, self.slots
-        width = self.w0 + steps
-        rows = _rows(np.array([width]), m)
-        variances: list[Floats] = []
-        for level in range(len(rows)):
-            own = _row(adwin._vars, adwin._counts, level, slots)
-            if level == 0:
-                variances.append(np.concatenate([own, np.zeros(len(self.xs))]))
-                continue
-            sums, below, size = self.sums[level - 1], variances[-1], float(1 << (level - 1))
-            half = len(sums) // 2
-            mu0, mu1 = sums[0 : 2 * half : 2] / size, sums[1 : 2 * half : 2] / size
-            merged = (
-                below[0 : 2 * half : 2]
-                + below[1 : 2 * half : 2]
-                + size * 0.5 * (mu0 - mu1) * (mu0 - mu1)
+@_jit.kernel
+def _add(
+    xs: Floats | list[float],
+    start: int,
+    sums: Floats | list[float],
+    variances: Floats | list[float],
+    counts: NDArray[np.int64] | list[int],
+    rows: int,
+    tick: int,
+    width: int,
+    total: float,
+    variance: float,
+    delta: float,
+    clock: int,
+    m: int,
+    low: int,
+    grace: int,
+) -> tuple[int, int, int, int, float, float]:
+    """ADWIN on ``xs[start:]``, value by value, up to the first drift: its index in ``xs``
+    (-1 for none) and the state after (``rows``, ``tick``, ``width``, ``total``,
+    ``variance``; the histogram changed in place). In River's order of operations, so that
+    the sums agree to the bit."""
+    slots = m + 1
+    for i in range(start, len(xs)):
+        x = xs[i]
+        width += 1
+        if width > 1:
+            d = x - total / (width - 1)
+            variance += (width - 1) * d * d / width
+        total += x
+        c = counts[0]
+        sums[c] = x
+        variances[c] = 0.0
+        counts[0] = c + 1
+        # A full row merges its two oldest buckets into one of the next row.
+        row, begin, size = 0, 0, 1.0
+        while counts[row] == slots:
+            t0, t1 = sums[begin], sums[begin + 1]
+            mu0, mu1 = t0 / size, t1 / size
+            merged_var = (
+                variances[begin] + variances[begin + 1] + size * 0.5 * (mu0 - mu1) * (mu0 - mu1)
             )
-            variances.append(np.concatenate([own, merged]))
-        new_sums = np.zeros(len(rows) * slots)
-        new_vars = np.zeros(len(rows) * slots)
-        counts = []
-        for level, (_, merged_count, count) in enumerate(rows):
-            c = int(count[0])
-            first = 2 * int(merged_count[0]) - self.base[level]
-            new_sums[level * slots : level * slots + c] = self.sums[level][first : first + c]
-            new_vars[level * slots : level * slots + c] = variances[level][first : first + c]
-            counts.append(c)
-        adwin._sums, adwin._vars, adwin._counts = new_sums.tolist(), new_vars.tolist(), counts
-        adwin._width, adwin._tick = width, adwin._tick + steps
-        adwin._total, adwin._variance = total, variance
-
-
-def _rows(widths: NDArray[np.int64], m: int) -> list[tuple[Any, Any, Any]]:
-    """The histogram's rows after ``widths`` values since a restart: per row, how many
-    buckets it received, how many merges it made (two buckets each), how many it holds."""
-    rows = []
-    received = np.asarray(widths, dtype=np.int64)
-    while True:
-        merged = np.where(received > m, (received - m + 1) // 2, 0)
-        rows.append((received, merged, received - 2 * merged))
-        if not merged.any():
-            return rows
-        received = merged
-
-
-def _row(flat: list[float], counts: list[int], level: int, slots: int) -> Floats:
-    """Row ``level`` of a detector's flat histogram (empty when it has no such row)."""
-    if level >= len(counts):
-        return np.zeros(0)
-    return np.asarray(flat[level * slots : level * slots + counts[level]], dtype=np.float64)
+            if row + 1 == rows:
+                rows += 1
+            above = begin + slots + counts[row + 1]
+            sums[above] = t0 + t1
+            variances[above] = merged_var
+            counts[row + 1] += 1
+            for j in range(begin, begin + m - 1):
+                sums[j] = sums[j + 2]
+                variances[j] = variances[j + 2]
+            for j in range(begin + m - 1, begin + slots):
+                sums[j] = 0.0
+                variances[j] = 0.0
+            counts[row] = m - 1
+            row, begin, size = row + 1, begin + slots, size * 2.0
+        tick += 1
+        if tick % clock != 0 or width <= grace:
+            continue
+        drifted = False
+        cut = True
+        while cut and width >= 2:  # one bucket: no cut (and no logarithm of ln 1 = 0)
+            # Every cut, oldest first; at the first that holds, drop the oldest bucket.
+            cut = False
+            log_term = math.log(2.0 * math.log(width) / delta)
+            third = 2.0 / 3.0 * log_term
+            spread = variance / width
+            n0, n1, u0, u1 = 0, width, 0.0, total
+            for row in range(rows - 1, -1, -1):
+                size_i = 1 << row
+                begin = row * slots
+                # The newest bucket (the last of row 0) is never cut off.
+                for k in range(begin, begin + counts[row] - (row == 0)):
+                    n0 += size_i
+                    n1 -= size_i
+                    u0 += sums[k]
+                    u1 -= sums[k]
+                    if n0 >= low and n1 >= low:
+                        r = 1.0 / (n0 - low + 1) + 1.0 / (n1 - low + 1)
+                        radicand = 2.0 * r * spread * log_term
+                        # After drops the variance may round below 0: River's sqrt is then
+                        # NaN, and a NaN bound never holds.
+                        if (
+                            radicand >= 0.0
+                            and abs(u0 / n0 - u1 / n1) > math.sqrt(radicand) + third * r
+                        ):
+                            cut = True
+                            break
+                if cut:
+                    break
+            if cut:
+                drifted = True
+                # Drop the oldest bucket from the window and its sums.
+                top = rows - 1
+                begin, size_i = top * slots, 1 << top
+                t, v = sums[begin], variances[begin]
+                mean = t / size_i
+                width -= size_i
+                total -= t
+                rest = total / width
+                variance -= v + size_i * width * (mean - rest) * (mean - rest) / (size_i + width)
+                for j in range(begin, begin + m):
+                    sums[j] = sums[j + 1]
+                    variances[j] = variances[j + 1]
+                sums[begin + m] = 0.0
+                variances[begin + m] = 0.0
+                counts[top] -= 1
+                if counts[top] == 0 and top > 0:
+                    rows -= 1
+        if drifted:
+            return i, rows, tick, width, total, variance
+    return -1, rows, tick, width, total, variance

@@ -30,6 +30,7 @@ from numbers import Real
 from typing import Any, ClassVar, Self
 
 import numpy as np
+from numpy.typing import NDArray
 
 from driftscope.errors import ConfigError, InputError, param_error
 from driftscope.stats._params import Param, one_of, resolve
@@ -72,6 +73,10 @@ class DriftDetector(ABC):
     @abstractmethod
     def _reset_state(self) -> None:
         """Set the attributes named in ``STATE`` to the detector's state at the start."""
+
+    def _restored(self) -> None:  # noqa: B027 - a hook, empty unless a detector derives
+        """Called after :meth:`from_state` set the attributes named in ``STATE``: recompute
+        what is derived from them (nothing by default)."""
 
     @abstractmethod
     def _step(self, x: float) -> None:
@@ -131,6 +136,15 @@ class DriftDetector(ABC):
             if self._drift:
                 found.append(i)
         return found
+
+    def _signalled(self, found: NDArray[np.int64], n: int, warning: bool) -> list[int]:
+        """After a kernel took ``n`` values: the drifts' positions as a list, and the last
+        value's signals set (unchanged when there was no value, as :meth:`update_many`)."""
+        positions: list[int] = found.tolist()
+        if n:
+            self._drift = bool(positions) and positions[-1] == n - 1
+            self._warning = warning
+        return positions
 
     def _update_each(self, values: Iterable[object]) -> list[int]:
         found = []
@@ -206,6 +220,7 @@ class DriftDetector(ABC):
             parts = saved["state"]
             for key in cls.STATE:
                 setattr(detector, key, _decode(parts[key], getattr(detector, key)))
+            detector._restored()
         except (KeyError, TypeError, ValueError) as exc:
             raise ConfigError(
                 f"{cls.name}: the saved state is incomplete or damaged ({exc})"
@@ -233,9 +248,10 @@ def require_order(
         raise param_error(owner, name, f"{relation} {other} ({bound!r})", value)
 
 
-def _all_valid(values: Iterable[object], *, binary: bool) -> list[float] | None:
-    """``values`` as Python floats when every one is a finite number (0 or 1 for an error
-    stream), else None (the caller then checks them one at a time)."""
+def bulk_values(values: Iterable[object], *, binary: bool) -> NDArray[np.float64] | None:
+    """``values`` as a contiguous float64 array when every one is a finite number (0 or 1 for
+    an error stream), else None (the caller then checks them one at a time). It may be the
+    caller's own array: kernels only read it."""
     if isinstance(values, np.ndarray):
         if values.dtype.kind not in "biuf" or values.ndim != 1:
             return None
@@ -252,6 +268,15 @@ def _all_valid(values: Iterable[object], *, binary: bool) -> list[float] | None:
     if not np.isfinite(array).all():
         return None
     if binary and not np.isin(array, (0.0, 1.0)).all():
+        return None
+    return np.ascontiguousarray(array)
+
+
+def _all_valid(values: Iterable[object], *, binary: bool) -> list[float] | None:
+    """``values`` as Python floats when every one is a finite number (0 or 1 for an error
+    stream), else None."""
+    array = bulk_values(values, binary=binary)
+    if array is None:
         return None
     floats: list[float] = array.tolist()
     return floats

@@ -40,11 +40,19 @@ last bit.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Self
 
-from driftscope.detectors.base import DriftDetector, require_order
+import numpy as np
+from numpy.typing import NDArray
+
+from driftscope.detectors._jit import kernel
+from driftscope.detectors.base import DriftDetector, bulk_values, require_order
 from driftscope.stats._params import Param, integer, real_between
+
+EXACT = 2**53
+"""The kernel keeps the integer sums while they stay below this (so their quotients are
+Python's, exactly); beyond, the values go through :meth:`EDDM.update`."""
 
 
 class EDDM(DriftDetector):
@@ -80,33 +88,153 @@ class EDDM(DriftDetector):
         self._sum_d2 = 0
         self._p2s_max = -math.inf
         self._in_warning = False
+        p = self._params  # the parameters the hot path reads, as attributes (not state)
+        self._warm_start, self._n_std = p["warm_start"], p["n_std"]
+        self._alpha, self._beta = p["alpha"], p["beta"]
+
+    def update(self, x: object) -> Self:
+        """Take one value; then read :attr:`drift_detected` and :attr:`warning_detected`."""
+        kind = type(x)
+        if (kind is float or kind is int) and x in (0, 1):
+            # The common case, inlined: a method call per value is much of the cost.
+            self._n_seen += 1
+            self._n += 1
+            self._drift = False
+            if x:
+                self._error()
+            self._warning = self._in_warning
+            if self._drift:
+                self._reset_state()
+            return self
+        return super().update(x)
 
     def _step(self, x: float) -> None:
-        self._n += 1
-        if x == 1.0:
-            self._error()
-        self._warning = self._in_warning
-        if self._drift:
-            self._reset_state()
+        # The base class checked and counted x; update's fast path takes it from here.
+        self._n_seen -= 1
+        self.update(x)
 
     def _error(self) -> None:
-        params = self._params
         k = self._n_errors = self._n_errors + 1
         distance = self._n - self._last_error
         self._last_error = self._n
         self._sum_d += distance
         self._sum_d2 += distance * distance
-        if self._n <= params["warm_start"]:
+        if self._n <= self._warm_start:
             return
         # Integer sums keep the variance exact: (k sum d^2 - (sum d)^2) / (k (k - 1)).
         spread = k * self._sum_d2 - self._sum_d * self._sum_d
         variance = spread / (k * (k - 1)) if k > 1 else 0.0
-        p2s = self._sum_d / k + params["n_std"] * math.sqrt(variance)
+        p2s = self._sum_d / k + self._n_std * math.sqrt(variance)
         if p2s > self._p2s_max:
             self._p2s_max = p2s
-        elif k > params["warm_start"]:
+        elif k > self._warm_start:
             level = p2s / self._p2s_max
-            if level < params["beta"]:
+            if level < self._beta:
                 self._drift = True
             else:
-                self._in_warning = level < params["alpha"]
+                self._in_warning = level < self._alpha
+
+    def update_many(self, values: Iterable[object]) -> list[int]:
+        """Take ``values`` in order; the positions (0-based) at which drift was signalled,
+        exactly as :meth:`update` on each in turn would give, in one compiled loop."""
+        xs = bulk_values(values, binary=True)
+        if xs is None:
+            return self._update_each(values)
+        out = np.empty(len(xs), dtype=np.int64)
+        (
+            found,
+            stop,
+            warning,
+            self._n,
+            self._last_error,
+            self._n_errors,
+            self._sum_d,
+            self._sum_d2,
+            self._p2s_max,
+            self._in_warning,
+        ) = _run(
+            xs,
+            out,
+            self._n,
+            self._last_error,
+            self._n_errors,
+            self._sum_d,
+            self._sum_d2,
+            self._p2s_max,
+            self._in_warning,
+            self._warm_start,
+            self._alpha,
+            self._beta,
+            self._n_std,
+        )
+        self._n_seen += stop
+        positions = self._signalled(out[:found], stop, warning)
+        rest = self._update_each(xs[stop:].tolist())  # sums beyond EXACT, if ever
+        return positions + [stop + i for i in rest]
+
+
+@kernel
+def _run(
+    xs: NDArray[np.float64],
+    out: NDArray[np.int64],
+    n: int,
+    last_error: int,
+    n_errors: int,
+    sum_d: int,
+    sum_d2: int,
+    p2s_max: float,
+    in_warning: bool,
+    warm_start: int,
+    alpha: float,
+    beta: float,
+    n_std: float,
+) -> tuple[int, int, bool, int, int, int, int, int, float, bool]:
+    """EDDM over ``xs`` (0.0 and 1.0), as :meth:`EDDM.update` value by value: how many drifts
+    (their positions written to ``out``), how many values were taken (all, unless the sums
+    would pass :data:`EXACT`), whether the last value warned, the state after."""
+    found = 0
+    warning = in_warning
+    for i in range(len(xs)):
+        drift = False
+        if xs[i] == 1.0:
+            distance = n + 1 - last_error
+            k = n_errors + 1
+            if sum_d2 + distance * distance >= EXACT // k:
+                return (
+                    found,
+                    i,
+                    warning,
+                    n,
+                    last_error,
+                    n_errors,
+                    sum_d,
+                    sum_d2,
+                    p2s_max,
+                    in_warning,
+                )
+            n += 1
+            n_errors = k
+            last_error = n
+            sum_d += distance
+            sum_d2 += distance * distance
+            if n > warm_start:
+                spread = k * sum_d2 - sum_d * sum_d
+                variance = spread / (k * (k - 1)) if k > 1 else 0.0
+                p2s = sum_d / k + n_std * math.sqrt(variance)
+                if p2s > p2s_max:
+                    p2s_max = p2s
+                elif k > warm_start:
+                    level = p2s / p2s_max
+                    if level < beta:
+                        drift = True
+                    else:
+                        in_warning = level < alpha
+        else:
+            n += 1
+        warning = in_warning
+        if drift:
+            out[found] = i
+            found += 1
+            n, last_error, n_errors, sum_d, sum_d2 = 0, 0, 0, 0, 0
+            p2s_max, in_warning = -math.inf, False
+    return found, len(xs), warning, n, last_error, n_errors, sum_d, sum_d2, p2s_max, in_warning

@@ -31,11 +31,19 @@ the state is six integers.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from driftscope.detectors.base import DriftDetector, require_order
+import numpy as np
+from numpy.typing import NDArray
+
+from driftscope.detectors._jit import kernel
+from driftscope.detectors.base import DriftDetector, bulk_values, require_order
 from driftscope.stats._params import Param, flag, open_unit_float
+
+EXACT_N = 94_906_265
+"""The kernel takes values while ``n`` stays below this (``n**2 < 2**53``, so every quotient of
+counts is Python's, exactly); beyond, they go through :meth:`HDDMA.update`."""
 
 
 class HDDMA(DriftDetector):
@@ -113,3 +121,88 @@ class HDDMA(DriftDetector):
             return False
         gap = self._high_errors / self._high_n - self._errors / self._n
         return gap >= self._gap_bound(self._high_n, log_term)
+
+    def update_many(self, values: Iterable[object]) -> list[int]:
+        """Take ``values`` in order; the positions (0-based) at which drift was signalled,
+        exactly as :meth:`update` on each in turn would give, in one compiled loop."""
+        xs = bulk_values(values, binary=True)
+        if xs is None:
+            return self._update_each(values)
+        out = np.empty(len(xs), dtype=np.int64)
+        found, stop, warning, *state = _run(
+            xs,
+            out,
+            self._n,
+            self._errors,
+            self._low_n,
+            self._low_errors,
+            self._high_n,
+            self._high_errors,
+            self._log_cut,
+            self._log_drift,
+            self._log_warning,
+            self._params["two_sided_test"],
+        )
+        self._n, self._errors, self._low_n, self._low_errors = state[:4]
+        self._high_n, self._high_errors = state[4:]
+        self._n_seen += stop
+        positions = self._signalled(out[:found], stop, warning)
+        rest = self._update_each(xs[stop:].tolist())  # n beyond EXACT_N, if ever
+        return positions + [stop + i for i in rest]
+
+
+@kernel
+def _run(
+    xs: NDArray[np.float64],
+    out: NDArray[np.int64],
+    n: int,
+    errors: int,
+    low_n: int,
+    low_errors: int,
+    high_n: int,
+    high_errors: int,
+    log_cut: float,
+    log_drift: float,
+    log_warning: float,
+    two_sided: bool,
+) -> tuple[int, int, bool, int, int, int, int, int, int]:
+    """HDDM_A over ``xs`` (0.0 and 1.0), as :meth:`HDDMA.update` value by value: how many
+    drifts (their positions written to ``out``), how many values were taken (all, unless
+    ``n`` would reach :data:`EXACT_N`), whether the last value warned, the state after."""
+    found = 0
+    warning = False
+    for i in range(len(xs)):
+        if n + 1 >= EXACT_N:
+            return found, i, warning, n, errors, low_n, low_errors, high_n, high_errors
+        n += 1
+        if xs[i] == 1.0:
+            errors += 1
+        z = errors / n
+        eps_z = math.sqrt(log_cut / (2.0 * n))
+        if low_n == 0 or low_errors / low_n + math.sqrt(log_cut / (2.0 * low_n)) >= z + eps_z:
+            low_n, low_errors = n, errors
+        drift = warning = False
+        if low_n != n:  # a rise
+            gap = errors / n - low_errors / low_n
+            weight = (n - low_n) / (low_n * n)
+            if gap >= math.sqrt(weight / 2.0 * log_drift):
+                drift = True
+            elif gap >= math.sqrt(weight / 2.0 * log_warning):
+                warning = True
+        if two_sided:
+            if high_n == 0 or high_errors / high_n - math.sqrt(log_cut / (2.0 * high_n)) <= (
+                z - eps_z
+            ):
+                high_n, high_errors = n, errors
+            if high_n != n:  # a fall
+                gap = high_errors / high_n - errors / n
+                weight = (n - high_n) / (high_n * n)
+                if gap >= math.sqrt(weight / 2.0 * log_drift):
+                    drift = True
+                elif gap >= math.sqrt(weight / 2.0 * log_warning):
+                    warning = True
+        if drift:
+            out[found] = i
+            found += 1
+            n = errors = low_n = low_errors = high_n = high_errors = 0
+    return found, len(xs), warning, n, errors, low_n, low_errors, high_n, high_errors

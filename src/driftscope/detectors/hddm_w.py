@@ -34,10 +34,14 @@ and warning come at the same positions (tested).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from driftscope.detectors.base import DriftDetector, require_order
+import numpy as np
+from numpy.typing import NDArray
+
+from driftscope.detectors._jit import kernel
+from driftscope.detectors.base import DriftDetector, bulk_values, require_order
 from driftscope.stats._params import Param, flag, open_unit_float, real_between
 
 Sample = tuple[float, float, bool]
@@ -132,3 +136,133 @@ class HDDMW(DriftDetector):
         if not (low[2] and high[2]):
             return False
         return high[0] - low[0] > self._bound(low[1] + high[1], log_term)
+
+    def update_many(self, values: Iterable[object]) -> list[int]:
+        """Take ``values`` in order; the positions (0-based) at which drift was signalled,
+        exactly as :meth:`update` on each in turn would give, in one compiled loop."""
+        xs = bulk_values(values, binary=True)
+        if xs is None:
+            return self._update_each(values)
+        out = np.empty(len(xs), dtype=np.int64)
+        (
+            found,
+            warning,
+            self._total,
+            self._rise_before,
+            self._rise_after,
+            self._fall_before,
+            self._fall_after,
+            self._rise_cut,
+            self._fall_cut,
+        ) = _run(
+            xs,
+            out,
+            _sample(self._total),
+            _sample(self._rise_before),
+            _sample(self._rise_after),
+            _sample(self._fall_before),
+            _sample(self._fall_after),
+            float(self._rise_cut),
+            float(self._fall_cut),
+            self._params["lambda_val"],
+            self._keep,
+            self._lam_sq,
+            self._keep_sq,
+            self._log_drift,
+            self._log_warning,
+            self._params["two_sided_test"],
+        )
+        self._n_seen += len(xs)
+        return self._signalled(out[:found], len(xs), warning)
+
+
+def _sample(sample: Sample) -> Sample:
+    """A sample in the kernel's types (one restored from JSON may hold an int)."""
+    return (float(sample[0]), float(sample[1]), bool(sample[2]))
+
+
+@kernel
+def _run(
+    xs: NDArray[np.float64],
+    out: NDArray[np.int64],
+    total: Sample,
+    rise_before: Sample,
+    rise_after: Sample,
+    fall_before: Sample,
+    fall_after: Sample,
+    rise_cut: float,
+    fall_cut: float,
+    lam: float,
+    keep: float,
+    lam_sq: float,
+    keep_sq: float,
+    log_drift: float,
+    log_warning: float,
+    two_sided: bool,
+) -> tuple[int, bool, Sample, Sample, Sample, Sample, Sample, float, float]:
+    """HDDM_W over ``xs`` (0.0 and 1.0), as :meth:`HDDMW.update` value by value: how many
+    drifts (their positions written to ``out``), whether the last value warned, the state
+    after. A sample is fed as in :meth:`HDDMW._fed`, a change tested as in
+    :meth:`HDDMW._changed`, written out here (a kernel calls no Python)."""
+    found = 0
+    warning = False
+    for i in range(len(xs)):
+        x = xs[i]
+        drift = warning = False
+        total = (lam * x + keep * total[0] if total[2] else x, lam_sq + keep_sq * total[1], True)
+        eps = math.sqrt(total[1] * log_drift / 2)
+        if total[0] + eps < rise_cut:
+            rise_cut = total[0] + eps
+            rise_before, rise_after = total, EMPTY
+        else:
+            rise_after = (
+                lam * x + keep * rise_after[0] if rise_after[2] else x,
+                lam_sq + keep_sq * rise_after[1],
+                True,
+            )
+        if rise_before[2] and rise_after[2]:
+            gap = rise_after[0] - rise_before[0]
+            weight = rise_before[1] + rise_after[1]
+            if gap > math.sqrt(weight * log_drift / 2):
+                drift = True
+            elif gap > math.sqrt(weight * log_warning / 2):
+                warning = True
+        if two_sided:
+            if total[0] - eps > fall_cut:
+                fall_cut = total[0] - eps
+                fall_before, fall_after = total, EMPTY
+            else:
+                fall_after = (
+                    lam * x + keep * fall_after[0] if fall_after[2] else x,
+                    lam_sq + keep_sq * fall_after[1],
+                    True,
+                )
+            if fall_after[2] and fall_before[2]:
+                gap = fall_before[0] - fall_after[0]
+                weight = fall_after[1] + fall_before[1]
+                if gap > math.sqrt(weight * log_drift / 2):
+                    drift = True
+                elif gap > math.sqrt(weight * log_warning / 2):
+                    warning = True
+        if drift:
+            out[found] = i
+            found += 1
+            total, rise_before, rise_after, fall_before, fall_after = (
+                EMPTY,
+                EMPTY,
+                EMPTY,
+                EMPTY,
+                EMPTY,
+            )
+            rise_cut, fall_cut = math.inf, -math.inf
+    return (
+        found,
+        warning,
+        total,
+        rise_before,
+        rise_after,
+        fall_before,
+        fall_after,
+        rise_cut,
+        fall_cut,
+    )

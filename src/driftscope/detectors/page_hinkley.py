@@ -26,10 +26,14 @@ to the bit (tested).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from typing import ClassVar
+from collections.abc import Iterable, Mapping
+from typing import ClassVar, Self
 
-from driftscope.detectors.base import DriftDetector
+import numpy as np
+from numpy.typing import NDArray
+
+from driftscope.detectors._jit import kernel
+from driftscope.detectors.base import DriftDetector, bulk_values
 from driftscope.stats._params import Param, integer, one_of, real_between
 
 MODES = ("both", "up", "down")
@@ -55,21 +59,105 @@ class PageHinkley(DriftDetector):
         self._down = 0.0
         self._min_up = math.inf
         self._max_down = -math.inf
+        p = self._params  # the parameters the hot path reads, as attributes (not state)
+        self._min_instances, self._delta = p["min_instances"], p["delta"]
+        self._threshold, self._alpha = p["threshold"], p["alpha"]
+        self._watch_up, self._watch_down = p["mode"] != "down", p["mode"] != "up"
+
+    def update(self, x: object) -> Self:
+        """Take one value; then read :attr:`drift_detected`."""
+        if type(x) is float and x - x == 0.0:
+            # The common case, inlined: a method call per value is much of the cost.
+            self._n_seen += 1
+            n = self._n = self._n + 1
+            mean = self._mean = self._mean + (x - self._mean) / n
+            deviation = x - mean
+            up = self._up = self._alpha * self._up + deviation - self._delta
+            down = self._down = self._alpha * self._down + deviation + self._delta
+            # As min() and max(): the running extreme changes only when passed.
+            if up < self._min_up:  # noqa: PLR1730 - a call to min() would cost more
+                self._min_up = up
+            if down > self._max_down:  # noqa: PLR1730
+                self._max_down = down
+            if n >= self._min_instances and (
+                (self._watch_up and up - self._min_up > self._threshold)
+                or (self._watch_down and self._max_down - down > self._threshold)
+            ):
+                self._drift = True
+                self._reset_state()
+            else:
+                self._drift = False
+            return self
+        return super().update(x)
 
     def _step(self, x: float) -> None:
-        p = self._params
-        self._n += 1
-        self._mean += (x - self._mean) / self._n
-        deviation = x - self._mean
-        self._up = p["alpha"] * self._up + deviation - p["delta"]
-        self._down = p["alpha"] * self._down + deviation + p["delta"]
-        self._min_up = min(self._min_up, self._up)
-        self._max_down = max(self._max_down, self._down)
-        if self._n < p["min_instances"]:
-            return
-        rise = self._up - self._min_up > p["threshold"]
-        fall = self._max_down - self._down > p["threshold"]
-        mode = p["mode"]
-        if (rise and mode != "down") or (fall and mode != "up"):
-            self._drift = True
-            self._reset_state()
+        # The base class checked and counted x; update's fast path takes it from here.
+        self._n_seen -= 1
+        self.update(x)
+
+    def update_many(self, values: Iterable[object]) -> list[int]:
+        """Take ``values`` in order; the positions (0-based) at which drift was signalled,
+        exactly as :meth:`update` on each in turn would give, in one compiled loop."""
+        xs = bulk_values(values, binary=False)
+        if xs is None:
+            return self._update_each(values)
+        out = np.empty(len(xs), dtype=np.int64)
+        found, self._n, self._mean, self._up, self._down, self._min_up, self._max_down = _run(
+            xs,
+            out,
+            self._n,
+            self._mean,
+            self._up,
+            self._down,
+            self._min_up,
+            self._max_down,
+            self._min_instances,
+            self._delta,
+            self._threshold,
+            self._alpha,
+            self._watch_up,
+            self._watch_down,
+        )
+        self._n_seen += len(xs)
+        return self._signalled(out[:found], len(xs), False)
+
+
+@kernel
+def _run(
+    xs: NDArray[np.float64],
+    out: NDArray[np.int64],
+    n: int,
+    mean: float,
+    up: float,
+    down: float,
+    min_up: float,
+    max_down: float,
+    min_instances: int,
+    delta: float,
+    threshold: float,
+    alpha: float,
+    watch_up: bool,
+    watch_down: bool,
+) -> tuple[int, int, float, float, float, float, float]:
+    """Page-Hinkley over ``xs``, as :meth:`PageHinkley.update` value by value: how many
+    drifts (their positions written to ``out``) and the state after."""
+    found = 0
+    for i in range(len(xs)):
+        x = xs[i]
+        n += 1
+        mean = mean + (x - mean) / n
+        deviation = x - mean
+        up = alpha * up + deviation - delta
+        down = alpha * down + deviation + delta
+        # min() and max() on floats, written out: the same choice at ties (signed zeros).
+        if up < min_up:  # noqa: PLR1730
+            min_up = up
+        if down > max_down:  # noqa: PLR1730
+            max_down = down
+        if n >= min_instances and (
+            (watch_up and up - min_up > threshold) or (watch_down and max_down - down > threshold)
+        ):
+            out[found] = i
+            found += 1
+            n, mean, up, down, min_up, max_down = 0, 0.0, 0.0, 0.0, math.inf, -math.inf
+    return found, n, mean, up, down, min_up, max_down
