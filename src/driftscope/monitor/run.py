@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from driftscope.monitor.store.base import DATASET_COLUMN, MetricPoint, WindowRecord
+from driftscope.monitor.streams import METRICS as STREAM_METRICS
 from driftscope.result import QualityIssue
 
 if TYPE_CHECKING:
@@ -58,8 +59,9 @@ EVALUATED_KEY = "rules_evaluated_through"
 NS = 1_000_000_000
 MAX_WINDOW_WORKERS = 4
 """The most windows a run computes at once (each on a thread)."""
-GENERIC_METRICS = frozenset({"missing_share", "p_value", "drift", "severity"})
-"""Per-column metrics that are not a method's statistic."""
+GENERIC_METRICS = frozenset({"missing_share", "p_value", "drift", "severity", *STREAM_METRICS})
+"""Per-column metrics that are not a method's statistic (a stream detector's, named as the
+column it reads, are not either)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,6 +72,14 @@ class Span:
     end: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A moment marked by a vertical line (a stream detector's detection), labelled."""
+
+    label: str
+    at: datetime
+
+
 def line_chart(
     times: Sequence[datetime],
     series: Sequence[Series],
@@ -79,15 +87,17 @@ def line_chart(
     band: Band | None = None,
     thresholds: Sequence[Threshold] = (),
     spans: Sequence[Span] = (),
+    events: Sequence[Event] = (),
     links: Sequence[str] | None = None,
     fmt: Callable[[float], str] = lambda v: f"{v:.4g}",
     size: tuple[int, int] = (WIDTH, HEIGHT),
     label: str = "",
 ) -> str:
     """A chart of values over the windows starting at ``times`` (in order), or an empty
-    string when no value is finite. ``links`` (one URL per window) make each point a link;
-    ``size`` is the drawing's width and height (:data:`SMALL` for a small chart, CSS class
-    ``chart small``); ``label`` names the chart for screen readers."""
+    string when no value is finite. ``events`` are drawn as vertical lines at their time
+    (one beyond the windows' span at its edge); ``links`` (one URL per window) make each
+    point a link; ``size`` is the drawing's width and height (:data:`SMALL` for a small
+    chart, CSS class ``chart small``); ``label`` names the chart for screen readers."""
     values = [v for s in series for v in s.values if math.isfinite(v)]
     if band is not None:
         values += [v for v in (*band.low, *band.high) if math.isfinite(v)]
@@ -142,6 +152,13 @@ def line_chart(
             f'<text class="threshold-label" x="{at}" '
             f'y="{_c(y(threshold.value) - 4)}" text-anchor="{anchor}">'
             f"{esc(shorten(threshold.label, 60 if css == 'chart' else 40))}</text>"
+        )
+    for event in events:
+        ex = _c(min(max(x(event.at), LEFT), width - RIGHT))
+        out.append(
+            f'<g class="event"><title>{esc(event.label)}</title>'
+            f'<line x1="{ex}" x2="{ex}" y1="{TOP}" y2="{height - BOTTOM}"/>'
+            f'<path d="M{ex},{TOP + 9} l-5,-9 h10 z"/></g>'
         )
     for item in series:
         out.append(_series(times, item, x, y, links, fmt))

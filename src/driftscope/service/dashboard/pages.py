@@ -167,6 +167,7 @@ def _project_context(
 
     rules = effective_rules(config.alerts)
     alerts = store.alerts(project)
+    events = views.detection_events(config, store, windows, since, until)
     metric_chart = ""
     if picked is not None:
         watching = {r.name for r in rules if picked in _metrics_of(r)}
@@ -176,6 +177,7 @@ def _project_context(
             [charts.Series(picked, metrics[picked], "s0")],
             thresholds=thresholds,
             spans=views.alert_spans(alerts, shown, watching, windows),
+            events=events.get(shown, ()),
             links=links,
         )
     together = [
@@ -186,7 +188,11 @@ def _project_context(
     performance_svg = ""
     if performance is not None:
         performance_svg = charts.line_chart(
-            windows.starts, performance.series, band=performance.band, links=links
+            windows.starts,
+            performance.series,
+            band=performance.band,
+            events=events.get(views.PERFORMANCE, ()),
+            links=links,
         )
     rows = windows.series("rows")
     table = [
@@ -211,6 +217,8 @@ def _project_context(
         "metric": picked or "",
         "metrics": list(metrics),
         "metric_chart": metric_chart,
+        "metric_events": bool(metric_chart and events.get(shown)),
+        "performance_events": bool(performance_svg and events.get(views.PERFORMANCE)),
         "together": together,
         "performance": performance,
         "performance_svg": performance_svg,

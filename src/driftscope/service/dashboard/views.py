@@ -12,7 +12,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -20,7 +20,9 @@ from driftscope.alerts.events import rfc3339
 from driftscope.engine.multivariate import MULTIVARIATE_METHODS
 from driftscope.engine.verdict import STATISTIC_NAMES
 from driftscope.monitor.store.base import DATASET_COLUMN
+from driftscope.monitor.streams import METRICS as STREAM_METRICS
 from driftscope.service.dashboard import charts
+from driftscope.service.dashboard.charts import day_text
 
 if TYPE_CHECKING:
     from driftscope.monitor._config_alerts import Rule
@@ -32,8 +34,9 @@ HEADLINE_METRICS = ("roc_auc", "accuracy", "f1", "r2", "mae", "rmse", "mape", "l
 """The performance metric the overview shows: the first one a project's windows have."""
 STRIP_WINDOWS = 30
 NAN = math.nan
-FEATURE_METRICS = ("severity", "drift", "missing_share", "p_value")
-"""Per-column metrics that are not a method's statistic."""
+FEATURE_METRICS = ("severity", "drift", "missing_share", "p_value", *STREAM_METRICS)
+"""Per-column metrics that are not a method's statistic (a stream detector named as the
+column it reads stores its figures beside the column's)."""
 MULTIVARIATE = "multivariate_"
 """The dataset's points of a multivariate test: ``multivariate_<method>`` (its statistic),
 ``multivariate_<method>_drift`` (1 or 0) and ``multivariate_<method>_p_value``."""
@@ -274,6 +277,47 @@ def rule_thresholds(rules: Sequence[Rule], metric: str, column: str) -> list[cha
                 if value is not None:
                     out.append(charts.Threshold(f"{rule.name}: {word} {value:g}", float(value)))
     return out
+
+
+def detection_events(
+    config: MonitorConfig,
+    store: Store,
+    windows: Windows,
+    since: datetime | None,
+    until: datetime | None,
+) -> dict[str, list[charts.Event]]:
+    """What the project's stream detectors found in the windows, as chart events keyed by the
+    chart they mark: the column a detector reads, or :data:`PERFORMANCE` for the model's
+    error stream. A detector no longer in the config marks the column of its name."""
+    from driftscope.monitor._config_streams import ERROR_STREAM
+
+    specs = {item.key: item for item in config.detectors}
+    shown = set(windows.starts)
+    counts = {
+        (p.window_start, p.column): p.value
+        for p in store.points(config.project, "detections", None, since, until)
+    }
+    out: dict[str, list[charts.Event]] = defaultdict(list)
+    for point in store.points(config.project, "detected_at", None, since, until):
+        if point.window_start not in shown or not math.isfinite(point.value):
+            continue
+        spec = specs.get(point.column)
+        if spec is None:
+            chart, what = point.column, point.column
+        elif spec.stream == ERROR_STREAM:
+            chart, what = PERFORMANCE, f"{spec.method} on the model's error"
+        else:
+            chart, what = spec.column or point.column, f"{spec.method} on {spec.column}"
+        at = datetime.fromtimestamp(point.value, UTC)
+        count = int(counts.get((point.window_start, point.column), 1))
+        more = f" ({count} in the window of {day_text(point.window_start)})" if count > 1 else ""
+        label = f"{point.column}: {what} signalled drift at {rfc3339(at)}{more}"
+        out[chart].append(charts.Event(label, at))
+    return dict(out)
+
+
+PERFORMANCE = "\x00performance"
+"""The key of :func:`detection_events` for the performance chart (no column's name)."""
 
 
 @dataclass(frozen=True, slots=True)
