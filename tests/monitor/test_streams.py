@@ -245,6 +245,19 @@ def test_late_labels_feed_the_error_stream_and_the_newest_window_alerts(tmp_path
     assert _stored(path) == after
 
 
+def test_the_built_in_tiers_page_on_the_error_streams_alarm(tmp_path: Path) -> None:
+    path, _ = _project(tmp_path)
+    text = path.read_text()
+    rules = text[text.index("alerts:") :]
+    channels = "alerts:\n  channels: {log: {type: log, path: alerts.jsonl}}\n"
+    path.write_text(text.replace(rules, channels))
+    result = run_monitor(load_config(path))
+    assert "shop/concept-drift/error" in result.opened
+    sent = (tmp_path / "alerts.jsonl").read_text()
+    assert '"concept-drift"' in sent
+    assert '"critical"' in sent
+
+
 def test_a_detector_whose_parameters_change_starts_afresh(tmp_path: Path) -> None:
     path, _ = _project(tmp_path)
     run_monitor(load_config(path), until=DAY0 + timedelta(days=2))

@@ -33,8 +33,11 @@ Built-in tiers, used when the config gives no ``alerts.rules`` (``rules: []`` me
 - ``drift-major-performance`` (tier 2, page): all of ``severity`` above 1.5 (major) on the
   same columns and ``performance_drop`` above 0.5 on ``*`` (a measured or estimated drop);
   severity ``critical``; every ``pagerduty`` channel and every ``log`` channel.
+- ``concept-drift`` (tier 2, page), when the project has detectors on the model's error
+  stream (:mod:`driftscope.monitor.streams`): ``detections`` above 0 on them; severity
+  ``critical``; the same channels as tier 2.
 
-Both keep the default cooldown of one hour, ``for: 1`` and the dedup key
+All keep the default cooldown of one hour, ``for: 1`` and the dedup key
 ``{project}/{rule}/{column}``.
 
 >>> from datetime import UTC, datetime, timedelta
@@ -55,15 +58,19 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from driftscope.alerts.events import ColumnValue
 from driftscope.errors import InputError
 from driftscope.monitor._config_alerts import Alerts, Condition, Rule, dedup_key
 from driftscope.monitor.store.base import DATASET_COLUMN, Alert, MetricPoint
 
+if TYPE_CHECKING:
+    from driftscope.monitor._config_models import MonitorConfig
+
 TIER1_RULE = "drift-warning"
 TIER2_RULE = "drift-major-performance"
+CONCEPT_RULE = "concept-drift"
 WARNING_SEVERITY = 0.5
 """``severity`` is 0 (none), 1 (warning) or 2 (major) per column: above 0.5 is a warning."""
 MAJOR_SEVERITY = 1.5
@@ -136,9 +143,9 @@ class _Hit:
     distance: float
 
 
-def effective_rules(alerts: Alerts) -> tuple[Rule, ...]:
+def effective_rules(alerts: Alerts, concept: Sequence[str] = ()) -> tuple[Rule, ...]:
     """The configured rules, or the built-in tiers when the config gives none (see the
-    module's docstring).
+    module's docstring); ``concept`` names the detectors on the model's error stream.
 
     >>> alerts = Alerts.model_validate({"channels": {"pd": {"type": "pagerduty",
     ...                                  "routing_key": "k"}}, "key_features": ["income"]})
@@ -169,7 +176,24 @@ def effective_rules(alerts: Alerts) -> tuple[Rule, ...]:
         "severity": "critical",
         "channels": of_type(PAGE_CHANNELS),
     }
-    return Rule.model_validate(tier1), Rule.model_validate(tier2)
+    rules = [Rule.model_validate(tier1), Rule.model_validate(tier2)]
+    if concept:
+        alarm = {
+            "name": CONCEPT_RULE,
+            "metric": "detections",
+            "columns": list(concept),
+            "above": 0,
+            "severity": "critical",
+            "channels": of_type(PAGE_CHANNELS),
+        }
+        rules.append(Rule.model_validate(alarm))
+    return tuple(rules)
+
+
+def project_rules(config: MonitorConfig) -> tuple[Rule, ...]:
+    """The rules a project runs: :func:`effective_rules` of its alerts and its detectors."""
+    concept = [item.key for item in config.detectors if item.stream == "error"]
+    return effective_rules(config.alerts, concept)
 
 
 def threshold_of(rule: Rule) -> tuple[str, float, Literal["above", "below"]]:

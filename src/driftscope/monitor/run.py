@@ -522,10 +522,10 @@ class _Span:
 
 
 def _evaluate_rules(config: MonitorConfig, store: Store, clock: Clock, progress: _Progress) -> None:
-    from driftscope.alerts.rules import WindowMetrics, effective_rules, evaluate, max_for
+    from driftscope.alerts.rules import WindowMetrics, evaluate, max_for, project_rules
 
     project = config.project
-    rules = effective_rules(config.alerts)
+    rules = project_rules(config)
     through_text = store.get_state(project, EVALUATED_KEY)
     through = None if through_text is None else datetime.fromisoformat(through_text)
     # the spans only: reading every window's report to evaluate rules would grow with history

@@ -163,9 +163,9 @@ def _project_context(
     shown = chosen or DATASET_COLUMN
     metrics = views.column_series(store, project, shown, windows, since, until)
     picked = metric if metric in metrics else views.default_metric(shown, metrics)
-    from driftscope.alerts.rules import effective_rules
+    from driftscope.alerts.rules import project_rules
 
-    rules = effective_rules(config.alerts)
+    rules = project_rules(config)
     alerts = store.alerts(project)
     events = views.detection_events(config, store, windows, since, until)
     metric_chart = ""
@@ -273,9 +273,9 @@ def _alert_context(service: Service, config: MonitorConfig, alert_id: int) -> di
     alert = next((a for a in store.alerts(project) if a.id == alert_id), None)
     if alert is None:
         raise ApiError(404, f"no alert {alert_id} in project {project!r}")
-    from driftscope.alerts.rules import effective_rules
+    from driftscope.alerts.rules import project_rules
 
-    rule = next((r for r in effective_rules(config.alerts) if r.name == alert.rule), None)
+    rule = next((r for r in project_rules(config) if r.name == alert.rule), None)
     column = alert.columns[0] if alert.columns else DATASET_COLUMN
     metric = None if rule is None else sorted(_metrics_of(rule))[0] if _metrics_of(rule) else None
     # the windows around it: ten before it opened, then up to MAX_HEAT_WINDOWS in all, to as
