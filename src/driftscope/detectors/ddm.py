@@ -37,7 +37,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 from numpy.typing import NDArray
 
-from driftscope.detectors._jit import kernel
+from driftscope.detectors._jit import kernel, loop_input
 from driftscope.detectors.base import DriftDetector, bulk_values, require_order
 from driftscope.stats._params import Param, integer, real_between
 
@@ -119,7 +119,7 @@ class DDM(DriftDetector):
         p = self._params
         out = np.empty(len(xs), dtype=np.int64)
         found, warning, self._n, self._errors, self._p_min, self._s_min, self._ps_min = _run(
-            xs,
+            loop_input(xs),
             out,
             self._n,
             self._errors,
@@ -136,7 +136,7 @@ class DDM(DriftDetector):
 
 @kernel
 def _run(
-    xs: NDArray[np.float64],
+    xs: NDArray[np.float64] | list[float],
     out: NDArray[np.int64],
     n: int,
     errors: int,

@@ -46,7 +46,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 from numpy.typing import NDArray
 
-from driftscope.detectors._jit import kernel
+from driftscope.detectors._jit import kernel, loop_input
 from driftscope.detectors.base import DriftDetector, bulk_values, require_order
 from driftscope.stats._params import Param, integer, real_between
 
@@ -153,7 +153,7 @@ class EDDM(DriftDetector):
             self._p2s_max,
             self._in_warning,
         ) = _run(
-            xs,
+            loop_input(xs),
             out,
             self._n,
             self._last_error,
@@ -175,7 +175,7 @@ class EDDM(DriftDetector):
 
 @kernel
 def _run(
-    xs: NDArray[np.float64],
+    xs: NDArray[np.float64] | list[float],
     out: NDArray[np.int64],
     n: int,
     last_error: int,

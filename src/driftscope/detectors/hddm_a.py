@@ -37,7 +37,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from driftscope.detectors._jit import kernel
+from driftscope.detectors._jit import kernel, loop_input
 from driftscope.detectors.base import DriftDetector, bulk_values, require_order
 from driftscope.stats._params import Param, flag, open_unit_float
 
@@ -130,7 +130,7 @@ class HDDMA(DriftDetector):
             return self._update_each(values)
         out = np.empty(len(xs), dtype=np.int64)
         found, stop, warning, *state = _run(
-            xs,
+            loop_input(xs),
             out,
             self._n,
             self._errors,
@@ -153,7 +153,7 @@ class HDDMA(DriftDetector):
 
 @kernel
 def _run(
-    xs: NDArray[np.float64],
+    xs: NDArray[np.float64] | list[float],
     out: NDArray[np.int64],
     n: int,
     errors: int,

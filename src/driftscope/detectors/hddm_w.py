@@ -40,7 +40,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from driftscope.detectors._jit import kernel
+from driftscope.detectors._jit import kernel, loop_input
 from driftscope.detectors.base import DriftDetector, bulk_values, require_order
 from driftscope.stats._params import Param, flag, open_unit_float, real_between
 
@@ -155,7 +155,7 @@ class HDDMW(DriftDetector):
             self._rise_cut,
             self._fall_cut,
         ) = _run(
-            xs,
+            loop_input(xs),
             out,
             _sample(self._total),
             _sample(self._rise_before),
@@ -183,7 +183,7 @@ def _sample(sample: Sample) -> Sample:
 
 @kernel
 def _run(
-    xs: NDArray[np.float64],
+    xs: NDArray[np.float64] | list[float],
     out: NDArray[np.int64],
     total: Sample,
     rise_before: Sample,

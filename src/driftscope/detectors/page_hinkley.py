@@ -32,7 +32,7 @@ from typing import ClassVar, Self
 import numpy as np
 from numpy.typing import NDArray
 
-from driftscope.detectors._jit import kernel
+from driftscope.detectors._jit import kernel, loop_input
 from driftscope.detectors.base import DriftDetector, bulk_values
 from driftscope.stats._params import Param, integer, one_of, real_between
 
@@ -103,7 +103,7 @@ class PageHinkley(DriftDetector):
             return self._update_each(values)
         out = np.empty(len(xs), dtype=np.int64)
         found, self._n, self._mean, self._up, self._down, self._min_up, self._max_down = _run(
-            xs,
+            loop_input(xs),
             out,
             self._n,
             self._mean,
@@ -124,7 +124,7 @@ class PageHinkley(DriftDetector):
 
 @kernel
 def _run(
-    xs: NDArray[np.float64],
+    xs: NDArray[np.float64] | list[float],
     out: NDArray[np.int64],
     n: int,
     mean: float,
