@@ -144,3 +144,19 @@ def test_label_pairs_and_ids_as_texts() -> None:
     assert label_pairs(table, "id", "y", "f") == [("7", "0.0")]  # the later row of 7 wins
     dictionary = pa.array(["a", "b", None]).dictionary_encode()
     assert row_ids(dictionary) == ["a", "b", None]
+
+
+def test_labels_that_arrive_while_their_window_is_open_reach_it(tmp_path: Path) -> None:
+    """A label read before its row's window is complete is in the store when the window is
+    first computed: the window measures with it (late labels recompute stored windows only)."""
+    path, truths = _project(tmp_path)
+    config = load_config(path)
+    run_monitor(config, until=DAY0 + timedelta(days=1))  # day 0 only: days 1 and 2 open
+    for day, table in truths.items():
+        pcsv.write_csv(table, tmp_path / "labels" / f"day-{day}.csv")
+    second = run_monitor(config, until=DAY0 + timedelta(days=2))  # day 1; labels read
+    assert second.labelled == (DAY0,)
+    run_monitor(config)  # day 2, whose labels were read a run ago
+    measured = _perf(config.store, "roc_auc")
+    assert sorted(measured) == [DAY0 + timedelta(days=d) for d in range(3)]
+    assert _perf(config.store, "estimated_roc_auc") == {}

@@ -245,6 +245,29 @@ def test_late_labels_feed_the_error_stream_and_the_newest_window_alerts(tmp_path
     assert _stored(path) == after
 
 
+def test_labels_known_before_their_windows_are_computed_feed_them_in_order(
+    tmp_path: Path,
+) -> None:
+    """Labels in the store when a window is first computed are the window's own: the error
+    stream reads them then, as it reads labels logged with the rows."""
+    (tmp_path / "logged").mkdir()
+    logged, _ = _project(tmp_path / "logged")
+    run_monitor(load_config(logged))
+    expected = {k: v for k, v in _stored(logged).items() if k[1] == "error"}
+    assert expected
+
+    folder = tmp_path / "late"
+    folder.mkdir()
+    path, rows = _project(folder, labelled=False, extra="labels: {path: labels/}\n")
+    (folder / "labels").mkdir()
+    pq.write_table(rows.select(["rid", "y"]), folder / "labels" / "all.parquet")
+    config = load_config(path)
+    run_monitor(config, until=DAY0 + timedelta(days=1))  # reads the labels; one window
+    run_monitor(config)  # the other windows, labels known
+    found = {k: v for k, v in _stored(path).items() if k[1] == "error"}
+    assert found == expected
+
+
 def test_the_built_in_tiers_page_on_the_error_streams_alarm(tmp_path: Path) -> None:
     path, _ = _project(tmp_path)
     text = path.read_text()

@@ -3,10 +3,12 @@ column, so that an old window's performance is measured once they are known.
 
 Labels reach the store from the config's ``labels:`` files (each file read once: a changed
 file is read again, and a label given again for an id replaces the old one only when it
-differs) or, with the next issue, from the HTTP API. Then every stored window holding a row
-whose label arrived since the last run is computed again from its logs with every label known
-for its rows, and replaced whole (report and points, one transaction; status ``labelled``):
-its performance is measured on the labelled rows where it was estimated before.
+differs) or from the HTTP API. A window computed for the first time takes the labels the
+store holds for its rows (:func:`with_labels`, from :mod:`driftscope.monitor.run`). Then
+every stored window holding a row whose label arrived since the last run (since its lookup,
+for a window this run computed) is computed again from its logs with every label known for
+its rows, and replaced whole (report and points, one transaction; status ``labelled``): its
+performance is measured on the labelled rows where it was estimated before.
 
 Alert rules are evaluated once per window, when it is first computed; a window's figures
 filled in later by labels do not open alerts retroactively.
@@ -135,11 +137,14 @@ def apply_labels(
     options: CompareOptions | None,
     now: datetime,
     streams: Streams | None = None,
+    looked_up: Mapping[datetime, datetime] | None = None,
 ) -> list[WindowRecord]:
     """Compute again every stored window holding a row whose label arrived since the last
     call, with all labels known for its rows; returns the replaced windows. The error
     streams of ``streams`` read the rows whose labels arrived
-    (:mod:`driftscope.monitor.streams`)."""
+    (:mod:`driftscope.monitor.streams`). ``looked_up`` gives, for windows computed in this
+    run, when they looked their rows' labels up: only labels that arrived later count for
+    them."""
     project = config.project
     id_column, target = config.columns.id, config.columns.target
     if id_column is None or target is None:
@@ -155,9 +160,15 @@ def apply_labels(
     stored = [w for w in store.windows(project) if w.rows > 0 and w.status != "empty"]
     spans = [(to_nanos(w.start), to_nanos(w.end)) for w in stored]
     wanted = [p for p in parts if overlaps(p, spans)]
+    newer = {
+        w.start: store.labels_since(project, (looked_up or {})[w.start])
+        for w in stored
+        if w.start in (looked_up or {})
+    }
     hits = []
     for rows in source.read_windows(wanted, spans, columns=[id_column]):
-        if id_column in rows.table.column_names and not fresh.isdisjoint(
+        counted = newer.get(stored[rows.index].start, fresh)
+        if id_column in rows.table.column_names and not counted.isdisjoint(
             row_ids(rows.table.column(id_column))
         ):
             hits.append(rows.index)
@@ -183,7 +194,8 @@ def apply_labels(
                 _recompute(config, store, reference, options, window, table, rows.notes)
             )
             if streams and id_column in rows.table.column_names:
-                arrived = _arrived(rows.table, fresh, id_column, target)
+                ids = newer.get(window.start, fresh)
+                arrived = _arrived(rows.table, ids, id_column, target)
                 late.append(late_errors(table, arrived, config, streams, reference.table))
     if late and streams:
         _feed_late(config, store, streams, late, {APPLIED_KEY: now.isoformat()})

@@ -110,6 +110,8 @@ class _Progress:
     queued: int = 0
     notes: list[str] = field(default_factory=list)
     labelled: list[datetime] = field(default_factory=list)
+    looked_up: dict[datetime, datetime] = field(default_factory=dict)
+    """When each window this run computed looked its rows' labels up, by the window's start."""
 
 
 def run_monitor(
@@ -171,12 +173,15 @@ def _compute(
     on_window: Callable[[ComputedWindow], None] | None,
 ) -> None:
     from driftscope.monitor.compute import fit_to_reference, load_reference, monitor_options
+    from driftscope.monitor.labels import read_label_files
     from driftscope.monitor.sources import project_source
     from driftscope.monitor.sources.ingest import KEY_PREFIX
     from driftscope.monitor.streams import Streams
 
     streams = Streams(config, store)
     progress.notes.extend(streams.notes)
+    # label files first, so that a window computed now has the labels that arrived meanwhile
+    read_label_files(config, store, clock())
     source = project_source(config.logs, config.columns.timestamp, store, config.project)
     known = _known_parts(store, config.project)
     parts = source.scan(known)
@@ -224,16 +229,38 @@ def _compute(
     # Windows are computed a few at a time on threads (profiling and the tests spend their
     # time in numpy and Arrow, which release the GIL) and written in time order here, so
     # that a run killed half-way leaves the earliest windows stored.
+    labelled = _labels_known(config, store)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         in_flight: deque[Future[_Computed]] = deque()
         for rows in source.read_windows(wanted, pending):
-            in_flight.append(pool.submit(compute, rows.index, rows.table, rows.notes))
+            progress.looked_up[_time(pending[rows.index][0])] = datetime.now(UTC)
+            table = labelled(rows.table)
+            in_flight.append(pool.submit(compute, rows.index, table, rows.notes))
             while len(in_flight) > workers:
                 _write(store, in_flight.popleft().result(), progress, on_window, streams)
         while in_flight:
             _write(store, in_flight.popleft().result(), progress, on_window, streams)
     store.put_state(config.project, PARTS_KEY, json.dumps(remembered))
     _late_labels(config, store, source, parts, reference, options, clock, progress, streams)
+
+
+def _labels_known(config: MonitorConfig, store: Store) -> Callable[[pa.Table], pa.Table]:
+    """How a window's rows get the labels the store holds for them before the window is
+    computed the first time (a label that arrived while its window was still open would
+    otherwise never reach it: late labels recompute stored windows only); unchanged when the
+    project has none."""
+    from driftscope.monitor.labels import with_labels
+
+    id_column, target = config.columns.id, config.columns.target
+    if id_column is None or target is None or not store.has_labels(config.project):
+        return lambda table: table
+
+    def fill(table: pa.Table) -> pa.Table:
+        if id_column not in table.column_names or table.num_rows == 0:
+            return table
+        return with_labels(store, config.project, table, id_column, target)
+
+    return fill
 
 
 def _late_labels(
@@ -247,12 +274,15 @@ def _late_labels(
     progress: _Progress,
     streams: Streams,
 ) -> None:
-    """Read new label files, then compute again the windows whose labels arrived."""
-    from driftscope.monitor.labels import apply_labels, read_label_files
+    """Compute again the windows whose labels arrived (the label files were read when the
+    run began): a window this run computed, only for labels that arrived after it looked its
+    rows' labels up."""
+    from driftscope.monitor.labels import apply_labels
 
     now = clock()
-    read_label_files(config, store, now)
-    replaced = apply_labels(config, store, source, parts, reference, options, now, streams)
+    replaced = apply_labels(
+        config, store, source, parts, reference, options, now, streams, progress.looked_up
+    )
     progress.labelled.extend(w.start for w in replaced)
 
 

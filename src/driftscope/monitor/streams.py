@@ -12,9 +12,10 @@ What a stream is:
   ``columns.target`` and 0 where it equals it (compared as labels: ``1.0`` predicts ``1``),
   or the absolute error for a regression (a numeric target with many values, as
   :mod:`driftscope.engine.performance` decides). A row joins the stream when its label is
-  known: rows that carry their label when their window is computed join then; rows whose
-  label arrives later (``labels:`` files or the HTTP API) join at the run that reads it, in
-  timestamp order. A label corrected later does not join again.
+  known: rows whose label is known when their window is computed (logged with the row, or
+  already in the store) join then; rows whose label arrives later (``labels:`` files or the
+  HTTP API) join at the run that reads it, in timestamp order. A label corrected later does
+  not join again.
 
 What is stored, per window, under the detector's name as column (the column's own name by
 default, ``error`` for the error stream): ``detections`` (how many times it signalled drift),

@@ -356,12 +356,16 @@ def check_putting_points(factory: StoreFactory) -> None:
 
 
 def check_labels_arrive_and_correct(factory: StoreFactory) -> None:
-    """Labels are kept by row id, a repeat changes nothing, a correction replaces, and
-    labels_since names the ids that arrived after a time."""
+    """Labels are kept by row id, a repeat changes nothing, a correction replaces,
+    labels_since names the ids that arrived after a time, and has_labels says whether a
+    project has any."""
     first = datetime(2026, 3, 2, tzinfo=UTC)
     later = first + timedelta(hours=1)
     with _store(factory) as store:
+        _expect(not store.has_labels(PROJECT), "a new store has labels")
         _expect(store.put_labels(PROJECT, [("a", "1"), ("b", "0")], first) == 2, "new labels")
+        _expect(store.has_labels(PROJECT), "has_labels missed the labels put")
+        _expect(not store.has_labels("other"), "has_labels leaked across projects")
         _expect(store.put_labels(PROJECT, [("a", "1")], later) == 0, "a repeated label counted")
         _expect(store.put_labels(PROJECT, [("b", "1"), ("c", "0")], later) == 2, "corrections")
         _expect(

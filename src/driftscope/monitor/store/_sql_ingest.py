@@ -67,6 +67,12 @@ class IngestTables(SqlBase):
                 out.update((row_id, value) for row_id, value in conn.execute(query))
         return out
 
+    def has_labels(self, project: str) -> bool:
+        lab = t.labels
+        query = select(lab.c.row_id).where(lab.c.project == project).limit(1)
+        with self._read() as conn:
+            return conn.execute(query).first() is not None
+
     def labels_since(self, project: str, since: datetime | None) -> set[str]:
         lab = t.labels
         query = select(lab.c.row_id).where(lab.c.project == project)

@@ -331,6 +331,11 @@ class Store(Protocol):
         """The row ids whose label arrived after ``since`` (all when None)."""
         ...
 
+    def has_labels(self, project: str) -> bool:
+        """Whether any label of the project is kept (a window computed afresh then looks its
+        rows' labels up)."""
+        ...
+
     def append_logs(
         self,
         project: str,

@@ -169,6 +169,10 @@ class MemoryStore:
                 if (project, r) in self._labels
             }
 
+    def has_labels(self, project: str) -> bool:
+        with self._mutex:
+            return any(p == project for p, _ in self._labels)
+
     def labels_since(self, project: str, since: datetime | None) -> set[str]:
         limit = None if since is None else utc(since, "since")
         with self._mutex:
