@@ -79,12 +79,13 @@ class ADWIN(DriftDetector):
         self._width = 0
         self._total = 0.0
         self._variance = 0.0  # the sum of squared deviations from the window's mean
-        # Row i of the histogram is slots [i * (max_buckets + 1), ...) of the two arrays,
-        # oldest bucket first, counts[i] of them filled (the rest 0.0); rows in use: _rows.
+        # Row i of the histogram is slots [i * (max_buckets + 1), ...) of _bucket_sums and
+        # _bucket_vars, oldest bucket first, _bucket_counts[i] of them filled (the rest 0.0);
+        # rows in use: _rows. Lists, made numpy arrays when the kernel runs compiled.
         slots = p["max_buckets"] + 1
-        self._bucket_sums = np.zeros(ROWS * slots)
-        self._bucket_vars = np.zeros(ROWS * slots)
-        self._bucket_counts = np.zeros(ROWS, dtype=np.int64)
+        self._bucket_sums: Floats | list[float] = [0.0] * (ROWS * slots)
+        self._bucket_vars: Floats | list[float] = [0.0] * (ROWS * slots)
+        self._bucket_counts: NDArray[np.int64] | list[int] = [0] * ROWS
         self._rows = 1
         self._restart = False
         # Values taken by update() since the kernel last ran, and how many more bring the
@@ -98,8 +99,7 @@ class ADWIN(DriftDetector):
 
     @_sums.setter
     def _sums(self, saved: list[float]) -> None:
-        self._bucket_sums[:] = 0.0
-        self._bucket_sums[: len(saved)] = saved
+        self._bucket_sums = _padded([float(v) for v in saved], 0.0, len(self._bucket_sums))
 
     @property
     def _vars(self) -> list[float]:
@@ -107,25 +107,23 @@ class ADWIN(DriftDetector):
 
     @_vars.setter
     def _vars(self, saved: list[float]) -> None:
-        self._bucket_vars[:] = 0.0
-        self._bucket_vars[: len(saved)] = saved
+        self._bucket_vars = _padded([float(v) for v in saved], 0.0, len(self._bucket_vars))
 
     @property
     def _counts(self) -> list[int]:
         self._flush()
-        counts: list[int] = self._bucket_counts[: self._rows].tolist()
-        return counts
+        counts = self._bucket_counts[: self._rows]
+        return counts.tolist() if isinstance(counts, np.ndarray) else counts
 
     @_counts.setter
     def _counts(self, saved: list[int]) -> None:
-        self._bucket_counts[:] = 0
-        self._bucket_counts[: len(saved)] = saved
+        self._bucket_counts = _padded([int(c) for c in saved], 0, ROWS)
         self._rows = len(saved)
 
-    def _list(self, buckets: Floats) -> list[float]:
+    def _list(self, buckets: Floats | list[float]) -> list[float]:
         self._flush()
-        values: list[float] = buckets[: self._rows * (self._params["max_buckets"] + 1)].tolist()
-        return values
+        used = buckets[: self._rows * (self._params["max_buckets"] + 1)]
+        return used.tolist() if isinstance(used, np.ndarray) else used
 
     def _restored(self) -> None:
         # The next check comes clock values after a restart, else at the next multiple.
@@ -188,24 +186,19 @@ class ADWIN(DriftDetector):
         compiled = _jit.ENABLED if _jit.ENABLED is not None else _jit.enabled()
         # As Python the kernel runs several times faster on lists than on numpy's scalars.
         xs = np.asarray(values, dtype=np.float64) if compiled else list(map(float, values))
-        histogram = (self._bucket_sums, self._bucket_vars, self._bucket_counts)
         found = []
         start = 0
         while start < len(xs):
             if self._restart:
                 self._reset_state()
-                histogram = (self._bucket_sums, self._bucket_vars, self._bucket_counts)
-            sums, variances, counts = (
-                histogram
-                if compiled
-                else (histogram[0].tolist(), histogram[1].tolist(), histogram[2].tolist())
-            )
+            if compiled != isinstance(self._bucket_counts, np.ndarray):
+                self._histogram_for(compiled=compiled)
             hit, self._rows, self._tick, self._width, self._total, self._variance = _add(
                 xs,
                 start,
-                sums,
-                variances,
-                counts,
+                self._bucket_sums,
+                self._bucket_vars,
+                self._bucket_counts,
                 self._rows,
                 self._tick,
                 self._width,
@@ -217,8 +210,6 @@ class ADWIN(DriftDetector):
                 p["min_window_length"],
                 p["grace_period"],
             )
-            if not compiled:
-                histogram[0][:], histogram[1][:], histogram[2][:] = sums, variances, counts
             if hit < 0:
                 break
             found.append(hit)
@@ -226,6 +217,18 @@ class ADWIN(DriftDetector):
             start = hit + 1
         self._restored()
         return found
+
+    def _histogram_for(self, *, compiled: bool) -> None:
+        """The histogram as the kernel runs fastest on: numpy arrays when compiled, lists
+        when it runs as Python (where numpy's scalars are slow)."""
+        if compiled:
+            self._bucket_sums = np.array(self._bucket_sums, dtype=np.float64)
+            self._bucket_vars = np.array(self._bucket_vars, dtype=np.float64)
+            self._bucket_counts = np.array(self._bucket_counts, dtype=np.int64)
+        else:
+            self._bucket_sums = np.asarray(self._bucket_sums).tolist()
+            self._bucket_vars = np.asarray(self._bucket_vars).tolist()
+            self._bucket_counts = np.asarray(self._bucket_counts).tolist()
 
     def update_many(self, values: Iterable[object]) -> list[int]:
         """Take ``values`` in order; the positions (0-based) at which drift was signalled,
@@ -259,6 +262,10 @@ class ADWIN(DriftDetector):
 
             _adwin_numpy.take(self, xs, offset, found)
         self._drift = bool(found) and found[-1] == offset + len(xs) - 1
+
+
+def _padded(values: list[Any], fill: Any, size: int) -> list[Any]:
+    return values + [fill] * (size - len(values))
 
 
 @_jit.kernel
