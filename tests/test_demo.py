@@ -74,6 +74,7 @@ def _check_monitoring(folder, out):
     """60 days monitored: the broken upstream day alerts and resolves the next day, the
     drift from day 31 opens one grouped alert, and nothing alerts before the break."""
     from driftscope.monitor import load_config, open_store
+    from driftscope.monitor.demo import START
 
     assert "Monitoring: 60 days of production traffic" in out
     lines = [json.loads(text) for text in (folder / "alerts.jsonl").read_text().splitlines()]
@@ -100,6 +101,14 @@ def _check_monitoring(folder, out):
         assert len(windows) == 60
         estimated = store.points(config.project, metric="estimated_roc_auc", column="*")
         assert len(estimated) == 60  # no labels in the logs: performance estimated daily
+        # ADWIN reads credit_score row by row: the broken day, its fix, the drift's onset
+        fired = {
+            (p.window_start - START).days + 1
+            for p in store.points(config.project, metric="detections", column="credit_score")
+            if p.value > 0
+        }
+        assert {12, 13, 31} <= fired
+        assert min(fired) == 12
     finally:
         store.close()
 

@@ -55,6 +55,11 @@ columns:
 window: 1d
 store: sqlite:///monitor.db
 checks: {fail_on: major}
+# Online detectors read a key feature and the model's scores row by row, across days; the
+# dashboard marks where each signalled drift (their state is kept in the store).
+detectors:
+  - {column: credit_score, method: adwin}
+  - {column: default_probability, method: adwin}
 alerts:
   key_features: [%(key)s]
   channels:
