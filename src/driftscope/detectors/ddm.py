@@ -41,6 +41,8 @@ from driftscope.detectors._jit import kernel, loop_input
 from driftscope.detectors.base import DriftDetector, bulk_values, require_order
 from driftscope.stats._params import Param, integer, real_between
 
+sqrt = math.sqrt  # a global name: update() looks it up once per value
+
 
 class DDM(DriftDetector):
     """Drift Detection Method for a rising error rate (see the module docstring)."""
@@ -90,7 +92,7 @@ class DDM(DriftDetector):
                 self._drift = self._warning = False
                 return self
             rate = self._errors / n
-            s = math.sqrt(rate * (1.0 - rate) / n)
+            s = sqrt(rate * (1.0 - rate) / n)
             if rate + s <= self._ps_min:
                 self._p_min, self._s_min, self._ps_min = rate, s, rate + s
                 self._drift_at = rate + self._drift_t * s

@@ -102,9 +102,11 @@ class EDDM(DriftDetector):
             self._drift = False
             if x:
                 self._error()
-            self._warning = self._in_warning
-            if self._drift:
-                self._reset_state()
+                self._warning = self._in_warning
+                if self._drift:
+                    self._reset_state()
+            else:  # a right prediction changes nothing but the count
+                self._warning = self._in_warning
             return self
         return super().update(x)
 
