@@ -5,6 +5,7 @@ stream at the run that reads them."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -139,6 +140,29 @@ def test_detectors_read_each_stream_in_time_order_and_alert(tmp_path: Path) -> N
     assert points[DAY0, "error", "stream_values"] == ROWS
     # the rule on the error stream's detections opened an alert on the shift's day
     assert result.opened == ("shop/concept/error",)
+
+
+def test_status_sums_up_each_detector(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from driftscope.cli import main
+
+    path, rows = _project(tmp_path)
+    main(["monitor", "run", "--config", str(path), "--quiet"])
+    capsys.readouterr()
+    main(["monitor", "status", "--config", str(path), "--json"])
+    found = {d["name"]: d for d in json.loads(capsys.readouterr().out)["detectors"]}
+    assert list(found) == ["amount", "error", "amount-ph"]
+    assert found["error"]["stream"] == "the model's error"
+    assert found["error"]["values"] == rows.num_rows
+    points = _stored(path)
+    fired = sum(v for (_, c, m), v in points.items() if c == "amount" and m == "detections")
+    assert found["amount"]["detections"] == fired > 0
+    last = max(v for (_, c, m), v in points.items() if c == "amount" and m == "detected_at")
+    assert found["amount"]["last_detection_at"] == datetime.fromtimestamp(last, UTC).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+    main(["monitor", "status", "--config", str(path)])
+    text = capsys.readouterr().out
+    assert f"  amount (adwin on amount): {DAYS * ROWS:,} values, {int(fired)} detection(s)" in text
 
 
 def _stored(path: Path) -> dict[tuple[datetime, str, str], float]:

@@ -15,7 +15,8 @@ from driftscope.errors import ConfigError
 if TYPE_CHECKING:
     from driftscope.monitor._config_models import MonitorConfig
     from driftscope.monitor.run import ComputedWindow, RunResult
-    from driftscope.monitor.store.base import Alert, WindowRecord
+    from driftscope.monitor.store.base import Alert, Store, WindowRecord
+    from driftscope.monitor.streams import Summary
 
 NAME = "monitor"
 HELP = "run a monitoring project (driftscope.yaml): compute new windows, alert; show status"
@@ -157,6 +158,7 @@ def _status(config: MonitorConfig, args: argparse.Namespace, out: TextIO) -> int
         drifted = store.drifted_columns(config.project)
         alerts = store.open_alerts(config.project)
         kpis = config.columns.kpis
+        detectors = _detectors(config, store)
         found = []
         if kpis:  # only the two metrics the association reads, not every point
             points = store.points(config.project, metric="drift")
@@ -167,9 +169,13 @@ def _status(config: MonitorConfig, args: argparse.Namespace, out: TextIO) -> int
     if args.json:
         data = status_dict(config.project, windows, drifted, alerts)
         data["kpi_associations"] = [item.to_dict() for item in found]
+        data["detectors"] = [item.to_dict() for item in detectors]
         out.write(json.dumps(data, indent=2) + "\n")
     else:
         out.write(status_text(config.project, windows, drifted, alerts))
+        if detectors:
+            out.write("detectors:\n")
+            out.writelines(f"  {item.message}\n" for item in detectors)
         if kpis:
             out.write(f"KPIs and drift ({', '.join(kpis)}):\n")
             for item in found:
@@ -177,6 +183,16 @@ def _status(config: MonitorConfig, args: argparse.Namespace, out: TextIO) -> int
             if not found:
                 out.write("  no feature's drift came with a clear change in a KPI\n")
     return EXIT_CONDITION if alerts else EXIT_OK
+
+
+def _detectors(config: MonitorConfig, store: Store) -> list[Summary]:
+    """The configured stream detectors' totals, from their stored metrics only."""
+    from driftscope.monitor.streams import METRICS, summaries
+
+    if not config.detectors:
+        return []
+    points = [p for metric in METRICS for p in store.points(config.project, metric=metric)]
+    return summaries(config, points)
 
 
 Drifted = Mapping[tuple[datetime, datetime], list[str]]

@@ -161,6 +161,63 @@ class Streams:
         self.detectors.update(feeding.detectors)
 
 
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a detector has read and found over the stored windows (``monitor status``)."""
+
+    name: str
+    method: str
+    stream: str
+    values: int
+    detections: int
+    last_at: datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as ``monitor status --json`` gives it."""
+        from driftscope.alerts.events import rfc3339
+
+        return {
+            "name": self.name,
+            "method": self.method,
+            "stream": self.stream,
+            "values": self.values,
+            "detections": self.detections,
+            "last_detection_at": None if self.last_at is None else rfc3339(self.last_at),
+        }
+
+    @property
+    def message(self) -> str:
+        """One line for a terminal."""
+        from driftscope.alerts.events import rfc3339
+
+        last = "" if self.last_at is None else f", last at {rfc3339(self.last_at)}"
+        return (
+            f"{self.name} ({self.method} on {self.stream}): {self.values:,} values, "
+            f"{self.detections} detection(s){last}"
+        )
+
+
+def summaries(config: MonitorConfig, points: Sequence[MetricPoint]) -> list[Summary]:
+    """Each configured detector's totals over ``points`` (the project's stream metrics)."""
+    from datetime import UTC
+
+    out = []
+    for spec in config.detectors:
+        mine = [p for p in points if p.column == spec.key]
+        found = [p.value for p in mine if p.metric == "detected_at" and math.isfinite(p.value)]
+        out.append(
+            Summary(
+                name=spec.key,
+                method=spec.method,
+                stream="the model's error" if spec.stream == ERROR_STREAM else str(spec.column),
+                values=int(sum(p.value for p in mine if p.metric == "stream_values")),
+                detections=int(sum(p.value for p in mine if p.metric == "detections")),
+                last_at=datetime.fromtimestamp(max(found), UTC) if found else None,
+            )
+        )
+    return out
+
+
 def stream_of(
     table: pa.Table, config: MonitorConfig, spec: StreamDetector, reference: pa.Table | None
 ) -> Fed:
