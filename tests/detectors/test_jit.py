@@ -18,6 +18,7 @@ from driftscope.detectors import DriftDetector, _jit
 from driftscope.testing.detectors import (
     check_restore_equals_continue,
     check_update_many_equals_updates,
+    check_update_many_in_pieces,
 )
 
 SRC = Path(detectors.__file__).resolve().parents[2]
@@ -83,6 +84,20 @@ def test_the_positions_are_rivers_both_ways(jit: bool, name: str) -> None:
     if name != "page_hinkley":  # River's falling sum starts at -1 (see its module)
         assert singles == expected
         assert expected
+
+
+@pytest.mark.parametrize(("name", "limit"), [("eddm", "EXACT"), ("hddm_a", "EXACT_N")])
+def test_a_kernel_hands_over_to_update_where_its_integers_would_lose_exactness(
+    monkeypatch: pytest.MonkeyPatch, name: str, limit: str
+) -> None:
+    """Beyond 2**53 the counts' quotients would differ from Python's in the last bit: there
+    the kernel stops and update() takes the rest (here the limit is lowered, as Python)."""
+    import importlib
+
+    monkeypatch.setattr(_jit, "ENABLED", False)
+    monkeypatch.setattr(importlib.import_module(f"driftscope.detectors.{name}"), limit, 1_500)
+    check_update_many_equals_updates(detectors.get(name))
+    check_update_many_in_pieces(detectors.get(name))
 
 
 def _run(code: str, env: dict[str, str]) -> str:

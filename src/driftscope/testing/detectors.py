@@ -16,6 +16,7 @@ The streams are seeded, so a failure reproduces. A detector of error streams
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import math
 from collections.abc import Callable
@@ -85,6 +86,21 @@ def check_update_many_equals_updates(cls: Detector) -> None:
     singles = [i for i, x in enumerate(values) if one.update(float(x)).drift_detected]
     _expect(many.update_many(values) == singles, cls, "update_many and update disagree")
     _expect(one.state() == many.state(), cls, "update_many leaves another state than update")
+
+
+def check_update_many_in_pieces(cls: Detector) -> None:
+    """``update_many`` over a stream in pieces (empty ones, single values, long runs) gives
+    the positions and the state of one call over the whole (a kernel carries its state from
+    call to call)."""
+    values = stream(cls, shift=True, seed=6)
+    whole = cls()
+    expected = whole.update_many(values)
+    cuts = [0, 0, 1, 2, 3, 100, 101, LENGTH // 2, LENGTH // 2 + 1, LENGTH - 1, LENGTH]
+    pieces, found = cls(), []
+    for start, end in itertools.pairwise(cuts):
+        found += [start + i for i in pieces.update_many(values[start:end])]
+    _expect(found == expected, cls, "update_many in pieces and at once disagree")
+    _expect(pieces.state() == whole.state(), cls, "update_many in pieces leaves another state")
 
 
 def check_restore_equals_continue(cls: Detector) -> None:
@@ -191,6 +207,7 @@ DETECTOR_CHECKS: tuple[Callable[[Detector], None], ...] = (
     check_finds_a_shift,
     check_constant_stream_never_fires,
     check_update_many_equals_updates,
+    check_update_many_in_pieces,
     check_restore_equals_continue,
     check_foreign_state_is_refused,
     check_inputs_not_mutated,
