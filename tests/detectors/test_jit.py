@@ -125,6 +125,17 @@ def test_the_environment_variable_keeps_the_kernels_in_python() -> None:
     assert _run(code, {"DRIFTSCOPE_NO_JIT": "1"}) == "[] False False"
 
 
+def test_without_numba_the_kernels_run_as_python() -> None:
+    code = (
+        "import sys; sys.modules['numba'] = None; import numpy as np; "
+        "from driftscope.detectors import ADWIN, _jit; "
+        "v = np.r_[np.zeros(2000), np.ones(2000)]; "
+        "print(ADWIN().update_many(v), _jit.enabled())"
+    )
+    expected = detectors.ADWIN().update_many(np.r_[np.zeros(2000), np.ones(2000)])
+    assert _run(code, {"DRIFTSCOPE_NO_JIT": ""}) == f"{expected} False"
+
+
 def test_a_package_folder_numba_cannot_write_to_is_no_error(tmp_path: Path) -> None:
     """No writable cache folder anywhere (the package's __pycache__ is a file, numba's user
     cache lies under a file): the kernels compile in memory and give the same answer."""
