@@ -69,17 +69,33 @@ def test_signals_where_rivers_does_up_to_its_first_drift(stream: str, setting: s
     assert ours[: len(theirs)] == theirs
 
 
+def _several_drifts(seed: int, step: float = 1.0) -> np.ndarray:
+    back = np.random.default_rng(seed).normal(0, 1, 500)
+    return np.r_[_normal_shift(seed, 500, step, 1000), back]
+
+
+@pytest.mark.parametrize("setting", SETTINGS)
 @pytest.mark.parametrize("seed", range(3))
-def test_signals_where_river_does_on_whole_streams_when_river_keeps_the_recent_values(
+def test_signals_where_river_does_on_whole_streams(seed: int, setting: str) -> None:
+    values = _several_drifts(seed, step=2.0)
+    params = {**SETTINGS[setting], "seed": seed}
+    theirs = _river(river_drift.KSWIN(**params), values, stop_at_first=False)
+    assert len(theirs) >= 2, "the stream is meant to hold several drifts"
+    ours = KSWIN(**params)
+    assert ours.update_many(values) == theirs
+    assert ours.params["after_drift"] == "reset"
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_keeping_the_recent_values_signals_where_river_would_without_its_reset(
     seed: int,
 ) -> None:
-    values = np.r_[
-        _normal_shift(seed, 500, 1.0, 1000), np.random.default_rng(seed).normal(0, 1, 500)
-    ]
+    values = _several_drifts(seed)
     params = {"seed": seed, "window_size": 60, "stat_size": 20, "alpha": 0.01}
     theirs = _river(_RiverKeepingRecent(**params), values, stop_at_first=False)
     assert len(theirs) >= 2, "the stream is meant to hold several drifts"
-    assert KSWIN(**params).update_many(values) == theirs
+    assert KSWIN(**params, after_drift="keep").update_many(values) == theirs
+    assert KSWIN(**params).update_many(values) != theirs  # the reset matters here
 
 
 def test_an_initial_window_is_used_as_rivers() -> None:
@@ -93,13 +109,14 @@ def test_an_initial_window_is_used_as_rivers() -> None:
     assert list(ours._window) == start
 
 
-def test_after_a_drift_the_window_keeps_the_last_stat_size_values() -> None:
+def test_after_a_drift_the_window_empties_or_keeps_the_last_stat_size_values() -> None:
     values = _normal_shift(0, 600, 2.0, 1200)
-    detector = KSWIN(seed=1)
-    first = next(i for i, x in enumerate(values) if detector.update(float(x)).drift_detected)
-    assert list(detector._window) == values[first - 29 : first + 1].tolist()
-    assert detector.statistic > 0.1
-    assert detector.p_value <= 0.005
+    for after, kept in (("reset", 0), ("keep", 30)):
+        detector = KSWIN(seed=1, after_drift=after)
+        first = next(i for i, x in enumerate(values) if detector.update(float(x)).drift_detected)
+        assert list(detector._window) == values[first + 1 - kept : first + 1].tolist()
+        assert detector.statistic > 0.1
+        assert detector.p_value <= 0.005
 
 
 def test_min_statistic_keeps_a_small_significant_difference_quiet() -> None:
