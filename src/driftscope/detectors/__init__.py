@@ -5,8 +5,9 @@ once, and a state that is saved and restored exactly (:meth:`DriftDetector.state
 One detector per module, each registered here by name:
 
 >>> from driftscope import detectors
->>> detectors.available()
-['adwin', 'cusum', 'ddm', 'eddm', 'ewma', 'hddm_a', 'hddm_w', 'kswin', 'page_hinkley', 'window_ks']
+>>> detectors.available()  # doctest: +NORMALIZE_WHITESPACE
+['adwin', 'cusum', 'ddm', 'eddm', 'ewma', 'fhddm', 'hddm_a', 'hddm_w', 'kswin',
+ 'page_hinkley', 'window_ks']
 >>> ph = detectors.get("page_hinkley")(threshold=20)
 >>> ph.update(0.5).drift_detected
 False
@@ -20,6 +21,7 @@ from driftscope.detectors.cusum import CUSUM
 from driftscope.detectors.ddm import DDM
 from driftscope.detectors.eddm import EDDM
 from driftscope.detectors.ewma import EWMA
+from driftscope.detectors.fhddm import FHDDM
 from driftscope.detectors.hddm_a import HDDMA
 from driftscope.detectors.hddm_w import HDDMW
 from driftscope.detectors.kswin import KSWIN
@@ -29,7 +31,7 @@ from driftscope.errors import ConfigError
 
 DETECTORS: dict[str, type[DriftDetector]] = {
     cls.name: cls
-    for cls in (ADWIN, CUSUM, DDM, EDDM, EWMA, HDDMA, HDDMW, KSWIN, PageHinkley, WindowKS)
+    for cls in (ADWIN, CUSUM, DDM, EDDM, EWMA, FHDDM, HDDMA, HDDMW, KSWIN, PageHinkley, WindowKS)
 }
 """Every detector by its name, in the order :func:`available` lists them."""
 
@@ -55,6 +57,7 @@ __all__ = [
     "DETECTORS",
     "EDDM",
     "EWMA",
+    "FHDDM",
     "HDDMA",
     "HDDMW",
     "KSWIN",
