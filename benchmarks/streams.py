@@ -269,6 +269,12 @@ DETECTORS = (
         frozenset((ERRORS,)),
     ),
     Detector(
+        "fhddm",
+        "river.drift.binary.FHDDM",
+        {"sliding_window_size": 100, "confidence_level": 0.000001, "short_window_size": None},
+        frozenset((ERRORS,)),
+    ),
+    Detector(
         "hddm_a",
         "river.drift.binary.HDDMA",
         {"drift_confidence": 0.001, "warning_confidence": 0.005, "two_sided_test": False},
