@@ -232,6 +232,8 @@ class Detector:
     river: str | None
     params: Mapping[str, Any]
     reads: frozenset[str]
+    river_reads_successes: bool = False
+    """River's detector counts 1 as a right prediction (FHDDM): it is given ``1 - x``."""
 
 
 ERRORS, VALUES = "errors", "values"
@@ -273,6 +275,7 @@ DETECTORS = (
         "river.drift.binary.FHDDM",
         {"sliding_window_size": 100, "confidence_level": 0.000001, "short_window_size": None},
         frozenset((ERRORS,)),
+        river_reads_successes=True,
     ),
     Detector(
         "hddm_a",
@@ -320,6 +323,8 @@ def run_river(detector: Detector, values: Sequence[float]) -> tuple[list[int], f
     start = time.perf_counter()
     river = cls(**detector.params)
     update = river.update
+    if detector.river_reads_successes:
+        values = [1.0 - x for x in values]
     alarms = []
     for i, x in enumerate(values):
         update(x)
