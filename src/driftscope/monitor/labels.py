@@ -11,7 +11,9 @@ its rows, and replaced whole (report and points, one transaction; status ``label
 performance is measured on the labelled rows where it was estimated before.
 
 Alert rules are evaluated once per window, when it is first computed; a window's figures
-filled in later by labels do not open alerts retroactively.
+filled in later by labels do not open alerts retroactively. (What the error stream's
+detectors find in late labels goes to the newest window, which is evaluated again:
+:mod:`driftscope.monitor.streams`.)
 """
 
 from __future__ import annotations
@@ -210,12 +212,12 @@ def _arrived(table: pa.Table, fresh: set[str], id_column: str, target: str) -> N
     import numpy as np
 
     ids = row_ids(table.column(id_column))
-    logged = (
+    unlabelled = (
         table.column(target).is_null().to_numpy(zero_copy_only=False)
         if target in table.column_names
         else np.ones(table.num_rows, dtype=bool)
     )
-    return np.array([i is not None and i in fresh for i in ids], dtype=bool) & logged
+    return np.array([i is not None and i in fresh for i in ids], dtype=bool) & unlabelled
 
 
 def _feed_late(
