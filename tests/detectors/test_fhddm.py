@@ -136,6 +136,19 @@ def test_an_error_stream_refuses_other_values_with_their_index() -> None:
     skipping = FHDDM(on_invalid="skip")
     assert skipping.update_many([0, -1, 1, float("nan")]) == []
     assert skipping.n_seen == 2
+    # and once the window is full (update's shortest path), alike
+    full = FHDDM(sliding_window_size=10)
+    full.update_many([0] * 12)
+    for bad, shown in ((0.5, "0.5; an error stream"), (float("inf"), "inf"), (True, None)):
+        if shown is None:
+            assert not full.update(bad).drift_detected  # a flag is a 0 or 1
+            continue
+        with pytest.raises(InputError, match=f"stream index 12 is {shown}"):
+            full.update(bad)
+    skipping = FHDDM(sliding_window_size=10, on_invalid="skip")
+    skipping.update_many([0] * 12)
+    skipping.update(7.0)
+    assert skipping.n_seen == 12
 
 
 @pytest.mark.parametrize(

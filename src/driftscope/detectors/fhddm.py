@@ -113,6 +113,29 @@ class FHDDM(DriftDetector):
     def update(self, x: object) -> Self:
         """Take one value; then read :attr:`drift_detected`."""
         kind = type(x)
+        if (kind is float or kind is int) and not self._m:
+            # The commonest case, a full window without a short one, in the fewest steps.
+            window = self._window
+            if len(window) == self._n:
+                if x == 0:
+                    k = self._errors - window[0]
+                    window.append(0)
+                elif x == 1:
+                    k = self._errors + 1 - window[0]
+                    window.append(1)
+                else:
+                    return super().update(x)  # refused, or skipped, by the base class
+                self._errors = k
+                self._n_seen += 1
+                if k < self._min_errors:
+                    self._min_errors = k
+                    self._fire_at = _first_firing(k, self._n, self._eps)
+                elif k >= self._fire_at:
+                    self._drift = True
+                    self._reset_state()
+                    return self
+                self._drift = False
+                return self
         if not ((kind is float or kind is int) and x in (0, 1)):
             return super().update(x)
         # The common case, inlined: a method call per value is much of the cost.
