@@ -63,6 +63,7 @@ class Pair:
     ours_extra: dict[str, Any]
     single_target: float  # the least River time / ours a single update must reach
     kernel: bool = True  # whether update_many runs a compiled kernel
+    river_flips: bool = False  # River's counts ones as right predictions: it reads 1 - x
 
 
 PAIRS = [
@@ -95,6 +96,17 @@ PAIRS = [
         {"warm_start": 30, "alpha": 0.95, "beta": 0.9},
         {},
         1.0,
+    ),
+    Pair(
+        "fhddm",
+        "FHDDM",
+        "binary.FHDDM",
+        "FHDDM",
+        True,
+        {"sliding_window_size": 100, "confidence_level": 0.000001, "short_window_size": None},
+        {},
+        1.0,
+        river_flips=True,
     ),
     Pair(
         "hddm_a",
@@ -276,8 +288,9 @@ def measure(pair: Pair, args: argparse.Namespace, cache: Path) -> list[str]:
     no_jit = run_child(args, pair.key, "no_jit", {"DRIFTSCOPE_NO_JIT": "1"})
     bulk(lambda: ours_detector(pair), values[:200])  # compile (or load) here too
     river_repeat = 1 if pair.key == "kswin" else args.repeat
+    river_values = [1.0 - x for x in as_list] if pair.river_flips else as_list
     river_s, river_found = median_of(
-        river_repeat, lambda: loop(lambda: river_detector(pair), as_list)
+        river_repeat, lambda: loop(lambda: river_detector(pair), river_values)
     )
     single_s, single_found = median_of(
         args.repeat, lambda: loop(lambda: ours_detector(pair), as_list)
