@@ -303,7 +303,7 @@ def detection_events(
             continue
         spec = specs.get(point.column)
         if spec is None:
-            chart, what = point.column, point.column
+            chart, what = point.column, "a detector no longer in the config"
         elif spec.stream == ERROR_STREAM:
             chart, what = PERFORMANCE, f"{spec.method} on the model's error"
         else:
