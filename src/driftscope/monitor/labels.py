@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 
 from driftscope.errors import InputError
 from driftscope.monitor.streams import METRICS as STREAM_METRICS
-from driftscope.monitor.streams import late_errors
 
 if TYPE_CHECKING:
     import numpy as np
@@ -198,7 +197,9 @@ def apply_labels(
             if streams and id_column in rows.table.column_names:
                 ids = newer.get(window.start, fresh)
                 arrived = _arrived(rows.table, ids, id_column, target)
-                late.append(late_errors(table, arrived, config, streams, reference.table))
+                late.append(
+                    streams.values(table.filter(arrived), reference.table, errors_only=True)
+                )
     if late and streams:
         _feed_late(config, store, streams, late, {APPLIED_KEY: now.isoformat()})
     else:
@@ -235,10 +236,10 @@ def _feed_late(
     from driftscope.monitor.streams import concatenated, merged
 
     project = config.project
-    newest = store.windows(project)[-1]
+    start, end = max(store.computed_windows(project))  # the spans only, not the reports
     feeding = streams.feed(concatenated(late))
     old: dict[str, dict[str, float]] = {}
-    for point in store.points(project, since=newest.start, until=newest.end):
+    for point in store.points(project, since=start, until=end):
         old.setdefault(point.column, {})[point.metric] = point.value
     feeding.figures = {
         name: merged(figures, old.get(name, {})) for name, figures in feeding.figures.items()
@@ -247,11 +248,9 @@ def _feed_late(
     fired = any(
         f["detections"] > old.get(n, {}).get("detections", 0.0) for n, f in feeding.figures.items()
     )
-    if fired and through is not None and datetime.fromisoformat(through) >= newest.end:
-        states[EVALUATED_KEY] = newest.start.isoformat()
-    store.put_points(
-        project, feeding.points(project, newest.start, newest.end), {**feeding.states, **states}
-    )
+    if fired and through is not None and datetime.fromisoformat(through) >= end:
+        states[EVALUATED_KEY] = start.isoformat()
+    store.put_points(project, feeding.points(project, start, end), {**feeding.states, **states})
     streams.commit(feeding)
 
 

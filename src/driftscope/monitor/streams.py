@@ -37,9 +37,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -98,6 +99,7 @@ class Streams:
         self.specs = {item.key: item for item in config.detectors}
         self.detectors: dict[str, DriftDetector] = {}
         self.notes: list[str] = []
+        self._reference_regression: bool | None = None
         for key, spec in self.specs.items():
             self.detectors[key] = self._load(store, key, spec)
 
@@ -124,13 +126,27 @@ class Streams:
     def __bool__(self) -> bool:
         return bool(self.specs)
 
-    def values(self, table: pa.Table, reference: pa.Table | None) -> dict[str, Fed]:
-        """Every stream's values in ``table`` (a window's rows) in timestamp order; the error
-        stream from the rows that carry a label. ``reference`` (the reference's rows, when
-        kept) decides whether the model is a regression."""
-        return {
-            key: stream_of(table, self.config, spec, reference) for key, spec in self.specs.items()
+    def values(
+        self, table: pa.Table, reference: pa.Table | None, *, errors_only: bool = False
+    ) -> dict[str, Fed]:
+        """Every stream's values in ``table`` (a window's rows; ``errors_only``: the error
+        streams') in timestamp order; the error stream from the rows that carry a label.
+        ``reference`` (the reference's rows, when kept) decides whether the model is a
+        regression, once."""
+        specs = {
+            key: spec
+            for key, spec in self.specs.items()
+            if not errors_only or spec.stream == ERROR_STREAM
         }
+        return streams_of(table, self.config, specs, partial(self._regression, reference))
+
+    def _regression(self, reference: pa.Table | None, table: pa.Table) -> bool:
+        target = self.config.columns.target
+        if reference is None:
+            return is_regression(table, target)
+        if self._reference_regression is None:
+            self._reference_regression = is_regression(reference, target)
+        return self._reference_regression
 
     def feed(self, fed: Mapping[str, Fed]) -> Feeding:
         """Copies of the detectors fed ``fed`` (the streams of one window, or of late labels),
@@ -218,25 +234,39 @@ def summaries(config: MonitorConfig, points: Sequence[MetricPoint]) -> list[Summ
     return out
 
 
-def stream_of(
-    table: pa.Table, config: MonitorConfig, spec: StreamDetector, reference: pa.Table | None
-) -> Fed:
-    """The stream ``spec`` reads from ``table``, in timestamp order (ties in row order)."""
+def streams_of(
+    table: pa.Table,
+    config: MonitorConfig,
+    specs: Mapping[str, StreamDetector],
+    regression: Callable[[pa.Table], bool],
+) -> dict[str, Fed]:
+    """The stream each of ``specs`` reads from ``table``, in timestamp order (ties in row
+    order): the timestamps, the model's error and each column read once, however many
+    detectors read them. ``regression`` says whether the model is one (from ``table`` when
+    the reference's rows are not kept)."""
     from driftscope.monitor.sources.base import read_timestamps
 
     timestamp = config.columns.timestamp
     if table.num_rows == 0 or timestamp not in table.column_names:
-        return _empty()
-    if spec.stream == ERROR_STREAM:
-        values, keep = error_values(table, config, spec, reference)
-    else:
-        assert spec.column is not None
-        values, keep = column_values(table, spec)
+        return {key: _empty() for key in specs}
     stamps = read_timestamps(table.column(timestamp), timestamp, "logs")
-    keep &= stamps.valid
-    nanos = stamps.nanos[keep]
-    order = np.argsort(nanos, kind="stable")
-    return Fed(values[keep][order], nanos[order].astype(np.int64))
+    read: dict[str | None, tuple[NDArray[np.float64], NDArray[np.bool_]]] = {}
+    out = {}
+    for key, spec in specs.items():
+        is_error = spec.stream == ERROR_STREAM
+        if spec.column not in read:
+            read[spec.column] = (
+                error_values(table, config, regression(table))
+                if is_error
+                else column_values(table, spec)
+            )
+        values, keep = read[spec.column]
+        _check_binary(spec, values[keep], is_error and regression(table))
+        keep = keep & stamps.valid
+        nanos = stamps.nanos[keep]
+        order = np.argsort(nanos, kind="stable")
+        out[key] = Fed(values[keep][order], nanos[order].astype(np.int64))
+    return out
 
 
 def column_values(
@@ -260,16 +290,29 @@ def column_values(
         )
     values = np.asarray(column.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
     keep = np.isfinite(values)
-    if spec.binary and not np.isin(values[keep], (0.0, 1.0)).all():
-        raise InputError(
-            f"detector {spec.key!r}: {spec.method} reads an error stream of 0 and 1, and column "
-            f"{name!r} holds other values"
-        )
     return np.where(keep, values, 0.0), keep
 
 
+def _check_binary(spec: StreamDetector, values: NDArray[np.float64], regression: bool) -> None:
+    """An error unless ``spec``'s detector can read ``values``: a detector of error rates
+    reads 0 and 1 only."""
+    if not spec.binary:
+        return
+    if regression:
+        raise ConfigError(
+            f"detector {spec.key!r}: {spec.method} reads an error stream of 0 and 1, and "
+            f"the model is a regression (its error stream is the absolute error); use "
+            "adwin, page_hinkley, cusum or kswin"
+        )
+    if not np.isin(values, (0.0, 1.0)).all():
+        raise InputError(
+            f"detector {spec.key!r}: {spec.method} reads an error stream of 0 and 1, and column "
+            f"{spec.column!r} holds other values"
+        )
+
+
 def error_values(
-    table: pa.Table, config: MonitorConfig, spec: StreamDetector, reference: pa.Table | None
+    table: pa.Table, config: MonitorConfig, regression: bool
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     """The model's error per row (1 wrong, 0 right; the absolute error for a regression) and
     which rows have one (both the target and the prediction present)."""
@@ -279,13 +322,7 @@ def error_values(
     rows = table.num_rows
     if target not in table.column_names or prediction not in table.column_names:
         return np.zeros(rows), np.zeros(rows, dtype=bool)
-    if is_regression(reference if reference is not None else table, target):
-        if spec.binary:
-            raise ConfigError(
-                f"detector {spec.key!r}: {spec.method} reads an error stream of 0 and 1, and "
-                f"the model is a regression (its error stream is the absolute error); use "
-                "adwin, page_hinkley, cusum or kswin"
-            )
+    if regression:
         truth = _floats(table.column(target))
         guess = _floats(table.column(prediction))
         error = np.abs(guess - truth)
@@ -305,31 +342,13 @@ def error_values(
     return values, keep
 
 
-def is_regression(table: pa.Table, target: str) -> bool:
+def is_regression(table: pa.Table, target: str | None) -> bool:
     """Whether the model whose target is ``table``'s column ``target`` is a regression."""
     from driftscope.engine._model_columns import find_task
 
-    if target not in table.column_names:
+    if target is None or target not in table.column_names:
         return False
     return find_task(table, {}, target) == "regression"
-
-
-def late_errors(
-    table: pa.Table,
-    fresh: NDArray[np.bool_],
-    config: MonitorConfig,
-    streams: Streams,
-    reference: pa.Table | None,
-) -> dict[str, Fed]:
-    """The error streams of the rows of ``table`` (a window's rows with their labels filled
-    in) marked ``fresh``: rows whose label arrived since the last run and that did not carry
-    one when their window was computed."""
-    chosen = table.filter(fresh)
-    return {
-        key: stream_of(chosen, config, spec, reference)
-        for key, spec in streams.specs.items()
-        if spec.stream == ERROR_STREAM
-    }
 
 
 def merged(figures: Mapping[str, float], old: Mapping[str, float]) -> dict[str, float]:
