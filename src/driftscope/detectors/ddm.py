@@ -38,13 +38,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from driftscope.detectors._jit import kernel, loop_input
-from driftscope.detectors.base import DriftDetector, bulk_values, require_order
+from driftscope.detectors.base import InlineUpdate, bulk_values, require_order
 from driftscope.stats._params import Param, integer, real_between
 
 sqrt = math.sqrt  # a global name: update() looks it up once per value
 
 
-class DDM(DriftDetector):
+class DDM(InlineUpdate):
     """Drift Detection Method for a rising error rate (see the module docstring)."""
 
     name = "ddm"
@@ -106,11 +106,6 @@ class DDM(DriftDetector):
                 self._warning = rate + s > self._warning_at
             return self
         return super().update(x)
-
-    def _step(self, x: float) -> None:
-        # The base class checked and counted x; update's fast path takes it from here.
-        self._n_seen -= 1
-        self.update(x)
 
     def update_many(self, values: Iterable[object]) -> list[int]:
         """Take ``values`` in order; the positions (0-based) at which drift was signalled,

@@ -47,7 +47,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from driftscope.detectors._jit import kernel, loop_input
-from driftscope.detectors.base import DriftDetector, bulk_values, require_order
+from driftscope.detectors.base import InlineUpdate, bulk_values, require_order
 from driftscope.stats._params import Param, integer, real_between
 
 EXACT = 2**53
@@ -55,7 +55,7 @@ EXACT = 2**53
 Python's, exactly); beyond, the values go through :meth:`EDDM.update`."""
 
 
-class EDDM(DriftDetector):
+class EDDM(InlineUpdate):
     """Early Drift Detection Method: shrinking distances between errors (see the module
     docstring)."""
 
@@ -109,11 +109,6 @@ class EDDM(DriftDetector):
                 self._warning = self._in_warning
             return self
         return super().update(x)
-
-    def _step(self, x: float) -> None:
-        # The base class checked and counted x; update's fast path takes it from here.
-        self._n_seen -= 1
-        self.update(x)
 
     def _error(self) -> None:
         k = self._n_errors = self._n_errors + 1

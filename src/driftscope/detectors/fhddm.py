@@ -48,7 +48,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from driftscope.detectors._jit import kernel, loop_input
-from driftscope.detectors.base import DriftDetector, bulk_values
+from driftscope.detectors.base import InlineUpdate, bulk_values
 from driftscope.errors import param_error
 from driftscope.stats._params import Param, integer, open_unit_float
 
@@ -59,7 +59,7 @@ SHORT_WINDOW = Param(
 """The stacking window's size: None (no second window), or at most the sliding window's."""
 
 
-class FHDDM(DriftDetector):
+class FHDDM(InlineUpdate):
     """Fast Hoeffding drift detection on a sliding window's accuracy (see the module
     docstring)."""
 
@@ -175,11 +175,6 @@ class FHDDM(DriftDetector):
                 self._drift = True
                 self._reset_state()
         return self
-
-    def _step(self, x: float) -> None:
-        # The base class checked and counted x; update's fast path takes it from here.
-        self._n_seen -= 1
-        self.update(x)
 
     def update_many(self, values: Iterable[object]) -> list[int]:
         """Take ``values`` in order; the positions (0-based) at which drift was signalled,

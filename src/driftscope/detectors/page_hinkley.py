@@ -33,13 +33,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from driftscope.detectors._jit import kernel, loop_input
-from driftscope.detectors.base import DriftDetector, bulk_values
+from driftscope.detectors.base import InlineUpdate, bulk_values
 from driftscope.stats._params import Param, integer, one_of, real_between
 
 MODES = ("both", "up", "down")
 
 
-class PageHinkley(DriftDetector):
+class PageHinkley(InlineUpdate):
     """Page-Hinkley test for a change in a stream's mean (see the module docstring)."""
 
     name = "page_hinkley"
@@ -89,11 +89,6 @@ class PageHinkley(DriftDetector):
                 self._drift = False
             return self
         return super().update(x)
-
-    def _step(self, x: float) -> None:
-        # The base class checked and counted x; update's fast path takes it from here.
-        self._n_seen -= 1
-        self.update(x)
 
     def update_many(self, values: Iterable[object]) -> list[int]:
         """Take ``values`` in order; the positions (0-based) at which drift was signalled,
