@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -54,3 +56,11 @@ def parquet_pair(tmp_path: Path, tables: tuple[pa.Table, pa.Table]) -> tuple[Pat
     pq.write_table(ref, rp)
     pq.write_table(cur, cp)
     return rp, cp
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, for a module's browser tests (:mod:`tests._browser`)."""
+    from tests._browser import chromium
+
+    yield from chromium()

@@ -14,18 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests._browser import chromium
 
 from driftscope.report._sections import method_statistics
 from driftscope.result import DriftReport
 
 pytestmark = pytest.mark.browser
 pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    yield from chromium()
 
 
 @dataclass

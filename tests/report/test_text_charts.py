@@ -6,7 +6,6 @@ layout that fits a 900 px wide window in a real browser."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -222,13 +221,6 @@ def _with(descriptor: DescriptorDrift) -> TextDrift:
 
 
 # -- in a browser ---------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from tests._browser import chromium
-
-    yield from chromium()
 
 
 @pytest.mark.browser

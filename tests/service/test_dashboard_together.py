@@ -269,14 +269,6 @@ def test_together_series_reads_the_methods_in_the_reports_order() -> None:
     assert classifier.drifted_windows == 1
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    pytest.importorskip("playwright.sync_api")
-    from tests._browser import chromium
-
-    yield from chromium()
-
-
 @pytest.mark.browser
 def test_the_panel_in_chromium_at_900_px(served: Served, browser: Any) -> None:
     context = browser.new_context(viewport={"width": 900, "height": 900})

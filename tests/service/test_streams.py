@@ -189,14 +189,6 @@ def test_each_detection_is_marked_on_its_columns_chart(dashboard: _Dashboard) ->
     assert _events(_section(plain.text, "[a-z_]+ of p")) == []
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    pytest.importorskip("playwright.sync_api")
-    from tests._browser import chromium
-
-    yield from chromium()
-
-
 @pytest.mark.browser
 def test_the_marks_in_chromium_at_900_px(dashboard: _Dashboard, browser: Any) -> None:
     context = browser.new_context(viewport={"width": 900, "height": 1400})
